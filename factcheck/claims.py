@@ -1,0 +1,186 @@
+"""Isolate checkable claims: exact spans, types, speakers, quantities, a score and a standalone statement."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .models import Claim, ClaimType, Document, Quantity, Span
+from .quantities import find_quantities, quantity_claim_span
+from .speech import Attribution, find_attribution, find_quotes, is_person_like
+from .statements import statement_for
+from .text import Sentence, split_sentences
+
+MIN_QUOTE_WORDS = 6
+_DATELINE = re.compile(r"[A-Z][A-Z .,'-]{2,40}\s+[-–—]+\s+")
+_CONNECTIVE = re.compile(
+    r"(?:For information|Even so|At the same time|Meanwhile|However|In addition|Moreover|Furthermore|Also|Still|"
+    r"Nevertheless|Nonetheless|Indeed|In fact|Separately|Similarly|Besides|Among (?:its|their|the) recent developments|"
+    r"In (?:her|his|their) turn|On the other hand|By contrast),\s+"
+)
+_TRAILING_ASIDE = re.compile(r",\s+(?:which|who|whose|as part of|amid|in a bid)\b.*$", re.S)
+_OPINION = re.compile(
+    r"\b(?:should|must|ought to|need to|needs to|I think|we think|I believe|we believe|in my view|regrettable|"
+    r"unfortunately|hopefully|shame|disgrace|nothing short of|up to something|looks more like|it seems)\b",
+    re.I,
+)
+_HEDGE = re.compile(r"\b(?:may|might|could|perhaps|possibly|allegedly|reportedly)\b", re.I)
+_CAUSAL = re.compile(r"\b(?:because|due to|caused|causes|led to|leads to|as a result|resulted in|results in|owing to|thanks to|blamed)\b", re.I)
+_COMPARISON = re.compile(
+    r"\b(?:(?:more|less|fewer|higher|lower|larger|smaller|bigger|greater|worse|better|faster|slower) than|unlike|"
+    r"compared (?:with|to)|the (?:largest|biggest|highest|lowest|most|least|first|only|worst|best)|twice as|"
+    r"record (?:high|low)|while (?:NATO|the)\b)",
+    re.I,
+)
+_PREDICTION = re.compile(r"\b(?:will|would|is expected to|are expected to|is going to|plans? to|is planning to|forecasts?|predicts?)\b", re.I)
+_EVENT_VERB = re.compile(
+    r"\b(?:\w{3,}ed|sent|met|held|took|made|won|lost|began|went|left|came|fell|rose|gave|brought|built|fought|"
+    r"shot|struck|hit|signed|visited|withdrawn|drawn|seen|shown|sold|paid|spent|cut|set|put)\b"
+)
+_PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+|\b[A-Z]{2,}\b")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_TYPE_BASE = {
+    ClaimType.quantity: 0.72, ClaimType.quote: 0.6, ClaimType.attribution: 0.55, ClaimType.event: 0.6,
+    ClaimType.comparison: 0.55, ClaimType.causal: 0.55, ClaimType.prediction: 0.42, ClaimType.other: 0.3,
+}
+
+# A learned scorer: sentence text -> probability that it is check-worthy. Plugged in by the caller.
+SentenceScorer = Callable[[list[str]], list[float]]
+
+
+@dataclass
+class _Context:
+    document: Document
+    last_speaker: str = ""
+
+
+def claim_id(document_id: str, start: int, end: int) -> str:
+    return "c" + hashlib.sha1(f"{document_id}:{start}:{end}".encode()).hexdigest()[:11]
+
+
+def core_span(text: str, sentence: Sentence, trim_aside: bool = False) -> tuple[int, int]:
+    """The sentence without datelines, leading connectives, trailing asides and the final period."""
+    start, end = sentence.start, sentence.end
+    for pattern in (_DATELINE, _CONNECTIVE):
+        if match := pattern.match(text, start, end):
+            start = match.end()
+    if trim_aside and (aside := _TRAILING_ASIDE.search(text, start, end)):
+        end = aside.start()
+    while end > start and text[end - 1] in ".!?;: ":
+        end -= 1
+    return start, end
+
+
+def classify(sentence_text: str, attribution: Attribution | None) -> ClaimType:
+    if attribution is not None:
+        return ClaimType.attribution
+    if _CAUSAL.search(sentence_text):
+        return ClaimType.causal
+    if _COMPARISON.search(sentence_text):
+        return ClaimType.comparison
+    if _PREDICTION.search(sentence_text):
+        return ClaimType.prediction
+    if _EVENT_VERB.search(sentence_text) and _PROPER.search(sentence_text):
+        return ClaimType.event
+    return ClaimType.other
+
+
+def rule_score(claim_type: ClaimType, sentence_text: str, quantities: list[Quantity]) -> float:
+    """Check-worthiness from surface features; the learned scorer, when present, is blended in."""
+    score = _TYPE_BASE[claim_type]
+    score += 0.04 * min(len(_PROPER.findall(sentence_text)), 4)
+    if quantities:
+        score += 0.1
+    if _OPINION.search(sentence_text):
+        score -= 0.1 if claim_type in (ClaimType.attribution, ClaimType.quote) else 0.2
+    if _HEDGE.search(sentence_text):
+        score -= 0.08
+    if sentence_text.rstrip().endswith("?"):
+        score -= 0.3
+    words = len(sentence_text.split())
+    if words < 6:
+        score -= 0.3
+    return max(0.0, min(1.0, score))
+
+
+def resolve_when(text: str, published: date | None) -> str:
+    """'on Thursday' -> 'on Thursday, 10 February 2022' when the article date pins it down."""
+    if published is None:
+        return text
+    for offset in range(7):
+        day = published - timedelta(days=offset)
+        name = _WEEKDAYS[day.weekday()]
+        if f"on {name}" in text:
+            return text.replace(f"on {name}", f"on {name}, {day.day} {day:%B %Y}", 1)
+    return text
+
+
+def detect_claims(document: Document, scorer: SentenceScorer | None = None) -> list[Claim]:
+    """All claim candidates in the body of a document, in reading order, each with a score."""
+    text = document.text
+    context = _Context(document)
+    drafts: list[dict] = []
+    sentences = [s for s in split_sentences(text, document.body_start) if s.kind == "sentence"]
+    for sentence in sentences:
+        drafts.extend(_claims_in_sentence(text, sentence, context))
+    if scorer and drafts:
+        learned = scorer([d["sentence"].text for d in drafts])
+        for draft, probability in zip(drafts, learned):
+            draft["score"] = round(0.5 * draft["score"] + 0.5 * probability, 3)
+    claims = [_build(document, **draft) for draft in drafts]
+    return sorted(claims, key=lambda c: (c.span.start, c.span.end))
+
+
+def _claims_in_sentence(text: str, sentence: Sentence, context: _Context) -> list[dict]:
+    all_quotes = find_quotes(text, sentence.start, sentence.end)
+    attribution = find_attribution(text, sentence.start, sentence.end, all_quotes)
+    speaker = ""
+    if attribution:
+        speaker = context.last_speaker if attribution.pronoun and context.last_speaker else attribution.speaker
+        if not attribution.pronoun and is_person_like(attribution.speaker):
+            context.last_speaker = attribution.speaker
+    elif re.match(r"(?:\S+\s+){0,3}?(?:he|she)\b", text[slice(*core_span(text, sentence))], re.I) and context.last_speaker:
+        speaker = context.last_speaker  # "Even so, he did not rule out ..."
+    channel = attribution.channel if attribution else ""
+    sentence_text = sentence.text
+    found: list[dict] = []
+    # A quote is its own claim when it carries the sentence; a phrase quoted inside reported speech is not.
+    quotes = [q for q in all_quotes
+              if len(q.text.split()) >= MIN_QUOTE_WORDS and (q.end - q.start) >= 0.5 * len(sentence.text)]
+    for quote in quotes:
+        if attribution or context.last_speaker:
+            found.append(dict(sentence=sentence, start=quote.start, end=quote.end, type=ClaimType.quote,
+                              speaker=speaker or context.last_speaker, channel=channel,
+                              score=rule_score(ClaimType.quote, quote.text, [])))
+    s_start, s_end = core_span(text, sentence)
+    quantities = find_quantities(text, s_start, s_end)
+    for quantity in quantities:
+        q_start, q_end = quantity_claim_span(text, quantity, s_end)
+        found.append(dict(sentence=sentence, start=q_start, end=q_end, type=ClaimType.quantity,
+                          speaker=speaker, channel=channel, quantities=[quantity],
+                          score=rule_score(ClaimType.quantity, sentence_text, [quantity])))
+    if not found:
+        claim_type = classify(sentence_text, attribution if attribution or speaker else None)
+        if claim_type == ClaimType.other and not quantities:
+            claim_type = classify(sentence_text, None)
+        start, end = core_span(text, sentence, trim_aside=claim_type == ClaimType.event)
+        if end - start >= 20:
+            found.append(dict(sentence=sentence, start=start, end=end, type=claim_type, speaker=speaker,
+                              channel=channel, score=rule_score(claim_type, sentence_text, quantities)))
+    return found
+
+
+def _build(document: Document, *, sentence: Sentence, start: int, end: int, type: ClaimType, speaker: str,
+           channel: str, score: float, quantities: list[Quantity] | None = None) -> Claim:
+    claim = Claim(
+        id=claim_id(document.id, start, end), document_id=document.id, span=Span(start=start, end=end),
+        text=document.text[start:end], sentence=sentence.text, sentence_span=Span(start=sentence.start, end=sentence.end),
+        type=type, checkworthiness=round(score, 3), speaker=speaker or document.outlet, channel=channel,
+        claim_date=document.published, quantities=quantities or [], statement="",
+    )
+    core = document.text[slice(*core_span(document.text, Sentence(sentence.start, sentence.end, sentence.text)))]
+    statement = statement_for(claim, resolve_when(core, document.published), speaker)
+    return claim.model_copy(update={"statement": statement})

@@ -1,0 +1,49 @@
+"""The `factcheck` command line: a thin layer over factcheck.workspace."""
+
+from __future__ import annotations
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from ..errors import FactcheckError
+
+
+class _Group(TyperGroup):
+    """Turns library errors into one line on stderr and a non-zero exit code; no tracebacks for users."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except FactcheckError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted: finished work is saved; run the same command again to complete it", err=True)
+            ctx.exit(130)
+
+
+app = typer.Typer(
+    cls=_Group, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+    help="Local-first fact-check assistant: index articles, isolate checkable claims, search evidence.",
+)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    home: str = typer.Option(None, "--home", help="Workspace directory (default ./vectorstore, or FACTCHECK_HOME).", envvar=None),
+) -> None:
+    ctx.obj = {"home": home}
+
+
+from . import claims as _claims, doctor as _doctor, index as _index, sources as _sources  # noqa: E402
+
+_index.register(app)
+_claims.register(app)
+_doctor.register(app)
+app.add_typer(_sources.app, name="sources")
+
+
+def main() -> None:
+    app()

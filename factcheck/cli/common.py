@@ -1,0 +1,64 @@
+"""Helpers shared by the command modules: settings from flags, the workspace, progress bars, output."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..settings import Settings, load_settings
+from ..workspace import ProgressCallback, Workspace
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def settings_from(ctx: typer.Context, **overrides: object) -> Settings:
+    home = (ctx.find_root().obj or {}).get("home")
+    return load_settings(home=Path(home) if home else None, **overrides)
+
+
+@contextlib.contextmanager
+def open_workspace(ctx: typer.Context) -> Iterator[Workspace]:
+    workspace = Workspace(settings_from(ctx))
+    try:
+        yield workspace
+    finally:
+        workspace.close()
+
+
+@contextlib.contextmanager
+def progress_bar(label: str) -> Iterator[ProgressCallback]:
+    """A progress bar on stderr (hidden when stderr is not a terminal)."""
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TextColumn("{task.fields[item]}"), console=err_console, transient=True,
+                        disable=not sys.stderr.isatty())
+    task = progress.add_task(label, total=None, item="")
+
+    def update(done: int, total: int, item: str) -> None:
+        progress.update(task, completed=done, total=total, item=item[:40])
+
+    with progress:
+        yield update
+
+
+def print_json(data: object) -> None:
+    if isinstance(data, BaseModel):
+        text = data.model_dump_json(indent=2)
+    elif isinstance(data, list) and all(isinstance(item, BaseModel) for item in data):
+        text = json.dumps([item.model_dump(mode="json") for item in data], indent=2, ensure_ascii=False)
+    else:
+        text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    typer.echo(text)
+
+
+def print_jsonl(items: list[BaseModel]) -> None:
+    for item in items:
+        typer.echo(item.model_dump_json())

@@ -1,0 +1,59 @@
+"""`factcheck index` and `factcheck search`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from .common import console, err_console, open_workspace, print_json, progress_bar
+
+
+def register(app: typer.Typer) -> None:
+    app.command("index")(index)
+    app.command("search")(search)
+
+
+def index(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., help="Files or directories (searched recursively)."),
+    force: bool = typer.Option(False, "--force", help="Re-embed documents even when unchanged."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Index articles (.txt, .md, .html, .json, .jsonl) into the vector store."""
+    with open_workspace(ctx) as workspace, progress_bar("indexing") as progress:
+        report = workspace.index(paths, force=force, progress=progress)
+    for line in report.errors:
+        err_console.print(f"skipped: {line}", markup=False, highlight=False, soft_wrap=True)
+    if as_json:
+        print_json(report)
+    else:
+        console.print(
+            f"documents: {report.new} new, {report.updated} updated, {report.skipped} unchanged, {report.failed} failed; "
+            f"{report.passages} passages embedded in {report.seconds:.1f}s", highlight=False,
+        )
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def search(
+    ctx: typer.Context,
+    query: str = typer.Argument(..., help="What to look for."),
+    k: int = typer.Option(5, "-k", "--top", min=1, max=100, help="How many passages."),
+    as_json: bool = typer.Option(False, "--json", help="Print hits as JSON."),
+) -> None:
+    """Show the passages most similar to QUERY: what the drafter will see."""
+    with open_workspace(ctx) as workspace:
+        hits = workspace.search(query, k=k)
+    if as_json:
+        print_json(hits)
+        return
+    if not hits:
+        console.print("no passages indexed yet: run `factcheck index PATH` first")
+        return
+    table = Table("score", "passage", "document", "offsets", "text", show_lines=True)
+    for hit in hits:
+        p = hit.passage
+        table.add_row(f"{hit.score:.3f}", p.id, hit.document_title or p.document_id, f"{p.start}-{p.end}", p.text)
+    console.print(table)

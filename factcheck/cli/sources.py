@@ -1,0 +1,47 @@
+"""`factcheck sources list|show|remove`."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from .common import console, open_workspace, print_json
+
+app = typer.Typer(help="List, show and remove indexed documents.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_sources(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    """List indexed documents."""
+    with open_workspace(ctx) as workspace:
+        documents = workspace.sources()
+    if as_json:
+        print_json(documents)
+        return
+    table = Table("id", "title", "outlet", "published", "passages", "path")
+    for d in documents:
+        table.add_row(d.id, d.title, d.outlet, str(d.published or ""), str(d.passages), d.path)
+    console.print(table)
+
+
+@app.command("show")
+def show(ctx: typer.Context, document: str = typer.Argument(..., help="Document id (or a unique prefix) or path."),
+         as_json: bool = typer.Option(False, "--json")) -> None:
+    """Show a document's metadata and passages."""
+    with open_workspace(ctx) as workspace:
+        doc = workspace.resolve_document(document)
+        passages = workspace.db.passages(doc.id)
+    if as_json:
+        print_json({"document": doc.model_dump(mode="json"), "passages": [p.model_dump() for p in passages]})
+        return
+    console.print(f"[bold]{doc.title or '(no title)'}[/bold]\n{doc.id}  {doc.outlet}  {doc.published or ''}  {doc.url}\n{doc.path}")
+    for p in passages:
+        console.print(f"\n[dim]{p.id} [{p.start}-{p.end}][/dim]\n{p.text}", highlight=False)
+
+
+@app.command("remove")
+def remove(ctx: typer.Context, document: str = typer.Argument(..., help="Document id (or a unique prefix) or path.")) -> None:
+    """Remove a document, its passages and its claims."""
+    with open_workspace(ctx) as workspace:
+        doc = workspace.remove(document)
+    console.print(f"removed {doc.id} ({doc.title or doc.path})")

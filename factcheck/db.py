@@ -1,0 +1,159 @@
+"""The workspace database (SQLite): documents, passages and claims. Chroma holds only the vectors."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import NotFoundError, StoreError
+from .models import Claim, Document, DocumentSummary, Passage
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT, url TEXT, outlet TEXT, published TEXT,
+    content_hash TEXT NOT NULL, text TEXT NOT NULL, body_start INTEGER NOT NULL,
+    passages INTEGER NOT NULL, embedding TEXT NOT NULL, indexed_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS passages (
+    id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_document ON passages(document_id);
+CREATE TABLE IF NOT EXISTS claims (
+    id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL, checkworthiness REAL NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS claims_document ON claims(document_id);
+"""
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Database:
+    """A thin, thread-safe wrapper over one SQLite file in the workspace."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.executescript(SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot open the workspace database {path} ({exc}); check FACTCHECK_HOME is writable") from None
+        self.lock = threading.RLock()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # documents -----------------------------------------------------------------------------
+    def indexed_hash(self, document_id: str, embedding: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT content_hash FROM documents WHERE id=? AND embedding=?", (document_id, embedding)
+        ).fetchone()
+        return row["content_hash"] if row else None
+
+    def has_document(self, document_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE id=?", (document_id,)).fetchone() is not None
+
+    def save_document(self, document: Document, passages: list[Passage], embedding: str) -> None:
+        """Replace a document and its passages atomically (its old claims go: their offsets are stale)."""
+        with self.lock, self.conn:
+            self.conn.execute("DELETE FROM documents WHERE id=?", (document.id,))
+            self.conn.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (document.id, document.path, document.title, document.url, document.outlet,
+                 document.published.isoformat() if document.published else None, document.content_hash,
+                 document.text, document.body_start, len(passages), embedding, _now()),
+            )
+            self.conn.executemany(
+                'INSERT INTO passages (id, document_id, idx, start, "end", text) VALUES (?,?,?,?,?,?)',
+                [(p.id, p.document_id, p.index, p.start, p.end, p.text) for p in passages],
+            )
+
+    def delete_document(self, document_id: str) -> None:
+        with self.lock, self.conn:
+            self.conn.execute("DELETE FROM documents WHERE id=?", (document_id,))
+
+    def document(self, document_id: str) -> Document:
+        row = self.conn.execute("SELECT * FROM documents WHERE id=?", (document_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no indexed document with id {document_id!r}; run `factcheck sources list` to see ids")
+        return Document(
+            id=row["id"], title=row["title"] or "", url=row["url"] or "", outlet=row["outlet"] or "",
+            published=row["published"], path=row["path"], content_hash=row["content_hash"], text=row["text"],
+            body_start=row["body_start"],
+        )
+
+    def find_documents(self, prefix_or_path: str) -> list[str]:
+        """Ids matching an id prefix or a stored path."""
+        rows = self.conn.execute(
+            "SELECT id FROM documents WHERE id LIKE ? OR path=? ORDER BY id", (prefix_or_path + "%", prefix_or_path)
+        ).fetchall()
+        return [r["id"] for r in rows]
+
+    def documents(self) -> list[DocumentSummary]:
+        rows = self.conn.execute(
+            "SELECT id, title, outlet, published, path, passages, indexed_at FROM documents ORDER BY indexed_at, id"
+        ).fetchall()
+        return [DocumentSummary(**dict(row)) for row in rows]
+
+    # passages ------------------------------------------------------------------------------
+    def passages(self, document_id: str) -> list[Passage]:
+        rows = self.conn.execute(
+            'SELECT id, document_id, idx, start, "end", text FROM passages WHERE document_id=? ORDER BY idx',
+            (document_id,),
+        ).fetchall()
+        return [self._passage(r) for r in rows]
+
+    def passages_by_id(self, ids: Iterable[str]) -> dict[str, Passage]:
+        ids = list(ids)
+        out: dict[str, Passage] = {}
+        for begin in range(0, len(ids), 500):
+            chunk = ids[begin : begin + 500]
+            rows = self.conn.execute(
+                f'SELECT id, document_id, idx, start, "end", text FROM passages WHERE id IN ({",".join("?" * len(chunk))})',
+                chunk,
+            ).fetchall()
+            out.update({r["id"]: self._passage(r) for r in rows})
+        return out
+
+    @staticmethod
+    def _passage(row: sqlite3.Row) -> Passage:
+        return Passage(id=row["id"], document_id=row["document_id"], index=row["idx"], start=row["start"],
+                       end=row["end"], text=row["text"])
+
+    # claims --------------------------------------------------------------------------------
+    def save_claims(self, document_id: str, claims: list[Claim]) -> None:
+        """Store a document's claims; candidates no longer detected are removed."""
+        with self.lock, self.conn:
+            keep = [c.id for c in claims]
+            self.conn.execute(
+                f"DELETE FROM claims WHERE document_id=? AND id NOT IN ({','.join('?' * len(keep))})",
+                (document_id, *keep),
+            )
+            now = _now()
+            self.conn.executemany(
+                "INSERT INTO claims (id, document_id, start, checkworthiness, data, created_at) VALUES (?,?,?,?,?,?) "
+                "ON CONFLICT(id) DO UPDATE SET checkworthiness=excluded.checkworthiness, data=excluded.data",
+                [(c.id, c.document_id, c.span.start, c.checkworthiness, c.model_dump_json(), now) for c in claims],
+            )
+
+    def claims(self, document_id: str | None = None) -> list[Claim]:
+        if document_id:
+            rows = self.conn.execute("SELECT data FROM claims WHERE document_id=? ORDER BY start", (document_id,))
+        else:
+            rows = self.conn.execute("SELECT data FROM claims ORDER BY document_id, start")
+        return [Claim.model_validate_json(r["data"]) for r in rows.fetchall()]
+
+    def claim(self, claim_id: str) -> Claim:
+        row = self.conn.execute("SELECT data FROM claims WHERE id=?", (claim_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no claim with id {claim_id!r}; run `factcheck claims ARTICLE` to list claim ids")
+        return Claim.model_validate_json(row["data"])

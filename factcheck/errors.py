@@ -1,0 +1,43 @@
+"""Typed errors. Every message says what went wrong and how to fix it, in one line."""
+
+from __future__ import annotations
+
+
+class FactcheckError(Exception):
+    """Base class: the CLI prints the message on one line and exits non-zero."""
+
+    exit_code = 1
+
+
+class ConfigError(FactcheckError):
+    """A setting is missing, invalid or inconsistent."""
+
+    exit_code = 2
+
+
+class InputError(FactcheckError):
+    """An input file, id or argument cannot be used."""
+
+    exit_code = 3
+
+
+class NotFoundError(InputError):
+    """An id (document, claim, note) is not in the workspace."""
+
+
+class StoreError(FactcheckError):
+    """The vector store or the workspace database failed."""
+
+    exit_code = 4
+
+
+class ModelError(FactcheckError):
+    """The embedded model files are missing or do not match their pinned hashes."""
+
+    exit_code = 5
+
+
+class ProviderError(FactcheckError):
+    """An LLM or embedding server failed or answered something unusable."""
+
+    exit_code = 6

@@ -1,0 +1,237 @@
+"""Read articles from disk: decode safely, extract text and metadata, build Documents and passages."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError
+from .metadata import metadata_from_text, outlet_from_url, parse_date
+from .models import Document, Passage
+from .text import split_sentences
+
+SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}
+_TEXT_KEYS = ("text", "body", "content", "article", "claim")
+_TITLE_KEYS = ("title", "headline")
+_URL_KEYS = ("url", "link", "source_url")
+_DATE_KEYS = ("published", "date", "publish_date", "published_at", "claim_date")
+_OUTLET_KEYS = ("outlet", "publisher", "source", "site", "sitename")
+
+
+def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """Expand files and directories (recursively) into supported files; report paths that do not exist."""
+    files: list[Path] = []
+    missing: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                p for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not any(part.startswith(".") for part in p.parts)
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(f"{path}: no such file or directory")
+    return files, missing
+
+
+def decode(raw: bytes, path: Path) -> str:
+    """Bytes to text: UTF-8 (BOM allowed) or UTF-16 with a BOM; anything else is a clear InputError."""
+    if not raw.strip():
+        raise InputError(f"{path}: file is empty")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16").replace("\r\n", "\n")
+    if b"\x00" in raw[:8192]:
+        raise InputError(f"{path}: looks like a binary file (NUL bytes), not an article; convert it to .txt, .md, .html or .json")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            f"re-save it as UTF-8, e.g. `iconv -f windows-1252 -t utf-8 {path.name}`"
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(f"{path}: file has no text")
+    return text
+
+
+def read_bytes(path: Path, max_mb: float) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_mb * 1024 * 1024:
+            raise InputError(
+                f"{path}: {size / 1048576:.1f} MB is over the {max_mb:g} MB limit; split it or raise FACTCHECK_INGEST__MAX_FILE_MB"
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read it ({exc.strerror}); check the path and its permissions") from None
+
+
+def document_id(key: str) -> str:
+    return "d" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:11]
+
+
+def _make_document(key: str, path: Path, text: str, *, title: str = "", url: str = "", outlet: str = "",
+                   published: object = None, body_start: int = 0) -> Document:
+    published_date = parse_date(published)
+    digest = hashlib.sha256(
+        json.dumps([text, title, url, outlet, str(published_date)], ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+    return Document(
+        id=document_id(key), title=title.strip(), url=url.strip(), outlet=outlet.strip(), published=published_date,
+        path=str(path), content_hash=digest, text=text, body_start=body_start,
+    )
+
+
+def _first(record: dict, keys: tuple[str, ...]) -> str:
+    for key in keys:
+        value = record.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+        if isinstance(value, dict) and isinstance(value.get("name"), str):
+            return value["name"]
+    return ""
+
+
+def _records_from_json(text: str, path: Path) -> Iterator[tuple[str, dict]]:
+    if path.suffix.lower() == ".jsonl":
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                yield str(number), json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{number}: invalid JSON ({exc.msg}); fix or remove that line") from None
+        return
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from None
+    if isinstance(data, dict):
+        for key in ("records", "articles", "documents", "items", "data"):
+            if isinstance(data.get(key), list):
+                data = data[key]
+                break
+        else:
+            data = [data]
+    if not isinstance(data, list):
+        raise InputError(f"{path}: expected a JSON object or a list of objects with a 'text' field")
+    for number, record in enumerate(data, 1):
+        yield str(number), record
+
+
+def _documents_from_json(text: str, path: Path) -> list[Document]:
+    documents = []
+    for number, record in _records_from_json(text, path):
+        if not isinstance(record, dict):
+            raise InputError(f"{path}: record {number} is not a JSON object")
+        body = _first(record, _TEXT_KEYS)
+        if not body:
+            raise InputError(f"{path}: record {number} has no text; give it one of the fields {', '.join(_TEXT_KEYS)}")
+        record_id = str(record.get("id") or number)
+        url = _first(record, _URL_KEYS)
+        documents.append(_make_document(
+            f"{path.resolve()}#{record_id}", path, body.replace("\r\n", "\n"),
+            title=_first(record, _TITLE_KEYS), url=url,
+            outlet=_first(record, _OUTLET_KEYS) or (outlet_from_url(url) if url else ""),
+            published=next((record[k] for k in _DATE_KEYS if record.get(k)), None),
+        ))
+    return documents
+
+
+def _document_from_markdown(text: str, path: Path) -> Document:
+    front: dict = {}
+    body_start = 0
+    if text.startswith("---\n"):
+        closing = text.find("\n---", 4)
+        if closing > 0:
+            try:
+                loaded = yaml.safe_load(text[4:closing])
+            except yaml.YAMLError as exc:
+                raise InputError(f"{path}: front matter is not valid YAML ({str(exc).splitlines()[0]})") from None
+            front = loaded if isinstance(loaded, dict) else {}
+            body_start = text.find("\n", closing + 1) + 1 or len(text)
+    meta = metadata_from_text(text[body_start:])
+    title = str(_first(front, _TITLE_KEYS) or meta.title)
+    url = str(_first(front, _URL_KEYS) or meta.url)
+    published = next((front[k] for k in _DATE_KEYS if front.get(k)), None) or meta.published
+    outlet = str(_first(front, _OUTLET_KEYS) or meta.outlet or (outlet_from_url(url) if url else ""))
+    return _make_document(str(path.resolve()), path, text, title=title, url=url, outlet=outlet,
+                          published=published, body_start=body_start + meta.body_start)
+
+
+def _document_from_html(html: str, path: Path) -> Document:
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    body = (getattr(extracted, "text", None) or "").strip() if extracted is not None else ""
+    if not body:
+        raise InputError(f"{path}: no article text found in the HTML; save the article body as .txt instead")
+    url = getattr(extracted, "url", None) or ""
+    return _make_document(
+        str(path.resolve()), path, body, title=getattr(extracted, "title", None) or "", url=url,
+        outlet=getattr(extracted, "sitename", None) or (outlet_from_url(url) if url else ""),
+        published=getattr(extracted, "date", None),
+    )
+
+
+def read_documents(path: Path, max_mb: float) -> list[Document]:
+    """All documents in one file (a JSON/JSONL file may hold many). Raises InputError with a one-line reason."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputError(f"{path}: unsupported file type {suffix or '(none)'}; use one of {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+    text = decode(read_bytes(path, max_mb), path)
+    if suffix in (".json", ".jsonl"):
+        return _documents_from_json(text, path)
+    if suffix in (".md", ".markdown"):
+        return [_document_from_markdown(text, path)]
+    if suffix in (".html", ".htm"):
+        return [_document_from_html(text, path)]
+    meta = metadata_from_text(text)
+    return [_make_document(str(path.resolve()), path, text, title=meta.title, url=meta.url, outlet=meta.outlet,
+                           published=meta.published, body_start=meta.body_start)]
+
+
+def make_passages(document: Document, target_chars: int = 600, overlap_sentences: int = 1) -> list[Passage]:
+    """Pack consecutive body sentences into passages of about `target_chars`, overlapping by whole sentences."""
+    sentences = split_sentences(document.text, document.body_start)
+    units = [(s.start, s.end) for s in sentences]
+    units = [piece for unit in units for piece in _split_long(document.text, unit, target_chars)]
+    passages: list[Passage] = []
+    first = 0
+    while first < len(units):
+        last = first
+        while last + 1 < len(units) and units[last + 1][1] - units[first][0] <= target_chars:
+            last += 1
+        start, end = units[first][0], units[last][1]
+        index = len(passages)
+        passages.append(Passage(id=f"{document.id}:{index}", document_id=document.id, index=index,
+                                start=start, end=end, text=document.text[start:end]))
+        if last + 1 >= len(units):
+            break
+        first = max(first + 1, last + 1 - overlap_sentences)
+    return passages
+
+
+def _split_long(text: str, unit: tuple[int, int], target_chars: int) -> list[tuple[int, int]]:
+    """A sentence longer than twice the target is cut at word boundaries (LangChain's recursive splitter)."""
+    start, end = unit
+    if end - start <= 2 * target_chars:
+        return [unit]
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=target_chars, chunk_overlap=0, separators=["; ", ", ", " ", ""], keep_separator="end",
+        add_start_index=True, strip_whitespace=True,
+    )
+    pieces = []
+    for chunk in splitter.create_documents([text[start:end]]):
+        offset = start + chunk.metadata["start_index"]
+        pieces.append((offset, offset + len(chunk.page_content)))
+    return pieces

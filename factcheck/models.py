@@ -1,0 +1,110 @@
+"""The nouns of the trade. Field descriptions double as the JSON schema an LLM sees."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Document(_Model):
+    id: str = Field(description="Stable id derived from the source path (and record id for JSON records).")
+    title: str = Field("", description="Headline, empty when none could be found.")
+    url: str = Field("", description="Canonical URL, empty when unknown.")
+    outlet: str = Field("", description="Publishing outlet, empty when unknown.")
+    published: date | None = Field(None, description="Publication date, when stated in the source.")
+    path: str = Field(description="Where the document was read from.")
+    content_hash: str = Field(description="SHA-256 of the stored text and metadata.")
+    text: str = Field(description="The stored document text; all offsets point into it.")
+    body_start: int = Field(0, ge=0, description="Offset where the body starts (after title, dateline, teaser).")
+
+
+class Passage(_Model):
+    id: str = Field(description="'<document id>:<index>'.")
+    document_id: str
+    index: int = Field(ge=0)
+    start: int = Field(ge=0, description="Start offset into the document text.")
+    end: int = Field(ge=0, description="End offset (exclusive) into the document text.")
+    text: str = Field(description="Exactly document.text[start:end].")
+
+
+class ClaimType(str, Enum):
+    quantity = "quantity"
+    quote = "quote"
+    attribution = "attribution"
+    event = "event"
+    comparison = "comparison"
+    causal = "causal"
+    prediction = "prediction"
+    other = "other"
+
+
+class Quantity(_Model):
+    text: str = Field(description="The quantity as written, e.g. 'about 100,000 Moscow troops'.")
+    value: float = Field(description="Numeric value, e.g. 100000.")
+    approximation: str = Field("", description="Hedge word as written: 'about', 'more than', 'up to', ... or ''.")
+    unit: str = Field("", description="Unit or counted noun, e.g. 'troops', 'percent', 'dollars'.")
+    start: int = Field(ge=0, description="Offset of the quantity in the document text.")
+    end: int = Field(ge=0)
+
+
+class Span(_Model):
+    start: int = Field(ge=0, description="Start offset into the document text.")
+    end: int = Field(ge=0, description="End offset (exclusive).")
+
+
+class Claim(_Model):
+    id: str = Field(description="Stable id derived from the document id and the span.")
+    document_id: str
+    span: Span = Field(description="The checkable core inside the article.")
+    text: str = Field(description="Exactly the article text at the span.")
+    sentence: str = Field(description="The sentence the span sits in.")
+    sentence_span: Span
+    type: ClaimType
+    checkworthiness: float = Field(ge=0.0, le=1.0, description="How worth checking, 0-1.")
+    speaker: str = Field("", description="Who asserts it: a quoted person, or the outlet.")
+    channel: str = Field("", description="Where a quote was made or reported (Twitter, TASS, a press conference), if stated.")
+    claim_date: date | None = Field(None, description="When the claim was made, from the article date.")
+    quantities: list[Quantity] = Field(default_factory=list)
+    statement: str = Field(description="Self-contained rewrite checkable without the article.")
+    statement_source: str = Field("rules", description="'rules' or the LLM that rewrote the statement.")
+
+
+class Verdict(str, Enum):
+    supported = "supported"
+    partly_supported = "partly_supported"
+    refuted = "refuted"
+    not_enough_evidence = "not_enough_evidence"
+
+
+class SearchHit(_Model):
+    passage: Passage
+    document_title: str = ""
+    document_url: str = ""
+    published: date | None = None
+    score: float = Field(description="Similarity, higher is better.")
+
+
+class IndexReport(_Model):
+    new: int = 0
+    updated: int = 0
+    skipped: int = 0
+    failed: int = 0
+    passages: int = 0
+    seconds: float = 0.0
+    errors: list[str] = Field(default_factory=list, description="One line per file that could not be indexed.")
+
+
+class DocumentSummary(_Model):
+    id: str
+    title: str
+    outlet: str
+    published: date | None
+    path: str
+    passages: int
+    indexed_at: datetime

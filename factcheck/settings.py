@@ -1,0 +1,86 @@
+"""One settings object. Precedence: explicit arguments > FACTCHECK_* environment > .env > defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class EmbeddingSettings(BaseModel):
+    backend: Literal["minilm", "openai"] = Field(
+        "minilm", description="'minilm' (embedded, offline) or 'openai' (any OpenAI-compatible embeddings API)."
+    )
+    model: str = Field("text-embedding-3-small", description="Embedding model name for the 'openai' backend.")
+    base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible embeddings server.")
+    api_key: SecretStr | None = Field(None, description="API key for the 'openai' backend (falls back to OPENAI_API_KEY).")
+    batch_size: int = Field(64, ge=1, le=2048, description="Texts per embedding batch.")
+    threads: int = Field(0, ge=0, description="onnxruntime intra-op threads; 0 lets onnxruntime decide.")
+
+
+class StoreSettings(BaseModel):
+    url: str | None = Field(None, description="URL of a Chroma server (http://host:port); empty = embedded store in the workspace.")
+    collection: str = Field("passages", description="Chroma collection name prefix.")
+
+
+class IngestSettings(BaseModel):
+    max_file_mb: float = Field(10.0, gt=0, description="Files larger than this are refused.")
+    passage_chars: int = Field(600, ge=100, le=5000, description="Target passage length in characters.")
+    overlap_sentences: int = Field(1, ge=0, le=5, description="Sentences repeated between neighbouring passages.")
+
+
+class ClaimSettings(BaseModel):
+    threshold: float = Field(0.5, ge=0.0, le=1.0, description="Check-worthiness score below which candidates are hidden.")
+
+
+class LLMSettings(BaseModel):
+    judge: Literal["auto", "evidence", "llm", "local"] = Field(
+        "auto", description="Who judges claims: 'evidence' (no LLM), 'llm' (OpenAI-compatible server), 'local' (SmolLM2 via llama.cpp); 'auto' = 'llm' when a model is configured, else 'evidence'."
+    )
+    model: str | None = Field(None, description="Model name on the OpenAI-compatible server.")
+    base_url: str | None = Field(None, description="Base URL of the OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp).")
+    api_key: SecretStr | None = Field(None, description="API key (falls back to OPENAI_API_KEY); never printed or stored.")
+    timeout_s: float = Field(60.0, gt=0, description="Seconds before one LLM request times out.")
+
+
+class Settings(BaseSettings):
+    """Everything configurable. All state lives under `home`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FACTCHECK_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    home: Path = Field(Path("vectorstore"), description="Workspace directory: Chroma store, database, caches.")
+    embeddings: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    claims: ClaimSettings = Field(default_factory=ClaimSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "factcheck.db"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment, then apply non-None overrides (CLI flags)."""
+    from .errors import ConfigError
+    from pydantic import ValidationError
+
+    try:
+        settings = Settings()
+        if overrides := {k: v for k, v in overrides.items() if v is not None}:
+            settings = settings.model_copy(update=overrides)
+        return settings
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(
+            f"invalid setting {where!r}: {first['msg']} (check FACTCHECK_{where.upper().replace('.', '__')})"
+        ) from None

@@ -1,0 +1,88 @@
+"""The vector store: Chroma, embedded and persistent by default, or a Chroma server by one setting."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from .embeddings import embedding_function, embedding_id
+from .errors import ConfigError, StoreError
+from .models import Document, Passage
+from .settings import Settings
+
+UPSERT_BATCH = 256
+
+
+class VectorStore:
+    """One Chroma collection of passages. The embedding function is always passed explicitly."""
+
+    def __init__(self, settings: Settings) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        self.embedding = embedding_id(settings.embeddings)
+        self.function = embedding_function(settings.embeddings)
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        try:
+            if settings.store.url:
+                parsed = urlparse(settings.store.url)
+                if parsed.scheme not in ("http", "https") or not parsed.hostname:
+                    raise ConfigError(
+                        f"FACTCHECK_STORE__URL={settings.store.url!r} is not a URL; use e.g. http://127.0.0.1:8000"
+                    )
+                self.client = chromadb.HttpClient(
+                    host=parsed.hostname, port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                    ssl=parsed.scheme == "https", settings=chroma_settings,
+                )
+                self.client.heartbeat()
+            else:
+                settings.chroma_path.mkdir(parents=True, exist_ok=True)
+                self.client = chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+            self.collection = self.client.get_or_create_collection(
+                name=f"{settings.store.collection}-{self.embedding}",
+                embedding_function=self.function,
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+        except ConfigError:
+            raise
+        except Exception as exc:  # chromadb raises many types; all mean the same to the user
+            where = settings.store.url or str(settings.chroma_path)
+            raise StoreError(f"cannot open the Chroma store at {where} ({type(exc).__name__}: {exc})".splitlines()[0]) from None
+
+    def upsert(self, document: Document, passages: list[Passage], vectors: list | None = None) -> None:
+        """Insert or replace a document's passages in batches (no per-passage round trips)."""
+        for begin in range(0, len(passages), UPSERT_BATCH):
+            batch = passages[begin : begin + UPSERT_BATCH]
+            self._call(
+                self.collection.upsert,
+                ids=[p.id for p in batch],
+                documents=[p.text for p in batch],
+                embeddings=vectors[begin : begin + UPSERT_BATCH] if vectors is not None else None,
+                metadatas=[
+                    {"document_id": p.document_id, "index": p.index, "start": p.start, "end": p.end,
+                     "published": document.published.isoformat() if document.published else ""}
+                    for p in batch
+                ],
+            )
+
+    def delete_document(self, document_id: str) -> None:
+        self._call(self.collection.delete, where={"document_id": document_id})
+
+    def query(self, text: str, k: int, exclude_document: str | None = None) -> list[tuple[str, float]]:
+        """(passage id, cosine similarity) of the k nearest passages."""
+        if self.count() == 0:
+            return []
+        where = {"document_id": {"$ne": exclude_document}} if exclude_document else None
+        result = self._call(self.collection.query, query_texts=[text], n_results=k, where=where, include=["distances"])
+        return [(pid, 1.0 - dist) for pid, dist in zip(result["ids"][0], result["distances"][0])]
+
+    def count(self) -> int:
+        return self._call(self.collection.count)
+
+    @staticmethod
+    def _call(method, *args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except Exception as exc:
+            if isinstance(exc, (ConfigError, StoreError)) or type(exc).__module__.startswith("factcheck"):
+                raise
+            raise StoreError(f"Chroma {method.__name__} failed ({type(exc).__name__}: {exc})".splitlines()[0]) from None

@@ -1,0 +1,96 @@
+"""Sentence splitting with exact character offsets, robust to glued sentences and run-in subheadings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# "Truss.Both" and "comedy".Security": a sentence end glued to the next sentence's capital letter.
+_GLUED_END = re.compile(r"(?:(?<=[a-z0-9%)\]])|(?<=[a-z0-9%)\]][\"”’]))[.!?](?=[\"“]?[A-Z][a-z])|(?<=[a-z][.!?][\"”’])(?=[A-Z])")
+# A short Title-Case heading run into the first word of the next sentence: "Security RowThe West".
+_SENTENCE_STARTERS = (
+    "The|A|An|In|On|At|It|Its|This|That|These|Those|He|She|They|We|I|As|But|And|For|After|Before|"
+    "While|When|According|Meanwhile|However|Last|Over|During|With|Since|Despite|Earlier|Later|Also|Both"
+)
+_RUN_IN_HEADING = re.compile(
+    rf"((?:[A-Z][\w'’-]*\s+){{0,5}}[A-Z][a-z'’-]*[a-z])(?=(?:{_SENTENCE_STARTERS})\b\s)"
+)
+_TERMINAL = re.compile(r"[.!?…][\"”’)\]]*$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    kind: str = "sentence"  # "sentence" or "heading"
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _pysbd_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of text[start:end] by pysbd, re-anchored onto the original offsets."""
+    chunk = text[start:end]
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in _segmenter().segment(chunk):
+        sent = piece.sent.strip()
+        if not sent:
+            continue
+        found = chunk.find(sent, cursor)
+        if found < 0:  # pysbd never rewrites with clean=False, but stay safe
+            continue
+        spans.append((start + found, start + found + len(sent)))
+        cursor = found + len(sent)
+    return spans or [(start, end)]
+
+
+def _glue_splits(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    cuts = [start]
+    for match in _GLUED_END.finditer(text, start, end):
+        cuts.append(match.end())
+    cuts.append(end)
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Sentence]:
+    """Split text[start:end] into sentences and headings; every span is exact and trimmed."""
+    end = len(text) if end is None else end
+    sentences: list[Sentence] = []
+    for block in re.finditer(r"[^\n]+", text[start:end]):
+        b_start, b_end = _trimmed(text, start + block.start(), start + block.end())
+        if b_start >= b_end:
+            continue
+        block_text = text[b_start:b_end]
+        if not _TERMINAL.search(block_text) and len(block_text.split()) <= 12:
+            sentences.append(Sentence(b_start, b_end, block_text, "heading"))
+            continue
+        for g_start, g_end in _glue_splits(text, b_start, b_end):
+            for s_start, s_end in _pysbd_spans(text, *_trimmed(text, g_start, g_end)):
+                sentences.extend(_split_run_in_heading(text, s_start, s_end))
+    return sentences
+
+
+def _split_run_in_heading(text: str, start: int, end: int) -> list[Sentence]:
+    match = _RUN_IN_HEADING.match(text, start, end)
+    if match and match.end() - start < end - start:
+        head_end = match.end(1)
+        return [
+            Sentence(start, head_end, text[start:head_end], "heading"),
+            Sentence(head_end, end, text[head_end:end]),
+        ]
+    return [Sentence(start, end, text[start:end])]

@@ -1,0 +1,163 @@
+"""The library API: one Workspace per settings object. The CLI is a thin layer over this."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .db import Database
+from .errors import InputError, NotFoundError
+from .ingest import discover, make_passages, read_documents
+from .models import Claim, Document, DocumentSummary, IndexReport, Passage, SearchHit
+from .settings import Settings
+
+ProgressCallback = Callable[[int, int, str], None]  # (done, total, label)
+EMBED_GROUP_PASSAGES = 512  # passages embedded together across small documents
+
+
+class Workspace:
+    """All state for one workspace directory: the SQLite database and the Chroma store."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.db = Database(settings.db_path)
+        self._store = None
+
+    @property
+    def store(self):
+        if self._store is None:
+            from .store import VectorStore
+
+            self._store = VectorStore(self.settings)
+        return self._store
+
+    def close(self) -> None:
+        self.db.close()
+
+    # index ---------------------------------------------------------------------------------
+    def index(self, paths: Iterable[Path], force: bool = False, progress: ProgressCallback | None = None) -> IndexReport:
+        """Index files and directories. Unchanged documents are skipped; changed ones replace their passages."""
+        started = time.perf_counter()
+        files, missing = discover([Path(p) for p in paths])
+        report = IndexReport(failed=len(missing), errors=list(missing))
+        pending: list[tuple[Document, list[Passage], bool]] = []
+        embedding = self.store.embedding
+
+        def flush() -> None:
+            texts = [p.text for _, passages, _ in pending for p in passages]
+            vectors = self.store.function(texts) if texts else []
+            offset = 0
+            for document, passages, existed in pending:
+                chunk = vectors[offset : offset + len(passages)]
+                offset += len(passages)
+                if existed:
+                    self.store.delete_document(document.id)
+                self.store.upsert(document, passages, chunk)
+                self.db.save_document(document, passages, embedding)  # marks the document complete
+                report.passages += len(passages)
+                if existed:
+                    report.updated += 1
+                else:
+                    report.new += 1
+            pending.clear()
+
+        for done, path in enumerate(files, 1):
+            try:
+                documents = read_documents(path, self.settings.ingest.max_file_mb)
+            except InputError as exc:
+                report.failed += 1
+                report.errors.append(str(exc))
+                documents = []
+            for document in documents:
+                previous = self.db.indexed_hash(document.id, embedding)
+                if previous == document.content_hash and not force:
+                    report.skipped += 1
+                    continue
+                passages = make_passages(document, self.settings.ingest.passage_chars, self.settings.ingest.overlap_sentences)
+                if not passages:
+                    report.failed += 1
+                    report.errors.append(f"{path}: no body text after the title and metadata")
+                    continue
+                pending.append((document, passages, self.db.has_document(document.id)))
+                if sum(len(p) for _, p, _ in pending) >= EMBED_GROUP_PASSAGES:
+                    flush()
+            if progress:
+                progress(done, len(files), path.name)
+        flush()
+        report.seconds = round(time.perf_counter() - started, 3)
+        return report
+
+    # sources -------------------------------------------------------------------------------
+    def sources(self) -> list[DocumentSummary]:
+        return self.db.documents()
+
+    def resolve_document(self, ref: str) -> Document:
+        """A document by id, unique id prefix, or the path it was indexed from."""
+        candidates = self.db.find_documents(ref)
+        if not candidates and Path(ref).exists():
+            candidates = self.db.find_documents(str(Path(ref)))
+            if not candidates:
+                from .ingest import document_id
+
+                candidates = [c for c in [document_id(str(Path(ref).resolve()))] if self.db.has_document(c)]
+        if len(candidates) > 1:
+            raise InputError(f"{ref!r} matches {len(candidates)} documents ({', '.join(candidates[:5])}); give a longer id")
+        if not candidates:
+            raise NotFoundError(f"no indexed document {ref!r}; run `factcheck sources list` to see ids, or `factcheck index PATH`")
+        return self.db.document(candidates[0])
+
+    def remove(self, ref: str) -> Document:
+        document = self.resolve_document(ref)
+        self.store.delete_document(document.id)
+        self.db.delete_document(document.id)
+        return document
+
+    # search --------------------------------------------------------------------------------
+    def search(self, query: str, k: int = 5, exclude_document: str | None = None) -> list[SearchHit]:
+        """Top passages for a query, nearest first."""
+        if not query.strip():
+            raise InputError("the search query is empty; give some words to look for")
+        ranked = self.store.query(query, k, exclude_document)
+        passages = self.db.passages_by_id(pid for pid, _ in ranked)
+        hits = []
+        for pid, score in ranked:
+            passage = passages.get(pid)
+            if passage is None:  # vector without a completed document: an interrupted run, re-index repairs it
+                continue
+            document = self._document_cached(passage.document_id)
+            hits.append(SearchHit(passage=passage, document_title=document.title, document_url=document.url,
+                                  published=document.published, score=round(score, 4)))
+        return hits
+
+    # claims --------------------------------------------------------------------------------
+    def extract_claims(self, ref: str, progress: ProgressCallback | None = None) -> list[Claim]:
+        """Detect and store every claim candidate of an article (a path or an indexed id), best first."""
+        from .claims import detect_claims
+        from .scoring import load_scorer
+
+        document = self.index_if_path(ref, progress=progress)
+        claims = detect_claims(document, scorer=load_scorer())
+        self.db.save_claims(document.id, claims)
+        return claims
+
+    def _document_cached(self, document_id: str) -> Document:
+        cache = self.__dict__.setdefault("_documents", {})
+        if document_id not in cache:
+            cache[document_id] = self.db.document(document_id)
+        return cache[document_id]
+
+    def index_if_path(self, ref: str, progress: ProgressCallback | None = None) -> Document:
+        """Resolve an article given as an id or a path; a path is indexed first (unchanged files cost nothing)."""
+        path = Path(ref)
+        if path.is_file():
+            report = self.index([path], progress=progress)
+            if report.failed:
+                raise InputError(report.errors[0])
+            from .ingest import document_id
+
+            return self.db.document(document_id(str(path.resolve())))
+        if path.suffix and not self.db.find_documents(ref):
+            raise InputError(f"{ref}: no such file or directory; give a path to an article or an indexed document id")
+        return self.resolve_document(ref)
+

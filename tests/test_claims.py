@@ -1,0 +1,87 @@
+from conftest import EXAMPLES, SEED_A, SEED_B
+
+from factcheck.claims import detect_claims
+from factcheck.evaluate import load_gold_claims, score_detection
+from factcheck.ingest import read_documents
+from factcheck.models import ClaimType
+from factcheck.settings import ClaimSettings
+
+THRESHOLD = ClaimSettings().threshold
+
+
+def _claims(path, scorer=None):
+    document = read_documents(path, 10)[0]
+    return document, detect_claims(document, scorer=scorer)
+
+
+def test_spans_are_exact_substrings_and_ids_are_stable():
+    document, first = _claims(SEED_A)
+    _, second = _claims(SEED_A)
+    assert [c.id for c in first] == [c.id for c in second]
+    for claim in first:
+        assert document.text[claim.span.start : claim.span.end] == claim.text
+        assert claim.sentence_span.start <= claim.span.start < claim.span.end <= claim.sentence_span.end
+        assert 0.0 <= claim.checkworthiness <= 1.0
+
+
+def test_troop_buildup_is_a_quantity_claim_with_value_hedge_and_noun():
+    _, claims = _claims(SEED_A)
+    (claim,) = [c for c in claims if "100,000" in c.text]
+    assert claim.type == ClaimType.quantity
+    assert claim.text.startswith("about 100,000 Moscow troops")
+    assert claim.text == "about 100,000 Moscow troops on the border of the two countries"
+    (quantity,) = claim.quantities
+    assert (quantity.value, quantity.approximation, quantity.unit) == (100000, "about", "troops")
+    assert claim.checkworthiness >= THRESHOLD
+
+
+def test_quotes_get_speaker_channel_and_resolved_pronouns():
+    _, claims = _claims(SEED_A)
+    quotes = {c.text[:25]: c for c in claims if c.type == ClaimType.quote}
+    twitter = quotes["I delivered a clear messa"]
+    assert "Truss" in twitter.speaker and twitter.channel == "Twitter"
+    continued = quotes["If Russia is serious about"[:25]]
+    assert "Truss" in continued.speaker  # "he continued" -> nearest named speaker
+    tass = quotes["We have not heard another"]
+    assert "Lavrov" in tass.speaker and tass.channel == "TASS"
+    assert "Lavrov" in quotes["Unlike the exercises on it"[:25]].speaker  # "he quipped"
+
+
+def test_title_teaser_dateline_and_headings_are_not_claims():
+    document, claims = _claims(SEED_B)
+    assert all(c.span.start >= document.body_start for c in claims)
+    assert not any(c.text.startswith("Security Row") for c in claims)
+    assert not any("Sputnik International" in c.text for c in claims)
+
+
+def test_statement_stands_alone_with_date_and_resolved_pronoun():
+    _, claims = _claims(SEED_B)
+    (she,) = [c for c in claims if c.text.startswith("She also asserted")]
+    assert she.statement.startswith("Liz Truss also asserted") and "10 February 2022" in she.statement
+    (thursday,) = [c for c in claims if c.text.startswith("Lavrov, however, said on Thursday")]
+    assert "on Thursday, 10 February 2022" in thursday.statement
+
+
+def test_opinion_scores_below_plain_fact():
+    _, claims = _claims(SEED_B)
+    by_start = {c.text[:30]: c.checkworthiness for c in claims}
+    fact = by_start["Both Washington and London hav"]
+    opinion = by_start["Lavrov, however, said on Thurs"]
+    assert fact > opinion
+
+
+def test_detection_against_the_team_labels(capsys):
+    gold = load_gold_claims(EXAMPLES / "labels" / "claims.jsonl")
+    totals = {"gold": 0, "predicted": 0, "matched_gold": 0, "matched_predicted": 0}
+    for path in (SEED_A, SEED_B):
+        document, claims = _claims(path)
+        shown = [c for c in claims if c.checkworthiness >= THRESHOLD]
+        score = score_detection(document.text, shown, [g for g in gold if g.document == path.name])
+        for key in totals:
+            totals[key] += getattr(score, key)
+    precision = totals["matched_predicted"] / totals["predicted"]
+    recall = totals["matched_gold"] / totals["gold"]
+    with capsys.disabled():
+        print(f"\nclaim detection on examples: precision {precision:.2f}, recall {recall:.2f} ({totals})")
+    assert recall >= 0.8
+    assert precision >= 0.75

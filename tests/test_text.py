@@ -1,0 +1,74 @@
+from conftest import SEED_A, SEED_B
+
+from factcheck.ingest import make_passages, read_documents
+from factcheck.text import split_sentences
+
+
+def test_glued_sentences_split_at_the_missing_space():
+    text = "He met his UK counterpart Liz Truss.Both Washington and London have evacuated staff."
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == [
+        "He met his UK counterpart Liz Truss.",
+        "Both Washington and London have evacuated staff.",
+    ]
+
+
+def test_run_in_subheading_is_separated_from_the_next_sentence():
+    text = 'It looks more like a comedy".Security RowThe West continues to accuse Russia.'
+    sentences = split_sentences(text)
+    assert [(s.text, s.kind) for s in sentences] == [
+        ('It looks more like a comedy".', "sentence"),
+        ("Security Row", "heading"),
+        ("The West continues to accuse Russia.", "sentence"),
+    ]
+
+
+def test_names_with_inner_capitals_are_not_split():
+    text = "YouTube said McDonald's sold iPhones in the U.S. last year. It grew."
+    assert [s.text for s in split_sentences(text)] == [
+        "YouTube said McDonald's sold iPhones in the U.S. last year.", "It grew.",
+    ]
+
+
+def test_every_sentence_of_the_seeds_is_an_exact_substring():
+    for path in (SEED_A, SEED_B):
+        text = path.read_text(encoding="utf-8")
+        for sentence in split_sentences(text):
+            assert text[sentence.start : sentence.end] == sentence.text
+            assert sentence.text == sentence.text.strip()
+
+
+def test_seed_b_splits_truss_both_and_security_row():
+    text = SEED_B.read_text(encoding="utf-8")
+    sentences = [s.text for s in split_sentences(text)]
+    assert any(s.endswith("his UK counterpart Liz Truss.") for s in sentences)
+    assert "Both Washington and London have evacuated some embassy staffers from Ukraine." in sentences
+    assert "Security Row" in sentences
+    assert any(s.startswith("The West continues to accuse Russia") for s in sentences)
+
+
+def test_passages_have_exact_offsets_and_overlap_by_a_sentence():
+    document = read_documents(SEED_B, 10)[0]
+    passages = make_passages(document, target_chars=400, overlap_sentences=1)
+    assert len(passages) > 3
+    for passage in passages:
+        assert document.text[passage.start : passage.end] == passage.text
+        assert passage.start >= document.body_start
+        assert len(passage.text) <= 2 * 400
+    pairs = list(zip(passages, passages[1:]))
+    for before, after in pairs:  # no body text falls between two passages
+        assert after.start > before.start and not document.text[before.end : after.start].strip()
+    assert sum(after.start < before.end for before, after in pairs) >= len(pairs) // 2, "passages overlap by a sentence"
+    assert passages[-1].end == len(document.text.rstrip())
+
+
+def test_an_overlong_sentence_is_cut_with_exact_offsets():
+    from factcheck.models import Document
+
+    body = "Officials said " + ", ".join(f"item {i} arrived late" for i in range(200)) + "."
+    document = Document(id="dx", path="x.txt", content_hash="h", text=body)
+    passages = make_passages(document, target_chars=300)
+    assert len(passages) > 5
+    for passage in passages:
+        assert body[passage.start : passage.end] == passage.text
+        assert len(passage.text) <= 600
