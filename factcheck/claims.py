@@ -15,6 +15,7 @@ from .statements import statement_for
 from .text import Sentence, split_sentences
 
 MIN_QUOTE_WORDS = 6
+LEARNED_WEIGHT = 0.3  # share of the learned scorer in the blended check-worthiness score
 _DATELINE = re.compile(r"[A-Z][A-Z .,'-]{2,40}\s+[-–—]+\s+")
 _CONNECTIVE = re.compile(
     r"(?:For information|Even so|At the same time|Meanwhile|However|In addition|Moreover|Furthermore|Also|Still|"
@@ -129,7 +130,7 @@ def detect_claims(document: Document, scorer: SentenceScorer | None = None) -> l
     if scorer and drafts:
         learned = scorer([d["sentence"].text for d in drafts])
         for draft, probability in zip(drafts, learned):
-            draft["score"] = round(0.5 * draft["score"] + 0.5 * probability, 3)
+            draft["score"] = round((1 - LEARNED_WEIGHT) * draft["score"] + LEARNED_WEIGHT * probability, 3)
     claims = [_build(document, **draft) for draft in drafts]
     return sorted(claims, key=lambda c: (c.span.start, c.span.end))
 

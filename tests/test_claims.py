@@ -4,6 +4,7 @@ from factcheck.claims import detect_claims
 from factcheck.evaluate import load_gold_claims, score_detection
 from factcheck.ingest import read_documents
 from factcheck.models import ClaimType
+from factcheck.scoring import load_scorer
 from factcheck.settings import ClaimSettings
 
 THRESHOLD = ClaimSettings().threshold
@@ -12,6 +13,13 @@ THRESHOLD = ClaimSettings().threshold
 def _claims(path, scorer=None):
     document = read_documents(path, 10)[0]
     return document, detect_claims(document, scorer=scorer)
+
+
+def test_shipped_scorer_ranks_factual_sentences_above_chatter():
+    scorer = load_scorer()
+    assert scorer is not None, "factcheck/data/checkworthiness.json is missing"
+    factual, chatter = scorer(["Unemployment rose to 9 percent in 2010.", "Thank you, it is good to be here tonight."])
+    assert factual > 0.5 > chatter
 
 
 def test_spans_are_exact_substrings_and_ids_are_stable():
@@ -74,7 +82,7 @@ def test_detection_against_the_team_labels(capsys):
     gold = load_gold_claims(EXAMPLES / "labels" / "claims.jsonl")
     totals = {"gold": 0, "predicted": 0, "matched_gold": 0, "matched_predicted": 0}
     for path in (SEED_A, SEED_B):
-        document, claims = _claims(path)
+        document, claims = _claims(path, scorer=load_scorer())  # exactly what `factcheck claims` shows
         shown = [c for c in claims if c.checkworthiness >= THRESHOLD]
         score = score_detection(document.text, shown, [g for g in gold if g.document == path.name])
         for key in totals:
