@@ -154,9 +154,10 @@ class Workspace:
             report = self.index([path], progress=progress)
             if report.failed:
                 raise InputError(report.errors[0])
-            from .ingest import document_id
-
-            return self.db.document(document_id(str(path.resolve())))
+            ids = self.db.find_documents(str(path))
+            if len(ids) > 1:
+                raise InputError(f"{path} holds {len(ids)} records; give one document id ({', '.join(ids[:3])}, ...)")
+            return self.db.document(ids[0])
         if path.suffix and not self.db.find_documents(ref):
             raise InputError(f"{ref}: no such file or directory; give a path to an article or an indexed document id")
         return self.resolve_document(ref)
