@@ -50,6 +50,8 @@ _TYPE_BASE = {
 
 # A learned scorer: sentence text -> probability that it is check-worthy. Plugged in by the caller.
 SentenceScorer = Callable[[list[str]], list[float]]
+# The hook for an LLM pass over each claim (statement and type); it must not move the span.
+ClaimRefiner = Callable[[Claim, Document], Claim]
 
 
 @dataclass
@@ -119,7 +121,8 @@ def resolve_when(text: str, published: date | None) -> str:
     return text
 
 
-def detect_claims(document: Document, scorer: SentenceScorer | None = None) -> list[Claim]:
+def detect_claims(document: Document, scorer: SentenceScorer | None = None,
+                  refine: ClaimRefiner | None = None) -> list[Claim]:
     """All claim candidates in the body of a document, in reading order, each with a score."""
     text = document.text
     context = _Context(document)
@@ -132,7 +135,15 @@ def detect_claims(document: Document, scorer: SentenceScorer | None = None) -> l
         for draft, probability in zip(drafts, learned):
             draft["score"] = round((1 - LEARNED_WEIGHT) * draft["score"] + LEARNED_WEIGHT * probability, 3)
     claims = [_build(document, **draft) for draft in drafts]
+    if refine:
+        claims = [_refined(claim, refine(claim, document)) for claim in claims]
     return sorted(claims, key=lambda c: (c.span.start, c.span.end))
+
+
+def _refined(original: Claim, refined: Claim) -> Claim:
+    """Accept only the statement and type from a refiner; spans always come from the text."""
+    return original.model_copy(update={"statement": refined.statement, "type": refined.type,
+                                       "statement_source": refined.statement_source})
 
 
 def _claims_in_sentence(text: str, sentence: Sentence, context: _Context) -> list[dict]:

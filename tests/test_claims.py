@@ -93,3 +93,15 @@ def test_detection_against_the_team_labels(capsys):
         print(f"\nclaim detection on examples: precision {precision:.2f}, recall {recall:.2f} ({totals})")
     assert recall >= 0.8
     assert precision >= 0.75
+
+
+def test_refiner_hook_may_change_statement_and_type_but_never_the_span():
+    document = read_documents(SEED_A, 10)[0]
+
+    def meddling(claim, doc):
+        return claim.model_copy(update={"statement": "Rewritten.", "type": ClaimType.other, "text": "moved",
+                                        "statement_source": "fake-llm"})
+
+    claims = detect_claims(document, refine=meddling)
+    assert all(c.statement == "Rewritten." and c.statement_source == "fake-llm" for c in claims)
+    assert all(document.text[c.span.start : c.span.end] == c.text for c in claims)
