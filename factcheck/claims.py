@@ -56,8 +56,7 @@ ClaimRefiner = Callable[[Claim, Document], Claim]
 
 @dataclass
 class _Context:
-    document: Document
-    last_speaker: str = ""
+    last_speaker: str = ""  # the nearest named speaker, for "he continued"
 
 
 def claim_id(document_id: str, start: int, end: int) -> str:
@@ -125,14 +124,16 @@ def detect_claims(document: Document, scorer: SentenceScorer | None = None,
                   refine: ClaimRefiner | None = None) -> list[Claim]:
     """All claim candidates in the body of a document, in reading order, each with a score."""
     text = document.text
-    context = _Context(document)
+    context = _Context()
     drafts: list[dict] = []
     sentences = [s for s in split_sentences(text, document.body_start) if s.kind == "sentence"]
     for sentence in sentences:
         drafts.extend(_claims_in_sentence(text, sentence, context))
     if scorer and drafts:
-        learned = scorer([d["sentence"].text for d in drafts])
-        for draft, probability in zip(drafts, learned):
+        unique = list(dict.fromkeys(d["sentence"].text for d in drafts))  # one embedding per sentence
+        learned = dict(zip(unique, scorer(unique)))
+        for draft in drafts:
+            probability = learned[draft["sentence"].text]
             draft["score"] = round((1 - LEARNED_WEIGHT) * draft["score"] + LEARNED_WEIGHT * probability, 3)
     claims = [_build(document, **draft) for draft in drafts]
     if refine:
@@ -149,12 +150,13 @@ def _refined(original: Claim, refined: Claim) -> Claim:
 def _claims_in_sentence(text: str, sentence: Sentence, context: _Context) -> list[dict]:
     all_quotes = find_quotes(text, sentence.start, sentence.end)
     attribution = find_attribution(text, sentence.start, sentence.end, all_quotes)
+    s_start, s_end = core_span(text, sentence)
     speaker = ""
     if attribution:
         speaker = context.last_speaker if attribution.pronoun and context.last_speaker else attribution.speaker
         if not attribution.pronoun and is_person_like(attribution.speaker):
             context.last_speaker = attribution.speaker
-    elif re.match(r"(?:\S+\s+){0,3}?(?:he|she)\b", text[slice(*core_span(text, sentence))], re.I) and context.last_speaker:
+    elif context.last_speaker and re.match(r"(?:\S+\s+){0,3}?(?:he|she)\b", text[s_start:s_end], re.I):
         speaker = context.last_speaker  # "Even so, he did not rule out ..."
     channel = attribution.channel if attribution else ""
     sentence_text = sentence.text
@@ -167,7 +169,6 @@ def _claims_in_sentence(text: str, sentence: Sentence, context: _Context) -> lis
             found.append(dict(sentence=sentence, start=quote.start, end=quote.end, type=ClaimType.quote,
                               speaker=speaker or context.last_speaker, channel=channel,
                               score=rule_score(ClaimType.quote, quote.text, [])))
-    s_start, s_end = core_span(text, sentence)
     quantities = find_quantities(text, s_start, s_end)
     for quantity in quantities:
         q_start, q_end = quantity_claim_span(text, quantity, s_end)
@@ -175,9 +176,7 @@ def _claims_in_sentence(text: str, sentence: Sentence, context: _Context) -> lis
                           speaker=speaker, channel=channel, quantities=[quantity],
                           score=rule_score(ClaimType.quantity, sentence_text, [quantity])))
     if not found:
-        claim_type = classify(sentence_text, attribution if attribution or speaker else None)
-        if claim_type == ClaimType.other and not quantities:
-            claim_type = classify(sentence_text, None)
+        claim_type = classify(sentence_text, attribution)
         start, end = core_span(text, sentence, trim_aside=claim_type == ClaimType.event)
         if end - start >= 20:
             found.append(dict(sentence=sentence, start=start, end=end, type=claim_type, speaker=speaker,
@@ -193,6 +192,6 @@ def _build(document: Document, *, sentence: Sentence, start: int, end: int, type
         type=type, checkworthiness=round(score, 3), speaker=speaker or document.outlet, channel=channel,
         claim_date=document.published, quantities=quantities or [], statement="",
     )
-    core = document.text[slice(*core_span(document.text, Sentence(sentence.start, sentence.end, sentence.text)))]
+    core = document.text[slice(*core_span(document.text, sentence))]
     statement = statement_for(claim, resolve_when(core, document.published), speaker)
     return claim.model_copy(update={"statement": statement})

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlparse
 
+from .text import trim_span
+
 _DATE_URL_LINE = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})\s*(?P<url>https?://\S+)?\s*$", re.I)
 _FIELD_LINE = re.compile(r"^\s*(?P<key>title|date|published|url|link|source|outlet|publisher)\s*:\s*(?P<value>.+?)\s*$", re.I)
 _TEASER_TAIL = re.compile(r"(?P<date>\d{1,2}\.\d{1,2}\.\d{4}),\s*(?P<outlet>[A-Z][\w .&'-]{1,60})\s*$")
@@ -54,16 +56,8 @@ class TextMetadata:
 
 def _lines(text: str) -> list[tuple[int, int]]:
     """(start, end) of each non-empty line, trimmed."""
-    spans = []
-    for match in re.finditer(r"[^\n]+", text):
-        start, end = match.start(), match.end()
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            spans.append((start, end))
-    return spans
+    spans = (trim_span(text, m.start(), m.end()) for m in re.finditer(r"[^\n]+", text))
+    return [(start, end) for start, end in spans if end > start]
 
 
 def _looks_like_title(line: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from .embeddings import embedding_function, embedding_id
-from .errors import ConfigError, StoreError
+from .errors import ConfigError, FactcheckError, StoreError
 from .models import Document, Passage
 from .settings import Settings
 
@@ -83,6 +83,6 @@ class VectorStore:
         try:
             return method(*args, **kwargs)
         except Exception as exc:
-            if isinstance(exc, (ConfigError, StoreError)) or type(exc).__module__.startswith("factcheck"):
+            if isinstance(exc, FactcheckError):  # e.g. a ModelError raised inside the embedding function
                 raise
             raise StoreError(f"Chroma {method.__name__} failed ({type(exc).__name__}: {exc})".splitlines()[0]) from None

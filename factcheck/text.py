@@ -34,7 +34,8 @@ def _segmenter():
     return pysbd.Segmenter(language="en", clean=False, char_span=True)
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink (start, end) past surrounding whitespace."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -72,7 +73,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     end = len(text) if end is None else end
     sentences: list[Sentence] = []
     for block in re.finditer(r"[^\n]+", text[start:end]):
-        b_start, b_end = _trimmed(text, start + block.start(), start + block.end())
+        b_start, b_end = trim_span(text, start + block.start(), start + block.end())
         if b_start >= b_end:
             continue
         block_text = text[b_start:b_end]
@@ -80,7 +81,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
             sentences.append(Sentence(b_start, b_end, block_text, "heading"))
             continue
         for g_start, g_end in _glue_splits(text, b_start, b_end):
-            for s_start, s_end in _pysbd_spans(text, *_trimmed(text, g_start, g_end)):
+            for s_start, s_end in _pysbd_spans(text, *trim_span(text, g_start, g_end)):
                 sentences.extend(_split_run_in_heading(text, s_start, s_end))
     return sentences
 

@@ -23,6 +23,7 @@ class Workspace:
         self.settings = settings
         self.db = Database(settings.db_path)
         self._store = None
+        self._documents: dict[str, Document] = {}  # read-through cache for search results
 
     @property
     def store(self):
@@ -55,6 +56,7 @@ class Workspace:
                     self.store.delete_document(document.id)
                 self.store.upsert(document, passages, chunk)
                 self.db.save_document(document, passages, embedding)  # marks the document complete
+                self._documents.pop(document.id, None)
                 report.passages += len(passages)
                 if existed:
                     report.updated += 1
@@ -111,6 +113,7 @@ class Workspace:
         document = self.resolve_document(ref)
         self.store.delete_document(document.id)
         self.db.delete_document(document.id)
+        self._documents.pop(document.id, None)
         return document
 
     # search --------------------------------------------------------------------------------
@@ -142,10 +145,9 @@ class Workspace:
         return claims
 
     def _document_cached(self, document_id: str) -> Document:
-        cache = self.__dict__.setdefault("_documents", {})
-        if document_id not in cache:
-            cache[document_id] = self.db.document(document_id)
-        return cache[document_id]
+        if document_id not in self._documents:
+            self._documents[document_id] = self.db.document(document_id)
+        return self._documents[document_id]
 
     def index_if_path(self, ref: str, progress: ProgressCallback | None = None) -> Document:
         """Resolve an article given as an id or a path; a path is indexed first (unchanged files cost nothing)."""

@@ -23,7 +23,7 @@ def claims(
     """Isolate the checkable claims of an article; they are stored so later commands can use their ids."""
     settings = settings_from(ctx)
     cutoff = 0.0 if show_all else (threshold if threshold is not None else settings.claims.threshold)
-    with open_workspace(ctx) as workspace, progress_bar("reading") as progress:
+    with open_workspace(ctx, settings) as workspace, progress_bar("reading") as progress:
         found = workspace.extract_claims(article, progress=progress)
     shown = [c for c in found if c.checkworthiness >= cutoff]
     if as_json:

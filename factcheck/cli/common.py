@@ -26,8 +26,8 @@ def settings_from(ctx: typer.Context, **overrides: object) -> Settings:
 
 
 @contextlib.contextmanager
-def open_workspace(ctx: typer.Context) -> Iterator[Workspace]:
-    workspace = Workspace(settings_from(ctx))
+def open_workspace(ctx: typer.Context, settings: Settings | None = None) -> Iterator[Workspace]:
+    workspace = Workspace(settings or settings_from(ctx))
     try:
         yield workspace
     finally:
