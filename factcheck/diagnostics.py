@@ -39,10 +39,12 @@ def run_checks(settings: Settings) -> list[Check]:
         from .workspace import Workspace
 
         workspace = Workspace(settings)
-        count = workspace.store.count()
-        where = settings.store.url or str(settings.chroma_path)
-        checks.append(Check("store", True, f"Chroma at {where}: {count} passages, {len(workspace.sources())} documents"))
-        workspace.close()
+        try:
+            count = workspace.store.count()
+            where = settings.store.url or str(settings.chroma_path)
+            checks.append(Check("store", True, f"Chroma at {where}: {count} passages, {len(workspace.sources())} documents"))
+        finally:
+            workspace.close()
     except FactcheckError as exc:
         checks.append(Check("store", False, str(exc)))
     judge = active_judge(settings)
