@@ -100,9 +100,19 @@ class Database:
 
     def documents(self) -> list[DocumentSummary]:
         rows = self.conn.execute(
-            "SELECT id, title, outlet, published, path, passages, indexed_at FROM documents ORDER BY indexed_at, id"
+            "SELECT id, title, url, outlet, published, path, passages, indexed_at FROM documents ORDER BY indexed_at, id"
         ).fetchall()
         return [DocumentSummary(**dict(row)) for row in rows]
+
+    def passage_signature(self) -> tuple[int, int]:
+        """Changes whenever passages are added, replaced or removed (rowids only grow)."""
+        row = self.conn.execute("SELECT count(*), coalesce(max(rowid), 0) FROM passages").fetchone()
+        return int(row[0]), int(row[1])
+
+    def all_passages(self) -> tuple[list[str], list[str], list[str]]:
+        """(ids, document ids, texts) of every passage, in a stable order."""
+        rows = self.conn.execute("SELECT id, document_id, text FROM passages ORDER BY rowid").fetchall()
+        return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
 
     # passages ------------------------------------------------------------------------------
     def passages(self, document_id: str) -> list[Passage]:

@@ -82,14 +82,6 @@ class Verdict(str, Enum):
     not_enough_evidence = "not_enough_evidence"
 
 
-class SearchHit(_Model):
-    passage: Passage
-    document_title: str = ""
-    document_url: str = ""
-    published: date | None = None
-    score: float = Field(description="Similarity, higher is better.")
-
-
 class IndexReport(_Model):
     new: int = 0
     updated: int = 0
@@ -103,8 +95,74 @@ class IndexReport(_Model):
 class DocumentSummary(_Model):
     id: str
     title: str
+    url: str
     outlet: str
     published: date | None
     path: str
     passages: int
     indexed_at: datetime
+
+
+class NoteStatus(str, Enum):
+    draft = "draft"
+    approved = "approved"
+    rejected = "rejected"
+    failed = "failed"
+
+
+class Evidence(_Model):
+    """A retrieved passage with where it came from and how it ranked."""
+
+    passage: Passage
+    document_title: str = ""
+    document_url: str = ""
+    outlet: str = ""
+    published: date | None = None
+    dense_score: float | None = Field(None, description="Cosine similarity, when the dense search found it.")
+    lexical_score: float | None = Field(None, description="BM25 score, when the lexical search found it.")
+    score: float = Field(description="Fused rank score (reciprocal rank fusion), higher is better.")
+    flags: list[str] = Field(default_factory=list, description="e.g. 'after_claim', 'long_before_claim', 'same_outlet'.")
+
+
+class CheckResult(_Model):
+    name: str = Field(description="'quote', 'quantity', 'date' or 'independence'.")
+    outcome: str = Field(description="e.g. found_verbatim, found_near, not_found, agree, disagree, not_comparable.")
+    detail: str = Field(description="One readable sentence saying what was found.")
+    passage_ids: list[str] = Field(default_factory=list, description="Passages the outcome rests on.")
+    similarity: float | None = Field(None, description="How near a quote match is, 0-100, where relevant.")
+
+
+class Citation(_Model):
+    passage_id: str
+    document_id: str
+    document_title: str = ""
+    document_url: str = ""
+    quote: str = Field(description="Verbatim text from the passage.")
+    start: int = Field(ge=0, description="Offset of the quote in the document text.")
+    end: int = Field(ge=0)
+
+
+class Provenance(_Model):
+    judge: str
+    model: str = ""
+    prompt_name: str = ""
+    prompt_hash: str = ""
+    retrieval: dict = Field(default_factory=dict)
+    timings: dict = Field(default_factory=dict, description="Seconds per stage.")
+    tokens: dict = Field(default_factory=dict, description="Prompt/completion tokens when the server reports them.")
+    attempts: int = 0
+
+
+class Note(_Model):
+    id: str
+    claim_id: str
+    verdict: Verdict
+    rationale: str
+    confidence: float = Field(ge=0.0, le=1.0)
+    citations: list[Citation] = Field(default_factory=list)
+    checks: list[CheckResult] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list, description="Warnings a reviewer must see.")
+    status: NoteStatus = NoteStatus.draft
+    failure: str = Field("", description="Why the note failed, when status is 'failed'.")
+    provenance: Provenance
+    created_at: datetime

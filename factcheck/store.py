@@ -72,7 +72,8 @@ class VectorStore:
         if self.count() == 0:
             return []
         where = {"document_id": {"$ne": exclude_document}} if exclude_document else None
-        result = self._call(self.collection.query, query_texts=[text], n_results=k, where=where, include=["distances"])
+        result = self._call(self.collection.query, query_texts=[text], n_results=min(k, self.count()), where=where,
+                            include=["distances"])
         return [(pid, 1.0 - dist) for pid, dist in zip(result["ids"][0], result["distances"][0])]
 
     def count(self) -> int:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 
 from .db import Database
 from .errors import InputError, NotFoundError
 from .ingest import discover, make_passages, read_documents
-from .models import Claim, Document, DocumentSummary, IndexReport, Passage, SearchHit
+from .models import Claim, Document, DocumentSummary, Evidence, IndexReport, Passage
+from .retrieve import LexicalIndex, RetrievalSettings, date_flags, diversify, fuse, same_outlet
 from .settings import Settings
 
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, label)
@@ -23,7 +26,10 @@ class Workspace:
         self.settings = settings
         self.db = Database(settings.db_path)
         self._store = None
-        self._documents: dict[str, Document] = {}  # read-through cache for search results
+        self._headers: dict[str, DocumentSummary] = {}
+        self._headers_signature: tuple[int, int] | None = None
+        self._lock = threading.Lock()  # one Chroma query at a time from worker threads
+        self.lexical = LexicalIndex(self.db)
 
     @property
     def store(self):
@@ -56,7 +62,6 @@ class Workspace:
                     self.store.delete_document(document.id)
                 self.store.upsert(document, passages, chunk)
                 self.db.save_document(document, passages, embedding)  # marks the document complete
-                self._documents.pop(document.id, None)
                 report.passages += len(passages)
                 if existed:
                     report.updated += 1
@@ -113,25 +118,54 @@ class Workspace:
         document = self.resolve_document(ref)
         self.store.delete_document(document.id)
         self.db.delete_document(document.id)
-        self._documents.pop(document.id, None)
         return document
 
     # search --------------------------------------------------------------------------------
-    def search(self, query: str, k: int = 5, exclude_document: str | None = None) -> list[SearchHit]:
-        """Top passages for a query, nearest first."""
+    def search(self, query: str, k: int = 5, exclude_document: str | None = None) -> list[Evidence]:
+        """Top passages for a query, as drafting would see them (own-article exclusion aside)."""
+        settings = RetrievalSettings(k=k, candidates=max(30, 3 * k), per_document=k)
+        return self.retrieve(query, settings, own_document=exclude_document, exclude_own=exclude_document is not None)
+
+    def retrieve(self, query: str, settings: RetrievalSettings, own_document: str | None = None,
+                 claim_date: date | None = None, exclude_own: bool | None = None) -> list[Evidence]:
+        """Dense + BM25 evidence, fused and diversified, flagged for dates and same-outlet sources."""
         if not query.strip():
             raise InputError("the search query is empty; give some words to look for")
-        ranked = self.store.query(query, k, exclude_document)
-        passages = self.db.passages_by_id(pid for pid, _ in ranked)
-        hits = []
-        for pid, score in ranked:
+        exclude_own = (not settings.include_own_article) if exclude_own is None else exclude_own
+        exclude = own_document if exclude_own else None
+        with self._lock:
+            dense = self.store.query(query, settings.candidates, exclude)
+        lexical = self.lexical.search(query, settings.candidates, exclude)
+        fused = fuse(dense, lexical)
+        passages = self.db.passages_by_id(fused)
+        headers = self.headers()
+        own = headers.get(own_document) if own_document else None
+        ranked = []
+        for pid, entry in fused.items():
             passage = passages.get(pid)
             if passage is None:  # vector without a completed document: an interrupted run, re-index repairs it
                 continue
-            document = self._document_cached(passage.document_id)
-            hits.append(SearchHit(passage=passage, document_title=document.title, document_url=document.url,
-                                  published=document.published, score=round(score, 4)))
-        return hits
+            header = headers[passage.document_id]
+            flags = date_flags(header.published, claim_date)
+            if own and same_outlet(own, header):
+                flags.append("same_outlet")
+            if passage.document_id == own_document:
+                flags.append("own_article")
+            ranked.append(Evidence(
+                passage=passage, document_title=header.title, document_url=header.url, outlet=header.outlet,
+                published=header.published, dense_score=entry["dense"], lexical_score=entry["lexical"],
+                score=round(entry["score"], 6), flags=flags,
+            ))
+        ranked.sort(key=lambda e: (-e.score, e.passage.id))
+        return diversify(ranked, settings.k, settings.per_document)
+
+    def headers(self) -> dict[str, DocumentSummary]:
+        """Document metadata without text, cached until the passages change."""
+        signature = self.db.passage_signature()
+        if self._headers_signature != signature:
+            self._headers = {d.id: d for d in self.db.documents()}
+            self._headers_signature = signature
+        return self._headers
 
     # claims --------------------------------------------------------------------------------
     def extract_claims(self, ref: str, progress: ProgressCallback | None = None) -> list[Claim]:
@@ -144,10 +178,7 @@ class Workspace:
         self.db.save_claims(document.id, claims)
         return claims
 
-    def _document_cached(self, document_id: str) -> Document:
-        if document_id not in self._documents:
-            self._documents[document_id] = self.db.document(document_id)
-        return self._documents[document_id]
+
 
     def index_if_path(self, ref: str, progress: ProgressCallback | None = None) -> Document:
         """Resolve an article given as an id or a path; a path is indexed first (unchanged files cost nothing)."""

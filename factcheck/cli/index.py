@@ -43,7 +43,7 @@ def search(
     k: int = typer.Option(5, "-k", "--top", min=1, max=100, help="How many passages."),
     as_json: bool = typer.Option(False, "--json", help="Print hits as JSON."),
 ) -> None:
-    """Show the passages most similar to QUERY: what the drafter will see."""
+    """Show the passages that best match QUERY (dense + BM25, fused): what the drafter will see."""
     with open_workspace(ctx) as workspace:
         hits = workspace.search(query, k=k)
     if as_json:
@@ -55,5 +55,6 @@ def search(
     table = Table("score", "passage", "document", "offsets", "text", show_lines=True)
     for hit in hits:
         p = hit.passage
-        table.add_row(f"{hit.score:.3f}", p.id, hit.document_title or p.document_id, f"{p.start}-{p.end}", p.text)
+        sources = " + ".join(name for name, value in (("dense", hit.dense_score), ("bm25", hit.lexical_score)) if value is not None)
+        table.add_row(f"{hit.score:.4f}\n{sources}", p.id, hit.document_title or p.document_id, f"{p.start}-{p.end}", p.text)
     console.print(table)

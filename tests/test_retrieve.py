@@ -1,0 +1,63 @@
+from datetime import date
+
+from conftest import SEED_A
+
+from factcheck.retrieve import RetrievalSettings, date_flags, diversify, fuse
+
+
+def test_rrf_fusion_rewards_passages_found_by_both():
+    fused = fuse([("a", 0.9), ("b", 0.8)], [("b", 7.0), ("c", 5.0)])
+    assert max(fused, key=lambda pid: fused[pid]["score"]) == "b"
+    assert fused["b"]["dense"] == 0.8 and fused["b"]["lexical"] == 7.0
+    assert fused["c"]["dense"] is None
+
+
+def test_date_flags():
+    claim = date(2022, 2, 10)
+    assert date_flags(date(2022, 3, 1), claim) == ["after_claim"]
+    assert date_flags(date(2019, 1, 1), claim) == ["long_before_claim"]
+    assert date_flags(date(2022, 2, 1), claim) == [] and date_flags(None, claim) == []
+
+
+def test_retrieval_excludes_own_article_diversifies_and_flags(workspace, corpus):
+    (corpus / "wire.md").write_text(
+        "---\ntitle: Wire report\ndate: 2022-02-12\noutlet: Example Wire\n---\n"
+        "Russia has about 100,000 troops near the border with Ukraine, officials said on Saturday.\n"
+        "Liz Truss met Sergei Lavrov in Moscow on Thursday.\n"
+    )
+    workspace.index([corpus])
+    own = workspace.resolve_document(str(corpus / SEED_A.name))
+    evidence = workspace.retrieve("about 100,000 Russian troops on the border", RetrievalSettings(k=5, per_document=1),
+                                  own_document=own.id, claim_date=date(2022, 2, 10))
+    assert evidence and all(e.passage.document_id != own.id for e in evidence)
+    assert len({e.passage.document_id for e in evidence}) == len(evidence)  # one passage per document
+    wire = [e for e in evidence if e.document_title == "Wire report"]
+    assert wire and "after_claim" in wire[0].flags and wire[0].lexical_score and wire[0].dense_score is not None
+    with_own = workspace.retrieve("about 100,000 Moscow troops", RetrievalSettings(k=5, include_own_article=True),
+                                  own_document=own.id)
+    assert any("own_article" in e.flags for e in with_own)
+
+
+def test_lexical_index_follows_reindexing(workspace, corpus):
+    workspace.index([corpus])
+    assert not workspace.lexical.search("zeppelin", 5)
+    (corpus / "new.txt").write_text("Zeppelin news\n\nA zeppelin landed in Hamburg on Monday, officials said.\n")
+    workspace.index([corpus])
+    assert workspace.lexical.search("zeppelin", 5)
+
+
+def test_search_finds_exact_words_dense_alone_might_miss(workspace, corpus):
+    workspace.index([corpus])
+    hits = workspace.search("Peskov", k=3)
+    assert "Peskov" in hits[0].passage.text
+    assert hits[0].lexical_score is not None
+
+
+def test_diversify_caps_passages_per_document():
+    from factcheck.models import Evidence, Passage
+
+    def ev(doc, i, score):
+        return Evidence(passage=Passage(id=f"{doc}:{i}", document_id=doc, index=i, start=0, end=1, text="x"), score=score)
+
+    ranked = [ev("a", 0, 0.9), ev("a", 1, 0.8), ev("a", 2, 0.7), ev("b", 0, 0.6)]
+    assert [e.passage.id for e in diversify(ranked, 3, 2)] == ["a:0", "a:1", "b:0"]
