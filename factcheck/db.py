@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -9,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import NotFoundError, StoreError
-from .models import Claim, Document, DocumentSummary, Passage
+from .models import Claim, Document, DocumentSummary, Note, Passage
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -27,6 +28,13 @@ CREATE TABLE IF NOT EXISTS claims (
     start INTEGER NOT NULL, checkworthiness REAL NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS claims_document ON claims(document_id);
+CREATE TABLE IF NOT EXISTS notes (
+    id TEXT PRIMARY KEY, claim_id TEXT NOT NULL UNIQUE, status TEXT NOT NULL, verdict TEXT NOT NULL,
+    data TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS llm_cache (
+    key TEXT PRIMARY KEY, model TEXT NOT NULL, response TEXT NOT NULL, usage TEXT NOT NULL, created_at TEXT NOT NULL
+);
 """
 
 
@@ -167,3 +175,33 @@ class Database:
         if row is None:
             raise NotFoundError(f"no claim with id {claim_id!r}; run `factcheck claims ARTICLE` to list claim ids")
         return Claim.model_validate_json(row["data"])
+
+    # notes ---------------------------------------------------------------------------------
+    def save_note(self, note: Note) -> None:
+        with self.lock, self.conn:
+            self.conn.execute(
+                "INSERT INTO notes (id, claim_id, status, verdict, data, updated_at) VALUES (?,?,?,?,?,?) "
+                "ON CONFLICT(id) DO UPDATE SET status=excluded.status, verdict=excluded.verdict, data=excluded.data, "
+                "updated_at=excluded.updated_at",
+                (note.id, note.claim_id, note.status.value, note.verdict.value, note.model_dump_json(), _now()),
+            )
+
+    def note_for_claim(self, claim_id: str) -> Note | None:
+        row = self.conn.execute("SELECT data FROM notes WHERE claim_id=?", (claim_id,)).fetchone()
+        return Note.model_validate_json(row["data"]) if row else None
+
+    def notes(self, status: str | None = None) -> list[Note]:
+        query, args = "SELECT data FROM notes", ()
+        if status:
+            query, args = query + " WHERE status=?", (status,)
+        return [Note.model_validate_json(r["data"]) for r in self.conn.execute(query + " ORDER BY id", args).fetchall()]
+
+    # LLM response cache --------------------------------------------------------------------
+    def cached_response(self, key: str) -> tuple[str, dict] | None:
+        row = self.conn.execute("SELECT response, usage FROM llm_cache WHERE key=?", (key,)).fetchone()
+        return (row["response"], json.loads(row["usage"])) if row else None
+
+    def cache_response(self, key: str, model: str, response: str, usage: dict) -> None:
+        with self.lock, self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO llm_cache VALUES (?,?,?,?,?)",
+                              (key, model, response, json.dumps(usage), _now()))

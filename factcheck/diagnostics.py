@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import FactcheckError
+from .judges import active_judge_name
 from .settings import Settings
 
 
@@ -13,12 +14,6 @@ class Check:
     name: str
     ok: bool
     detail: str
-
-
-def active_judge(settings: Settings) -> str:
-    if settings.llm.judge != "auto":
-        return settings.llm.judge
-    return "llm" if settings.llm.model else "evidence"
 
 
 def run_checks(settings: Settings) -> list[Check]:
@@ -47,7 +42,7 @@ def run_checks(settings: Settings) -> list[Check]:
             workspace.close()
     except FactcheckError as exc:
         checks.append(Check("store", False, str(exc)))
-    judge = active_judge(settings)
+    judge = active_judge_name(settings.llm.judge, settings.llm.model)
     detail = {
         "evidence": "evidence (no LLM: verdicts only where deterministic checks justify them)",
         "llm": f"llm model {settings.llm.model or '(unset)'} at {settings.llm.base_url or 'api.openai.com'} (key {'set' if settings.llm.api_key else 'not set'})",

@@ -41,3 +41,7 @@ class ProviderError(FactcheckError):
     """An LLM or embedding server failed or answered something unusable."""
 
     exit_code = 6
+
+
+class ProviderUnavailable(ProviderError):
+    """The server cannot be reached at all: stop the batch instead of failing every claim slowly."""

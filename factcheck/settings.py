@@ -43,6 +43,19 @@ class LLMSettings(BaseModel):
     base_url: str | None = Field(None, description="Base URL of the OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp).")
     api_key: SecretStr | None = Field(None, description="API key (falls back to OPENAI_API_KEY); never printed or stored.")
     timeout_s: float = Field(60.0, gt=0, description="Seconds before one LLM request times out.")
+    max_retries: int = Field(4, ge=0, le=20, description="Retries with backoff on 429, 5xx and timeouts (Retry-After honoured).")
+    max_reasks: int = Field(2, ge=0, le=5, description="Re-asks when an answer cites unknown passages or non-verbatim quotes.")
+    max_tokens: int = Field(700, ge=50, description="Completion token limit per call.")
+    response_format: Literal["auto", "json_schema", "json_object"] = Field(
+        "auto", description="Structured output style: OpenAI 'json_schema', or 'json_object' with a schema (llama.cpp); 'auto' picks json_object for the local judge."
+    )
+    refine_statements: bool = Field(False, description="Let the LLM rewrite claim statements before retrieval.")
+
+
+class DraftSettings(BaseModel):
+    workers: int = Field(2, ge=1, le=64, description="Claims drafted concurrently.")
+    top_k: int = Field(6, ge=1, le=30, description="Evidence passages per claim.")
+    per_document: int = Field(2, ge=1, le=10, description="At most this many passages from one document.")
 
 
 class Settings(BaseSettings):
@@ -58,6 +71,7 @@ class Settings(BaseSettings):
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     claims: ClaimSettings = Field(default_factory=ClaimSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    draft: DraftSettings = Field(default_factory=DraftSettings)
 
     @property
     def db_path(self) -> Path:

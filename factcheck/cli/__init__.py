@@ -37,10 +37,11 @@ def _root(
     ctx.obj = {"home": home}
 
 
-from . import claims as _claims, doctor as _doctor, index as _index, sources as _sources  # noqa: E402
+from . import claims as _claims, doctor as _doctor, draft as _draft, index as _index, sources as _sources  # noqa: E402
 
 _index.register(app)
 _claims.register(app)
+_draft.register(app)
 _doctor.register(app)
 app.add_typer(_sources.app, name="sources")
 

@@ -19,13 +19,22 @@ def claims(
     threshold: float = typer.Option(None, "--threshold", min=0.0, max=1.0, help="Minimum check-worthiness (default from settings)."),
     as_json: bool = typer.Option(False, "--json", help="Every field of every claim, as a JSON list."),
     as_jsonl: bool = typer.Option(False, "--jsonl", help="One JSON claim per line."),
+    draft_notes: bool = typer.Option(False, "--draft", help="Go on to draft verification notes for the claims shown."),
+    judge: str = typer.Option(None, "--judge", help="With --draft: evidence, llm or local."),
 ) -> None:
     """Isolate the checkable claims of an article; they are stored so later commands can use their ids."""
     settings = settings_from(ctx)
     cutoff = 0.0 if show_all else (threshold if threshold is not None else settings.claims.threshold)
     with open_workspace(ctx, settings) as workspace, progress_bar("reading") as progress:
         found = workspace.extract_claims(article, progress=progress)
-    shown = [c for c in found if c.checkworthiness >= cutoff]
+        shown = [c for c in found if c.checkworthiness >= cutoff]
+        if draft_notes:
+            from ..draft import draft
+            from .draft import show_report
+
+            report = draft(workspace, [c.id for c in shown], judge_name=judge, progress=progress)
+            show_report(report, {c.id: c.text for c in shown}, as_json or as_jsonl)
+            return
     if as_json:
         print_json(shown)
         return
