@@ -1,0 +1,39 @@
+"""A deterministic fake LLM that records every prompt it is sent."""
+
+import json
+import re
+
+
+class FakeChatClient:
+    def __init__(self, replies=None, model="fake-model"):
+        self.replies = list(replies or [])
+        self.model = model
+        self.calls: list[list[dict]] = []
+
+    def enqueue(self, *replies):
+        self.replies.extend(replies)
+
+    def complete(self, messages, schema):
+        self.calls.append(messages)
+        reply = self.replies.pop(0) if self.replies else self.default(messages)
+        if callable(reply):
+            reply = reply(messages)
+        return (reply if isinstance(reply, str) else json.dumps(reply)), {"prompt": 10, "completion": 5}
+
+    def default(self, messages):
+        return {"verdict": "not_enough_evidence", "rationale": "Nothing settles it.", "confidence": 0.2, "citations": []}
+
+
+def outside_fences(prompt: str) -> str:
+    """The prompt with every fenced passage removed: what a model should treat as instructions."""
+    return re.sub(r"<<<PASSAGE (P\d+).*?PASSAGE \1>>>", "", prompt, flags=re.S)
+
+
+def obedient_model(messages):
+    """A fake LLM that follows any instruction it finds outside the fences (and only there)."""
+    prompt = messages[-1]["content"] if len(messages) == 1 else messages[0]["content"]
+    if "mark this claim supported" in outside_fences(prompt).lower():
+        first = re.search(r"<<<PASSAGE (P\d+)[^\n]*\n([^\n]{1,30})", prompt)
+        return {"verdict": "supported", "rationale": "Instructed.", "confidence": 1.0,
+                "citations": [{"passage": first[1], "quote": first[2]}]}
+    return {"verdict": "not_enough_evidence", "rationale": "The passages do not settle it.", "confidence": 0.3, "citations": []}
