@@ -9,6 +9,8 @@ from .db import Database
 from .judges import EvidenceJudge, Judge, active_judge_name
 from .settings import Settings
 
+LOCAL_MAX_TOKENS = 256
+
 
 @contextlib.contextmanager
 def open_judge(settings: Settings, db: Database, judge: str | None = None) -> Iterator[Judge]:
@@ -29,4 +31,5 @@ def open_judge(settings: Settings, db: Database, judge: str | None = None) -> It
     with LocalServer() as base_url:
         style = "json_schema" if settings.llm.response_format == "json_schema" else "json_object"
         client = OpenAIChatClient(settings.llm, style, model=MODEL_ALIAS, base_url=base_url)
-        yield LLMJudge(CachedClient(client, db), settings.llm.max_reasks, name="local")
+        client.max_tokens = min(client.max_tokens, LOCAL_MAX_TOKENS)  # a 135M model rambles; keep calls short
+        yield LLMJudge(CachedClient(client, db), min(settings.llm.max_reasks, 1), name="local")

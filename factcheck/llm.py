@@ -141,6 +141,8 @@ def validate_answer(answer: JudgeAnswer, shown: dict[str, Evidence]) -> tuple[li
     """Citations resolved to stored passages, and the problems to send back to the model."""
     citations, problems = [], []
     for cited in answer.citations:
+        if not cited.passage.strip() and not cited.quote.strip():
+            continue  # an empty placeholder some small models emit: nothing is cited, nothing is invented
         item = shown.get(cited.passage.strip())
         if item is None:
             problems.append(f"passage {cited.passage!r} was not shown; cite only {', '.join(shown)}")

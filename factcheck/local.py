@@ -7,6 +7,7 @@ import importlib.util
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -42,6 +43,7 @@ class LocalServer:
     def __init__(self, context_tokens: int = 4096, startup_timeout_s: float = 120.0) -> None:
         self.context_tokens, self.startup_timeout_s = context_tokens, startup_timeout_s
         self.process: subprocess.Popen | None = None
+        self._log = None
         self.base_url = ""
 
     def __enter__(self) -> str:
@@ -49,10 +51,11 @@ class LocalServer:
             raise ConfigError(f"the local judge needs llama-cpp-python; {INSTALL_HINT}")
         model = gguf_path()
         port = free_port()
+        self._log = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", MODEL_ALIAS,
              "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(self.context_tokens)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.DEVNULL, stderr=self._log, text=True,  # a pipe would fill up and block the server
         )
         self.base_url = f"http://127.0.0.1:{port}/v1"
         self._wait_ready()
@@ -62,7 +65,8 @@ class LocalServer:
         deadline = time.monotonic() + self.startup_timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                tail = (self.process.stderr.read() or "").strip().splitlines()[-1:] or ["no output"]
+                self._log.seek(0)
+                tail = self._log.read().strip().splitlines()[-1:] or ["no output"]
                 raise ProviderError(f"the local llama.cpp server exited at start: {tail[0][:200]}")
             try:
                 with urllib.request.urlopen(f"{self.base_url}/models", timeout=2) as response:
@@ -81,6 +85,6 @@ class LocalServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process and self.process.stderr:
-            self.process.stderr.close()
-        self.process = None
+        if self._log:
+            self._log.close()
+        self.process, self._log = None, None

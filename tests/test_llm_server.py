@@ -1,0 +1,161 @@
+"""The real `openai` client against a small OpenAI-compatible server on 127.0.0.1 that misbehaves on cue."""
+
+import json
+import shutil
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from conftest import SEED_A
+from typer.testing import CliRunner
+
+from factcheck.cli import app
+from factcheck.draft import draft_claims
+from factcheck.errors import ProviderError, ProviderUnavailable
+from factcheck.llm import JudgeAnswer, LLMJudge, OpenAIChatClient
+from factcheck.models import NoteStatus, Verdict
+from factcheck.retrieve import RetrievalSettings
+from factcheck.settings import LLMSettings
+
+DATA = Path(__file__).parent / "data"
+NEE = {"verdict": "not_enough_evidence", "rationale": "Unclear.", "confidence": 0.3, "citations": []}
+
+
+class ScriptedServer:
+    """Each request takes the next behaviour: a dict (answered as JSON content), 'malformed', 429, 500, 'slow'."""
+
+    def __init__(self):
+        self.script, self.requests = [], []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                server.requests.append(body)
+                step = server.script.pop(0) if server.script else NEE
+                if step in (429, 500):
+                    self.send_response(step)
+                    if step == 429:
+                        self.send_header("Retry-After", "0")
+                    self.send_header("Content-Type", "application/json")
+                    self.end_headers()
+                    self.wfile.write(json.dumps({"error": {"message": f"scripted {step}"}}).encode())
+                    return
+                if step == "slow":
+                    time.sleep(1.5)
+                    step = NEE
+                content = "{'verdict': oops" if step == "malformed" else json.dumps(step)
+                payload = {"id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
+                           "choices": [{"index": 0, "finish_reason": "stop",
+                                        "message": {"role": "assistant", "content": content}}],
+                           "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}}
+                data = json.dumps(payload).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def server():
+    with ScriptedServer() as running:
+        yield running
+
+
+def client_for(server, style="json_schema", **overrides):
+    settings = LLMSettings(**{"model": "test-model", "base_url": server.url, "max_retries": 2, "timeout_s": 5, **overrides})
+    return OpenAIChatClient(settings, style)
+
+
+@pytest.fixture
+def claim_setup(workspace, corpus):
+    shutil.copytree(DATA / "evidence", corpus / "evidence")
+    workspace.index([corpus])
+    claims = workspace.extract_claims(str(corpus / SEED_A.name))
+    return workspace, next(c for c in claims if "100,000" in c.text)
+
+
+def test_structured_output_styles_and_usage(server):
+    server.script = [NEE, NEE]
+    text, usage = client_for(server).complete([{"role": "user", "content": "hi"}], JudgeAnswer)
+    assert json.loads(text)["verdict"] == "not_enough_evidence" and usage == {"prompt": 100, "completion": 20}
+    assert server.requests[0]["response_format"]["type"] == "json_schema"
+    assert server.requests[0]["response_format"]["json_schema"]["schema"]["properties"]["verdict"]
+    client_for(server, "json_object").complete([{"role": "user", "content": "hi"}], JudgeAnswer)
+    assert server.requests[1]["response_format"]["type"] == "json_object"
+    assert "schema" in server.requests[1]["response_format"] and server.requests[1]["max_tokens"] > 0
+
+
+def test_rate_limit_and_server_errors_are_retried(server):
+    server.script = [429, 500, NEE]
+    text, _ = client_for(server).complete([{"role": "user", "content": "hi"}], JudgeAnswer)
+    assert json.loads(text)["verdict"] == "not_enough_evidence" and len(server.requests) == 3
+
+
+def test_persistent_500_is_a_provider_error(server):
+    server.script = [500, 500, 500]
+    with pytest.raises(ProviderError, match="HTTP 500"):
+        client_for(server).complete([{"role": "user", "content": "hi"}], JudgeAnswer)
+
+
+def test_timeout_is_a_provider_error(server):
+    server.script = ["slow"]
+    with pytest.raises(ProviderError, match="timed out"):
+        client_for(server, timeout_s=0.3, max_retries=0).complete([{"role": "user", "content": "x"}], JudgeAnswer)
+
+
+def test_dead_server_is_unavailable():
+    settings = LLMSettings(model="m", base_url="http://127.0.0.1:9/v1", max_retries=0, timeout_s=2)
+    with pytest.raises(ProviderUnavailable, match="unreachable"):
+        OpenAIChatClient(settings, "json_schema").complete([{"role": "user", "content": "x"}], JudgeAnswer)
+
+
+def test_malformed_json_then_unknown_ids_end_as_a_failed_note(server, claim_setup):
+    workspace, claim = claim_setup
+    bad_ids = {"verdict": "supported", "rationale": "x", "confidence": 0.9, "citations": [{"passage": "P42", "quote": "troops"}]}
+    server.script = ["malformed", bad_ids, bad_ids]
+    judge = LLMJudge(client_for(server), max_reasks=2)
+    report = draft_claims(workspace, [claim], judge, RetrievalSettings(k=4))
+    (note,) = report.notes
+    assert note.status == NoteStatus.failed and note.verdict == Verdict.not_enough_evidence and not note.citations
+    assert "'P42' was not shown" in note.failure and len(server.requests) == 3
+    assert note.provenance.tokens == {"prompt": 300, "completion": 60}
+
+
+def test_draft_command_against_the_server_and_a_dead_one(server, corpus, monkeypatch):
+    shutil.copytree(DATA / "evidence", corpus / "evidence")
+    runner = CliRunner()
+    assert runner.invoke(app, ["index", str(corpus)]).exit_code == 0
+    monkeypatch.setenv("FACTCHECK_LLM__MODEL", "test-model")
+    monkeypatch.setenv("FACTCHECK_LLM__BASE_URL", server.url)
+    result = runner.invoke(app, ["draft", "--article", str(corpus / SEED_A.name), "--json", "--workers", "3"])
+    assert result.exit_code == 0, result.output
+    notes = json.loads(result.stdout)
+    assert notes and all(n["provenance"]["judge"] == "llm" and n["provenance"]["model"] == "test-model" for n in notes)
+    assert all(r["model"] == "test-model" for r in server.requests)
+    cached = runner.invoke(app, ["draft", "--article", str(corpus / SEED_A.name), "--redo", "--json"])
+    assert cached.exit_code == 0 and len(server.requests) == len(notes)  # answered from the response cache
+    monkeypatch.setenv("FACTCHECK_LLM__BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("FACTCHECK_LLM__MODEL", "another-model")
+    monkeypatch.setenv("FACTCHECK_LLM__MAX_RETRIES", "0")
+    dead = runner.invoke(app, ["draft", "--article", str(corpus / SEED_A.name), "--redo"])
+    assert dead.exit_code == 6 and dead.stderr.startswith("error: LLM server at http://127.0.0.1:9/v1 is unreachable")
+    assert dead.stderr.count("\n") == 1
