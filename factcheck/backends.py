@@ -24,7 +24,8 @@ def open_judge(settings: Settings, db: Database, judge: str | None = None) -> It
     if name == "llm":
         style = "json_object" if settings.llm.response_format == "json_object" else "json_schema"
         client = OpenAIChatClient(settings.llm, style)
-        yield LLMJudge(CachedClient(client, db), settings.llm.max_reasks, name="llm")
+        yield LLMJudge(CachedClient(client, db), settings.llm.max_reasks, name="llm",
+                       refine_statements=settings.llm.refine_statements)
         return
     from .local import MODEL_ALIAS, LocalServer
 
@@ -32,4 +33,5 @@ def open_judge(settings: Settings, db: Database, judge: str | None = None) -> It
         style = "json_schema" if settings.llm.response_format == "json_schema" else "json_object"
         client = OpenAIChatClient(settings.llm, style, model=MODEL_ALIAS, base_url=base_url)
         client.max_tokens = min(client.max_tokens, LOCAL_MAX_TOKENS)  # a 135M model rambles; keep calls short
-        yield LLMJudge(CachedClient(client, db), min(settings.llm.max_reasks, 1), name="local")
+        yield LLMJudge(CachedClient(client, db), min(settings.llm.max_reasks, 1), name="local",
+                       refine_statements=settings.llm.refine_statements)

@@ -163,6 +163,11 @@ class Database:
                 [(c.id, c.document_id, c.span.start, c.checkworthiness, c.model_dump_json(), now) for c in claims],
             )
 
+    def save_claim(self, claim: Claim) -> None:
+        """Update one stored claim (e.g. an LLM-refined statement); its id and span never change."""
+        with self.lock, self.conn:
+            self.conn.execute("UPDATE claims SET data=? WHERE id=?", (claim.model_dump_json(), claim.id))
+
     def claims(self, document_id: str | None = None) -> list[Claim]:
         if document_id:
             rows = self.conn.execute("SELECT data FROM claims WHERE document_id=? ORDER BY start", (document_id,))

@@ -49,6 +49,10 @@ def ungrounded(workspace: Workspace, citations: list[Citation]) -> list[str]:
 def draft_one(workspace: Workspace, claim: Claim, judge: Judge, retrieval: RetrievalSettings) -> Note:
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    if judge.refiner is not None:
+        claim = judge.refiner(claim, workspace.db.document(claim.document_id))
+        workspace.db.save_claim(claim)
+        timings["refine"] = round(time.perf_counter() - started, 4)
     query = claim.text if claim.type == ClaimType.quote else claim.statement
     evidence = workspace.retrieve(query, retrieval, own_document=claim.document_id, claim_date=claim.claim_date)
     timings["retrieve"] = round(time.perf_counter() - started, 4)

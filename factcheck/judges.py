@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .models import CheckResult, Citation, Claim, Evidence, Verdict
+from .models import CheckResult, Citation, Claim, Document, Evidence, Verdict
 
 NO_LLM = "No LLM judged this claim: the verdict comes only from the deterministic checks below."
 
@@ -26,6 +27,7 @@ class Judge(Protocol):
     model: str
     prompt_name: str
     prompt_hash: str
+    refiner: Callable[[Claim, Document], Claim] | None  # optional LLM pass over statement and type
 
     def judge(self, claim: Claim, evidence: list[Evidence], checks: list[CheckResult],
               check_citations: list[Citation]) -> Judgement: ...
@@ -43,6 +45,7 @@ class EvidenceJudge:
     model = ""
     prompt_name = ""
     prompt_hash = ""
+    refiner = None
 
     def judge(self, claim: Claim, evidence: list[Evidence], checks: list[CheckResult],
               check_citations: list[Citation]) -> Judgement:

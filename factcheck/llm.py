@@ -15,7 +15,7 @@ from .checks import citation_for
 from .db import Database
 from .errors import ConfigError, ProviderError, ProviderUnavailable
 from .judges import Judgement
-from .models import CheckResult, Citation, Claim, Evidence, Verdict
+from .models import CheckResult, Citation, Claim, ClaimType, Document, Evidence, Verdict
 from .prompts import load_prompt
 from .settings import LLMSettings
 
@@ -169,8 +169,9 @@ class LLMJudge:
 
     prompt_name = "judge"
 
-    def __init__(self, client: ChatClient, max_reasks: int = 2, name: str = "llm") -> None:
+    def __init__(self, client: ChatClient, max_reasks: int = 2, name: str = "llm", refine_statements: bool = False) -> None:
         self.client, self.max_reasks, self.name = client, max_reasks, name
+        self.refiner = StatementRefiner(client) if refine_statements else None
         self.prompt = load_prompt(self.prompt_name)
         self.prompt_hash = self.prompt.sha256
         self.model = client.model
@@ -216,3 +217,33 @@ class LLMJudge:
             [], failure=f"after {self.max_reasks + 1} attempts: " + "; ".join(problems) + f" (last reply: {reply[:200]!r})",
             tokens=tokens, attempts=self.max_reasks + 1,
         )
+
+
+class StatementAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    statement: str = Field(description="The claim rewritten to stand alone: who, what, where, when.")
+    type: ClaimType = Field(description="quantity, quote, attribution, event, comparison, causal, prediction or other.")
+
+
+class StatementRefiner:
+    """The optional LLM pass over a claim before retrieval: statement and type only; the span never moves."""
+
+    def __init__(self, client: ChatClient) -> None:
+        self.client = client
+        self.prompt = load_prompt("decontextualise")
+
+    def __call__(self, claim: Claim, document: Document) -> Claim:
+        prompt = self.prompt.render(
+            article_title=document.title or "unknown", article_date=document.published or "unknown",
+            outlet=document.outlet or "unknown", sentence=claim.sentence, span=claim.text,
+            speaker=claim.speaker or "unknown", rule_statement=claim.statement,
+        )
+        reply, _ = self.client.complete([{"role": "user", "content": prompt}], StatementAnswer)
+        try:
+            answer = StatementAnswer.model_validate_json(reply)
+        except ValidationError:
+            return claim  # keep the rule-based statement rather than guess
+        if not answer.statement.strip():
+            return claim
+        return claim.model_copy(update={"statement": answer.statement.strip(), "type": answer.type,
+                                        "statement_source": self.client.model})

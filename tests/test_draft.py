@@ -203,3 +203,18 @@ def test_notes_are_stored_as_json_with_provenance(indexed):
     data = json.loads(stored.model_dump_json())
     assert data["provenance"]["judge"] == "evidence" and "retrieve" in data["provenance"]["timings"]
     assert data["provenance"]["retrieval"]["include_own_article"] is False
+
+
+def test_llm_refines_statement_and_type_before_retrieval_but_never_the_span(indexed):
+    workspace, claims = indexed
+    claim = _troops(claims)
+    client = FakeChatClient([
+        {"statement": "As of 10 February 2022, about 100,000 Russian troops were near Ukraine's border.", "type": "quantity"},
+        {"verdict": "not_enough_evidence", "rationale": "Unclear.", "confidence": 0.2, "citations": []},
+    ])
+    note = draft_one(workspace, claim, LLMJudge(client, refine_statements=True), RETRIEVAL)
+    stored = workspace.db.claim(claim.id)
+    assert stored.statement.startswith("As of 10 February 2022") and stored.statement_source == "fake-model"
+    assert (stored.span, stored.text) == (claim.span, claim.text)
+    assert "<<<SENTENCE (untrusted)" in client.calls[0][0]["content"]
+    assert note.provenance.retrieval["query"] == stored.statement
