@@ -123,16 +123,16 @@ class Workspace:
     # search --------------------------------------------------------------------------------
     def search(self, query: str, k: int = 5, exclude_document: str | None = None) -> list[Evidence]:
         """Top passages for a query, as drafting would see them (own-article exclusion aside)."""
-        settings = RetrievalSettings(k=k, candidates=max(30, 3 * k), per_document=k)
-        return self.retrieve(query, settings, own_document=exclude_document, exclude_own=exclude_document is not None)
+        settings = RetrievalSettings(k=k, candidates=max(30, 3 * k), per_document=k,
+                                     include_own_article=exclude_document is None)
+        return self.retrieve(query, settings, own_document=exclude_document)
 
     def retrieve(self, query: str, settings: RetrievalSettings, own_document: str | None = None,
-                 claim_date: date | None = None, exclude_own: bool | None = None) -> list[Evidence]:
+                 claim_date: date | None = None) -> list[Evidence]:
         """Dense + BM25 evidence, fused and diversified, flagged for dates and same-outlet sources."""
         if not query.strip():
             raise InputError("the search query is empty; give some words to look for")
-        exclude_own = (not settings.include_own_article) if exclude_own is None else exclude_own
-        exclude = own_document if exclude_own else None
+        exclude = None if settings.include_own_article else own_document
         with self._lock:
             dense = self.store.query(query, settings.candidates, exclude)
         lexical = self.lexical.search(query, settings.candidates, exclude)
