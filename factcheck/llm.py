@@ -65,7 +65,7 @@ class OpenAIChatClient:
     def complete(self, messages: list[dict], schema: type[BaseModel]) -> tuple[str, dict]:
         import openai
 
-        json_schema = schema.model_json_schema()
+        json_schema = strict_schema(schema.model_json_schema())
         if self.style == "json_schema":
             response_format = {"type": "json_schema", "json_schema": {"name": schema.__name__, "schema": json_schema, "strict": True}}
         else:  # llama.cpp's server: json_object constrained by a schema
@@ -90,6 +90,20 @@ class OpenAIChatClient:
         if response.usage:
             usage = {"prompt": response.usage.prompt_tokens, "completion": response.usage.completion_tokens}
         return text, usage
+
+
+_UNSUPPORTED_KEYWORDS = ("minimum", "maximum", "title", "default")
+
+
+def strict_schema(node: object, names: bool = False) -> object:
+    """Drop keywords OpenAI's strict structured outputs reject (ranges, titles); pydantic still enforces them.
+    Keys of a `properties` or `$defs` mapping are names, not keywords, and are kept."""
+    if isinstance(node, dict):
+        return {k: strict_schema(v, k in ("properties", "$defs") and not names) for k, v in node.items()
+                if names or k not in _UNSUPPORTED_KEYWORDS}
+    if isinstance(node, list):
+        return [strict_schema(v) for v in node]
+    return node
 
 
 class CachedClient:

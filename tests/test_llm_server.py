@@ -159,3 +159,14 @@ def test_draft_command_against_the_server_and_a_dead_one(server, corpus, monkeyp
     dead = runner.invoke(app, ["draft", "--article", str(corpus / SEED_A.name), "--redo"])
     assert dead.exit_code == 6 and dead.stderr.startswith("error: LLM server at http://127.0.0.1:9/v1 is unreachable")
     assert dead.stderr.count("\n") == 1
+
+
+def test_schema_sent_is_strict_compatible():
+    from factcheck.llm import strict_schema
+
+    schema = strict_schema(JudgeAnswer.model_json_schema())
+    text = json.dumps(schema)
+    assert "minimum" not in text and "maximum" not in text
+    assert schema["additionalProperties"] is False and set(schema["required"]) == set(schema["properties"])
+    citation = schema["$defs"]["AnswerCitation"]
+    assert citation["additionalProperties"] is False and set(citation["required"]) == {"passage", "quote"}
