@@ -158,3 +158,33 @@ def run_checks(claim: Claim, evidence: list[Evidence]) -> tuple[list[CheckResult
     results.append(date_check(claim, evidence))
     results.append(independence_check(evidence))
     return results, citations
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'")).strip().lower()
+
+
+def locate_quote(quote: str, passage_text: str) -> tuple[int, int] | None:
+    """Where the quote sits in the passage: exactly, or after normalising whitespace, quote marks and case
+    (then the passage's own characters are cited, so the stored quote is always verbatim)."""
+    if quote and (position := passage_text.find(quote)) >= 0:
+        return position, position + len(quote)
+    target = _normalise(quote)
+    if not target:
+        return None
+    # Map each normalised character back to the passage offset it came from.
+    chars, offsets, previous_space = [], [], True
+    for index, char in enumerate(passage_text):
+        char = _normalise(char) or " "
+        if char == " ":
+            if previous_space:
+                continue
+            previous_space = True
+        else:
+            previous_space = False
+        chars.append(char)
+        offsets.append(index)
+    found = "".join(chars).find(target)
+    if found < 0:
+        return None
+    return offsets[found], offsets[found + len(target) - 1] + 1

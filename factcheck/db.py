@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import NotFoundError, StoreError
-from .models import Claim, Document, DocumentSummary, Note, Passage
+from .models import Claim, Document, DocumentSummary, Note, Passage, Review
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -32,6 +32,12 @@ CREATE TABLE IF NOT EXISTS notes (
     id TEXT PRIMARY KEY, claim_id TEXT NOT NULL UNIQUE, status TEXT NOT NULL, verdict TEXT NOT NULL,
     data TEXT NOT NULL, updated_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS reviews (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, note_id TEXT NOT NULL, reviewer TEXT NOT NULL, action TEXT NOT NULL,
+    data TEXT NOT NULL, at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reviews_note ON reviews(note_id);
+CREATE TABLE IF NOT EXISTS review_state (reviewer TEXT PRIMARY KEY, note_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS llm_cache (
     key TEXT PRIMARY KEY, model TEXT NOT NULL, response TEXT NOT NULL, usage TEXT NOT NULL, created_at TEXT NOT NULL
 );
@@ -175,6 +181,17 @@ class Database:
             rows = self.conn.execute("SELECT data FROM claims ORDER BY document_id, start")
         return [Claim.model_validate_json(r["data"]) for r in rows.fetchall()]
 
+    def claims_by_id(self, ids) -> dict[str, Claim]:
+        ids = list(ids)
+        out: dict[str, Claim] = {}
+        for begin in range(0, len(ids), 500):
+            chunk = ids[begin : begin + 500]
+            rows = self.conn.execute(f"SELECT data FROM claims WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            for row in rows.fetchall():
+                claim = Claim.model_validate_json(row["data"])
+                out[claim.id] = claim
+        return out
+
     def claim(self, claim_id: str) -> Claim:
         row = self.conn.execute("SELECT data FROM claims WHERE id=?", (claim_id,)).fetchone()
         if row is None:
@@ -210,3 +227,31 @@ class Database:
         with self.lock, self.conn:
             self.conn.execute("INSERT OR REPLACE INTO llm_cache VALUES (?,?,?,?,?)",
                               (key, model, response, json.dumps(usage), _now()))
+
+    # reviews (append-only) -----------------------------------------------------------------
+    def note(self, note_id: str) -> Note:
+        row = self.conn.execute("SELECT data FROM notes WHERE id=? OR id LIKE ?", (note_id, note_id + "%")).fetchall()
+        if len(row) != 1:
+            what = "no note" if not row else f"{len(row)} notes match"
+            raise NotFoundError(f"{what} with id {note_id!r}; run `factcheck notes list` to see note ids")
+        return Note.model_validate_json(row[0]["data"])
+
+    def record_review(self, review: Review, note: Note) -> None:
+        """Append the review and store the note's new state in one transaction."""
+        with self.lock, self.conn:
+            self.conn.execute("INSERT INTO reviews (note_id, reviewer, action, data, at) VALUES (?,?,?,?,?)",
+                              (review.note_id, review.reviewer, review.action, review.model_dump_json(), review.at.isoformat()))
+            self.conn.execute("UPDATE notes SET status=?, verdict=?, data=?, updated_at=? WHERE id=?",
+                              (note.status.value, note.verdict.value, note.model_dump_json(), _now(), note.id))
+
+    def reviews(self, note_id: str) -> list[Review]:
+        rows = self.conn.execute("SELECT data FROM reviews WHERE note_id=? ORDER BY id", (note_id,)).fetchall()
+        return [Review.model_validate_json(r["data"]) for r in rows]
+
+    def review_position(self, reviewer: str) -> str | None:
+        row = self.conn.execute("SELECT note_id FROM review_state WHERE reviewer=?", (reviewer,)).fetchone()
+        return row["note_id"] if row else None
+
+    def set_review_position(self, reviewer: str, note_id: str) -> None:
+        with self.lock, self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO review_state VALUES (?,?)", (reviewer, note_id))

@@ -6,12 +6,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .checks import citation_for
+from .checks import citation_for, locate_quote
 from .db import Database
 from .errors import ConfigError, ProviderError, ProviderUnavailable
 from .judges import Judgement
@@ -119,36 +118,6 @@ class CachedClient:
         text, usage = self.inner.complete(messages, schema)
         self.db.cache_response(key, self.model, text, usage)
         return text, usage
-
-
-def _normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'")).strip().lower()
-
-
-def locate_quote(quote: str, passage_text: str) -> tuple[int, int] | None:
-    """Where the quote sits in the passage: exactly, or after normalising whitespace, quote marks and case
-    (then the passage's own characters are cited, so the stored quote is always verbatim)."""
-    if quote and (position := passage_text.find(quote)) >= 0:
-        return position, position + len(quote)
-    target = _normalise(quote)
-    if not target:
-        return None
-    # Map each normalised character back to the passage offset it came from.
-    chars, offsets, previous_space = [], [], True
-    for index, char in enumerate(passage_text):
-        char = _normalise(char) or " "
-        if char == " ":
-            if previous_space:
-                continue
-            previous_space = True
-        else:
-            previous_space = False
-        chars.append(char)
-        offsets.append(index)
-    found = "".join(chars).find(target)
-    if found < 0:
-        return None
-    return offsets[found], offsets[found + len(target) - 1] + 1
 
 
 def validate_answer(answer: JudgeAnswer, shown: dict[str, Evidence]) -> tuple[list[Citation], list[str]]:

@@ -153,6 +153,16 @@ class Provenance(_Model):
     attempts: int = 0
 
 
+class Review(_Model):
+    note_id: str
+    reviewer: str
+    action: str = Field(description="approve, reject, set_verdict, edit, add_citation.")
+    reason: str = ""
+    before: dict = Field(default_factory=dict, description="The note's reviewable fields before the action.")
+    after: dict = Field(default_factory=dict, description="The same fields after it.")
+    at: datetime
+
+
 class Note(_Model):
     id: str
     claim_id: str

@@ -58,6 +58,11 @@ class DraftSettings(BaseModel):
     per_document: int = Field(2, ge=1, le=10, description="At most this many passages from one document.")
 
 
+class PublisherSettings(BaseModel):
+    name: str = Field("", description="Organisation named as author of exported ClaimReviews.")
+    url: str = Field("", description="Base URL where the fact-checks are published (ClaimReview url and author url).")
+
+
 class Settings(BaseSettings):
     """Everything configurable. All state lives under `home`."""
 
@@ -72,6 +77,8 @@ class Settings(BaseSettings):
     claims: ClaimSettings = Field(default_factory=ClaimSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     draft: DraftSettings = Field(default_factory=DraftSettings)
+    publisher: PublisherSettings = Field(default_factory=PublisherSettings)
+    reviewer: str = Field("", description="Name recorded with every review action (or pass --reviewer).")
 
     @property
     def db_path(self) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -12,14 +11,14 @@ from ..errors import FactcheckError
 class _Group(TyperGroup):
     """Turns library errors into one line on stderr and a non-zero exit code; no tracebacks for users."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: typer.Context):
         try:
             return super().invoke(ctx)
         except FactcheckError as exc:
-            click.echo(f"error: {exc}", err=True)
+            typer.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted: finished work is saved; run the same command again to complete it", err=True)
+            typer.echo("interrupted: finished work is saved; run the same command again to complete it", err=True)
             ctx.exit(130)
 
 
@@ -37,11 +36,14 @@ def _root(
     ctx.obj = {"home": home}
 
 
-from . import claims as _claims, doctor as _doctor, draft as _draft, index as _index, sources as _sources  # noqa: E402
+from . import claims as _claims, doctor as _doctor, draft as _draft, index as _index, notes as _notes  # noqa: E402
+from . import review as _review, sources as _sources  # noqa: E402
 
 _index.register(app)
 _claims.register(app)
 _draft.register(app)
+_review.register(app)
+app.add_typer(_notes.app, name="notes")
 _doctor.register(app)
 app.add_typer(_sources.app, name="sources")
 

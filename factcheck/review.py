@@ -1,0 +1,182 @@
+"""Reviewing notes: the queue, the actions an editor takes, and an append-only history of each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import yaml
+
+from .checks import locate_quote
+from .db import Database
+from .errors import InputError
+from .models import Citation, Claim, Note, NoteStatus, Review, Verdict
+
+REVIEWABLE = ("verdict", "confidence", "rationale", "citations", "status")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    article: str | None = None  # document id
+    verdict: Verdict | None = None
+    claim_type: str | None = None
+    status: NoteStatus | None = NoteStatus.draft
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    note: Note
+    claim: Claim
+
+
+def queue(db: Database, filters: QueueFilter = QueueFilter()) -> list[QueueItem]:
+    """Notes matching the filters, most check-worthy claims first."""
+    notes = db.notes(filters.status.value if filters.status else None)
+    claims = db.claims_by_id(n.claim_id for n in notes)
+    items = []
+    for note in notes:
+        claim = claims.get(note.claim_id)
+        if claim is None:
+            continue
+        if filters.article and claim.document_id != filters.article:
+            continue
+        if filters.verdict and note.verdict != filters.verdict:
+            continue
+        if filters.claim_type and claim.type.value != filters.claim_type:
+            continue
+        items.append(QueueItem(note, claim))
+    return sorted(items, key=lambda item: (-item.claim.checkworthiness, item.claim.document_id, item.claim.span.start))
+
+
+def _snapshot(note: Note) -> dict:
+    return note.model_dump(mode="json", include=set(REVIEWABLE))
+
+
+def _record(db: Database, before: Note, after: Note, reviewer: str, action: str, reason: str = "") -> Note:
+    if not reviewer.strip():
+        raise InputError("no reviewer name: pass --reviewer NAME or set FACTCHECK_REVIEWER")
+    review = Review(note_id=before.id, reviewer=reviewer, action=action, reason=reason, before=_snapshot(before),
+                    after=_snapshot(after), at=datetime.now(timezone.utc))
+    db.record_review(review, after)
+    return after
+
+
+def approve(db: Database, note_id: str, reviewer: str) -> Note:
+    note = db.note(note_id)
+    if note.status == NoteStatus.failed:
+        raise InputError(f"note {note.id} failed ({note.failure[:80]}); edit it so its citations are grounded, or reject it")
+    return _record(db, note, note.model_copy(update={"status": NoteStatus.approved}), reviewer, "approve")
+
+
+def reject(db: Database, note_id: str, reviewer: str, reason: str) -> Note:
+    if not reason.strip():
+        raise InputError("a rejection needs a reason; say why in a few words")
+    note = db.note(note_id)
+    return _record(db, note, note.model_copy(update={"status": NoteStatus.rejected}), reviewer, "reject", reason)
+
+
+def set_verdict(db: Database, note_id: str, verdict: Verdict, reviewer: str, reason: str = "") -> Note:
+    note = db.note(note_id)
+    if verdict != Verdict.not_enough_evidence and not note.citations:
+        raise InputError(f"{verdict.value} needs at least one citation; add one first (`c` in review, or edit the note)")
+    return _record(db, note, note.model_copy(update={"verdict": verdict}), reviewer, "set_verdict", reason)
+
+
+def resolve_citation(db: Database, passage_id: str, quote: str) -> Citation:
+    """A citation checked against the stored passage: the quote must be in it (repaired to its exact characters)."""
+    passage = db.passages_by_id([passage_id]).get(passage_id)
+    if passage is None:
+        raise InputError(f"citation passage {passage_id!r} does not exist; copy an id from `factcheck search`")
+    span = locate_quote(quote, passage.text)
+    if span is None:
+        raise InputError(f"the quote {quote[:60]!r} is not in passage {passage_id}; copy the words exactly")
+    document = db.document(passage.document_id)
+    start, end = span
+    return Citation(passage_id=passage.id, document_id=document.id, document_title=document.title,
+                    document_url=document.url, quote=passage.text[start:end],
+                    start=passage.start + start, end=passage.start + end)
+
+
+def add_citation(db: Database, note_id: str, passage_id: str, quote: str, reviewer: str) -> Note:
+    note = db.note(note_id)
+    citation = resolve_citation(db, passage_id, quote)
+    return _record(db, note, note.model_copy(update={"citations": [*note.citations, citation]}), reviewer, "add_citation")
+
+
+# Editing in $EDITOR: a readable YAML document, parsed back and validated -------------------------
+def edit_text(note: Note, claim: Claim) -> str:
+    header = "\n".join(f"# {line}" for line in (
+        f"Note {note.id} for claim {claim.id} ({claim.type.value}, said by {claim.speaker or 'unknown'})",
+        f"Claim: {claim.text}",
+        "Edit below. Lines starting with # are ignored. verdict: supported | partly_supported | refuted | not_enough_evidence",
+        "Each citation quotes its passage word for word; passage ids come from `factcheck search`.",
+    ))
+    body = {"verdict": note.verdict.value, "confidence": note.confidence, "rationale": note.rationale,
+            "citations": [{"passage": c.passage_id, "quote": c.quote} for c in note.citations]}
+    return header + "\n" + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
+
+
+def parse_edit(db: Database, text: str) -> dict:
+    """The edited fields, validated: a known verdict, a confidence in [0, 1], citations that resolve."""
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"the edited note is not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(data, dict):
+        raise InputError("the edited note must be a YAML mapping with verdict, confidence, rationale, citations")
+    unknown = set(data) - {"verdict", "confidence", "rationale", "citations"}
+    if unknown:
+        raise InputError(f"unknown field(s) {', '.join(sorted(unknown))}; use verdict, confidence, rationale, citations")
+    try:
+        verdict = Verdict(str(data.get("verdict", "")).strip())
+    except ValueError:
+        raise InputError(f"verdict {data.get('verdict')!r} is not one of {', '.join(v.value for v in Verdict)}") from None
+    try:
+        confidence = float(data.get("confidence", 0))
+    except (TypeError, ValueError):
+        raise InputError("confidence must be a number between 0 and 1") from None
+    if not 0 <= confidence <= 1:
+        raise InputError("confidence must be between 0 and 1")
+    rationale = str(data.get("rationale") or "").strip()
+    if not rationale:
+        raise InputError("the rationale is empty; say why the verdict holds")
+    citations = []
+    for item in data.get("citations") or []:
+        if not isinstance(item, dict) or "passage" not in item or "quote" not in item:
+            raise InputError("each citation needs 'passage' and 'quote'")
+        citations.append(resolve_citation(db, str(item["passage"]), str(item["quote"])))
+    if verdict != Verdict.not_enough_evidence and not citations:
+        raise InputError(f"{verdict.value} needs at least one citation")
+    return {"verdict": verdict, "confidence": confidence, "rationale": rationale, "citations": citations}
+
+
+def apply_edit(db: Database, note_id: str, text: str, reviewer: str) -> Note:
+    """Validate and store an edit; a failed note that now has grounded citations becomes a draft again."""
+    note = db.note(note_id)
+    fields = parse_edit(db, text)
+    status = NoteStatus.draft if note.status == NoteStatus.failed else note.status
+    updated = note.model_copy(update={**fields, "status": status, "failure": "" if status != NoteStatus.failed else note.failure})
+    return _record(db, note, updated, reviewer, "edit")
+
+
+class PendingEdits:
+    """Edits that did not validate are kept on disk so nothing typed is lost."""
+
+    def __init__(self, home: Path) -> None:
+        self.folder = home / "pending-edits"
+
+    def path(self, note_id: str) -> Path:
+        return self.folder / f"{note_id}.yaml"
+
+    def load(self, note_id: str) -> str | None:
+        path = self.path(note_id)
+        return path.read_text(encoding="utf-8") if path.exists() else None
+
+    def save(self, note_id: str, text: str) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.path(note_id).write_text(text, encoding="utf-8")
+        return self.path(note_id)
+
+    def clear(self, note_id: str) -> None:
+        self.path(note_id).unlink(missing_ok=True)
