@@ -11,7 +11,6 @@ import platform
 import shutil
 import statistics
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 

@@ -2,6 +2,11 @@
 # The whole test suite, end-to-end tests with the real embedded model included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The HTML report test opens the report in headless Chromium (Debian's package).
+if ! command -v chromium >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
 [ -x .venv/bin/python ] || "${PYTHON:-python3}" -m venv .venv
 # The 'local' extra builds llama-cpp-python from source once (about 5 minutes; pip caches the wheel).
 CMAKE_ARGS="${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,local]'

@@ -38,7 +38,7 @@ def review_command(
         db = workspace.db
         items = review.queue(db, queue_filter(workspace, article, verdict, claim_type, status))
         if not items:
-            console.print("nothing to review: no notes match (draft notes with `factcheck draft`)")
+            say("nothing to review: no notes match (draft notes with `factcheck draft`)")
             return
         pending = review.PendingEdits(workspace.settings.home)
         saved = db.review_position(name)
@@ -47,7 +47,7 @@ def review_command(
             item = items[index] = review.QueueItem(db.note(items[index].note.id), items[index].claim)
             db.set_review_position(name, item.note.id)
             render_note(console, db, item, f"{index + 1}/{len(items)}")
-            console.print(KEYS, style="bold", markup=False)
+            console.print(KEYS, style="bold", markup=False, highlight=False)
             key = typer.getchar().lower()
             try:
                 step = _act(key, item, db, workspace, pending, name)
@@ -55,11 +55,15 @@ def review_command(
                 console.print(str(exc), style="red", markup=False)
                 continue
             if step == "quit":
-                console.print(f"stopped at {item.note.id}; `factcheck review` resumes here")
+                say(f"stopped at {item.note.id}; `factcheck review` resumes here")
                 return
             index = max(index + step, 0)
         if index >= len(items):
-            console.print("end of the queue")
+            say("end of the queue")
+
+
+def say(message: str) -> None:
+    console.print(message, markup=False, highlight=False)
 
 
 def edit_in_editor(text: str) -> str:
@@ -82,12 +86,12 @@ def _act(key, item, db, workspace, pending, name):
     note_id = item.note.id
     if key == "a":
         review.approve(db, note_id, name)
-        console.print(f"approved {note_id}")
+        say(f"approved {note_id}")
         return 1
     if key == "r":
         reason = typer.prompt("reason for rejecting")
         review.reject(db, note_id, name, reason)
-        console.print(f"rejected {note_id}")
+        say(f"rejected {note_id}")
         return 1
     if key == "v":
         console.print("  ".join(f"[{n}] {v.value}" for n, v in enumerate(VERDICTS, 1)), markup=False)
@@ -100,7 +104,7 @@ def _act(key, item, db, workspace, pending, name):
         text = pending.load(note_id) or review.edit_text(item.note, item.claim)
         edited = edit_in_editor(text)
         if edited == text and not pending.load(note_id):
-            console.print("no changes")
+            say("no changes")
             return 0
         try:
             review.apply_edit(db, note_id, edited, name)
@@ -108,7 +112,7 @@ def _act(key, item, db, workspace, pending, name):
             path = pending.save(note_id, edited)
             raise InputError(f"edit not saved: {exc}. Your text is kept in {path}; press e to fix it") from None
         pending.clear(note_id)
-        console.print(f"saved edit to {note_id}")
+        say(f"saved edit to {note_id}")
         return 0
     if key == "c":
         query = typer.prompt("search for evidence", default=item.claim.statement)

@@ -1,0 +1,121 @@
+import json
+import os
+import shutil
+import subprocess
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import SEED_A
+from pyld import jsonld
+from typer.testing import CliRunner
+
+from factcheck import export, review
+from factcheck.cli import app
+from factcheck.draft import draft_claims
+from factcheck.judges import EvidenceJudge
+from factcheck.retrieve import RetrievalSettings
+from factcheck.settings import PublisherSettings
+
+DATA = Path(__file__).parent / "data"
+SECRET = "sk-test-secret-42"
+
+
+@pytest.fixture
+def approved(workspace, corpus, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_LLM__API_KEY", SECRET)
+    shutil.copytree(DATA / "evidence", corpus / "evidence")
+    workspace.index([corpus])
+    claims = [c for c in workspace.extract_claims(str(corpus / SEED_A.name)) if c.checkworthiness >= 0.5]
+    draft_claims(workspace, claims, EvidenceJudge(), RetrievalSettings(k=6))
+    items = review.queue(workspace.db)
+    for item in items[:3]:
+        review.approve(workspace.db, item.note.id, "ann")
+    review.reject(workspace.db, items[3].note.id, "ann", "opinion")
+    return workspace
+
+
+def _export(fmt, out, *extra):
+    result = CliRunner().invoke(app, ["notes", "export", "--format", fmt, "--out", str(out), *extra])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _assert_clean(text, workspace):
+    assert SECRET not in text
+    assert str(workspace.settings.home) not in text and "/corpus/" not in text and str(Path.cwd()) not in text
+    assert "You are a careful fact-checker" not in text
+
+
+def test_markdown_json_exports_hold_only_approved_notes(approved, tmp_path):
+    approved_ids = {i.note.id for i in review.queue(approved.db, review.QueueFilter(status=None)) if i.note.status.value == "approved"}
+    records = json.loads(_export("json", tmp_path / "notes.json").read_text())
+    assert {r["note"]["id"] for r in records} == approved_ids and len(approved_ids) == 3
+    assert set(records[0]) == {"note", "claim", "article"} and "path" not in records[0]["article"]
+    markdown = _export("md", tmp_path / "notes.md").read_text()
+    assert markdown.startswith("# Fact-check notes") and "**Verdict:" in markdown
+    per_article = _export("md", tmp_path / "per-article", "--per-article")
+    assert len(list(per_article.glob("*.md"))) == 1
+    for text in (json.dumps(records), markdown):
+        _assert_clean(text, approved)
+
+
+def test_nothing_approved_is_a_clear_error(workspace):
+    result = CliRunner().invoke(app, ["notes", "export", "--format", "md", "--out", "x.md"])
+    assert result.exit_code == 3 and "no approved notes" in result.stderr
+
+
+def test_claimreview_matches_the_schema_and_parses_as_json_ld(approved, tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_PUBLISHER__NAME", "Example Checks")
+    monkeypatch.setenv("FACTCHECK_PUBLISHER__URL", "https://checks.example.org/")
+    reviews = json.loads(_export("claimreview", tmp_path / "claimreview.json").read_text())
+    schema = json.loads(resources.files("factcheck.data").joinpath("claimreview.schema.json").read_text())
+    jsonschema.validate(reviews, schema, format_checker=jsonschema.FormatChecker())
+    first = reviews[0]
+    assert first["author"] == {"@type": "Organization", "name": "Example Checks", "url": "https://checks.example.org/"}
+    assert first["reviewRating"]["alternateName"] in {"False", "Unproven", "Partly true", "True"}
+    _assert_clean(json.dumps(reviews), approved)
+
+    def offline_loader(url, options=None):  # no network: schema.org's context reduced to its vocabulary
+        return {"contextUrl": None, "documentUrl": url, "document": {"@context": {"@vocab": "https://schema.org/"}}}
+
+    expanded = jsonld.expand(reviews, {"documentLoader": offline_loader})
+    assert expanded[0]["@type"] == ["https://schema.org/ClaimReview"]
+    rating = expanded[0]["https://schema.org/reviewRating"][0]
+    assert rating["https://schema.org/ratingValue"][0]["@value"] == first["reviewRating"]["ratingValue"]
+
+
+def test_rating_mapping_is_monotonic_and_documented():
+    values = [export.RATINGS[v][0] for v in ("refuted", "not_enough_evidence", "partly_supported", "supported")]
+    assert values == sorted(values) and values[0] == 1 and values[-1] == 5
+    assert PublisherSettings().name == ""
+    assert date.today()
+
+
+def _chromium():
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run installs Debian's chromium package")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    return path
+
+
+def test_html_report_renders_in_headless_chromium(approved, tmp_path):
+    report = _export("html", tmp_path / "report.html", "--status", "all")
+    page = report.read_text()
+    _assert_clean(page, approved)
+    assert "http://" not in page.split("<body>")[0] and "<script" not in page  # standalone: nothing to fetch
+    chromium = _chromium()
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([chromium, *flags, "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-500:]
+    assert dom.stdout.count('<mark class="claim') >= 4
+    assert 'id="note-' in dom.stdout and 'class="quote"' in dom.stdout
+    shot = tmp_path / "report.png"
+    subprocess.run([chromium, *flags, f"--screenshot={shot}", "--window-size=1280,1600", report.as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000

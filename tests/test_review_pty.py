@@ -1,0 +1,56 @@
+"""`factcheck review` in a real pseudo-terminal, keys typed one at a time, $EDITOR included."""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+from conftest import SEED_A
+from test_review import FAKE_EDITOR, _edit_yaml, _wire_passage
+
+from factcheck import review
+from factcheck.draft import draft_claims
+from factcheck.judges import EvidenceJudge
+from factcheck.models import NoteStatus, Verdict
+from factcheck.retrieve import RetrievalSettings
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.mark.e2e
+def test_review_in_a_real_terminal(workspace, corpus, tmp_path):
+    shutil.copytree(DATA / "evidence", corpus / "evidence")
+    workspace.index([corpus])
+    claims = [c for c in workspace.extract_claims(str(corpus / SEED_A.name)) if c.checkworthiness >= 0.5]
+    draft_claims(workspace, claims, EvidenceJudge(), RetrievalSettings(k=6))
+    ids = [i.note.id for i in review.queue(workspace.db)]
+    script = tmp_path / "fake_editor.py"
+    script.write_text(FAKE_EDITOR)
+    env = {**os.environ, "EDITOR": f"{sys.executable} {script}", "TERM": "xterm", "COLUMNS": "120",
+           "FAKE_EDIT_CONTENT": _edit_yaml(_wire_passage(workspace).id, "about 130,000 Russian troops", "partly_supported")}
+    factcheck = str(Path(sys.executable).with_name("factcheck"))
+    child = pexpect.spawn(factcheck, ["review", "--reviewer", "pty-ann"], env=env, encoding="utf-8", timeout=60,
+                          dimensions=(50, 120))
+    child.expect(r"\[a\]pprove")
+    child.send("e")  # a single key, no Enter: the terminal is in raw mode for getchar
+    child.expect("saved edit")
+    child.expect(r"\[a\]pprove")
+    child.send("a")
+    child.expect(f"approved {ids[0]}")
+    child.expect(r"\[a\]pprove")
+    child.send("r")
+    child.expect("reason for rejecting")
+    child.sendline("not checkable")
+    child.expect(f"rejected {ids[1]}")
+    child.expect(r"\[a\]pprove")
+    child.send("q")
+    child.expect("resumes here")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    first, second = workspace.db.note(ids[0]), workspace.db.note(ids[1])
+    assert first.status == NoteStatus.approved and first.verdict == Verdict.partly_supported
+    assert second.status == NoteStatus.rejected
+    assert [r.reviewer for r in workspace.db.reviews(ids[0])] == ["pty-ann", "pty-ann"]
