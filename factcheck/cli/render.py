@@ -31,8 +31,9 @@ def render_note(console: Console, db: Database, item: QueueItem, position: str =
     passages = db.passages_by_id(c.passage_id for c in note.citations)
     for number, citation in enumerate(note.citations, 1):
         passage = passages.get(citation.passage_id)
-        console.print(Text(f"[{number}] {citation.document_title or citation.document_id} · {citation.passage_id} "
-                           f"[{citation.start}-{citation.end}] {citation.document_url}", style="cyan"))
+        published = db.document(citation.document_id).published or "undated"
+        console.print(Text(f"[{number}] {citation.document_title or citation.document_id} · {published} · "
+                           f"{citation.passage_id} [{citation.start}-{citation.end}] {citation.document_url}", style="cyan"))
         if passage:
             text = Text(passage.text)
             text.stylize("bold underline", citation.start - passage.start, citation.end - passage.start)
