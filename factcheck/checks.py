@@ -9,6 +9,7 @@ from rapidfuzz import fuzz
 
 from .models import CheckResult, Claim, ClaimType, Citation, Evidence
 from .quantities import find_quantities
+from .speech import find_quotes
 
 NEAR_QUOTE = 85.0  # rapidfuzz partial ratio at or above which a quote is "nearly" found
 _TOLERANCE = {"": 0.05, "about": 0.15, "around": 0.15, "approximately": 0.15, "roughly": 0.15, "some": 0.15,
@@ -39,8 +40,10 @@ def _surname(speaker: str) -> str:
 
 
 def quote_check(claim: Claim, evidence: list[Evidence]) -> tuple[CheckResult, list[Citation]]:
-    """Is the quoted text in another source, verbatim or nearly, and attributed to the same speaker?"""
-    quote = claim.text
+    """Is the quoted text in another source, verbatim or nearly, and attributed to the same speaker?
+    The quote is the claim's span, or the longest quotation inside it when the span reports speech."""
+    inner = find_quotes(claim.text, 0, len(claim.text), min_words=3)
+    quote = max(inner, key=lambda q: len(q.text)).text if inner else claim.text
     best: tuple[float, Evidence, int, int] | None = None
     for item in independent(evidence):
         text = item.passage.text

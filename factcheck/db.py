@@ -38,6 +38,10 @@ CREATE TABLE IF NOT EXISTS reviews (
 );
 CREATE INDEX IF NOT EXISTS reviews_note ON reviews(note_id);
 CREATE TABLE IF NOT EXISTS review_state (reviewer TEXT PRIMARY KEY, note_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS eval_runs (id TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS eval_items (
+    run_id TEXT NOT NULL, item_id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (run_id, item_id)
+);
 CREATE TABLE IF NOT EXISTS llm_cache (
     key TEXT PRIMARY KEY, model TEXT NOT NULL, response TEXT NOT NULL, usage TEXT NOT NULL, created_at TEXT NOT NULL
 );
@@ -255,3 +259,31 @@ class Database:
     def set_review_position(self, reviewer: str, note_id: str) -> None:
         with self.lock, self.conn:
             self.conn.execute("INSERT OR REPLACE INTO review_state VALUES (?,?)", (reviewer, note_id))
+
+    # evaluation runs -----------------------------------------------------------------------
+    def save_eval_run(self, run) -> None:
+        with self.lock, self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO eval_runs VALUES (?,?,?)",
+                              (run.id, run.model_dump_json(exclude={"items"}), run.created_at.isoformat()))
+
+    def save_eval_item(self, run_id: str, item) -> None:
+        with self.lock, self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO eval_items VALUES (?,?,?)", (run_id, item.id, item.model_dump_json()))
+
+    def eval_run(self, run_id: str, missing_ok: bool = False):
+        from .evaluate import EvalRun, ItemResult
+
+        rows = self.conn.execute("SELECT data FROM eval_runs WHERE id=? OR id LIKE ?", (run_id, run_id + "%")).fetchall()
+        if len(rows) != 1:
+            if missing_ok and not rows:
+                return None
+            raise NotFoundError(f"no single evaluation run {run_id!r}; run `factcheck eval list` to see run ids")
+        run = EvalRun.model_validate_json(rows[0]["data"])
+        items = self.conn.execute("SELECT data FROM eval_items WHERE run_id=? ORDER BY rowid", (run.id,)).fetchall()
+        return run.model_copy(update={"items": [ItemResult.model_validate_json(r["data"]) for r in items]})
+
+    def eval_runs(self) -> list:
+        from .evaluate import EvalRun
+
+        rows = self.conn.execute("SELECT data FROM eval_runs ORDER BY created_at").fetchall()
+        return [EvalRun.model_validate_json(r["data"]) for r in rows]

@@ -1,45 +1,56 @@
-"""Measure claim detection against hand-labelled claims (the team's JSONL format, see examples/README.md)."""
+"""Evaluation runs against hand-labelled data: claim detection and verdicts with citations. Runs are stored,
+resumable and comparable. Gold labels never reach the system under test."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from datetime import datetime, timezone
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from .claims import detect_claims
+from .datasets import (CorpusRecord, DetectionItem, VerdictItem, file_hash, load_detection, load_verdicts, sample,
+                       sentences_with_claims)
 from .errors import InputError
-from .models import Claim
+from .ingest import document_id
+from .metadata import metadata_from_text
+from .metrics import binary, classification, percentile
+from .models import Claim, ClaimType, Document, Span, Verdict
+from .quantities import find_quantities
+from .speech import find_quotes
+from .workspace import ProgressCallback, Workspace
+
+VERDICT_LABELS = [v.value for v in Verdict]
+THREE_WAY = [Verdict.supported.value, Verdict.refuted.value, Verdict.not_enough_evidence.value]
 
 
-class GoldClaim(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    document: str = Field(description="File name of the article the claim is in.")
-    text: str = Field(description="The claim span, an exact substring of the article.")
-    type: str = ""
-    speaker: str = ""
-    checkworthy: bool = True
+class ItemResult(BaseModel):
+    id: str
+    gold: dict
+    predicted: dict
+    correct: bool | None = None
+    seconds: float = 0.0
 
 
-class DetectionScore(BaseModel):
-    gold: int
-    predicted: int
-    matched_gold: int
-    matched_predicted: int
-    precision: float
-    recall: float
-    f1: float
-    type_accuracy: float = Field(description="Share of matched gold claims whose type was predicted right.")
-
-
-def load_gold_claims(path: Path) -> list[GoldClaim]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the gold file ({exc.strerror})") from None
-    try:
-        return [GoldClaim.model_validate_json(line) for line in lines if line.strip()]
-    except ValueError as exc:
-        raise InputError(f"{path}: not a gold claims file ({str(exc).splitlines()[0]})") from None
+class EvalRun(BaseModel):
+    id: str
+    kind: str = Field(description="'claims' or 'verdicts'.")
+    dataset: str
+    dataset_hash: str
+    format: str
+    created_at: datetime
+    settings: dict = Field(default_factory=dict)
+    judge: str = ""
+    model: str = ""
+    prompt_hashes: dict = Field(default_factory=dict)
+    metrics: dict = Field(default_factory=dict)
+    items: list[ItemResult] = Field(default_factory=list)
+    complete: bool = False
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int], minimum: float = 0.5) -> bool:
@@ -48,25 +59,237 @@ def overlaps(a: tuple[int, int], b: tuple[int, int], minimum: float = 0.5) -> bo
     return shared > 0 and shared >= minimum * min(a[1] - a[0], b[1] - b[0])
 
 
-def score_detection(text: str, predicted: list[Claim], gold: list[GoldClaim]) -> DetectionScore:
-    """Span-overlap precision and recall for one article."""
-    gold_spans = []
-    for item in gold:
-        start = text.find(item.text)
+def _run_id(*parts: object) -> str:
+    return "r" + hashlib.sha1(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()[:11]
+
+
+def _start(workspace: Workspace, run: EvalRun) -> tuple[EvalRun, set[str]]:
+    """A stored run with the same id is resumed: its finished items are kept."""
+    existing = workspace.db.eval_run(run.id, missing_ok=True)
+    if existing is not None:
+        return existing, {item.id for item in existing.items}
+    workspace.db.save_eval_run(run)
+    return run, set()
+
+
+# Claim detection ------------------------------------------------------------------------------
+def _detect_item(item: DetectionItem, threshold: float, scorer) -> ItemResult:
+    started = time.perf_counter()
+    if item.claims is None:  # one sentence, labelled check-worthy or not
+        document = Document(id="eval", path="", content_hash="", text=item.text)
+        predicted = any(c.checkworthiness >= threshold for c in detect_claims(document, scorer))
+        return ItemResult(id=item.id, gold={"checkworthy": bool(item.checkworthy)}, predicted={"checkworthy": predicted},
+                          correct=predicted == bool(item.checkworthy), seconds=time.perf_counter() - started)
+    meta = metadata_from_text(item.text)
+    document = Document(id="eval", path="", content_hash="", text=item.text, published=item.date or meta.published,
+                        body_start=meta.body_start)
+    shown = [c for c in detect_claims(document, scorer) if c.checkworthiness >= threshold]
+    gold = []
+    for span in item.claims:
+        start = item.text.find(span.text)
         if start < 0:
-            raise InputError(f"gold claim not found verbatim in {item.document}: {item.text[:60]!r}")
-        gold_spans.append((start, start + len(item.text), item.type))
-    matched_gold = [g for g in gold_spans if any(overlaps(g[:2], (c.span.start, c.span.end)) for c in predicted)]
-    matched_pred = [c for c in predicted if any(overlaps(g[:2], (c.span.start, c.span.end)) for g in gold_spans)]
-    typed = sum(
-        1 for g in matched_gold
-        if any(c.type.value == g[2] and overlaps(g[:2], (c.span.start, c.span.end)) for c in predicted)
+            raise InputError(f"gold claim of {item.id} is not verbatim in its text: {span.text[:60]!r}")
+        gold.append((start, start + len(span.text), span.type))
+    predicted_spans = [(c.span.start, c.span.end, c.type.value) for c in shown]
+    sentences, gold_sentences = sentences_with_claims(item.text, [g[:2] for g in gold])
+    _, predicted_sentences = sentences_with_claims(item.text, [p[:2] for p in predicted_spans])
+    return ItemResult(
+        id=item.id, seconds=time.perf_counter() - started,
+        gold={"spans": gold, "sentences": sorted(gold_sentences), "n_sentences": len(sentences)},
+        predicted={"spans": predicted_spans, "sentences": sorted(predicted_sentences)},
     )
-    precision = len(matched_pred) / len(predicted) if predicted else 0.0
-    recall = len(matched_gold) / len(gold_spans) if gold_spans else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return DetectionScore(
-        gold=len(gold_spans), predicted=len(predicted), matched_gold=len(matched_gold),
-        matched_predicted=len(matched_pred), precision=round(precision, 3), recall=round(recall, 3), f1=round(f1, 3),
-        type_accuracy=round(typed / len(matched_gold), 3) if matched_gold else 0.0,
+
+
+def detection_metrics(items: list[ItemResult]) -> dict:
+    sentence_items = [i for i in items if "checkworthy" in i.gold]
+    document_items = [i for i in items if "spans" in i.gold]
+    metrics: dict = {"items": len(items)}
+    if sentence_items:
+        metrics["sentence"] = binary([i.gold["checkworthy"] for i in sentence_items],
+                                     [i.predicted["checkworthy"] for i in sentence_items])
+    if document_items:
+        gold_flags, predicted_flags = [], []
+        span_gold = span_pred = matched_gold = matched_pred = 0
+        per_type: Counter = Counter()
+        per_type_found: Counter = Counter()
+        for item in document_items:
+            n = item.gold["n_sentences"]
+            gold_flags += [i in item.gold["sentences"] for i in range(n)]
+            predicted_flags += [i in item.predicted["sentences"] for i in range(n)]
+            gold, predicted = item.gold["spans"], item.predicted["spans"]
+            span_gold += len(gold)
+            span_pred += len(predicted)
+            for g in gold:
+                found = any(overlaps(g[:2], p[:2]) for p in predicted)
+                matched_gold += found
+                per_type[g[2] or "untyped"] += 1
+                per_type_found[g[2] or "untyped"] += found
+            matched_pred += sum(any(overlaps(g[:2], p[:2]) for g in gold) for p in predicted)
+        precision = matched_pred / span_pred if span_pred else 0.0
+        recall = matched_gold / span_gold if span_gold else 0.0
+        metrics["sentence_in_documents"] = binary(gold_flags, predicted_flags)
+        metrics["span"] = {"precision": round(precision, 4), "recall": round(recall, 4),
+                           "f1": round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0,
+                           "gold": span_gold, "predicted": span_pred}
+        metrics["recall_by_type"] = {t: round(per_type_found[t] / per_type[t], 4) for t in sorted(per_type)}
+    metrics["seconds_p50"] = round(percentile([i.seconds for i in items], 50), 4)
+    return metrics
+
+
+def evaluate_claims(workspace: Workspace, path: Path, fmt: str = "factcheck", limit: int | None = None, seed: int = 0,
+                    threshold: float | None = None, progress: ProgressCallback | None = None) -> EvalRun:
+    from .scoring import load_scorer
+
+    threshold = workspace.settings.claims.threshold if threshold is None else threshold
+    items = sample(load_detection(path, fmt), limit, seed)
+    dataset_hash = file_hash(path)
+    run = EvalRun(id=_run_id("claims", dataset_hash, fmt, limit, seed, threshold), kind="claims", dataset=path.name,
+                  dataset_hash=dataset_hash, format=fmt, created_at=datetime.now(timezone.utc),
+                  settings={"threshold": threshold, "limit": limit, "seed": seed, "scorer": bool(load_scorer())})
+    run, done = _start(workspace, run)
+    scorer = load_scorer()
+    for number, item in enumerate(items, 1):
+        if item.id not in done:
+            result = _detect_item(item, threshold, scorer)
+            workspace.db.save_eval_item(run.id, result)
+            run.items.append(result)
+        if progress:
+            progress(number, len(items), item.id)
+    return _finish(workspace, run, detection_metrics(run.items))
+
+
+def _finish(workspace: Workspace, run: EvalRun, metrics: dict) -> EvalRun:
+    run = run.model_copy(update={"metrics": metrics, "complete": True})
+    workspace.db.save_eval_run(run)
+    return run
+
+
+# Verdicts -------------------------------------------------------------------------------------
+def claim_for(item: VerdictItem) -> Claim:
+    """What the system under test sees: the claim text, its date and speaker. Nothing else of the item."""
+    quantities = find_quantities(item.claim)
+    claim_type = ClaimType.quote if find_quotes(item.claim, 0, len(item.claim), min_words=3) else \
+        ClaimType.quantity if quantities else ClaimType.other
+    return Claim(
+        id=f"eval-{hashlib.sha1(item.claim.encode()).hexdigest()[:10]}", document_id="eval-claim",
+        span=Span(start=0, end=len(item.claim)), text=item.claim, sentence=item.claim,
+        sentence_span=Span(start=0, end=len(item.claim)),
+        type=claim_type, checkworthiness=1.0,
+        speaker=item.speaker, claim_date=item.date, quantities=quantities, statement=item.claim,
     )
+
+
+def _index_corpus(workspace: Workspace, records: list[CorpusRecord], folder: Path) -> tuple[Workspace, dict[str, str]]:
+    """A throw-away workspace holding only the evidence corpus; document id -> record id."""
+    folder.mkdir(parents=True, exist_ok=True)
+    corpus = folder / "corpus.jsonl"
+    if not corpus.exists():
+        corpus.write_text("\n".join(json.dumps({**r.model_dump(exclude={"date"}), "published": r.date}) for r in records),
+                          encoding="utf-8")
+    settings = workspace.settings.model_copy(update={"home": folder / "home"})
+    evidence = Workspace(settings)
+    evidence.index([corpus])
+    return evidence, {document_id(f"{corpus.resolve()}#{r.id}"): r.id for r in records}
+
+
+def verdict_metrics(items: list[ItemResult], prices: tuple[float, float] = (0.0, 0.0)) -> dict:
+    gold = [i.gold["verdict"] for i in items]
+    predicted = [i.predicted["verdict"] for i in items]
+    three = [(g, p) for g, p in zip(gold, predicted) if g in THREE_WAY]
+    cited = sum(len(i.predicted["cited"]) for i in items if i.gold["evidence_ids"])
+    correct_cites = sum(len(set(i.predicted["cited"]) & set(i.gold["evidence_ids"])) for i in items)
+    gold_cites = sum(len(set(i.gold["evidence_ids"])) for i in items if i.predicted is not None)
+    recalled = sum(len(set(i.predicted["cited"]) & set(i.gold["evidence_ids"])) for i in items)
+    prompt_tokens = sum(i.predicted.get("tokens", {}).get("prompt", 0) for i in items)
+    completion_tokens = sum(i.predicted.get("tokens", {}).get("completion", 0) for i in items)
+    failed = [i.id for i in items if i.predicted["status"] == "failed"]
+    seconds = [i.seconds for i in items]
+    return {
+        "verdicts": classification(gold, predicted, VERDICT_LABELS),
+        "three_way": classification([g for g, _ in three], [p if p in THREE_WAY else "not_enough_evidence" for _, p in three], THREE_WAY),
+        "citation_precision": round(correct_cites / cited, 4) if cited else 0.0,
+        "citation_recall": round(recalled / gold_cites, 4) if gold_cites else 0.0,
+        "retrieval_recall": round(sum(bool(set(i.predicted["retrieved"]) & set(i.gold["evidence_ids"])) for i in items)
+                                  / max(1, sum(bool(i.gold["evidence_ids"]) for i in items)), 4),
+        "invented_citations": sum(i.predicted["invented"] for i in items),
+        "failed": len(failed), "failed_ids": failed,
+        "seconds_p50": round(percentile(seconds, 50), 4), "seconds_p95": round(percentile(seconds, 95), 4),
+        "tokens": {"prompt": prompt_tokens, "completion": completion_tokens},
+        "estimated_cost": round(prompt_tokens / 1e6 * prices[0] + completion_tokens / 1e6 * prices[1], 4),
+    }
+
+
+def evaluate_verdicts(workspace: Workspace, path: Path, fmt: str = "factcheck", corpus: Path | None = None,
+                      judge_name: str | None = None, limit: int | None = None, seed: int = 0, workers: int = 1,
+                      prices: tuple[float, float] = (0.0, 0.0), progress: ProgressCallback | None = None) -> EvalRun:
+    from .backends import open_judge
+    from .draft import draft_one, ungrounded
+    from .retrieve import RetrievalSettings
+
+    items, records = load_verdicts(path, fmt, corpus)
+    items = sample(items, limit, seed)
+    wanted = {e for item in items for e in item.evidence_ids}
+    if fmt == "averitec":  # evidence is pooled from the claims in the run only
+        prefixes = tuple(f"{item.id}-" for item in items)
+        records = [r for r in records if r.id.startswith(prefixes) or r.id in wanted]
+    dataset_hash = file_hash(path, *([corpus] if corpus else []))
+    settings = workspace.settings
+    retrieval = RetrievalSettings(k=settings.draft.top_k, per_document=settings.draft.per_document, include_own_article=True)
+    evidence, record_of = _index_corpus(workspace, records, settings.home / "eval" / f"{fmt}-{dataset_hash}-{limit}-{seed}")
+    try:
+        with open_judge(settings, evidence.db, judge_name) as judge:
+            judge.refiner = None  # the refinement pass needs the claim's article, which eval items do not have
+            run = EvalRun(id=_run_id("verdicts", dataset_hash, fmt, limit, seed, judge.name, judge.model, judge.prompt_hash,
+                                     retrieval.as_dict()),
+                          kind="verdicts", dataset=path.name, dataset_hash=dataset_hash, format=fmt,
+                          created_at=datetime.now(timezone.utc), judge=judge.name, model=judge.model,
+                          prompt_hashes={judge.prompt_name: judge.prompt_hash} if judge.prompt_name else {},
+                          settings={"limit": limit, "seed": seed, "retrieval": retrieval.as_dict(), "corpus_records": len(records)})
+            run, done = _start(workspace, run)
+
+            def one(item: VerdictItem) -> ItemResult:
+                started = time.perf_counter()
+                note = draft_one(evidence, claim_for(item), judge, retrieval)
+                return ItemResult(
+                    id=item.id, seconds=round(time.perf_counter() - started, 4),
+                    gold={"verdict": item.verdict.value, "evidence_ids": item.evidence_ids},
+                    predicted={"verdict": note.verdict.value, "status": note.status.value, "failure": note.failure,
+                               "confidence": note.confidence,
+                               "cited": sorted({record_of.get(c.document_id, c.document_id) for c in note.citations}),
+                               "retrieved": sorted({record_of.get(p.split(":")[0], p) for p in note.provenance.retrieval["evidence"]}),
+                               "invented": len(ungrounded(evidence, note.citations)), "tokens": note.provenance.tokens},
+                    correct=note.verdict == item.verdict,
+                )
+
+            todo = [item for item in items if item.id not in done]
+            finished = len(items) - len(todo)
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for future in as_completed([pool.submit(one, item) for item in todo]):
+                    result = future.result()
+                    workspace.db.save_eval_item(run.id, result)
+                    run.items.append(result)
+                    finished += 1
+                    if progress:
+                        progress(finished, len(items), result.id)
+    finally:
+        evidence.close()
+    return _finish(workspace, run, verdict_metrics(run.items, prices))
+
+
+def compare(a: EvalRun, b: EvalRun) -> dict:
+    """Metric deltas (b - a) for every number the two runs share, and the items whose outcome flipped."""
+    def flat(data: dict, prefix: str = "") -> dict:
+        out = {}
+        for key, value in data.items():
+            if isinstance(value, dict):
+                out.update(flat(value, f"{prefix}{key}."))
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                out[f"{prefix}{key}"] = value
+        return out
+
+    fa, fb = flat(a.metrics), flat(b.metrics)
+    deltas = {k: {"a": fa[k], "b": fb[k], "delta": round(fb[k] - fa[k], 4)} for k in sorted(fa.keys() & fb.keys())}
+    before = {i.id: i for i in a.items}
+    flipped = [{"id": i.id, "a": before[i.id].predicted, "b": i.predicted, "gold": i.gold}
+               for i in b.items if i.id in before and before[i.id].predicted != i.predicted]
+    return {"a": a.id, "b": b.id, "deltas": deltas, "flipped": flipped}

@@ -15,7 +15,7 @@ _TEASER_TAIL = re.compile(r"(?P<date>\d{1,2}\.\d{1,2}\.\d{4}),\s*(?P<outlet>[A-Z
 _URL = re.compile(r"https?://[^\s\"'<>]+")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d", "%d/%m/%Y", "%B %d, %Y", "%d %B %Y", "%b %d, %Y", "%d %b %Y")
+_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%d/%m/%Y", "%B %d, %Y", "%d %B %Y", "%b %d, %Y", "%d %b %Y")
 
 
 def parse_date(value: object) -> date | None:

@@ -1,7 +1,8 @@
 from conftest import EXAMPLES, SEED_A, SEED_B
 
 from factcheck.claims import detect_claims
-from factcheck.evaluate import load_gold_claims, score_detection
+from factcheck.datasets import load_detection
+from factcheck.evaluate import _detect_item, detection_metrics
 from factcheck.ingest import read_documents
 from factcheck.models import ClaimType
 from factcheck.scoring import load_scorer
@@ -79,20 +80,13 @@ def test_opinion_scores_below_plain_fact():
 
 
 def test_detection_against_the_team_labels(capsys):
-    gold = load_gold_claims(EXAMPLES / "labels" / "claims.jsonl")
-    totals = {"gold": 0, "predicted": 0, "matched_gold": 0, "matched_predicted": 0}
-    for path in (SEED_A, SEED_B):
-        document, claims = _claims(path, scorer=load_scorer())  # exactly what `factcheck claims` shows
-        shown = [c for c in claims if c.checkworthiness >= THRESHOLD]
-        score = score_detection(document.text, shown, [g for g in gold if g.document == path.name])
-        for key in totals:
-            totals[key] += getattr(score, key)
-    precision = totals["matched_predicted"] / totals["predicted"]
-    recall = totals["matched_gold"] / totals["gold"]
+    items = load_detection(EXAMPLES / "eval" / "claims.jsonl")
+    results = [_detect_item(item, THRESHOLD, load_scorer()) for item in items]  # exactly what `factcheck claims` shows
+    span = detection_metrics(results)["span"]
     with capsys.disabled():
-        print(f"\nclaim detection on examples: precision {precision:.2f}, recall {recall:.2f} ({totals})")
-    assert recall >= 0.8
-    assert precision >= 0.75
+        print(f"\nclaim detection on examples: precision {span['precision']:.2f}, recall {span['recall']:.2f} ({span})")
+    assert span["recall"] >= 0.8
+    assert span["precision"] >= 0.75
 
 
 def test_refiner_hook_may_change_statement_and_type_but_never_the_span():

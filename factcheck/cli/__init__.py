@@ -37,13 +37,14 @@ def _root(
 
 
 from . import claims as _claims, doctor as _doctor, draft as _draft, index as _index, notes as _notes  # noqa: E402
-from . import review as _review, sources as _sources  # noqa: E402
+from . import evals as _evals, review as _review, sources as _sources  # noqa: E402
 
 _index.register(app)
 _claims.register(app)
 _draft.register(app)
 _review.register(app)
 app.add_typer(_notes.app, name="notes")
+app.add_typer(_evals.app, name="eval")
 _doctor.register(app)
 app.add_typer(_sources.app, name="sources")
 

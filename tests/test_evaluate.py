@@ -1,0 +1,122 @@
+import json
+from pathlib import Path
+
+import pytest
+from fakes import FakeChatClient
+from typer.testing import CliRunner
+
+from factcheck import evaluate
+from factcheck.cli import app
+from factcheck.datasets import load_detection, load_verdicts
+from factcheck.llm import LLMJudge
+from factcheck.models import Verdict
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "eval"
+
+
+def _write(path: Path, rows: list[dict]) -> Path:
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    return path
+
+
+def test_averitec_adapter_maps_labels_and_pools_evidence(tmp_path):
+    row = {"claim_id": "averitec-dev-0001", "claim": "X rose 5%.", "label": "CONFLICTING", "claim_date": "31-10-2020",
+           "speaker": "Y", "justification": "GOLD-JUSTIFICATION", "gold_evidence_ids": ["averitec-dev-0001-e00"],
+           "evidence": [{"evidence_id": "averitec-dev-0001-e00", "question": "Did X rise?", "text": "Yes. By 5%.", "source_url": "u"}]}
+    items, corpus = load_verdicts(_write(tmp_path / "dev.jsonl", [row]), "averitec")
+    assert items[0].verdict == Verdict.partly_supported and items[0].date.isoformat() == "2020-10-31"
+    assert corpus[0].id == "averitec-dev-0001-e00" and corpus[0].text == "Did X rise? Yes. By 5%."
+
+
+def test_checkcovid_and_claimbuster_adapters(tmp_path):
+    _write(tmp_path / "corpus.jsonl", [{"cord_id": "abc", "title": "T", "abstract": ["First.", "Second."]}])
+    claims = _write(tmp_path / "test.jsonl", [{"id": "1", "claim": "C", "cord_id": "abc", "label": "REFUTE",
+                                                "evidence_set": [{"sent_index": 1, "type": "PRIMARY"}]}])
+    items, corpus = load_verdicts(claims, "checkcovid")
+    assert items[0].verdict == Verdict.refuted and items[0].evidence_ids == ["abc:1"]
+    assert [r.id for r in corpus] == ["abc:0", "abc:1"]
+    sentences = load_detection(_write(tmp_path / "cb.jsonl", [{"id": "cb-1", "text": "We cut taxes by 5%.", "label": 1}]), "claimbuster")
+    assert sentences[0].checkworthy is True and sentences[0].claims is None
+
+
+def test_bad_datasets_are_clear_errors(tmp_path):
+    from factcheck.errors import InputError
+
+    with pytest.raises(InputError, match="not a averitec verdict dataset"):
+        load_verdicts(_write(tmp_path / "x.jsonl", [{"claim": "no id"}]), "averitec")
+    with pytest.raises(InputError, match="no evidence corpus"):
+        load_verdicts(_write(tmp_path / "y.jsonl", [{"id": "1", "claim": "c", "verdict": "supported"}]))
+
+
+def test_claim_detection_run_is_stored_and_resumable(workspace):
+    run = evaluate.evaluate_claims(workspace, EXAMPLES / "claims.jsonl")
+    assert run.complete and run.metrics["span"]["recall"] >= 0.8 and run.metrics["sentence_in_documents"]["f1"] > 0.5
+    again = evaluate.evaluate_claims(workspace, EXAMPLES / "claims.jsonl")
+    assert again.id == run.id and again.metrics == run.metrics and len(workspace.db.eval_runs()) == 1
+
+
+def test_verdict_run_with_the_evidence_judge(workspace):
+    run = evaluate.evaluate_verdicts(workspace, EXAMPLES / "verdicts.jsonl", judge_name="evidence")
+    metrics = run.metrics
+    assert metrics["invented_citations"] == 0 and metrics["failed"] == 0
+    assert metrics["verdicts"]["n"] == 8 and sum(map(sum, metrics["verdicts"]["confusion"])) == 8
+    by_id = {i.id: i for i in run.items}
+    assert by_id["v3"].predicted["verdict"] == "supported" and "ev2" in by_id["v3"].predicted["cited"]
+    assert metrics["retrieval_recall"] > 0.5
+
+
+def test_gold_labels_and_evidence_ids_never_reach_the_model(workspace, tmp_path, monkeypatch):
+    from factcheck import backends
+
+    clients = []
+
+    class FakeBackend:  # the real LLM judge, with a fake model that records every prompt
+        def __init__(self, *args, **kwargs):
+            clients.append(FakeChatClient())
+            self.judge = LLMJudge(clients[-1])
+
+        def __enter__(self):
+            return self.judge
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(backends, "open_judge", FakeBackend)
+    corpus = [{"id": "SECRET-EVIDENCE-ID", "title": "Report", "text": "Officials said about 130,000 troops were near the border."}]
+    golds = [{"verdict": "refuted", "evidence_ids": ["SECRET-EVIDENCE-ID"], "justification": "GOLD-JUSTIFICATION-TEXT"},
+             {"verdict": "supported", "evidence_ids": [], "justification": "OTHER-GOLD-TEXT"}]
+    for number, gold in enumerate(golds):
+        dataset = _write(tmp_path / f"leak{number}.jsonl", [{"id": "g1", "claim": "About 100,000 troops were near the border.",
+                                                             "date": "2022-02-11", **gold}])
+        _write(tmp_path / f"leak{number}.corpus.jsonl", corpus)
+        evaluate.evaluate_verdicts(workspace, dataset)
+    first, second = (json.dumps(c.calls) for c in clients)
+    assert "About 100,000 troops" in first and "130,000" in first
+    assert first == second  # prompts do not depend on any gold field
+    for secret in ("SECRET-EVIDENCE-ID", "GOLD-JUSTIFICATION-TEXT", "g1"):
+        assert secret not in first
+
+
+def test_compare_reports_deltas_and_flips(workspace):
+    a = evaluate.evaluate_verdicts(workspace, EXAMPLES / "verdicts.jsonl", judge_name="evidence")
+    b = a.model_copy(update={"id": "rother", "items": [a.items[0].model_copy(update={"predicted": {"verdict": "refuted"}}),
+                                                      *a.items[1:]],
+                             "metrics": {**a.metrics, "citation_recall": a.metrics["citation_recall"] + 0.5}})
+    result = evaluate.compare(a, b)
+    assert result["deltas"]["citation_recall"]["delta"] == 0.5
+    assert [f["id"] for f in result["flipped"]] == [a.items[0].id]
+
+
+def test_eval_cli_runs_lists_shows_and_writes_a_report(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["eval", "verdicts", str(EXAMPLES / "verdicts.jsonl"), "--report", str(tmp_path / "report")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "report" / "report.md").read_text().startswith("# Evaluation r")
+    assert (tmp_path / "report" / "confusion.png").read_bytes()[:4] == b"\x89PNG"
+    claims = runner.invoke(app, ["eval", "claims", str(EXAMPLES / "claims.jsonl"), "--json"])
+    run_id = json.loads(claims.stdout)["id"]
+    listed = runner.invoke(app, ["eval", "list", "--json"])
+    assert {r["kind"] for r in json.loads(listed.stdout)} == {"claims", "verdicts"}
+    assert runner.invoke(app, ["eval", "show", run_id]).exit_code == 0
+    bad = runner.invoke(app, ["eval", "verdicts", str(EXAMPLES / "verdicts.jsonl"), "--format", "nope"])
+    assert bad.exit_code == 3 and "unknown format" in bad.stderr
