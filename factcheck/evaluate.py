@@ -19,7 +19,7 @@ from .datasets import (CorpusRecord, DetectionItem, VerdictItem, file_hash, load
 from .errors import InputError
 from .ingest import document_id
 from .metadata import metadata_from_text
-from .metrics import binary, classification, percentile
+from .metrics import binary, classification, flatten, percentile
 from .models import Claim, ClaimType, Document, Span, Verdict
 from .quantities import find_quantities
 from .speech import find_quotes
@@ -278,16 +278,10 @@ def evaluate_verdicts(workspace: Workspace, path: Path, fmt: str = "factcheck", 
 
 def compare(a: EvalRun, b: EvalRun) -> dict:
     """Metric deltas (b - a) for every number the two runs share, and the items whose outcome flipped."""
-    def flat(data: dict, prefix: str = "") -> dict:
-        out = {}
-        for key, value in data.items():
-            if isinstance(value, dict):
-                out.update(flat(value, f"{prefix}{key}."))
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                out[f"{prefix}{key}"] = value
-        return out
+    def numbers(metrics: dict) -> dict:
+        return {k: v for k, v in flatten(metrics).items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
-    fa, fb = flat(a.metrics), flat(b.metrics)
+    fa, fb = numbers(a.metrics), numbers(b.metrics)
     deltas = {k: {"a": fa[k], "b": fb[k], "delta": round(fb[k] - fa[k], 4)} for k in sorted(fa.keys() & fb.keys())}
     before = {i.id: i for i in a.items}
     flipped = [{"id": i.id, "a": before[i.id].predicted, "b": i.predicted, "gold": i.gold}

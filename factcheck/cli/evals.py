@@ -10,6 +10,7 @@ from rich.table import Table
 from .. import evaluate, reports
 from ..datasets import DETECTION_FORMATS, VERDICT_FORMATS
 from ..errors import InputError
+from ..metrics import flatten
 from .common import console, open_workspace, print_json, progress_bar
 
 app = typer.Typer(help="Evaluation runs against hand-labelled claims: run, list, show, compare.", no_args_is_help=True)
@@ -112,18 +113,7 @@ def _show(run: evaluate.EvalRun, as_json: bool, report: Path | None) -> None:
         return
     console.print(f"run {run.id} ({run.kind}, {run.dataset}, {len(run.items)} items): {_headline(run)}", highlight=False)
     table = Table("metric", "value")
-    for name, value in _flat(run.metrics).items():
+    for name, value in flatten(run.metrics, skip=("confusion", "labels", "per_class")).items():
         table.add_row(name, str(value))
     console.print(table)
 
-
-def _flat(data: dict, prefix: str = "") -> dict:
-    out = {}
-    for key, value in data.items():
-        if key in ("confusion", "labels", "per_class"):
-            continue
-        if isinstance(value, dict):
-            out.update(_flat(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
