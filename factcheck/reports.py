@@ -21,9 +21,11 @@ def confusion_png(run: EvalRun, path: Path) -> Path:
     axes.set_yticks(range(len(labels)), [label.replace("_", "\n") for label in labels], fontsize=8)
     axes.set_xlabel("predicted")
     axes.set_ylabel("gold")
+    darkest = max((max(row) for row in matrix), default=0)
     for row, values in enumerate(matrix):
         for column, value in enumerate(values):
-            axes.text(column, row, str(value), ha="center", va="center")
+            axes.text(column, row, str(value), ha="center", va="center",
+                      color="white" if darkest and value > darkest / 2 else "black")
     axes.set_title(f"{run.dataset} · {run.judge} · {run.id}", fontsize=9)
     figure.tight_layout()
     figure.savefig(path, dpi=120)
