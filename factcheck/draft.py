@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from pydantic import BaseModel, Field
@@ -24,8 +26,31 @@ class DraftReport(BaseModel):
     skipped: int = Field(0, description="Claims that already had a note (resume).")
     failed: int = Field(0, description="Notes stored as failed: the answer could not be grounded.")
     errors: list[str] = Field(default_factory=list, description="Claims not drafted because the server failed; re-run to retry.")
+    deferred: int = Field(0, description="Claims left for a later run because a request or token budget was reached.")
     notes: list[Note] = Field(default_factory=list)
     seconds: float = 0.0
+
+
+@dataclass
+class Budget:
+    """Per-run limits on LLM requests and tokens, checked before each claim starts (so a run may overshoot
+    by at most the claims already in flight); what is left is drafted by the next run."""
+
+    max_requests: int | None = None
+    max_tokens: int | None = None
+    requests: int = 0
+    tokens: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def exhausted(self) -> bool:
+        with self._lock:
+            return (self.max_requests is not None and self.requests >= self.max_requests) or \
+                (self.max_tokens is not None and self.tokens >= self.max_tokens)
+
+    def spend(self, note: Note) -> None:
+        with self._lock:
+            self.requests += note.provenance.attempts
+            self.tokens += sum(v for v in note.provenance.tokens.values() if isinstance(v, int))
 
 
 def note_id(claim_id: str) -> str:
@@ -95,7 +120,8 @@ def draft_one(workspace: Workspace, claim: Claim, judge: Judge, retrieval: Retri
 
 
 def draft_claims(workspace: Workspace, claims: list[Claim], judge: Judge, retrieval: RetrievalSettings,
-                 workers: int = 1, redo: bool = False, progress: ProgressCallback | None = None) -> DraftReport:
+                 workers: int = 1, redo: bool = False, progress: ProgressCallback | None = None,
+                 budget: Budget | None = None) -> DraftReport:
     """Draft a note per claim. Claims with a note are skipped unless `redo` (approved or rejected notes never are)."""
     started = time.perf_counter()
     report = DraftReport()
@@ -108,8 +134,17 @@ def draft_claims(workspace: Workspace, claims: list[Claim], judge: Judge, retrie
         else:
             todo.append(claim)
     done = 0
+    budget = budget or Budget()
+
+    def within_budget(claim: Claim) -> Note | None:
+        if budget.exhausted():
+            return None
+        note = draft_one(workspace, claim, judge, retrieval)
+        budget.spend(note)
+        return note
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(draft_one, workspace, claim, judge, retrieval): claim for claim in todo}
+        futures = {pool.submit(within_budget, claim): claim for claim in todo}
         try:
             for future in as_completed(futures):
                 claim = futures[future]
@@ -120,6 +155,9 @@ def draft_claims(workspace: Workspace, claims: list[Claim], judge: Judge, retrie
                 except ProviderError as exc:
                     report.errors.append(f"{claim.id}: {exc}")
                 else:
+                    if note is None:
+                        report.deferred += 1
+                        continue
                     workspace.db.save_note(note)  # each finished note is kept, whatever happens next
                     report.notes.append(note)
                     report.drafted += 1
@@ -151,7 +189,7 @@ def select_claims(workspace: Workspace, claim_ids: list[str], article: str | Non
 def draft(workspace: Workspace, claim_ids: list[str] | None = None, article: str | None = None, *,
           judge_name: str | None = None, workers: int | None = None, redo: bool = False,
           include_own_article: bool = False, threshold: float | None = None,
-          progress: ProgressCallback | None = None) -> DraftReport:
+          progress: ProgressCallback | None = None, budget: Budget | None = None) -> DraftReport:
     """The library entry point behind `factcheck draft`."""
     from .backends import open_judge
 
@@ -161,4 +199,4 @@ def draft(workspace: Workspace, claim_ids: list[str] | None = None, article: str
     retrieval = RetrievalSettings(k=settings.draft.top_k, per_document=settings.draft.per_document,
                                   include_own_article=include_own_article)
     with open_judge(settings, workspace.db, judge_name) as judge:
-        return draft_claims(workspace, claims, judge, retrieval, workers or settings.draft.workers, redo, progress)
+        return draft_claims(workspace, claims, judge, retrieval, workers or settings.draft.workers, redo, progress, budget)

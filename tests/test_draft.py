@@ -218,3 +218,15 @@ def test_llm_refines_statement_and_type_before_retrieval_but_never_the_span(inde
     assert (stored.span, stored.text) == (claim.span, claim.text)
     assert "<<<SENTENCE (untrusted)" in client.calls[0][0]["content"]
     assert note.provenance.retrieval["query"] == stored.statement
+
+
+def test_request_budget_stops_cleanly_and_the_next_run_continues(indexed):
+    from factcheck.draft import Budget
+
+    workspace, claims = indexed
+    selected = list(claims.values())[:5]
+    client = FakeChatClient()
+    first = draft_claims(workspace, selected, _llm(client), RETRIEVAL, workers=1, budget=Budget(max_requests=2))
+    assert (first.drafted, first.deferred) == (2, 3) and len(client.calls) == 2
+    second = draft_claims(workspace, selected, _llm(client), RETRIEVAL, workers=1, budget=Budget(max_tokens=1000))
+    assert (second.drafted, second.skipped, second.deferred) == (3, 2, 0)

@@ -25,15 +25,18 @@ def draft(
     include_own: bool = typer.Option(False, "--include-own-article", help="Let a claim's own article count as evidence."),
     show_all: bool = typer.Option(False, "--all", help="Also draft claims below the check-worthiness threshold."),
     as_json: bool = typer.Option(False, "--json", help="Print the notes as JSON."),
+    max_requests: int = typer.Option(None, "--max-requests", min=1, help="Stop starting claims after this many LLM requests."),
+    max_tokens: int = typer.Option(None, "--max-tokens-total", min=1, help="Stop starting claims after this many tokens."),
 ) -> None:
     """Retrieve evidence, run the checks and draft a verification note for each claim."""
     if judge is not None and judge not in JUDGES:
         raise typer.BadParameter(f"unknown judge {judge!r}; use one of {', '.join(JUDGES)}", param_hint="--judge")
     with open_workspace(ctx) as workspace, progress_bar("drafting") as progress:
-        from ..draft import draft as run
+        from ..draft import Budget, draft as run
 
         report = run(workspace, claim_ids, article, judge_name=judge, workers=workers, redo=redo,
-                     include_own_article=include_own, threshold=0.0 if show_all else None, progress=progress)
+                     include_own_article=include_own, threshold=0.0 if show_all else None, progress=progress,
+                     budget=Budget(max_requests, max_tokens))
         texts = {c.id: c.text for c in (workspace.db.claim(n.claim_id) for n in report.notes)}
     show_report(report, texts, as_json)
 
@@ -51,5 +54,8 @@ def show_report(report: DraftReport, claim_texts: dict[str, str], as_json: bool)
         console.print(table)
         console.print(f"{report.drafted} drafted ({report.failed} failed), {report.skipped} already had a note, "
                       f"{len(report.errors)} not drafted, in {report.seconds:.1f}s", highlight=False)
+        if report.deferred:
+            console.print(f"budget reached: {report.deferred} claims left; run the same command again to continue",
+                          highlight=False)
     if report.errors:
         raise typer.Exit(1)
