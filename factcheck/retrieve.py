@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 
@@ -28,10 +30,12 @@ class RetrievalSettings:
 
 
 class LexicalIndex:
-    """BM25 over every stored passage; rebuilt only when the passages change."""
+    """BM25 over every stored passage; rebuilt only when the passages change, and saved in the workspace
+    so the next command loads it instead of rebuilding it."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, folder: Path | None = None) -> None:
         self.db = db
+        self.folder = folder
         self._lock = threading.Lock()
         self._signature: tuple[int, int] | None = None
         self._retriever = None
@@ -44,6 +48,8 @@ class LexicalIndex:
             return
         import bm25s
 
+        if self._load(signature):
+            return
         ids, document_ids, texts = self.db.all_passages()
         retriever = None
         if texts:
@@ -51,6 +57,32 @@ class LexicalIndex:
             retriever.index(bm25s.tokenize(texts, stopwords="en", show_progress=False), show_progress=False)
         self._retriever, self.ids, self.document_ids = retriever, ids, np.array(document_ids)
         self._signature = signature
+        self._save()
+
+    def _save(self) -> None:
+        if self.folder is None or self._retriever is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._retriever.save(str(self.folder), show_progress=False)
+        meta = {"signature": list(self._signature), "ids": self.ids, "document_ids": self.document_ids.tolist()}
+        (self.folder / "factcheck.json").write_text(json.dumps(meta), encoding="utf-8")
+
+    def _load(self, signature: tuple[int, int]) -> bool:
+        meta_path = self.folder / "factcheck.json" if self.folder else None
+        if meta_path is None or not meta_path.exists():
+            return False
+        import bm25s
+
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            if tuple(meta["signature"]) != signature:
+                return False
+            retriever = bm25s.BM25.load(str(self.folder), show_progress=False)
+        except (OSError, ValueError, KeyError):
+            return False  # a damaged or foreign index is rebuilt
+        self._retriever, self.ids, self.document_ids = retriever, meta["ids"], np.array(meta["document_ids"])
+        self._signature = signature
+        return True
 
     def search(self, query: str, k: int, exclude_document: str | None = None) -> list[tuple[str, float]]:
         import bm25s

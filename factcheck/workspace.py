@@ -29,7 +29,7 @@ class Workspace:
         self._headers: dict[str, DocumentSummary] = {}
         self._headers_signature: tuple[int, int] | None = None
         self._lock = threading.Lock()  # one Chroma query at a time from worker threads
-        self.lexical = LexicalIndex(self.db)
+        self.lexical = LexicalIndex(self.db, settings.home / "bm25")
 
     @property
     def store(self):

@@ -1,5 +1,7 @@
 from datetime import date
 
+import pytest
+
 from conftest import SEED_A
 
 from factcheck.retrieve import RetrievalSettings, date_flags, diversify, fuse
@@ -61,3 +63,25 @@ def test_diversify_caps_passages_per_document():
 
     ranked = [ev("a", 0, 0.9), ev("a", 1, 0.8), ev("a", 2, 0.7), ev("b", 0, 0.6)]
     assert [e.passage.id for e in diversify(ranked, 3, 2)] == ["a:0", "a:1", "b:0"]
+
+
+def test_bm25_index_is_saved_and_reloaded_until_passages_change(settings, corpus, monkeypatch):
+    import bm25s
+
+    from factcheck.workspace import Workspace
+
+    first = Workspace(settings)
+    first.index([corpus])
+    assert first.lexical.search("Peskov", 3)
+    saved = settings.home / "bm25" / "factcheck.json"
+    assert saved.exists()
+    first.close()
+    second = Workspace(settings)
+    original_index = bm25s.BM25.index
+    monkeypatch.setattr(bm25s.BM25, "index", lambda *a, **k: pytest.fail("rebuilt instead of loaded"))
+    assert second.lexical.search("Peskov", 3)  # loaded from disk
+    monkeypatch.setattr(bm25s.BM25, "index", original_index)
+    (corpus / "new.txt").write_text("Zeppelin news\n\nA zeppelin landed in Hamburg on Monday, officials said.\n")
+    second.index([corpus])
+    assert second.lexical.search("zeppelin", 3)  # rebuilt after the passages changed
+    second.close()
