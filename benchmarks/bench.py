@@ -17,6 +17,8 @@ from pathlib import Path
 from factcheck.claims import detect_claims
 from factcheck.embeddings import load_minilm
 from factcheck.ingest import make_passages, read_documents
+from factcheck.metrics import percentile
+from factcheck.retrieve import RetrievalSettings
 from factcheck.scoring import load_scorer
 from factcheck.settings import load_settings
 from factcheck.text import split_sentences
@@ -59,6 +61,18 @@ def main() -> None:
         workspace = Workspace(load_settings(home=Path(tmp) / "home"))
         report = workspace.index([corpus])
         indexed = report.passages / report.seconds
+        started = time.perf_counter()
+        workspace.lexical.search("warm up", 5)  # builds (and saves) the BM25 index
+        bm25_build = time.perf_counter() - started
+        queries = [t[:80] for t in random.Random(3).sample(texts, min(50, len(texts)))]
+        dense_times, fused_times = [], []
+        for query in queries:
+            started = time.perf_counter()
+            workspace.store.query(query, 6)
+            dense_times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            workspace.retrieve(query, RetrievalSettings(k=6))
+            fused_times.append(time.perf_counter() - started)
         workspace.close()
 
         articles = [read_documents(path, 10)[0] for path in sorted(corpus.glob("*.txt"))[:200]]
@@ -78,6 +92,9 @@ def main() -> None:
     print(f"{'embedding model alone (passages/s)':<44}{raw:>12.1f}")
     print(f"{'factcheck index (passages/s)':<44}{indexed:>12.1f}")
     print(f"{'index / raw model':<44}{indexed / raw:>12.2f}")
+    print(f"{'BM25 index build (s)':<44}{bm25_build:>12.2f}")
+    print(f"{'dense search p50 / p95 (ms)':<44}{1000 * percentile(dense_times, 50):>6.1f} /{1000 * percentile(dense_times, 95):>5.1f}")
+    print(f"{'retrieval dense+BM25+fusion p50 / p95 (ms)':<44}{1000 * percentile(fused_times, 50):>6.1f} /{1000 * percentile(fused_times, 95):>5.1f}")
     print(f"{'claims, rules only (sentences/s)':<44}{rules:>12.1f}")
     print(f"{'claims, rules + learned scorer (sentences/s)':<44}{learned:>12.1f}")
 
