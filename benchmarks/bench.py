@@ -7,6 +7,7 @@ the same passage texts, and claim detection throughput (sentences/s). Not part o
 from __future__ import annotations
 
 import argparse
+import resource
 import platform
 import random
 import tempfile
@@ -96,6 +97,7 @@ def main() -> None:
     print(f"{'dense search p50 / p95 (ms)':<44}{1000 * percentile(dense_times, 50):>6.1f} /{1000 * percentile(dense_times, 95):>5.1f}")
     print(f"{'retrieval dense+BM25+fusion p50 / p95 (ms)':<44}{1000 * percentile(fused_times, 50):>6.1f} /{1000 * percentile(fused_times, 95):>5.1f}")
     print(f"{'claims, rules only (sentences/s)':<44}{rules:>12.1f}")
+    print(f"{'peak RSS of this process (MB)':<44}{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:>12.0f}")
     print(f"{'claims, rules + learned scorer (sentences/s)':<44}{learned:>12.1f}")
 
 
