@@ -1,104 +1,184 @@
-"""Indexing and claims throughput. Run: `.venv/bin/python benchmarks/bench.py [--passages N]`.
+"""The benchmark: one command, a printed table, JSON and a Markdown summary. Not part of the test suite.
 
-Prints indexing throughput (passages/s) next to the raw throughput of the embedding model alone on
-the same passage texts, and claim detection throughput (sentences/s). Not part of the test suite.
+    .venv/bin/python benchmarks/bench.py [--sizes 1000 10000 100000] [--peer] [--local] [--data ../shared/data]
+
+For each size: a seeded, generated news-like corpus; the embedding model alone on the same passage texts;
+`factcheck index`; the LangChain + sentence-transformers peer (--peer, after benchmarks/setup_peer.sh);
+BM25 build time and memory; search and retrieval latency p50/p95; `draft` with the evidence judge. Every
+phase runs in its own process, so each peak RSS is that phase's. With ../shared/data present it also
+indexes public corpora (AVeriTeC evidence, Check-COVID abstracts) and measures claims throughput on the
+CLEF CheckThat! debate transcripts. --workdir keeps corpora and indexes, so a later run reuses the slow
+index of a large size and measures the rest again (the reused figures are marked).
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import json
 import platform
 import random
+import subprocess
+import sys
 import tempfile
-import time
-from datetime import date
+from datetime import datetime
+from importlib.metadata import version
 from pathlib import Path
 
-from factcheck.claims import detect_claims
-from factcheck.embeddings import load_minilm
-from factcheck.ingest import make_passages, read_documents
-from factcheck.metrics import percentile
-from factcheck.retrieve import RetrievalSettings
-from factcheck.scoring import load_scorer
-from factcheck.settings import load_settings
-from factcheck.text import split_sentences
-from factcheck.workspace import Workspace
+from report import markdown, print_table
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "examples" / "articles").glob("*.txt"))
+PHASES = Path(__file__).resolve().parent / "phases.py"
+PEER_PYTHON = ROOT / ".venv-peer" / "bin" / "python"
 
 
-def generate_corpus(folder: Path, passages_wanted: int, seed: int = 7) -> int:
-    """News-like documents made by reshuffling the seed sentences with changed numbers (reproducible)."""
+def phase(name: str, *options: str, python: str = sys.executable, script: Path = PHASES) -> dict:
+    """Run one phase in a fresh process; its last stdout line is JSON."""
+    print(f"  {name} {' '.join(options)}", file=sys.stderr, flush=True)
+    done = subprocess.run([python, str(script), *([name] if script == PHASES else []), *options],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark phase {name!r} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def generate_corpus(folder: Path, passages_wanted: int, seed: int = 7) -> Path:
+    """News-like documents made by reshuffling the seed sentences with changed numbers (reproducible).
+    Writes the documents and passages.jsonl (the passage texts every phase embeds); returns the latter."""
+    from factcheck.ingest import make_passages, read_documents
+    from factcheck.text import split_sentences
+
+    texts_file = folder / "passages.jsonl"
+    if texts_file.exists():
+        return texts_file
+    corpus = folder / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    seeds = sorted((ROOT / "examples" / "articles").glob("*.txt"))
     rng = random.Random(seed)
-    sentences = [s.text for path in SEEDS for s in split_sentences(path.read_text(encoding="utf-8"))
+    sentences = [s.text for path in seeds for s in split_sentences(path.read_text(encoding="utf-8"))
                  if s.kind == "sentence" and len(s.text) > 40]
-    count, passages = 0, 0
-    while passages < passages_wanted:
+    rows, count = [], 0
+    while len(rows) < passages_wanted:
         body = " ".join(rng.choice(sentences).replace("100,000", f"{rng.randint(2, 300) * 1000:,}") for _ in range(14))
-        text = f"Generated report {count}\n\n{body}\n"
-        (folder / f"doc{count:06d}.txt").write_text(text, encoding="utf-8")
-        passages += len(make_passages(read_documents(folder / f"doc{count:06d}.txt", 10)[0]))
+        path = corpus / f"doc{count:06d}.txt"
+        path.write_text(f"Generated report {count}\n\n{body}\n", encoding="utf-8")
+        document = read_documents(path, 10)[0]
+        rows += [{"document_id": document.id, "text": p.text} for p in make_passages(document)]
         count += 1
-    return count
+    (folder / "passages.tmp").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    (folder / "passages.tmp").rename(texts_file)
+    return texts_file
+
+
+def public_corpus(folder: Path, name: str, data: Path) -> Path | None:
+    """AVeriTeC evidence passages or Check-COVID abstracts as one JSONL file of records, and its passages."""
+    from factcheck.datasets import load_verdicts
+    from factcheck.ingest import make_passages, read_documents
+
+    records: list[dict] = []
+    if name == "averitec" and (data / "averitec" / "dev_converted.jsonl").exists():
+        _, evidence = load_verdicts(data / "averitec" / "dev_converted.jsonl", "averitec")
+        records = [{"id": r.id, "title": "", "text": r.text} for r in evidence]
+    elif name == "checkcovid" and (data / "check_covid" / "corpus.jsonl").exists():
+        for line in (data / "check_covid" / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            records.append({"id": row["cord_id"], "title": row.get("title", ""), "text": " ".join(row["abstract"])})
+    if not records:
+        return None
+    (folder / "corpus").mkdir(parents=True, exist_ok=True)
+    corpus = folder / "corpus" / f"{name}.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    rows = [{"document_id": d.id, "text": p.text} for d in read_documents(corpus, 200) for p in make_passages(d)]
+    texts_file = folder / "passages.jsonl"
+    texts_file.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return texts_file
+
+
+def measure_corpus(folder: Path, texts: Path, args, generated: bool) -> dict:
+    home, saved = folder / "home", folder / "index.json"
+    result: dict = {}
+    if saved.exists():
+        result["index"] = {**json.loads(saved.read_text()), "reused": True}
+    else:
+        result["index"] = phase("index", "--home", str(home), "--corpus", str(folder / "corpus"))
+        saved.write_text(json.dumps({**result["index"], "measured": datetime.now().isoformat(timespec="minutes")}))
+    result["raw"] = phase("raw", "--texts", str(texts), "--limit", str(args.raw_sample))
+    result["ratio"] = round(result["index"]["rate"] / result["raw"]["rate"], 3)
+    passages = result["index"]["passages"]
+    if args.peer and passages <= args.peer_max:
+        with tempfile.TemporaryDirectory() as store:
+            result["peer"] = phase("peer", "--texts", str(texts), "--dir", store, python=str(PEER_PYTHON),
+                                   script=Path(__file__).resolve().parent / "peer.py")
+    result["query"] = phase("query", "--home", str(home), "--texts", str(texts))
+    if generated:
+        result["draft"] = phase("draft", "--home", str(home), "--corpus", str(folder / "corpus"))
+    return result
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--passages", type=int, default=1000)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000], help="generated corpus sizes in passages")
+    parser.add_argument("--raw-sample", type=int, default=10000, help="passages the raw model embeds at most")
+    parser.add_argument("--peer", action="store_true", help="also time LangChain + sentence-transformers")
+    parser.add_argument("--peer-max", type=int, default=10000, help="largest size the peer is run at")
+    parser.add_argument("--local", action="store_true", help="also time the local llama.cpp judge at 1/2/4/8 workers")
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="public datasets (optional)")
+    parser.add_argument("--clef-lines", type=int, default=4000, help="CLEF transcript lines for claims throughput")
+    parser.add_argument("--workdir", type=Path, help="keep corpora and indexes here and reuse them next time")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results", help="where JSON and Markdown go")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        corpus = Path(tmp) / "corpus"
-        corpus.mkdir()
-        documents = generate_corpus(corpus, args.passages)
-        texts = [p.text for path in sorted(corpus.glob("*.txt")) for p in make_passages(read_documents(path, 10)[0])]
-        model = load_minilm()
-        model.embed(texts[:32])  # warm-up
-        started = time.perf_counter()
-        model.embed(texts)
-        raw = len(texts) / (time.perf_counter() - started)
+    if args.peer and not PEER_PYTHON.exists():
+        raise SystemExit("--peer needs the benchmark-only environment: run `bash benchmarks/setup_peer.sh` first")
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="factcheck-bench-"))
+    results: dict = {"date": datetime.now().isoformat(timespec="minutes"), "machine": machine(), "versions": versions(),
+                     "sizes": {}, "public": {}}
+    for size in args.sizes:
+        print(f"generated corpus, {size} passages", file=sys.stderr)
+        folder = workdir / f"generated-{size}"
+        texts = generate_corpus(folder, size)
+        results["sizes"][str(size)] = measure_corpus(folder, texts, args, generated=True)
+    smallest = workdir / f"generated-{min(args.sizes)}"
+    clef = args.data / "clef2020_checkthat_task5_debates" / "test.jsonl"
+    options = ["--corpus", str(smallest / "corpus")] + (["--clef", str(clef), "--clef-lines", str(args.clef_lines)]
+                                                        if clef.exists() else [])
+    results["claims"] = phase("claims", *options)
+    for name in ("averitec", "checkcovid"):
+        folder = workdir / f"public-{name}"
+        texts = public_corpus(folder, name, args.data) if not (folder / "passages.jsonl").exists() else folder / "passages.jsonl"
+        if texts:
+            print(f"public corpus {name}", file=sys.stderr)
+            results["public"][name] = measure_corpus(folder, texts, args, generated=False)
+    results["draft_evidence"] = results["sizes"][str(min(args.sizes))].get("draft")
+    if args.local:
+        results["local"] = phase("local", "--home", str(smallest / "home-local"))
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = results["date"].replace(":", "").replace("-", "")
+    (args.out / f"bench-{stamp}.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    (args.out / f"bench-{stamp}.md").write_text(markdown(results), encoding="utf-8")
+    print_table(results)
+    print(f"\nwrote {args.out / f'bench-{stamp}.json'} and .md")
 
-        workspace = Workspace(load_settings(home=Path(tmp) / "home"))
-        report = workspace.index([corpus])
-        indexed = report.passages / report.seconds
-        started = time.perf_counter()
-        workspace.lexical.search("warm up", 5)  # builds (and saves) the BM25 index
-        bm25_build = time.perf_counter() - started
-        queries = [t[:80] for t in random.Random(3).sample(texts, min(50, len(texts)))]
-        dense_times, fused_times = [], []
-        for query in queries:
-            started = time.perf_counter()
-            workspace.store.query(query, 6)
-            dense_times.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            workspace.retrieve(query, RetrievalSettings(k=6))
-            fused_times.append(time.perf_counter() - started)
-        workspace.close()
 
-        articles = [read_documents(path, 10)[0] for path in sorted(corpus.glob("*.txt"))[:200]]
-        sentence_count = sum(len(split_sentences(d.text, d.body_start)) for d in articles)
-        started = time.perf_counter()
-        for document in articles:
-            detect_claims(document)
-        rules = sentence_count / (time.perf_counter() - started)
-        scorer = load_scorer()
-        started = time.perf_counter()
-        for document in articles:
-            detect_claims(document, scorer=scorer)
-        learned = sentence_count / (time.perf_counter() - started)
+def machine() -> dict:
+    import os
 
-    print(f"factcheck benchmark, {date.today()}, {platform.machine()}, {platform.python_version()}, {documents} documents")
-    print(f"{'measure':<44}{'value':>12}")
-    print(f"{'embedding model alone (passages/s)':<44}{raw:>12.1f}")
-    print(f"{'factcheck index (passages/s)':<44}{indexed:>12.1f}")
-    print(f"{'index / raw model':<44}{indexed / raw:>12.2f}")
-    print(f"{'BM25 index build (s)':<44}{bm25_build:>12.2f}")
-    print(f"{'dense search p50 / p95 (ms)':<44}{1000 * percentile(dense_times, 50):>6.1f} /{1000 * percentile(dense_times, 95):>5.1f}")
-    print(f"{'retrieval dense+BM25+fusion p50 / p95 (ms)':<44}{1000 * percentile(fused_times, 50):>6.1f} /{1000 * percentile(fused_times, 95):>5.1f}")
-    print(f"{'claims, rules only (sentences/s)':<44}{rules:>12.1f}")
-    print(f"{'peak RSS of this process (MB)':<44}{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:>12.0f}")
-    print(f"{'claims, rules + learned scorer (sentences/s)':<44}{learned:>12.1f}")
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory, 1), "system": platform.platform(),
+            "python": platform.python_version()}
+
+
+def versions() -> dict:
+    names = ("factcheck", "chromadb", "onnxruntime", "tokenizers", "bm25s", "numpy")
+    found = {}
+    for name in names:
+        try:
+            found[name] = version(name)
+        except Exception:
+            found[name] = "not installed"
+    revision = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    found["git"] = revision.stdout.strip() or "unknown"
+    return found
 
 
 if __name__ == "__main__":

@@ -80,20 +80,21 @@ class Database:
     def has_document(self, document_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM documents WHERE id=?", (document_id,)).fetchone() is not None
 
-    def save_document(self, document: Document, passages: list[Passage], embedding: str) -> None:
-        """Replace a document and its passages atomically (its old claims go: their offsets are stale)."""
+    def save_documents(self, documents: list[tuple[Document, list[Passage]]], embedding: str) -> None:
+        """Replace documents and their passages in one transaction (their old claims go: offsets are stale)."""
         with self.lock, self.conn:
-            self.conn.execute("DELETE FROM documents WHERE id=?", (document.id,))
-            self.conn.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (document.id, document.path, document.title, document.url, document.outlet,
-                 document.published.isoformat() if document.published else None, document.content_hash,
-                 document.text, document.body_start, len(passages), embedding, _now()),
-            )
-            self.conn.executemany(
-                'INSERT INTO passages (id, document_id, idx, start, "end", text) VALUES (?,?,?,?,?,?)',
-                [(p.id, p.document_id, p.index, p.start, p.end, p.text) for p in passages],
-            )
+            for document, passages in documents:
+                self.conn.execute("DELETE FROM documents WHERE id=?", (document.id,))
+                self.conn.execute(
+                    "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (document.id, document.path, document.title, document.url, document.outlet,
+                     document.published.isoformat() if document.published else None, document.content_hash,
+                     document.text, document.body_start, len(passages), embedding, _now()),
+                )
+                self.conn.executemany(
+                    'INSERT INTO passages (id, document_id, idx, start, "end", text) VALUES (?,?,?,?,?,?)',
+                    [(p.id, p.document_id, p.index, p.start, p.end, p.text) for p in passages],
+                )
 
     def delete_document(self, document_id: str) -> None:
         with self.lock, self.conn:

@@ -98,7 +98,7 @@ def metadata_from_text(text: str) -> TextMetadata:
             meta.body_start = end
             position += 1
     # A teaser that ends in "10.02.2022, Sputnik International" belongs to the header, not the body.
-    if position < len(lines):
+    if position + 1 < len(lines):  # never the last paragraph: a body must follow the teaser
         start, end = lines[position]
         if match := _TEASER_TAIL.search(text, start, end):
             meta.published = meta.published or parse_date(match["date"])

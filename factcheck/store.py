@@ -9,7 +9,7 @@ from .errors import ConfigError, FactcheckError, StoreError
 from .models import Document, Passage
 from .settings import Settings
 
-UPSERT_BATCH = 256
+UPSERT_BATCH = 1024
 
 
 class VectorStore:
@@ -48,24 +48,27 @@ class VectorStore:
             where = settings.store.url or str(settings.chroma_path)
             raise StoreError(f"cannot open the Chroma store at {where} ({type(exc).__name__}: {exc})".splitlines()[0]) from None
 
-    def upsert(self, document: Document, passages: list[Passage], vectors: list | None = None) -> None:
-        """Insert or replace a document's passages in batches (no per-passage round trips)."""
-        for begin in range(0, len(passages), UPSERT_BATCH):
-            batch = passages[begin : begin + UPSERT_BATCH]
+    def upsert(self, documents: list[tuple[Document, list[Passage]]], vectors: list | None = None) -> None:
+        """Insert or replace passages of several documents in large batches (no per-passage or per-document
+        round trips). Chroma keeps vectors and metadata only: passage text lives in the workspace database."""
+        rows = [(document, passage) for document, passages in documents for passage in passages]
+        for begin in range(0, len(rows), UPSERT_BATCH):
+            batch = rows[begin : begin + UPSERT_BATCH]
             self._call(
                 self.collection.upsert,
-                ids=[p.id for p in batch],
-                documents=[p.text for p in batch],
-                embeddings=vectors[begin : begin + UPSERT_BATCH] if vectors is not None else None,
+                ids=[p.id for _, p in batch],
+                embeddings=vectors[begin : begin + UPSERT_BATCH] if vectors is not None else self.function([p.text for _, p in batch]),
                 metadatas=[
                     {"document_id": p.document_id, "index": p.index, "start": p.start, "end": p.end,
-                     "published": document.published.isoformat() if document.published else ""}
-                    for p in batch
+                     "published": d.published.isoformat() if d.published else ""}
+                    for d, p in batch
                 ],
             )
 
-    def delete_document(self, document_id: str) -> None:
-        self._call(self.collection.delete, where={"document_id": document_id})
+    def delete_documents(self, document_ids: list[str]) -> None:
+        for begin in range(0, len(document_ids), UPSERT_BATCH):
+            batch = document_ids[begin : begin + UPSERT_BATCH]
+            self._call(self.collection.delete, where={"document_id": {"$in": batch}})
 
     def query(self, text: str, k: int, exclude_document: str | None = None) -> list[tuple[str, float]]:
         """(passage id, cosine similarity) of the k nearest passages."""

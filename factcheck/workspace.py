@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
 from .db import Database
 from .errors import InputError, NotFoundError
-from .ingest import discover, make_passages, read_documents
-from .models import Claim, Document, DocumentSummary, Evidence, IndexReport, Passage
+from .indexing import Indexer, ProgressCallback
+from .models import Claim, Document, DocumentSummary, Evidence, IndexReport
 from .retrieve import LexicalIndex, RetrievalSettings, date_flags, diversify, fuse, same_outlet
 from .settings import Settings
-
-ProgressCallback = Callable[[int, int, str], None]  # (done, total, label)
-EMBED_GROUP_PASSAGES = 512  # passages embedded together across small documents
 
 
 class Workspace:
@@ -45,55 +41,7 @@ class Workspace:
     # index ---------------------------------------------------------------------------------
     def index(self, paths: Iterable[Path], force: bool = False, progress: ProgressCallback | None = None) -> IndexReport:
         """Index files and directories. Unchanged documents are skipped; changed ones replace their passages."""
-        started = time.perf_counter()
-        files, missing = discover([Path(p) for p in paths])
-        report = IndexReport(failed=len(missing), errors=list(missing))
-        pending: list[tuple[Document, list[Passage], bool]] = []
-        embedding = self.store.embedding
-
-        def flush() -> None:
-            texts = [p.text for _, passages, _ in pending for p in passages]
-            vectors = self.store.function(texts) if texts else []
-            offset = 0
-            for document, passages, existed in pending:
-                chunk = vectors[offset : offset + len(passages)]
-                offset += len(passages)
-                if existed:
-                    self.store.delete_document(document.id)
-                self.store.upsert(document, passages, chunk)
-                self.db.save_document(document, passages, embedding)  # marks the document complete
-                report.passages += len(passages)
-                if existed:
-                    report.updated += 1
-                else:
-                    report.new += 1
-            pending.clear()
-
-        for done, path in enumerate(files, 1):
-            try:
-                documents = read_documents(path, self.settings.ingest.max_file_mb)
-            except InputError as exc:
-                report.failed += 1
-                report.errors.append(str(exc))
-                documents = []
-            for document in documents:
-                previous = self.db.indexed_hash(document.id, embedding)
-                if previous == document.content_hash and not force:
-                    report.skipped += 1
-                    continue
-                passages = make_passages(document, self.settings.ingest.passage_chars, self.settings.ingest.overlap_sentences)
-                if not passages:
-                    report.failed += 1
-                    report.errors.append(f"{path}: no body text after the title and metadata")
-                    continue
-                pending.append((document, passages, self.db.has_document(document.id)))
-                if sum(len(p) for _, p, _ in pending) >= EMBED_GROUP_PASSAGES:
-                    flush()
-            if progress:
-                progress(done, len(files), path.name)
-        flush()
-        report.seconds = round(time.perf_counter() - started, 3)
-        return report
+        return Indexer(self.settings, self.db, self.store).run(paths, force=force, progress=progress)
 
     # sources -------------------------------------------------------------------------------
     def sources(self) -> list[DocumentSummary]:
@@ -116,7 +64,7 @@ class Workspace:
 
     def remove(self, ref: str) -> Document:
         document = self.resolve_document(ref)
-        self.store.delete_document(document.id)
+        self.store.delete_documents([document.id])
         self.db.delete_document(document.id)
         return document
 

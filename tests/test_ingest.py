@@ -24,6 +24,13 @@ def test_seed_b_dateline_url_teaser_and_outlet():
     assert document.text[document.body_start :].lstrip().startswith("Washington and London may be up to something")
 
 
+def test_a_single_paragraph_ending_like_a_teaser_is_body_not_header(tmp_path):
+    path = tmp_path / "one.txt"
+    path.write_text("Report title\n\nTroops massed on the border, officials said on 10.02.2022, Sputnik International\n")
+    document = read_documents(path, 10)[0]
+    assert document.text[document.body_start :].strip().startswith("Troops massed")
+
+
 def test_markdown_front_matter(tmp_path):
     path = tmp_path / "a.md"
     path.write_text("---\ntitle: Budget row\ndate: 2024-03-01\nurl: https://example.org/a\n---\nThe council cut 40 jobs.\n")

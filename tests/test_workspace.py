@@ -40,7 +40,8 @@ def test_an_interrupted_run_loses_nothing_and_a_rerun_completes(settings, corpus
 
     workspace = Workspace(settings)
     calls = {"n": 0}
-    original = db_module.Database.save_document
+    original = db_module.Database.save_documents
+    monkeypatch.setattr("factcheck.indexing.GROUP_PASSAGES", 1)  # one document per group
 
     def crash_on_second(self, *args, **kwargs):
         calls["n"] += 1
@@ -48,10 +49,10 @@ def test_an_interrupted_run_loses_nothing_and_a_rerun_completes(settings, corpus
             raise KeyboardInterrupt
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(db_module.Database, "save_document", crash_on_second)
+    monkeypatch.setattr(db_module.Database, "save_documents", crash_on_second)
     with pytest.raises(KeyboardInterrupt):
         workspace.index([corpus])
-    monkeypatch.setattr(db_module.Database, "save_document", original)
+    monkeypatch.setattr(db_module.Database, "save_documents", original)
     assert len(workspace.sources()) == 1
     report = workspace.index([corpus])
     assert (report.new, report.skipped) == (1, 1)

@@ -1,0 +1,198 @@
+"""One benchmark phase per process, so each phase's peak RSS is its own. Called by bench.py:
+
+    python benchmarks/phases.py PHASE [options]     (prints one JSON object on its last line)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from factcheck.metrics import percentile
+from factcheck.settings import load_settings
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def read_texts(path: Path, limit: int | None = None, seed: int = 11) -> list[str]:
+    texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line]
+    if limit and len(texts) > limit:
+        texts = random.Random(seed).sample(texts, limit)
+    return texts
+
+
+def raw(args) -> dict:
+    """The embedding model alone: the ceiling for indexing."""
+    from factcheck.embeddings import load_minilm
+
+    texts = read_texts(args.texts, args.limit)
+    model = load_minilm()
+    model.embed(texts[:64])  # warm-up
+    started = time.perf_counter()
+    model.embed(texts)
+    seconds = time.perf_counter() - started
+    return {"passages": len(texts), "seconds": round(seconds, 2), "rate": round(len(texts) / seconds, 2),
+            "peak_rss_mb": peak_rss_mb()}
+
+
+def index(args) -> dict:
+    from factcheck.workspace import Workspace
+
+    workspace = Workspace(load_settings(home=args.home))
+    report = workspace.index([args.corpus])
+    workspace.close()
+    return {"passages": report.passages, "documents": report.new, "seconds": report.seconds,
+            "rate": round(report.passages / report.seconds, 2), "peak_rss_mb": peak_rss_mb()}
+
+
+def query(args) -> dict:
+    """BM25 build (from scratch and from its saved copy), then search and retrieval latency."""
+    from factcheck.retrieve import RetrievalSettings
+    from factcheck.workspace import Workspace
+
+    workspace = Workspace(load_settings(home=args.home))
+    shutil.rmtree(args.home / "bm25", ignore_errors=True)
+    before = current_rss_mb()
+    started = time.perf_counter()
+    workspace.lexical.search("warm up", 5)
+    build = time.perf_counter() - started
+    memory = current_rss_mb() - before
+    disk = sum(f.stat().st_size for f in (args.home / "bm25").rglob("*") if f.is_file()) / 2**20
+    reloaded = Workspace(load_settings(home=args.home))
+    started = time.perf_counter()
+    reloaded.lexical.search("warm up", 5)
+    load = time.perf_counter() - started
+    queries = [t[:100] for t in read_texts(args.texts, 60, seed=3)]
+    workspace.store.query(queries[0], 6)  # warm-up: model and HNSW index loaded
+    timings: dict[str, list[float]] = {"dense": [], "retrieval": [], "search": []}
+    for text in queries:
+        for name, call in (("dense", lambda: workspace.store.query(text, 30)),
+                           ("retrieval", lambda: workspace.retrieve(text, RetrievalSettings(k=6), own_document="x")),
+                           ("search", lambda: workspace.search(text, k=5))):
+            started = time.perf_counter()
+            call()
+            timings[name].append(time.perf_counter() - started)
+    result = {"bm25_build_s": round(build, 2), "bm25_load_s": round(load, 2), "bm25_memory_mb": round(memory, 1),
+              "bm25_disk_mb": round(disk, 1), "queries": len(queries), "peak_rss_mb": peak_rss_mb()}
+    for name, values in timings.items():
+        result[f"{name}_p50_ms"] = round(1000 * percentile(values, 50), 1)
+        result[f"{name}_p95_ms"] = round(1000 * percentile(values, 95), 1)
+    return result
+
+
+def draft(args) -> dict:
+    """Claims of a few corpus articles drafted with the evidence judge against the whole index."""
+    from factcheck.backends import open_judge
+    from factcheck.draft import draft_claims
+    from factcheck.retrieve import RetrievalSettings
+    from factcheck.workspace import Workspace
+
+    workspace = Workspace(load_settings(home=args.home))
+    claims = []
+    for path in sorted(args.corpus.glob("*.txt"))[: args.articles]:
+        claims += workspace.extract_claims(str(path))[:5]
+    with open_judge(workspace.settings, workspace.db, "evidence") as judge:
+        report = draft_claims(workspace, claims, judge, RetrievalSettings(k=6), redo=True, workers=args.workers)
+    workspace.close()
+    return {"claims": len(claims), "seconds": round(report.seconds, 2), "rate": round(len(claims) / report.seconds, 2),
+            "peak_rss_mb": peak_rss_mb()}
+
+
+def claims(args) -> dict:
+    """Claim detection throughput on a generated corpus and, when given, the CLEF debate transcripts."""
+    from factcheck.claims import detect_claims
+    from factcheck.ingest import read_documents
+    from factcheck.scoring import load_scorer
+    from factcheck.text import split_sentences
+
+    result = {}
+    sets = {"generated": [read_documents(p, 10)[0] for p in sorted(args.corpus.glob("*.txt"))[:200]]}
+    if args.clef:
+        with tempfile.TemporaryDirectory() as folder:
+            sets["clef"] = clef_documents(args.clef, args.clef_lines, Path(folder))
+    scorer = load_scorer()
+    for name, documents in sets.items():
+        sentences = sum(len(split_sentences(d.text, d.body_start)) for d in documents)
+        for mode, model in (("rules", None), ("learned", scorer)):
+            subset = documents if mode == "rules" else documents[: max(1, len(documents) // 4)]
+            count = sentences if mode == "rules" else sum(len(split_sentences(d.text, d.body_start)) for d in subset)
+            started = time.perf_counter()
+            found = sum(len(detect_claims(d, scorer=model)) for d in subset)
+            seconds = time.perf_counter() - started
+            result[f"{name}_{mode}"] = {"sentences": count, "claims": found, "rate": round(count / seconds, 1)}
+    return result
+
+
+def clef_documents(path: Path, lines: int, folder: Path):
+    """CLEF CheckThat! 2020 task 5 debates as transcripts ("SPEAKER: text" per line), one document per debate."""
+    from factcheck.ingest import read_documents
+
+    debates: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines()[:lines]:
+        row = json.loads(line)
+        debates.setdefault(row["doc_id"], []).append(f"{row['speaker']}: {row['text']}")
+    documents = []
+    for doc_id, turns in debates.items():
+        file = folder / f"{doc_id}.txt"
+        file.write_text(f"Debate transcript {doc_id}\n\n" + "\n\n".join(turns) + "\n", encoding="utf-8")
+        documents += read_documents(file, 50)
+    return documents
+
+
+def local(args) -> dict:
+    """The SmolLM2 llama.cpp judge: latency per claim and throughput at several --workers against one server."""
+    from factcheck.backends import open_judge
+    from factcheck.draft import draft_claims
+    from factcheck.retrieve import RetrievalSettings
+    from factcheck.workspace import Workspace
+
+    workspace = Workspace(load_settings(home=args.home))
+    root = Path(__file__).resolve().parent.parent
+    workspace.index([root / "examples" / "articles", root / "tests" / "data" / "evidence"])
+    claims = [c for p in sorted((root / "examples" / "articles").glob("*.txt")) for c in workspace.extract_claims(str(p))]
+    subset = claims[: args.claims]
+    result = {}
+    with open_judge(workspace.settings, workspace.db, "local") as judge:
+        for workers in args.workers_list:
+            judge.client.db.conn.execute("DELETE FROM llm_cache")  # every run pays for its calls
+            report = draft_claims(workspace, subset, judge, RetrievalSettings(k=6), workers=workers, redo=True)
+            latency = statistics.median(n.provenance.timings["judge"] for n in report.notes)
+            result[str(workers)] = {"claims": len(subset), "rate": round(len(subset) / report.seconds, 3),
+                                    "median_judge_s": round(latency, 1)}
+    workspace.close()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("phase", choices=["raw", "index", "query", "draft", "claims", "local"])
+    parser.add_argument("--texts", type=Path)
+    parser.add_argument("--limit", type=int)
+    parser.add_argument("--home", type=Path)
+    parser.add_argument("--corpus", type=Path)
+    parser.add_argument("--articles", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers-list", type=int, nargs="+", default=[1, 2, 4, 8])
+    parser.add_argument("--claims", type=int, default=8)
+    parser.add_argument("--clef", type=Path)
+    parser.add_argument("--clef-lines", type=int, default=4000)
+    args = parser.parse_args()
+    print(json.dumps(globals()[args.phase](args)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""Indexing as a two-stage pipeline: a background thread embeds one group of passages while the main
+thread reads and splits the next files and writes the previous group to Chroma and SQLite."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .db import Database
+from .errors import InputError
+from .ingest import discover, make_passages, read_documents
+from .models import Document, IndexReport, Passage
+from .settings import Settings
+
+ProgressCallback = Callable[[int, int, str], None]  # (done, total, label)
+GROUP_PASSAGES = 512  # passages embedded together across small documents, then written in one batch
+FIRST_GROUP_PASSAGES = 64  # groups grow from this size, so the embedder starts before much is read
+
+
+@dataclass
+class _Group:
+    items: list[tuple[Document, list[Passage], bool]] = field(default_factory=list)  # (document, passages, existed)
+    passages: int = 0
+    vectors: Future | None = None
+
+    def texts(self) -> list[str]:
+        return [p.text for _, passages, _ in self.items for p in passages]
+
+
+class Indexer:
+    """Index files into one store and database. Unchanged documents are skipped by content hash; a document
+    is marked complete in SQLite only after its vectors are in Chroma, so an interrupted run loses nothing."""
+
+    def __init__(self, settings: Settings, db: Database, store) -> None:
+        self.settings = settings
+        self.db = db
+        self.store = store
+        self._cancel = threading.Event()
+
+    def run(self, paths: Iterable[Path], force: bool = False, progress: ProgressCallback | None = None) -> IndexReport:
+        started = time.perf_counter()
+        files, missing = discover([Path(p) for p in paths])
+        report = IndexReport(failed=len(missing), errors=list(missing))
+        group, in_flight = _Group(), None
+        group_size = min(FIRST_GROUP_PASSAGES, GROUP_PASSAGES)
+        embedder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="factcheck-embed")
+        try:
+            for done, path in enumerate(files, 1):
+                for document, passages in self._read(path, force, report):
+                    group.items.append((document, passages, self.db.has_document(document.id)))
+                    group.passages += len(passages)
+                    if group.passages >= group_size:
+                        group_size = min(2 * group_size, GROUP_PASSAGES)
+                        group.vectors = embedder.submit(self._embed, group.texts())
+                        if in_flight:
+                            self._write(in_flight, report)
+                        group, in_flight = _Group(), group
+                if progress:
+                    progress(done, len(files), path.name)
+            if group.items:
+                group.vectors = embedder.submit(self._embed, group.texts())
+            for finished in (in_flight, group):
+                if finished and finished.items:
+                    self._write(finished, report)
+        finally:
+            self._cancel.set()  # an interrupted run stops embedding after the current batch
+            embedder.shutdown(wait=True, cancel_futures=True)
+            self._cancel.clear()
+        report.seconds = round(time.perf_counter() - started, 3)
+        return report
+
+    def _read(self, path: Path, force: bool, report: IndexReport) -> Iterable[tuple[Document, list[Passage]]]:
+        try:
+            documents = read_documents(path, self.settings.ingest.max_file_mb)
+        except InputError as exc:
+            report.failed += 1
+            report.errors.append(str(exc))
+            return
+        for document in documents:
+            if not force and self.db.indexed_hash(document.id, self.store.embedding) == document.content_hash:
+                report.skipped += 1
+                continue
+            passages = make_passages(document, self.settings.ingest.passage_chars, self.settings.ingest.overlap_sentences)
+            if not passages:
+                report.failed += 1
+                report.errors.append(f"{path}: no body text after the title and metadata")
+                continue
+            yield document, passages
+
+    def _embed(self, texts: list[str]) -> list:
+        """Embed shortest first (less padding per batch), batch by batch so a cancel takes effect quickly."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        size = self.settings.embeddings.batch_size
+        vectors: list = [None] * len(texts)
+        for begin in range(0, len(order), size):
+            if self._cancel.is_set():
+                raise InterruptedError("indexing was interrupted")
+            batch = order[begin : begin + size]
+            for i, vector in zip(batch, self.store.function([texts[i] for i in batch])):
+                vectors[i] = vector
+        return vectors
+
+    def _write(self, group: _Group, report: IndexReport) -> None:
+        vectors = group.vectors.result()
+        existing = [document.id for document, _, existed in group.items if existed]
+        if existing:
+            self.store.delete_documents(existing)
+        self.store.upsert([(document, passages) for document, passages, _ in group.items], vectors)
+        self.db.save_documents([(document, passages) for document, passages, _ in group.items], self.store.embedding)
+        report.passages += group.passages
+        report.updated += len(existing)
+        report.new += len(group.items) - len(existing)
