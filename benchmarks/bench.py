@@ -123,6 +123,7 @@ def main() -> None:
     parser.add_argument("--local", action="store_true", help="also time the local llama.cpp judge at 1/2/4/8 workers")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="public datasets (optional)")
     parser.add_argument("--clef-lines", type=int, default=4000, help="CLEF transcript lines for claims throughput")
+    parser.add_argument("--sizes-only", action="store_true", help="skip claims, public corpora and the local judge")
     parser.add_argument("--workdir", type=Path, help="keep corpora and indexes here and reuse them next time")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results", help="where JSON and Markdown go")
     args = parser.parse_args()
@@ -137,6 +138,8 @@ def main() -> None:
         texts = generate_corpus(folder, size)
         results["sizes"][str(size)] = measure_corpus(folder, texts, args, generated=True)
     smallest = workdir / f"generated-{min(args.sizes)}"
+    if args.sizes_only:
+        return finish(results, args)
     clef = args.data / "clef2020_checkthat_task5_debates" / "test.jsonl"
     options = ["--corpus", str(smallest / "corpus")] + (["--clef", str(clef), "--clef-lines", str(args.clef_lines)]
                                                         if clef.exists() else [])
@@ -150,6 +153,10 @@ def main() -> None:
     results["draft_evidence"] = results["sizes"][str(min(args.sizes))].get("draft")
     if args.local:
         results["local"] = phase("local", "--home", str(smallest / "home-local"))
+    finish(results, args)
+
+
+def finish(results: dict, args) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = results["date"].replace(":", "").replace("-", "")
     (args.out / f"bench-{stamp}.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
