@@ -128,10 +128,20 @@ class Database:
         row = self.conn.execute("SELECT count(*), coalesce(max(rowid), 0) FROM passages").fetchone()
         return int(row[0]), int(row[1])
 
-    def all_passages(self) -> tuple[list[str], list[str], list[str]]:
-        """(ids, document ids, texts) of every passage, in a stable order."""
-        rows = self.conn.execute("SELECT id, document_id, text FROM passages ORDER BY rowid").fetchall()
-        return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+    def document_hashes(self) -> dict[str, str]:
+        """Content hash of every completely indexed document."""
+        return {r[0]: r[1] for r in self.conn.execute("SELECT id, content_hash FROM documents")}
+
+    def passages_of(self, document_ids: list[str]) -> list[tuple[str, str, str]]:
+        """(id, document id, text) of these documents' passages, document by document, in order."""
+        out: list[tuple[str, str, str]] = []
+        for begin in range(0, len(document_ids), 500):
+            chunk = document_ids[begin : begin + 500]
+            out += self.conn.execute(
+                f"SELECT id, document_id, text FROM passages WHERE document_id IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY document_id, idx", chunk,
+            ).fetchall()
+        return [(r[0], r[1], r[2]) for r in out]
 
     # passages ------------------------------------------------------------------------------
     def passages(self, document_id: str) -> list[Passage]:

@@ -11,7 +11,8 @@ from .db import Database
 from .errors import InputError, NotFoundError
 from .indexing import Indexer, ProgressCallback
 from .models import Claim, Document, DocumentSummary, Evidence, IndexReport
-from .retrieve import LexicalIndex, RetrievalSettings, date_flags, diversify, fuse, same_outlet
+from .lexical import LexicalIndex
+from .retrieve import RetrievalSettings, date_flags, diversify, fuse, same_outlet
 from .settings import Settings
 
 

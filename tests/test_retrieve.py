@@ -1,6 +1,5 @@
 from datetime import date
 
-import pytest
 
 from conftest import SEED_A
 
@@ -65,23 +64,24 @@ def test_diversify_caps_passages_per_document():
     assert [e.passage.id for e in diversify(ranked, 3, 2)] == ["a:0", "a:1", "b:0"]
 
 
-def test_bm25_index_is_saved_and_reloaded_until_passages_change(settings, corpus, monkeypatch):
-    import bm25s
-
+def test_bm25_index_is_saved_loaded_and_updated_with_new_passages_only(settings, corpus, monkeypatch):
+    from factcheck.lexical import LexicalIndex
     from factcheck.workspace import Workspace
 
     first = Workspace(settings)
     first.index([corpus])
     assert first.lexical.search("Peskov", 3)
-    saved = settings.home / "bm25" / "factcheck.json"
-    assert saved.exists()
+    assert (settings.home / "bm25" / "lexical.json").exists()
     first.close()
+    tokenized = []
+    original = LexicalIndex.tokens
+    monkeypatch.setattr(LexicalIndex, "tokens", lambda self, text: tokenized.append(text) or original(self, text))
     second = Workspace(settings)
-    original_index = bm25s.BM25.index
-    monkeypatch.setattr(bm25s.BM25, "index", lambda *a, **k: pytest.fail("rebuilt instead of loaded"))
-    assert second.lexical.search("Peskov", 3)  # loaded from disk
-    monkeypatch.setattr(bm25s.BM25, "index", original_index)
+    assert second.lexical.search("Peskov", 3)
+    assert tokenized == ["Peskov"]  # loaded from disk: no passage tokenized again
     (corpus / "new.txt").write_text("Zeppelin news\n\nA zeppelin landed in Hamburg on Monday, officials said.\n")
     second.index([corpus])
-    assert second.lexical.search("zeppelin", 3)  # rebuilt after the passages changed
+    tokenized.clear()
+    assert second.lexical.search("zeppelin", 3)[0][0].startswith(second.resolve_document(str(corpus / "new.txt")).id)
+    assert tokenized == ["A zeppelin landed in Hamburg on Monday, officials said.", "zeppelin"]
     second.close()

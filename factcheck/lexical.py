@@ -1,0 +1,211 @@
+"""BM25 over every stored passage, updated incrementally and saved in the workspace.
+
+Term frequencies are kept as column-compressed segments (numpy arrays) (one per update), so indexing more articles
+tokenizes only the new passages, and removing or replacing a document only marks its rows dead.
+Document frequencies, N and the average length are taken from live rows at query time, so scores are
+exactly those of a BM25 index built from scratch (Lucene variant, k1=1.5, b=0.75, as bm25s computes
+them). Segments are merged, and dead rows dropped, when they pile up; nothing is re-tokenized.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from .db import Database
+
+K1, B = 1.5, 0.75
+MAX_SEGMENTS = 8
+MAX_DEAD_FRACTION = 0.25
+FORMAT = 1
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s's default token pattern
+
+
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN)
+
+
+class LexicalIndex:
+    """Incremental BM25 for one workspace database; `folder` (optional) keeps it between commands."""
+
+    def __init__(self, db: Database, folder: Path | None = None) -> None:
+        self.db = db
+        self.folder = folder
+        self._lock = threading.Lock()
+        self._stop = _stopwords()
+        self._signature: tuple[int, int] | None = None
+        self._loaded = False
+        self.vocab: dict[str, int] = {}
+        self.ids: list[str] = []
+        self.documents: dict[str, dict] = {}  # document id -> {"hash": content hash, "rows": [first, end)}
+        self.segments: list[Postings] = []  # one per update; rows are global row numbers
+        self.row_document: np.ndarray = np.zeros(0, dtype=np.int32)  # row -> document code
+        self.lengths: np.ndarray = np.zeros(0, dtype=np.float32)
+        self.live: np.ndarray = np.zeros(0, dtype=bool)
+        self.codes: dict[str, int] = {}
+
+    # tokens ------------------------------------------------------------------------------------
+    def tokens(self, text: str) -> list[str]:
+        return [t for t in _TOKEN.findall(text.lower()) if t not in self._stop]
+
+    # updates -----------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Bring the index in line with the database: new and changed documents added, gone ones dropped."""
+        signature = self.db.passage_signature()
+        if signature == self._signature:
+            return
+        if not self._loaded:
+            self._load()
+        stored = self.db.document_hashes()
+        stale = [d for d, entry in self.documents.items() if stored.get(d) != entry["hash"]]
+        for document_id in stale:
+            first, end = self.documents.pop(document_id)["rows"]
+            self.live[first:end] = False
+        fresh = [d for d, content_hash in stored.items() if d not in self.documents]
+        if fresh:
+            self._append(self.db.passages_of(fresh), stored)
+        if len(self.segments) > MAX_SEGMENTS or (len(self.live) and (~self.live).mean() > MAX_DEAD_FRACTION):
+            self._compact()
+        self._signature = signature
+        if stale or fresh:
+            self._save()
+
+    def _append(self, rows: list[tuple[str, str, str]], hashes: dict[str, str]) -> None:
+        first_row = len(self.ids)
+        indptr, indices, counts, lengths, owners = [0], [], [], [], []
+        for passage_id, document_id, text in rows:
+            terms: dict[int, int] = {}
+            tokens = self.tokens(text)
+            for token in tokens:
+                term = self.vocab.setdefault(token, len(self.vocab))
+                terms[term] = terms.get(term, 0) + 1
+            indices.extend(terms)
+            counts.extend(terms.values())
+            indptr.append(len(indices))
+            lengths.append(len(tokens))
+            owners.append(self.codes.setdefault(document_id, len(self.codes)))
+            self.ids.append(passage_id)
+            entry = self.documents.setdefault(document_id, {"hash": hashes[document_id], "rows": [first_row + len(lengths) - 1, 0]})
+            entry["rows"][1] = first_row + len(lengths)
+        rows_of = np.repeat(np.arange(first_row, first_row + len(rows), dtype=np.int32), np.diff(indptr))
+        self.segments.append(Postings.build(np.array(indices, dtype=np.int32), rows_of,
+                                            np.array(counts, dtype=np.float32), len(self.vocab)))
+        self.row_document = np.concatenate([self.row_document, np.array(owners, dtype=np.int32)])
+        self.lengths = np.concatenate([self.lengths, np.array(lengths, dtype=np.float32)])
+        self.live = np.concatenate([self.live, np.ones(len(rows), dtype=bool)])
+
+    def _compact(self) -> None:
+        """One segment, live rows only, renumbered; documents keep their row ranges (rows stay contiguous)."""
+        keep = np.flatnonzero(self.live)
+        renumber = np.full(len(self.live), -1, dtype=np.int64)
+        renumber[keep] = np.arange(len(keep))
+        terms, rows, counts = (np.concatenate(parts) for parts in zip(*(s.triples() for s in self.segments)))
+        alive = self.live[rows]
+        self.segments = [Postings.build(terms[alive], renumber[rows[alive]].astype(np.int32), counts[alive], len(self.vocab))]
+        for entry in self.documents.values():
+            first, end = entry["rows"]
+            entry["rows"] = [int(renumber[first]), int(renumber[end - 1]) + 1]
+        self.ids = [self.ids[i] for i in keep]
+        self.row_document, self.lengths = self.row_document[keep], self.lengths[keep]
+        self.live = np.ones(len(keep), dtype=bool)
+
+    # queries -----------------------------------------------------------------------------------
+    def search(self, query: str, k: int, exclude_document: str | None = None) -> list[tuple[str, float]]:
+        """(passage id, BM25 score) of the best k passages with a positive score."""
+        with self._lock:
+            self.refresh()
+            terms = {self.vocab[t] for t in self.tokens(query) if t in self.vocab}
+            if not terms or not self.live.any():
+                return []
+            scores = self._scores(terms)
+            if exclude_document is not None and exclude_document in self.codes:
+                scores[self.row_document == self.codes[exclude_document]] = 0.0
+            k = min(k, len(scores))
+            top = np.argpartition(-scores, k - 1)[:k]
+            top = top[np.lexsort((top, -scores[top]))]
+            return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def _scores(self, terms: set[int]) -> np.ndarray:
+        scores = np.zeros(len(self.live), dtype=np.float32)
+        total = int(self.live.sum())
+        norm = K1 * (1 - B + B * self.lengths / self.lengths[self.live].mean())
+        for term in terms:
+            rows, counts = _postings(self.segments, term)
+            alive = self.live[rows]
+            rows, counts = rows[alive], counts[alive]
+            if not len(rows):
+                continue
+            idf = math.log(1 + (total - len(rows) + 0.5) / (len(rows) + 0.5))
+            scores[rows] += idf * counts / (counts + norm[rows])
+        return scores
+
+    # persistence -------------------------------------------------------------------------------
+    def _save(self) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        arrays = {"row_document": self.row_document, "lengths": self.lengths, "live": self.live}
+        for n, segment in enumerate(self.segments):
+            arrays.update({f"s{n}_indptr": segment.indptr, f"s{n}_rows": segment.rows, f"s{n}_counts": segment.counts})
+        np.savez(self.folder / "lexical.tmp.npz", **arrays)
+        meta = {"format": FORMAT, "segments": len(self.segments), "vocab": list(self.vocab), "ids": self.ids,
+                "documents": self.documents, "codes": list(self.codes)}
+        (self.folder / "lexical.tmp.json").write_text(json.dumps(meta), encoding="utf-8")
+        (self.folder / "lexical.tmp.npz").replace(self.folder / "lexical.npz")  # arrays first: the JSON names them
+        (self.folder / "lexical.tmp.json").replace(self.folder / "lexical.json")
+
+    def _load(self) -> None:
+        self._loaded = True
+        if self.folder is None or not (self.folder / "lexical.json").exists():
+            return
+        try:
+            meta = json.loads((self.folder / "lexical.json").read_text(encoding="utf-8"))
+            with np.load(self.folder / "lexical.npz") as arrays:
+                segments = [Postings(arrays[f"s{n}_indptr"], arrays[f"s{n}_rows"], arrays[f"s{n}_counts"])
+                            for n in range(meta["segments"])]
+                row_document, lengths, live = arrays["row_document"], arrays["lengths"], arrays["live"]
+            if meta["format"] != FORMAT or len(meta["ids"]) != len(live):
+                return
+        except (OSError, ValueError, KeyError, json.JSONDecodeError):
+            return  # a damaged or foreign index is rebuilt from the database
+        self.vocab = {t: n for n, t in enumerate(meta["vocab"])}
+        self.ids, self.documents, self.codes = meta["ids"], meta["documents"], {d: n for n, d in enumerate(meta["codes"])}
+        self.segments, self.row_document, self.lengths, self.live = segments, row_document, lengths, live
+
+
+class Postings:
+    """Column-compressed term frequencies: for term t, rows[indptr[t]:indptr[t+1]] hold it counts[...] times."""
+
+    def __init__(self, indptr: np.ndarray, rows: np.ndarray, counts: np.ndarray) -> None:
+        self.indptr, self.rows, self.counts = indptr, rows, counts
+
+    @classmethod
+    def build(cls, terms: np.ndarray, rows: np.ndarray, counts: np.ndarray, vocabulary: int) -> "Postings":
+        order = np.lexsort((rows, terms))
+        indptr = np.zeros(vocabulary + 1, dtype=np.int64)
+        np.cumsum(np.bincount(terms, minlength=vocabulary), out=indptr[1:])
+        return cls(indptr, rows[order], counts[order])
+
+    def triples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        terms = np.repeat(np.arange(len(self.indptr) - 1, dtype=np.int32), np.diff(self.indptr))
+        return terms, self.rows, self.counts
+
+    def get(self, term: int) -> tuple[np.ndarray, np.ndarray]:
+        if term + 1 >= len(self.indptr):
+            return self.rows[:0], self.counts[:0]
+        start, end = self.indptr[term], self.indptr[term + 1]
+        return self.rows[start:end], self.counts[start:end]
+
+
+def _postings(segments: list[Postings], term: int) -> tuple[np.ndarray, np.ndarray]:
+    parts = [segment.get(term) for segment in segments]
+    if not parts:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+    return np.concatenate([r for r, _ in parts]), np.concatenate([c for _, c in parts])
