@@ -99,7 +99,8 @@ def measure_corpus(folder: Path, texts: Path, args, generated: bool) -> dict:
     if saved.exists():
         result["index"] = {**json.loads(saved.read_text()), "reused": True}
     else:
-        result["index"] = phase("index", "--home", str(home), "--corpus", str(folder / "corpus"))
+        profile = ["--profile", str(args.out / f"profile-index-{folder.name}.txt")] if args.profile else []
+        result["index"] = phase("index", "--home", str(home), "--corpus", str(folder / "corpus"), *profile)
         saved.write_text(json.dumps({**result["index"], "measured": datetime.now().isoformat(timespec="minutes")}))
     result["raw"] = phase("raw", "--texts", str(texts), "--limit", str(args.raw_sample))
     result["ratio"] = round(result["index"]["rate"] / result["raw"]["rate"], 3)
@@ -123,12 +124,14 @@ def main() -> None:
     parser.add_argument("--local", action="store_true", help="also time the local llama.cpp judge at 1/2/4/8 workers")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="public datasets (optional)")
     parser.add_argument("--clef-lines", type=int, default=4000, help="CLEF transcript lines for claims throughput")
+    parser.add_argument("--profile", action="store_true", help="profile each index phase with pyinstrument")
     parser.add_argument("--sizes-only", action="store_true", help="skip claims, public corpora and the local judge")
     parser.add_argument("--workdir", type=Path, help="keep corpora and indexes here and reuse them next time")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results", help="where JSON and Markdown go")
     args = parser.parse_args()
     if args.peer and not PEER_PYTHON.exists():
         raise SystemExit("--peer needs the benchmark-only environment: run `bash benchmarks/setup_peer.sh` first")
+    args.out.mkdir(parents=True, exist_ok=True)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="factcheck-bench-"))
     results: dict = {"date": datetime.now().isoformat(timespec="minutes"), "machine": machine(), "versions": versions(),
                      "sizes": {}, "public": {}}

@@ -53,7 +53,15 @@ def index(args) -> dict:
     from factcheck.workspace import Workspace
 
     workspace = Workspace(load_settings(home=args.home))
+    if args.profile:  # pyinstrument (pip install -e '.[bench]'): where indexing time goes, next to the model
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        profiler.start()
     report = workspace.index([args.corpus])
+    if args.profile:
+        profiler.stop()
+        args.profile.write_text(profiler.output_text(unicode=False, color=False), encoding="utf-8")
     workspace.close()
     return {"passages": report.passages, "documents": report.new, "seconds": report.seconds,
             "rate": round(report.passages / report.seconds, 2), "peak_rss_mb": peak_rss_mb()}
@@ -190,6 +198,7 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=8)
     parser.add_argument("--clef", type=Path)
     parser.add_argument("--clef-lines", type=int, default=4000)
+    parser.add_argument("--profile", type=Path, help="write a pyinstrument profile of the index phase here")
     args = parser.parse_args()
     print(json.dumps(globals()[args.phase](args)))
 

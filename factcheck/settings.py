@@ -16,7 +16,7 @@ class EmbeddingSettings(BaseModel):
     model: str = Field("text-embedding-3-small", description="Embedding model name for the 'openai' backend.")
     base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible embeddings server.")
     api_key: SecretStr | None = Field(None, description="API key for the 'openai' backend (falls back to OPENAI_API_KEY).")
-    batch_size: int = Field(64, ge=1, le=2048, description="Texts per embedding batch.")
+    batch_size: int = Field(64, ge=1, le=2048, description="Most texts per embedding batch (the embedded model also caps a batch at 1,024 padded tokens).")
     threads: int = Field(0, ge=0, description="onnxruntime intra-op threads; 0 lets onnxruntime decide.")
 
 
