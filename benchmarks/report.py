@@ -79,3 +79,18 @@ def markdown(results: dict) -> str:
         parts.append(f"\n## {title}\n\n| " + " | ".join(head) + " |\n|" + "---|" * len(head) + "\n")
         parts.extend("| " + " | ".join(row) + " |\n" for row in rows)
     return "".join(parts)
+
+
+def compare(old: dict, new: dict) -> None:
+    """Two runs side by side, measure by measure, column by column (a size or corpus only one run has shows '-')."""
+    print(f"old: {header(old)}\nnew: {header(new)}")
+    old_cells = {(title, row[0], column): cell for title, head, rows in tables(old)
+                 for row in rows for column, cell in zip(head[1:], row[1:])}
+    for title, head, rows in tables(new):
+        print(f"\n{title}")
+        for row in rows:
+            cells = []
+            for column, cell in zip(head[1:], row[1:]):
+                before = old_cells.get((title, row[0], column), "-")
+                cells.append(f"{column}: {before} -> {cell}" if before != cell else f"{column}: {cell}")
+            print(f"  {row[0]}: " + " | ".join(cells))
