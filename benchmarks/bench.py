@@ -98,7 +98,8 @@ def measure_corpus(folder: Path, texts: Path, args, generated: bool) -> dict:
     result: dict = {}
     if saved.exists():  # the slow part of a large size, kept from an earlier run with its raw-model figure
         kept = json.loads(saved.read_text())
-        result["index"], result["raw"] = {**kept["index"], "reused": True}, {**kept["raw"], "reused": True}
+        result["index"] = {**kept["index"], "reused": True}
+        result["raw"] = kept.get("raw") or phase("raw", "--texts", str(texts), "--limit", str(args.raw_sample))
     else:
         profile = ["--profile", str(args.out / f"profile-index-{folder.name}.txt")] if args.profile else []
         result["index"] = phase("index", "--home", str(home), "--corpus", str(folder / "corpus"), *profile)
