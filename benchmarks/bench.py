@@ -93,13 +93,16 @@ def public_corpus(folder: Path, name: str, data: Path) -> Path | None:
     return texts_file
 
 
-def measure_corpus(folder: Path, texts: Path, args, generated: bool) -> dict:
+def measure_corpus(folder: Path, texts: Path, args, generated: bool, size: int = 0) -> dict:
     home, saved = folder / "home", folder / "index.json"
     result: dict = {}
     if saved.exists():  # the slow part of a large size, kept from an earlier run with its raw-model figure
         kept = json.loads(saved.read_text())
         result["index"] = {**kept["index"], "reused": True}
-        result["raw"] = kept.get("raw") or phase("raw", "--texts", str(texts), "--limit", str(args.raw_sample))
+        if "raw" not in kept:
+            kept["raw"] = phase("raw", "--texts", str(texts), "--limit", str(args.raw_sample))
+            saved.write_text(json.dumps(kept))
+        result["raw"] = kept["raw"]
     else:
         profile = ["--profile", str(args.out / f"profile-index-{folder.name}.txt")] if args.profile else []
         result["index"] = phase("index", "--home", str(home), "--corpus", str(folder / "corpus"), *profile)
@@ -108,8 +111,7 @@ def measure_corpus(folder: Path, texts: Path, args, generated: bool) -> dict:
         if args.workdir:
             saved.write_text(json.dumps({"index": result["index"], "raw": result["raw"]}))
     result["ratio"] = round(result["index"]["rate"] / result["raw"]["rate"], 3)
-    passages = result["index"]["passages"]
-    if args.peer and passages <= args.peer_max:
+    if args.peer and (size or result["index"]["passages"]) <= args.peer_max:
         with tempfile.TemporaryDirectory() as store:
             result["peer"] = phase("peer", "--texts", str(texts), "--dir", store, python=str(PEER_PYTHON),
                                    script=Path(__file__).resolve().parent / "peer.py")
@@ -124,7 +126,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000], help="generated corpus sizes in passages")
     parser.add_argument("--raw-sample", type=int, default=10000, help="passages the raw model embeds at most")
     parser.add_argument("--peer", action="store_true", help="also time LangChain + sentence-transformers")
-    parser.add_argument("--peer-max", type=int, default=10000, help="largest size the peer is run at")
+    parser.add_argument("--peer-max", type=int, default=10000, help="largest corpus size (--sizes) the peer is run at")
     parser.add_argument("--local", action="store_true", help="also time the local llama.cpp judge at 1/2/4/8 workers")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="public datasets (optional)")
     parser.add_argument("--clef-lines", type=int, default=4000, help="CLEF transcript lines for claims throughput")
@@ -147,7 +149,7 @@ def main() -> None:
         print(f"generated corpus, {size} passages", file=sys.stderr)
         folder = workdir / f"generated-{size}"
         texts = generate_corpus(folder, size)
-        results["sizes"][str(size)] = measure_corpus(folder, texts, args, generated=True)
+        results["sizes"][str(size)] = measure_corpus(folder, texts, args, generated=True, size=size)
     smallest = workdir / f"generated-{min(args.sizes)}"
     if args.sizes_only:
         return finish(results, args)
