@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS reviews (
 );
 CREATE INDEX IF NOT EXISTS reviews_note ON reviews(note_id);
 CREATE TABLE IF NOT EXISTS review_state (reviewer TEXT PRIMARY KEY, note_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS eval_runs (id TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS eval_items (
     run_id TEXT NOT NULL, item_id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (run_id, item_id)
@@ -83,6 +84,7 @@ class Database:
     def save_documents(self, documents: list[tuple[Document, list[Passage]]], embedding: str) -> None:
         """Replace documents and their passages in one transaction (their old claims go: offsets are stale)."""
         with self.lock, self.conn:
+            self._bump_revision()
             for document, passages in documents:
                 self.conn.execute("DELETE FROM documents WHERE id=?", (document.id,))
                 self.conn.execute(
@@ -98,6 +100,7 @@ class Database:
 
     def delete_document(self, document_id: str) -> None:
         with self.lock, self.conn:
+            self._bump_revision()
             self.conn.execute("DELETE FROM documents WHERE id=?", (document_id,))
 
     def document(self, document_id: str) -> Document:
@@ -123,10 +126,13 @@ class Database:
         ).fetchall()
         return [DocumentSummary(**dict(row)) for row in rows]
 
-    def passage_signature(self) -> tuple[int, int]:
-        """Changes whenever passages are added, replaced or removed (rowids only grow)."""
-        row = self.conn.execute("SELECT count(*), coalesce(max(rowid), 0) FROM passages").fetchone()
-        return int(row[0]), int(row[1])
+    def passage_signature(self) -> int:
+        """Changes whenever documents or passages are added, replaced or removed, by any process."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key='revision'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _bump_revision(self) -> None:
+        self.conn.execute("INSERT INTO meta VALUES ('revision', 1) ON CONFLICT(key) DO UPDATE SET value = value + 1")
 
     def document_hashes(self) -> dict[str, str]:
         """Content hash of every completely indexed document."""

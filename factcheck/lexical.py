@@ -40,7 +40,7 @@ class LexicalIndex:
         self.folder = folder
         self._lock = threading.Lock()
         self._stop = _stopwords()
-        self._signature: tuple[int, int] | None = None
+        self._signature: int | None = None
         self._loaded = False
         self.vocab: dict[str, int] = {}
         self.ids: list[str] = []

@@ -24,7 +24,7 @@ class Workspace:
         self.db = Database(settings.db_path)
         self._store = None
         self._headers: dict[str, DocumentSummary] = {}
-        self._headers_signature: tuple[int, int] | None = None
+        self._headers_signature: int | None = None
         self._lock = threading.Lock()  # one Chroma query at a time from worker threads
         self.lexical = LexicalIndex(self.db, settings.home / "bm25")
 
@@ -82,12 +82,13 @@ class Workspace:
         if not query.strip():
             raise InputError("the search query is empty; give some words to look for")
         exclude = None if settings.include_own_article else own_document
+        headers = self.headers()
+        excluded_passages = headers[exclude].passages if exclude in headers else 0
         with self._lock:
-            dense = self.store.query(query, settings.candidates, exclude)
+            dense = self.store.query(query, settings.candidates, exclude, excluded_passages)
         lexical = self.lexical.search(query, settings.candidates, exclude)
         fused = fuse(dense, lexical)
         passages = self.db.passages_by_id(fused)
-        headers = self.headers()
         own = headers.get(own_document) if own_document else None
         ranked = []
         for pid, entry in fused.items():
