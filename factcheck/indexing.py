@@ -92,16 +92,13 @@ class Indexer:
             yield document, passages
 
     def _embed(self, texts: list[str]) -> list:
-        """Embed shortest first (less padding per batch), batch by batch so a cancel takes effect quickly."""
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        """Embed batch by batch, so a cancel takes effect quickly (the model sorts each batch by length)."""
         size = self.settings.embeddings.batch_size
-        vectors: list = [None] * len(texts)
-        for begin in range(0, len(order), size):
+        vectors: list = []
+        for begin in range(0, len(texts), size):
             if self._cancel.is_set():
                 raise InterruptedError("indexing was interrupted")
-            batch = order[begin : begin + size]
-            for i, vector in zip(batch, self.store.function([texts[i] for i in batch])):
-                vectors[i] = vector
+            vectors.extend(self.store.function(texts[begin : begin + size]))
         return vectors
 
     def _write(self, group: _Group, report: IndexReport) -> None:

@@ -68,7 +68,7 @@ class LexicalIndex:
         for document_id in stale:
             first, end = self.documents.pop(document_id)["rows"]
             self.live[first:end] = False
-        fresh = [d for d, content_hash in stored.items() if d not in self.documents]
+        fresh = [d for d in stored if d not in self.documents]
         if fresh:
             self._append(self.db.passages_of(fresh), stored)
         if len(self.segments) > MAX_SEGMENTS or (len(self.live) and (~self.live).mean() > MAX_DEAD_FRACTION):

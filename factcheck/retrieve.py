@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+
 from .models import DocumentSummary, Evidence
 
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.)

@@ -50,7 +50,7 @@ class VectorStore:
             where = settings.store.url or str(settings.chroma_path)
             raise StoreError(f"cannot open the Chroma store at {where} ({type(exc).__name__}: {exc})".splitlines()[0]) from None
 
-    def upsert(self, documents: list[tuple[Document, list[Passage]]], vectors: list | None = None) -> None:
+    def upsert(self, documents: list[tuple[Document, list[Passage]]], vectors: list) -> None:
         """Insert or replace passages of several documents in large batches (no per-passage or per-document
         round trips). Chroma keeps vectors and metadata only: passage text lives in the workspace database."""
         rows = [(document, passage) for document, passages in documents for passage in passages]
@@ -60,7 +60,7 @@ class VectorStore:
             self._call(
                 self.collection.upsert,
                 ids=[p.id for _, p in batch],
-                embeddings=vectors[begin : begin + UPSERT_BATCH] if vectors is not None else self.function([p.text for _, p in batch]),
+                embeddings=vectors[begin : begin + UPSERT_BATCH],
                 metadatas=[
                     {"document_id": p.document_id, "index": p.index, "start": p.start, "end": p.end,
                      "published": d.published.isoformat() if d.published else ""}
