@@ -44,8 +44,8 @@ def phase(name: str, *options: str, python: str = sys.executable, script: Path =
 def generate_corpus(folder: Path, passages_wanted: int, seed: int = 7) -> Path:
     """News-like documents made by reshuffling the seed sentences with changed numbers (reproducible).
     Writes the documents and passages.jsonl (the passage texts every phase embeds); returns the latter."""
-    from factcheck.ingest import make_passages, read_documents
-    from factcheck.text import split_sentences
+    from factcheck.ingest.readers import make_passages, read_documents
+    from factcheck.text.sentences import split_sentences
 
     texts_file = folder / "passages.jsonl"
     if texts_file.exists():
@@ -71,8 +71,8 @@ def generate_corpus(folder: Path, passages_wanted: int, seed: int = 7) -> Path:
 
 def public_corpus(folder: Path, name: str, data: Path) -> Path | None:
     """AVeriTeC evidence passages or Check-COVID abstracts as one JSONL file of records, and its passages."""
-    from factcheck.datasets import load_verdicts
-    from factcheck.ingest import make_passages, read_documents
+    from factcheck.evaluation.datasets import load_verdicts
+    from factcheck.ingest.readers import make_passages, read_documents
 
     records: list[dict] = []
     if name == "averitec" and (data / "averitec" / "dev_converted.jsonl").exists():

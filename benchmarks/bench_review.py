@@ -16,11 +16,12 @@ from pathlib import Path
 
 from rich.console import Console
 
-from factcheck import export, review
+from factcheck.review import actions as review
+from factcheck.review import export
 from factcheck.cli.render import render_note
-from factcheck.draft import draft_claims
-from factcheck.judges import EvidenceJudge
-from factcheck.retrieve import RetrievalSettings
+from factcheck.drafting.draft import draft_claims
+from factcheck.drafting.judges import EvidenceJudge
+from factcheck.retrieval.fusion import RetrievalSettings
 from factcheck.settings import PublisherSettings, load_settings
 from factcheck.workspace import Workspace
 

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from factcheck.metrics import percentile
+from factcheck.evaluation.metrics import percentile
 from factcheck.settings import load_settings
 
 
@@ -37,7 +37,7 @@ def read_texts(path: Path, limit: int | None = None, seed: int = 11) -> list[str
 
 def raw(args) -> dict:
     """The embedding model alone: the ceiling for indexing."""
-    from factcheck.embeddings import load_minilm
+    from factcheck.retrieval.embeddings import load_minilm
 
     texts = read_texts(args.texts, args.limit)
     model = load_minilm()
@@ -69,7 +69,7 @@ def index(args) -> dict:
 
 def query(args) -> dict:
     """BM25 build (from scratch and from its saved copy), then search and retrieval latency."""
-    from factcheck.retrieve import RetrievalSettings
+    from factcheck.retrieval.fusion import RetrievalSettings
     from factcheck.workspace import Workspace
 
     workspace = Workspace(load_settings(home=args.home))
@@ -104,9 +104,9 @@ def query(args) -> dict:
 
 def draft(args) -> dict:
     """Claims of a few corpus articles drafted with the evidence judge against the whole index."""
-    from factcheck.backends import open_judge
-    from factcheck.draft import draft_claims
-    from factcheck.retrieve import RetrievalSettings
+    from factcheck.drafting.backends import open_judge
+    from factcheck.drafting.draft import draft_claims
+    from factcheck.retrieval.fusion import RetrievalSettings
     from factcheck.workspace import Workspace
 
     workspace = Workspace(load_settings(home=args.home))
@@ -122,10 +122,10 @@ def draft(args) -> dict:
 
 def claims(args) -> dict:
     """Claim detection throughput on a generated corpus and, when given, the CLEF debate transcripts."""
-    from factcheck.claims import detect_claims
-    from factcheck.ingest import read_documents
-    from factcheck.scoring import load_scorer
-    from factcheck.text import split_sentences
+    from factcheck.claims.detect import detect_claims
+    from factcheck.ingest.readers import read_documents
+    from factcheck.claims.scoring import load_scorer
+    from factcheck.text.sentences import split_sentences
 
     result = {}
     sets = {"generated": [read_documents(p, 10)[0] for p in sorted(args.corpus.glob("*.txt"))[:200]]}
@@ -147,7 +147,7 @@ def claims(args) -> dict:
 
 def clef_documents(path: Path, lines: int, folder: Path):
     """CLEF CheckThat! 2020 task 5 debates as transcripts ("SPEAKER: text" per line), one document per debate."""
-    from factcheck.ingest import read_documents
+    from factcheck.ingest.readers import read_documents
 
     debates: dict[str, list[str]] = {}
     for line in path.read_text(encoding="utf-8").splitlines()[:lines]:
@@ -163,9 +163,9 @@ def clef_documents(path: Path, lines: int, folder: Path):
 
 def local(args) -> dict:
     """The SmolLM2 llama.cpp judge: latency per claim and throughput at several --workers against one server."""
-    from factcheck.backends import open_judge
-    from factcheck.draft import draft_claims
-    from factcheck.retrieve import RetrievalSettings
+    from factcheck.drafting.backends import open_judge
+    from factcheck.drafting.draft import draft_claims
+    from factcheck.retrieval.fusion import RetrievalSettings
     from factcheck.workspace import Workspace
 
     workspace = Workspace(load_settings(home=args.home))

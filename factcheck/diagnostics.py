@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import FactcheckError
-from .judges import active_judge_name
-from .settings import Settings
+from factcheck.errors import FactcheckError
+from factcheck.drafting.judges import active_judge_name
+from factcheck.settings import Settings
 
 
 @dataclass
@@ -21,7 +21,7 @@ def run_checks(settings: Settings) -> list[Check]:
     checks = [Check("workspace", True, str(settings.home.resolve()))]
     if settings.embeddings.backend == "minilm":
         try:
-            from .embeddings import load_minilm, model_files
+            from factcheck.retrieval.embeddings import load_minilm, model_files
 
             load_minilm(settings.embeddings.threads)
             checks.append(Check("embeddings", True, f"embedded all-MiniLM-L6-v2 int8 ONNX, hashes verified ({model_files()[0]})"))
@@ -31,7 +31,7 @@ def run_checks(settings: Settings) -> list[Check]:
         key = "set" if settings.embeddings.api_key else "from OPENAI_API_KEY if set"
         checks.append(Check("embeddings", True, f"openai model {settings.embeddings.model} at {settings.embeddings.base_url or 'api.openai.com'} (key {key})"))
     try:
-        from .workspace import Workspace
+        from factcheck.workspace import Workspace
 
         workspace = Workspace(settings)
         try:
@@ -49,7 +49,7 @@ def run_checks(settings: Settings) -> list[Check]:
         "local": "local SmolLM2-135M-Instruct through llama.cpp (optional extra)",
     }[judge]
     checks.append(Check("judge", True, detail))
-    from .scoring import load_scorer
+    from factcheck.claims.scoring import load_scorer
 
     checks.append(Check("check-worthiness", True, "learned scorer + rules" if load_scorer() else "rules only (no weights file)"))
     return checks

@@ -91,7 +91,7 @@ class Settings(BaseSettings):
 
 def load_settings(**overrides: object) -> Settings:
     """Build settings from the environment, then apply non-None overrides (CLI flags)."""
-    from .errors import ConfigError
+    from factcheck.errors import ConfigError
     from pydantic import ValidationError
 
     try:

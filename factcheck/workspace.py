@@ -7,13 +7,13 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from .db import Database
-from .errors import InputError, NotFoundError
-from .indexing import Indexer, ProgressCallback
-from .models import Claim, Document, DocumentSummary, Evidence, IndexReport
-from .lexical import LexicalIndex
-from .retrieve import RetrievalSettings, date_flags, diversify, fuse, same_outlet
-from .settings import Settings
+from factcheck.storage.db import Database
+from factcheck.errors import InputError, NotFoundError
+from factcheck.ingest.pipeline import Indexer, ProgressCallback
+from factcheck.models import Claim, Document, DocumentSummary, Evidence, IndexReport
+from factcheck.retrieval.lexical import LexicalIndex
+from factcheck.retrieval.fusion import RetrievalSettings, date_flags, diversify, fuse, same_outlet
+from factcheck.settings import Settings
 
 
 class Workspace:
@@ -31,7 +31,7 @@ class Workspace:
     @property
     def store(self):
         if self._store is None:
-            from .store import VectorStore
+            from factcheck.retrieval.vectors import VectorStore
 
             self._store = VectorStore(self.settings)
         return self._store
@@ -54,7 +54,7 @@ class Workspace:
         if not candidates and Path(ref).exists():
             candidates = self.db.find_documents(str(Path(ref)))
             if not candidates:
-                from .ingest import document_id
+                from factcheck.ingest.readers import document_id
 
                 candidates = [c for c in [document_id(str(Path(ref).resolve()))] if self.db.has_document(c)]
         if len(candidates) > 1:
@@ -120,8 +120,8 @@ class Workspace:
     # claims --------------------------------------------------------------------------------
     def extract_claims(self, ref: str, progress: ProgressCallback | None = None) -> list[Claim]:
         """Detect and store every claim candidate of an article (a path or an indexed id), best first."""
-        from .claims import detect_claims
-        from .scoring import load_scorer
+        from factcheck.claims.detect import detect_claims
+        from factcheck.claims.scoring import load_scorer
 
         document = self.index_if_path(ref, progress=progress)
         claims = detect_claims(document, scorer=load_scorer())

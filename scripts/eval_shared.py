@@ -14,7 +14,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from factcheck.evaluate import evaluate_claims, evaluate_verdicts
+from factcheck.evaluation.runs import evaluate_claims, evaluate_verdicts
 from factcheck.settings import load_settings
 from factcheck.workspace import Workspace
 

@@ -1,6 +1,6 @@
 import pytest
 
-from factcheck.checks import compare, quantity_check, quote_check
+from factcheck.drafting.checks import compare, quantity_check, quote_check
 from factcheck.models import Claim, ClaimType, Evidence, Passage, Quantity, Span
 
 

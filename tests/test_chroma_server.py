@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import SEED_A
 
-from factcheck.draft import draft
+from factcheck.drafting.draft import draft
 from factcheck.settings import load_settings
 from factcheck.workspace import Workspace
 

@@ -1,11 +1,11 @@
 from conftest import EXAMPLES, SEED_A, SEED_B
 
-from factcheck.claims import detect_claims
-from factcheck.datasets import load_detection
-from factcheck.evaluate import _detect_item, detection_metrics
-from factcheck.ingest import read_documents
+from factcheck.claims.detect import detect_claims
+from factcheck.evaluation.datasets import load_detection
+from factcheck.evaluation.runs import _detect_item, detection_metrics
+from factcheck.ingest.readers import read_documents
 from factcheck.models import ClaimType
-from factcheck.scoring import load_scorer
+from factcheck.claims.scoring import load_scorer
 from factcheck.settings import ClaimSettings
 
 THRESHOLD = ClaimSettings().threshold

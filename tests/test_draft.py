@@ -6,11 +6,11 @@ import pytest
 from conftest import SEED_A
 from fakes import FakeChatClient, obedient_model
 
-from factcheck.draft import draft_claims, draft_one, ungrounded
-from factcheck.judges import NO_LLM, EvidenceJudge
-from factcheck.llm import CachedClient, LLMJudge
+from factcheck.drafting.draft import draft_claims, draft_one, ungrounded
+from factcheck.drafting.judges import NO_LLM, EvidenceJudge
+from factcheck.drafting.llm import CachedClient, LLMJudge
 from factcheck.models import NoteStatus, Verdict
-from factcheck.retrieve import RetrievalSettings
+from factcheck.retrieval.fusion import RetrievalSettings
 
 DATA = Path(__file__).parent / "data"
 RETRIEVAL = RetrievalSettings(k=6)
@@ -221,7 +221,7 @@ def test_llm_refines_statement_and_type_before_retrieval_but_never_the_span(inde
 
 
 def test_request_budget_stops_cleanly_and_the_next_run_continues(indexed):
-    from factcheck.draft import Budget
+    from factcheck.drafting.draft import Budget
 
     workspace, claims = indexed
     selected = list(claims.values())[:5]

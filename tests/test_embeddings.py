@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from factcheck import embeddings
+from factcheck.retrieval import embeddings
 from factcheck.errors import ModelError
 
 

@@ -5,10 +5,10 @@ import pytest
 from fakes import FakeChatClient
 from typer.testing import CliRunner
 
-from factcheck import evaluate
+from factcheck.evaluation import runs as evaluate
 from factcheck.cli import app
-from factcheck.datasets import load_detection, load_verdicts
-from factcheck.llm import LLMJudge
+from factcheck.evaluation.datasets import load_detection, load_verdicts
+from factcheck.drafting.llm import LLMJudge
 from factcheck.models import Verdict
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "eval"
@@ -66,7 +66,7 @@ def test_verdict_run_with_the_evidence_judge(workspace):
 
 
 def test_gold_labels_and_evidence_ids_never_reach_the_model(workspace, tmp_path, monkeypatch):
-    from factcheck import backends
+    from factcheck.drafting import backends
 
     clients = []
 

@@ -12,11 +12,12 @@ from conftest import SEED_A
 from pyld import jsonld
 from typer.testing import CliRunner
 
-from factcheck import export, review
+from factcheck.review import actions as review
+from factcheck.review import export
 from factcheck.cli import app
-from factcheck.draft import draft_claims
-from factcheck.judges import EvidenceJudge
-from factcheck.retrieve import RetrievalSettings
+from factcheck.drafting.draft import draft_claims
+from factcheck.drafting.judges import EvidenceJudge
+from factcheck.retrieval.fusion import RetrievalSettings
 from factcheck.settings import PublisherSettings
 
 DATA = Path(__file__).parent / "data"

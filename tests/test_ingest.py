@@ -5,7 +5,7 @@ import pytest
 from conftest import SEED_A, SEED_B
 
 from factcheck.errors import InputError
-from factcheck.ingest import read_documents
+from factcheck.ingest.readers import read_documents
 
 
 def test_seed_a_title_and_body_with_no_invented_metadata():

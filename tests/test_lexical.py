@@ -4,8 +4,8 @@ import bm25s
 import numpy as np
 import pytest
 
-from factcheck import lexical
-from factcheck.lexical import LexicalIndex
+from factcheck.retrieval import lexical
+from factcheck.retrieval.lexical import LexicalIndex
 
 WORDS = ("troops border minister said talks percent million report government ukraine russia nato budget "
          "council jobs march bridge election vote court ruling inflation prices wheat export port").split()

@@ -12,11 +12,11 @@ from conftest import SEED_A
 from typer.testing import CliRunner
 
 from factcheck.cli import app
-from factcheck.draft import draft_claims
+from factcheck.drafting.draft import draft_claims
 from factcheck.errors import ProviderError, ProviderUnavailable
-from factcheck.llm import JudgeAnswer, LLMJudge, OpenAIChatClient
+from factcheck.drafting.llm import JudgeAnswer, LLMJudge, OpenAIChatClient
 from factcheck.models import NoteStatus, Verdict
-from factcheck.retrieve import RetrievalSettings
+from factcheck.retrieval.fusion import RetrievalSettings
 from factcheck.settings import LLMSettings
 
 DATA = Path(__file__).parent / "data"
@@ -162,7 +162,7 @@ def test_draft_command_against_the_server_and_a_dead_one(server, corpus, monkeyp
 
 
 def test_schema_sent_is_strict_compatible():
-    from factcheck.llm import strict_schema
+    from factcheck.drafting.llm import strict_schema
 
     schema = strict_schema(JudgeAnswer.model_json_schema())
     text = json.dumps(schema)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import SEED_A, SEED_B
 
-from factcheck.draft import draft, ungrounded
+from factcheck.drafting.draft import draft, ungrounded
 from factcheck.models import NoteStatus
 
 pytestmark = [pytest.mark.e2e, pytest.mark.local]

@@ -1,6 +1,6 @@
 import pytest
 
-from factcheck.metrics import binary, classification, percentile
+from factcheck.evaluation.metrics import binary, classification, percentile
 
 LABELS = ["supported", "partly_supported", "refuted", "not_enough_evidence"]
 

@@ -1,6 +1,6 @@
 import pytest
 
-from factcheck.quantities import find_quantities, quantity_claim_span
+from factcheck.text.quantities import find_quantities, quantity_claim_span
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ from datetime import date
 
 from conftest import SEED_A
 
-from factcheck.retrieve import RetrievalSettings, date_flags, diversify, fuse
+from factcheck.retrieval.fusion import RetrievalSettings, date_flags, diversify, fuse
 
 
 def test_rrf_fusion_rewards_passages_found_by_both():
@@ -65,7 +65,7 @@ def test_diversify_caps_passages_per_document():
 
 
 def test_bm25_index_is_saved_loaded_and_updated_with_new_passages_only(settings, corpus, monkeypatch):
-    from factcheck.lexical import LexicalIndex
+    from factcheck.retrieval.lexical import LexicalIndex
     from factcheck.workspace import Workspace
 
     first = Workspace(settings)

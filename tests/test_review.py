@@ -7,13 +7,13 @@ import pytest
 from conftest import SEED_A
 from typer.testing import CliRunner
 
-from factcheck import review
+from factcheck.review import actions as review
 from factcheck.cli import app
-from factcheck.draft import draft_claims
+from factcheck.drafting.draft import draft_claims
 from factcheck.errors import InputError
-from factcheck.judges import EvidenceJudge
+from factcheck.drafting.judges import EvidenceJudge
 from factcheck.models import NoteStatus, Verdict
-from factcheck.retrieve import RetrievalSettings
+from factcheck.retrieval.fusion import RetrievalSettings
 
 DATA = Path(__file__).parent / "data"
 FAKE_EDITOR = """

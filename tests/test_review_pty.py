@@ -10,11 +10,11 @@ import pytest
 from conftest import SEED_A
 from test_review import FAKE_EDITOR, _edit_yaml, _wire_passage
 
-from factcheck import review
-from factcheck.draft import draft_claims
-from factcheck.judges import EvidenceJudge
+from factcheck.review import actions as review
+from factcheck.drafting.draft import draft_claims
+from factcheck.drafting.judges import EvidenceJudge
 from factcheck.models import NoteStatus, Verdict
-from factcheck.retrieve import RetrievalSettings
+from factcheck.retrieval.fusion import RetrievalSettings
 
 DATA = Path(__file__).parent / "data"
 

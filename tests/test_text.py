@@ -1,7 +1,7 @@
 from conftest import SEED_A, SEED_B
 
-from factcheck.ingest import make_passages, read_documents
-from factcheck.text import split_sentences
+from factcheck.ingest.readers import make_passages, read_documents
+from factcheck.text.sentences import split_sentences
 
 
 def test_glued_sentences_split_at_the_missing_space():

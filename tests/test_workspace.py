@@ -36,12 +36,12 @@ def test_bad_files_are_reported_and_the_rest_indexed(workspace, corpus):
 
 
 def test_an_interrupted_run_loses_nothing_and_a_rerun_completes(settings, corpus, monkeypatch):
-    from factcheck import db as db_module
+    from factcheck.storage import db as db_module
 
     workspace = Workspace(settings)
     calls = {"n": 0}
     original = db_module.Database.save_documents
-    monkeypatch.setattr("factcheck.indexing.GROUP_PASSAGES", 1)  # one document per group
+    monkeypatch.setattr("factcheck.ingest.pipeline.GROUP_PASSAGES", 1)  # one document per group
 
     def crash_on_second(self, *args, **kwargs):
         calls["n"] += 1

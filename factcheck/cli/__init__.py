@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from typer.core import TyperGroup
 
-from ..errors import FactcheckError
+from factcheck.errors import FactcheckError
 
 
 class _Group(TyperGroup):

@@ -29,7 +29,7 @@ def claims(
         found = workspace.extract_claims(article, progress=progress)
         shown = [c for c in found if c.checkworthiness >= cutoff]
         if draft_notes:
-            from ..draft import draft
+            from factcheck.drafting.draft import draft
             from .draft import show_report
 
             report = draft(workspace, [c.id for c in shown], judge_name=judge, progress=progress)

@@ -13,8 +13,8 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..settings import Settings, load_settings
-from ..workspace import ProgressCallback, Workspace
+from factcheck.settings import Settings, load_settings
+from factcheck.workspace import ProgressCallback, Workspace
 
 console = Console()
 err_console = Console(stderr=True)

@@ -19,7 +19,7 @@ def config(ctx: typer.Context) -> None:
 
 def doctor(ctx: typer.Context) -> None:
     """Check the workspace, the embedding model and the store; report which backends are active."""
-    from ..diagnostics import run_checks
+    from factcheck.diagnostics import run_checks
 
     checks = run_checks(settings_from(ctx))
     failed = False

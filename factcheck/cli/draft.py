@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from ..draft import DraftReport
+from factcheck.drafting.draft import DraftReport
 from .common import console, err_console, open_workspace, print_json, progress_bar
 
 JUDGES = ["evidence", "llm", "local"]
@@ -32,7 +32,7 @@ def draft(
     if judge is not None and judge not in JUDGES:
         raise typer.BadParameter(f"unknown judge {judge!r}; use one of {', '.join(JUDGES)}", param_hint="--judge")
     with open_workspace(ctx) as workspace, progress_bar("drafting") as progress:
-        from ..draft import Budget, draft as run
+        from factcheck.drafting.draft import Budget, draft as run
 
         report = run(workspace, claim_ids, article, judge_name=judge, workers=workers, redo=redo,
                      include_own_article=include_own, threshold=0.0 if show_all else None, progress=progress,

@@ -7,10 +7,11 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from .. import evaluate, reports
-from ..datasets import DETECTION_FORMATS, VERDICT_FORMATS
-from ..errors import InputError
-from ..metrics import flatten
+from factcheck.evaluation import reports
+from factcheck.evaluation import runs as evaluate
+from factcheck.evaluation.datasets import DETECTION_FORMATS, VERDICT_FORMATS
+from factcheck.errors import InputError
+from factcheck.evaluation.metrics import flatten
 from .common import console, open_workspace, print_json, progress_bar
 
 app = typer.Typer(help="Evaluation runs against hand-labelled claims: run, list, show, compare.", no_args_is_help=True)

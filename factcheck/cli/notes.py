@@ -7,9 +7,10 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from .. import export, review
-from ..errors import InputError
-from ..models import NoteStatus, Verdict
+from factcheck.review import actions as review
+from factcheck.review import export
+from factcheck.errors import InputError
+from factcheck.models import NoteStatus, Verdict
 from .common import console, open_workspace, print_json, settings_from
 from .render import render_note
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from ..db import Database
-from ..review import QueueItem
+from factcheck.storage.db import Database
+from factcheck.review.actions import QueueItem
 
 VERDICT_STYLE = {"supported": "green", "partly_supported": "yellow", "refuted": "red", "not_enough_evidence": "blue"}
 

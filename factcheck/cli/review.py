@@ -10,9 +10,9 @@ from pathlib import Path
 
 import typer
 
-from .. import review
-from ..errors import InputError
-from ..models import Verdict
+from factcheck.review import actions as review
+from factcheck.errors import InputError
+from factcheck.models import Verdict
 from .common import console, open_workspace
 from .notes import ARTICLE, REVIEWER, TYPE, VERDICT, queue_filter, reviewer_name
 from .render import render_note

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlparse
 
-from .text import trim_span
+from factcheck.text.sentences import trim_span
 
 _DATE_URL_LINE = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})\s*(?P<url>https?://\S+)?\s*$", re.I)
 _FIELD_LINE = re.compile(r"^\s*(?P<key>title|date|published|url|link|source|outlet|publisher)\s*:\s*(?P<value>.+?)\s*$", re.I)

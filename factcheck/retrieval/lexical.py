@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .db import Database
+from factcheck.storage.db import Database
 
 K1, B = 1.5, 0.75
 MAX_SEGMENTS = 8

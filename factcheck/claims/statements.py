@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .models import Claim, ClaimType
+from factcheck.models import Claim, ClaimType
 
 _PLATFORMS = {"Twitter", "X", "Facebook", "Telegram", "Instagram", "TikTok", "YouTube", "Truth Social", "LinkedIn", "Weibo"}
 _VENUES = ("statement", "interview", "press conference", "briefing", "speech", "post", "op-ed", "letter")

@@ -6,7 +6,7 @@ import re
 
 from text_to_num import text2num
 
-from .models import Quantity
+from factcheck.models import Quantity
 
 APPROXIMATORS = (
     "more than", "fewer than", "less than", "at least", "at most", "up to", "as many as", "as much as", "as few as",

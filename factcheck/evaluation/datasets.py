@@ -17,10 +17,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from .errors import InputError
-from .metadata import parse_date
-from .models import Verdict
-from .text import split_sentences
+from factcheck.errors import InputError
+from factcheck.text.metadata import parse_date
+from factcheck.models import Verdict
+from factcheck.text.sentences import split_sentences
 
 DETECTION_FORMATS = ("factcheck", "claimbuster")
 VERDICT_FORMATS = ("factcheck", "averitec", "checkcovid")

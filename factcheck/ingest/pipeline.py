@@ -10,11 +10,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .db import Database
-from .errors import InputError
-from .ingest import discover, make_passages, read_documents
-from .models import Document, IndexReport, Passage
-from .settings import Settings
+from factcheck.storage.db import Database
+from factcheck.errors import InputError
+from factcheck.ingest.readers import discover, make_passages, read_documents
+from factcheck.models import Document, IndexReport, Passage
+from factcheck.settings import Settings
 
 ProgressCallback = Callable[[int, int, str], None]  # (done, total, label)
 GROUP_PASSAGES = 512  # passages embedded together across small documents, then written in one batch

@@ -7,9 +7,9 @@ import re
 
 from rapidfuzz import fuzz
 
-from .models import CheckResult, Claim, ClaimType, Citation, Evidence
-from .quantities import find_quantities
-from .speech import find_quotes
+from factcheck.models import CheckResult, Claim, ClaimType, Citation, Evidence
+from factcheck.text.quantities import find_quantities
+from factcheck.text.speech import find_quotes
 
 NEAR_QUOTE = 85.0  # rapidfuzz partial ratio at or above which a quote is "nearly" found
 _TOLERANCE = {"": 0.05, "about": 0.15, "around": 0.15, "approximately": 0.15, "roughly": 0.15, "some": 0.15,

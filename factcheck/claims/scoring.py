@@ -28,7 +28,7 @@ class CheckworthinessScorer:
         self.intercept = float(weights["intercept"])
 
     def __call__(self, texts: list[str]) -> list[float]:
-        from .embeddings import load_minilm
+        from factcheck.retrieval.embeddings import load_minilm
 
         x = features(texts, load_minilm().embed(texts))
         logits = x @ self.coef + self.intercept

@@ -11,12 +11,12 @@ from datetime import datetime, timezone
 
 from pydantic import BaseModel, Field
 
-from .checks import run_checks
-from .errors import ProviderError, ProviderUnavailable
-from .judges import Judge
-from .models import Citation, Claim, ClaimType, Note, NoteStatus, Provenance, Verdict
-from .retrieve import RetrievalSettings
-from .workspace import ProgressCallback, Workspace
+from factcheck.drafting.checks import run_checks
+from factcheck.errors import ProviderError, ProviderUnavailable
+from factcheck.drafting.judges import Judge
+from factcheck.models import Citation, Claim, ClaimType, Note, NoteStatus, Provenance, Verdict
+from factcheck.retrieval.fusion import RetrievalSettings
+from factcheck.workspace import ProgressCallback, Workspace
 
 FINAL_STATUSES = {NoteStatus.approved, NoteStatus.rejected}
 
@@ -191,7 +191,7 @@ def draft(workspace: Workspace, claim_ids: list[str] | None = None, article: str
           include_own_article: bool = False, threshold: float | None = None,
           progress: ProgressCallback | None = None, budget: Budget | None = None) -> DraftReport:
     """The library entry point behind `factcheck draft`."""
-    from .backends import open_judge
+    from factcheck.drafting.backends import open_judge
 
     settings = workspace.settings
     cutoff = settings.claims.threshold if threshold is None else threshold

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .models import CheckResult, Citation, Claim, Document, Evidence, Verdict
+from factcheck.models import CheckResult, Citation, Claim, Document, Evidence, Verdict
 
 NO_LLM = "No LLM judged this claim: the verdict comes only from the deterministic checks below."
 

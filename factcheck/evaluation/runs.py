@@ -13,17 +13,17 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from .claims import detect_claims
-from .datasets import (CorpusRecord, DetectionItem, VerdictItem, file_hash, load_detection, load_verdicts, sample,
+from factcheck.claims.detect import detect_claims
+from factcheck.evaluation.datasets import (CorpusRecord, DetectionItem, VerdictItem, file_hash, load_detection, load_verdicts, sample,
                        sentences_with_claims)
-from .errors import InputError
-from .ingest import document_id
-from .metadata import metadata_from_text
-from .metrics import binary, classification, flatten, percentile
-from .models import Claim, ClaimType, Document, Span, Verdict
-from .quantities import find_quantities
-from .speech import find_quotes
-from .workspace import ProgressCallback, Workspace
+from factcheck.errors import InputError
+from factcheck.ingest.readers import document_id
+from factcheck.text.metadata import metadata_from_text
+from factcheck.evaluation.metrics import binary, classification, flatten, percentile
+from factcheck.models import Claim, ClaimType, Document, Span, Verdict
+from factcheck.text.quantities import find_quantities
+from factcheck.text.speech import find_quotes
+from factcheck.workspace import ProgressCallback, Workspace
 
 VERDICT_LABELS = [v.value for v in Verdict]
 THREE_WAY = [Verdict.supported.value, Verdict.refuted.value, Verdict.not_enough_evidence.value]
@@ -138,7 +138,7 @@ def detection_metrics(items: list[ItemResult]) -> dict:
 
 def evaluate_claims(workspace: Workspace, path: Path, fmt: str = "factcheck", limit: int | None = None, seed: int = 0,
                     threshold: float | None = None, progress: ProgressCallback | None = None) -> EvalRun:
-    from .scoring import load_scorer
+    from factcheck.claims.scoring import load_scorer
 
     threshold = workspace.settings.claims.threshold if threshold is None else threshold
     items = sample(load_detection(path, fmt), limit, seed)
@@ -222,9 +222,9 @@ def verdict_metrics(items: list[ItemResult], prices: tuple[float, float] = (0.0,
 def evaluate_verdicts(workspace: Workspace, path: Path, fmt: str = "factcheck", corpus: Path | None = None,
                       judge_name: str | None = None, limit: int | None = None, seed: int = 0, workers: int = 1,
                       prices: tuple[float, float] = (0.0, 0.0), progress: ProgressCallback | None = None) -> EvalRun:
-    from .backends import open_judge
-    from .draft import draft_one, ungrounded
-    from .retrieve import RetrievalSettings
+    from factcheck.drafting.backends import open_judge
+    from factcheck.drafting.draft import draft_one, ungrounded
+    from factcheck.retrieval.fusion import RetrievalSettings
 
     items, records = load_verdicts(path, fmt, corpus)
     items = sample(items, limit, seed)

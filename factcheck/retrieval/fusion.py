@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .models import DocumentSummary, Evidence
+from factcheck.models import DocumentSummary, Evidence
 
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.)
 LONG_BEFORE_DAYS = 365
@@ -62,6 +62,6 @@ def same_outlet(a: DocumentSummary | None, b: DocumentSummary | None) -> bool:
         return False
     if a.outlet and b.outlet and a.outlet.lower() == b.outlet.lower():
         return True
-    from .metadata import outlet_from_url
+    from factcheck.text.metadata import outlet_from_url
 
     return bool(a.url and b.url and outlet_from_url(a.url) == outlet_from_url(b.url))

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from .errors import InputError
-from .metadata import metadata_from_text, outlet_from_url, parse_date
-from .models import Document, Passage
-from .text import split_sentences
+from factcheck.errors import InputError
+from factcheck.text.metadata import metadata_from_text, outlet_from_url, parse_date
+from factcheck.models import Document, Passage
+from factcheck.text.sentences import split_sentences
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}
 _TEXT_KEYS = ("text", "body", "content", "article", "claim")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .evaluate import EvalRun
+from factcheck.evaluation.runs import EvalRun
 
 
 def confusion_png(run: EvalRun, path: Path) -> Path:

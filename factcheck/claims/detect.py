@@ -8,11 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .models import Claim, ClaimType, Document, Quantity, Span
-from .quantities import find_quantities, quantity_claim_span
-from .speech import Attribution, find_attribution, find_quotes, is_person_like
-from .statements import statement_for
-from .text import Sentence, split_sentences
+from factcheck.models import Claim, ClaimType, Document, Quantity, Span
+from factcheck.text.quantities import find_quantities, quantity_claim_span
+from factcheck.text.speech import Attribution, find_attribution, find_quotes, is_person_like
+from factcheck.claims.statements import statement_for
+from factcheck.text.sentences import Sentence, split_sentences
 
 MIN_QUOTE_WORDS = 6
 LEARNED_WEIGHT = 0.3  # share of the learned scorer in the blended check-worthiness score

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import NotFoundError, StoreError
-from .models import Claim, Document, DocumentSummary, Note, Passage, Review
+from factcheck.errors import NotFoundError, StoreError
+from factcheck.models import Claim, Document, DocumentSummary, Note, Passage, Review
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -288,7 +288,7 @@ class Database:
             self.conn.execute("INSERT OR REPLACE INTO eval_items VALUES (?,?,?)", (run_id, item.id, item.model_dump_json()))
 
     def eval_run(self, run_id: str, missing_ok: bool = False):
-        from .evaluate import EvalRun, ItemResult
+        from factcheck.evaluation.runs import EvalRun, ItemResult
 
         rows = self.conn.execute("SELECT data FROM eval_runs WHERE id=? OR id LIKE ?", (run_id, run_id + "%")).fetchall()
         if len(rows) != 1:
@@ -300,7 +300,7 @@ class Database:
         return run.model_copy(update={"items": [ItemResult.model_validate_json(r["data"]) for r in items]})
 
     def eval_runs(self) -> list:
-        from .evaluate import EvalRun
+        from factcheck.evaluation.runs import EvalRun
 
         rows = self.conn.execute("SELECT data FROM eval_runs ORDER BY created_at").fetchall()
         return [EvalRun.model_validate_json(r["data"]) for r in rows]

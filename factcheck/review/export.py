@@ -8,9 +8,9 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from .db import Database
-from .models import Claim, Document, Note, Verdict
-from .settings import PublisherSettings
+from factcheck.storage.db import Database
+from factcheck.models import Claim, Document, Note, Verdict
+from factcheck.settings import PublisherSettings
 
 # The documented 1-5 mapping of the verdict scale onto ClaimReview's reviewRating.
 RATINGS = {

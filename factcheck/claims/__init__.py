@@ -1,0 +1,1 @@
+"""Claim detection: spans and types, standalone statements, check-worthiness scoring."""

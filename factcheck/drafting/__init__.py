@@ -1,0 +1,1 @@
+"""Drafting notes: deterministic checks, the citation rule, judges, the LLM client, prompts."""

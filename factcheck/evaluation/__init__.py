@@ -1,0 +1,1 @@
+"""Evaluation runs against hand-labelled data: datasets, metrics, reports."""

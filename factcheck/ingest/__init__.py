@@ -1,0 +1,1 @@
+"""Reading articles and indexing them: readers for each format, the indexing pipeline."""

@@ -1,0 +1,1 @@
+"""Evidence retrieval: embeddings, the Chroma vector store, BM25, fusion."""

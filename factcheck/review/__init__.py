@@ -1,0 +1,1 @@
+"""Review actions on notes and exports of reviewed notes."""

@@ -1,0 +1,1 @@
+"""The workspace database (SQLite) and its schema migrations."""

@@ -1,0 +1,1 @@
+"""Text analysis with exact offsets: sentences, quotes and speakers, quantities, metadata."""
