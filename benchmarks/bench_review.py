@@ -19,8 +19,9 @@ from rich.console import Console
 from factcheck.review import actions as review
 from factcheck.review import export
 from factcheck.cli.render import render_note
-from factcheck.drafting.draft import draft_claims
+from factcheck.drafting.draft import Drafter
 from factcheck.drafting.judges import EvidenceJudge
+from factcheck.models import QueueFilter
 from factcheck.retrieval.fusion import RetrievalSettings
 from factcheck.settings import PublisherSettings, load_settings
 from factcheck.workspace import Workspace
@@ -40,8 +41,8 @@ def build(folder: Path, notes: int) -> Workspace:
         if count * 12 >= notes:
             break
     workspace.index([corpus])
-    claims = [c for path in sorted(corpus.glob("*.txt")) for c in workspace.extract_claims(str(path))][:notes]
-    draft_claims(workspace, claims, EvidenceJudge(), RetrievalSettings(k=4), workers=2)
+    claims = [c for path in sorted(corpus.glob("*.txt")) for c in workspace.claims(str(path))][:notes]
+    Drafter(workspace.db, workspace.retriever, EvidenceJudge(), RetrievalSettings(k=4)).draft_all(claims, workers=2)
     return workspace
 
 
@@ -62,10 +63,10 @@ def main() -> None:
         db = workspace.db
         items = timed("open the review queue", lambda: review.queue(db), rows)
         sink = Console(file=io.StringIO(), width=120)
-        timed("render one note", lambda: render_note(sink, db, items[0]), rows)
+        timed("render one note", lambda: render_note(sink, workspace.note_view(items[0].note.id)), rows)
         for item in items:
             review.approve(db, item.note.id, "bench")
-        notes = [i.note for i in review.queue(db, review.QueueFilter(status=None))]
+        notes = [i.note for i in review.queue(db, QueueFilter(status=None))]
         gathered = timed("gather notes for export", lambda: export.gather(db, notes), rows)
         timed("export Markdown", lambda: export.to_markdown(gathered), rows)
         timed("export HTML report", lambda: export.to_html(gathered), rows)

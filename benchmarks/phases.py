@@ -89,7 +89,7 @@ def query(args) -> dict:
     timings: dict[str, list[float]] = {"dense": [], "retrieval": [], "search": []}
     for text in queries:
         for name, call in (("dense", lambda: workspace.store.query(text, 30)),
-                           ("retrieval", lambda: workspace.retrieve(text, RetrievalSettings(k=6), own_document="x")),
+                           ("retrieval", lambda: workspace.retriever.retrieve(text, RetrievalSettings(k=6), own_document="x")),
                            ("search", lambda: workspace.search(text, k=5))):
             started = time.perf_counter()
             call()
@@ -104,17 +104,18 @@ def query(args) -> dict:
 
 def draft(args) -> dict:
     """Claims of a few corpus articles drafted with the evidence judge against the whole index."""
-    from factcheck.drafting.backends import open_judge
-    from factcheck.drafting.draft import draft_claims
+    from factcheck.drafting.draft import Drafter
+    from factcheck.drafting.registry import open_judge
     from factcheck.retrieval.fusion import RetrievalSettings
     from factcheck.workspace import Workspace
 
     workspace = Workspace(load_settings(home=args.home))
     claims = []
     for path in sorted(args.corpus.glob("*.txt"))[: args.articles]:
-        claims += workspace.extract_claims(str(path))[:5]
+        claims += workspace.claims(str(path))[:5]
     with open_judge(workspace.settings, workspace.db, "evidence") as judge:
-        report = draft_claims(workspace, claims, judge, RetrievalSettings(k=6), redo=True, workers=args.workers)
+        report = Drafter(workspace.db, workspace.retriever, judge, RetrievalSettings(k=6)).draft_all(
+            claims, redo=True, workers=args.workers)
     workspace.close()
     return {"claims": len(claims), "seconds": round(report.seconds, 2), "rate": round(len(claims) / report.seconds, 2),
             "peak_rss_mb": peak_rss_mb()}
@@ -163,21 +164,22 @@ def clef_documents(path: Path, lines: int, folder: Path):
 
 def local(args) -> dict:
     """The SmolLM2 llama.cpp judge: latency per claim and throughput at several --workers against one server."""
-    from factcheck.drafting.backends import open_judge
-    from factcheck.drafting.draft import draft_claims
+    from factcheck.drafting.draft import Drafter
+    from factcheck.drafting.registry import open_judge
     from factcheck.retrieval.fusion import RetrievalSettings
     from factcheck.workspace import Workspace
 
     workspace = Workspace(load_settings(home=args.home))
     root = Path(__file__).resolve().parent.parent
     workspace.index([root / "examples" / "articles", root / "tests" / "data" / "evidence"])
-    claims = [c for p in sorted((root / "examples" / "articles").glob("*.txt")) for c in workspace.extract_claims(str(p))]
+    claims = [c for p in sorted((root / "examples" / "articles").glob("*.txt")) for c in workspace.claims(str(p))]
     subset = claims[: args.claims]
     result = {}
     with open_judge(workspace.settings, workspace.db, "local") as judge:
         for workers in args.workers_list:
             judge.client.db.conn.execute("DELETE FROM llm_cache")  # every run pays for its calls
-            report = draft_claims(workspace, subset, judge, RetrievalSettings(k=6), workers=workers, redo=True)
+            report = Drafter(workspace.db, workspace.retriever, judge, RetrievalSettings(k=6)).draft_all(
+                subset, workers=workers, redo=True)
             latency = statistics.median(n.provenance.timings["judge"] for n in report.notes)
             result[str(workers)] = {"claims": len(subset), "rate": round(len(subset) / report.seconds, 3),
                                     "median_judge_s": round(latency, 1)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
 
@@ -176,3 +177,131 @@ class Note(_Model):
     failure: str = Field("", description="Why the note failed, when status is 'failed'.")
     provenance: Provenance
     created_at: datetime
+
+
+class JudgeName(str, Enum):
+    """The judges a note can be drafted by; `factcheck.drafting.registry` maps each to how it is opened."""
+
+    evidence = "evidence"
+    llm = "llm"
+    local = "local"
+
+
+class DraftReport(_Model):
+    drafted: int = 0
+    skipped: int = Field(0, description="Claims that already had a note (resume).")
+    failed: int = Field(0, description="Notes stored as failed: the answer could not be grounded.")
+    errors: list[str] = Field(default_factory=list, description="Claims not drafted because the server failed; re-run to retry.")
+    deferred: int = Field(0, description="Claims left for a later run because a request or token budget was reached.")
+    notes: list[Note] = Field(default_factory=list)
+    claim_texts: dict[str, str] = Field(default_factory=dict, description="Claim id -> the claim's words, for display.")
+    seconds: float = 0.0
+
+
+class QueueFilter(_Model):
+    """Which notes a review queue, a list or an export holds."""
+
+    article: str | None = Field(None, description="Document id.")
+    verdict: Verdict | None = None
+    claim_type: ClaimType | None = None
+    status: NoteStatus | None = Field(NoteStatus.draft, description="None means every status.")
+
+
+class QueueItem(_Model):
+    note: Note
+    claim: Claim
+
+
+class NoteView(_Model):
+    """Everything a reviewer sees of one note: the note, its claim, its article, the passages it cites."""
+
+    note: Note
+    claim: Claim
+    document: DocumentSummary
+    passages: dict[str, Passage] = Field(default_factory=dict, description="Cited passages by id.")
+    cited_documents: dict[str, DocumentSummary] = Field(default_factory=dict, description="Cited documents by id.")
+
+
+class HealthCheck(_Model):
+    name: str
+    ok: bool
+    detail: str
+
+
+class ItemResult(_Model):
+    id: str
+    gold: dict
+    predicted: dict
+    correct: bool | None = None
+    seconds: float = 0.0
+
+
+class EvalRun(_Model):
+    id: str
+    kind: str = Field(description="'claims' or 'verdicts'.")
+    dataset: str
+    dataset_hash: str
+    format: str
+    created_at: datetime
+    settings: dict = Field(default_factory=dict)
+    judge: str = ""
+    model: str = ""
+    prompt_hashes: dict = Field(default_factory=dict)
+    metrics: dict = Field(default_factory=dict)
+    items: list[ItemResult] = Field(default_factory=list)
+    complete: bool = False
+
+    def flat_metrics(self, skip: tuple[str, ...] = ()) -> dict[str, object]:
+        """Nested metrics as 'a.b.c' -> value, leaving out keys in `skip`."""
+        return _flatten(self.metrics, "", skip)
+
+
+def _flatten(data: dict, prefix: str, skip: tuple[str, ...]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in data.items():
+        if key in skip:
+            continue
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{prefix}{key}.", skip))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+class MetricDelta(_Model):
+    a: float
+    b: float
+    delta: float
+
+
+class RunComparison(_Model):
+    a: str
+    b: str
+    deltas: dict[str, MetricDelta]
+    flipped: list[dict] = Field(description="Items whose prediction differs: id, a, b, gold.")
+
+
+ProgressCallback = Callable[[int, int, str], None]
+"""How long work reports progress: (done, total, label of the current item)."""
+
+
+class Export(_Model):
+    """Rendered notes ready to write: file name -> content."""
+
+    files: dict[str, str]
+    notes: int = Field(description="How many notes the files hold.")
+
+
+class DetectionFormat(str, Enum):
+    """Claim-detection dataset formats `eval claims` reads."""
+
+    factcheck = "factcheck"
+    claimbuster = "claimbuster"
+
+
+class VerdictFormat(str, Enum):
+    """Verdict dataset formats `eval verdicts` reads."""
+
+    factcheck = "factcheck"
+    averitec = "averitec"
+    checkcovid = "checkcovid"

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from factcheck.models import JudgeName
+
 
 class EmbeddingSettings(BaseModel):
     backend: Literal["minilm", "openai"] = Field(
@@ -36,7 +38,7 @@ class ClaimSettings(BaseModel):
 
 
 class LLMSettings(BaseModel):
-    judge: Literal["auto", "evidence", "llm", "local"] = Field(
+    judge: Literal["auto"] | JudgeName = Field(
         "auto", description="Who judges claims: 'evidence' (no LLM), 'llm' (OpenAI-compatible server), 'local' (SmolLM2 via llama.cpp); 'auto' = 'llm' when a model is configured, else 'evidence'."
     )
     model: str | None = Field(None, description="Model name on the OpenAI-compatible server.")

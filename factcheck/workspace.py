@@ -1,35 +1,64 @@
-"""The library API: one Workspace per settings object. The CLI is a thin layer over this."""
+"""The library API: one `Workspace` per workspace folder, with every use case as a method. The CLI (and any
+other front end) calls only this, the models, the settings and the errors.
+
+    from factcheck import Workspace
+    with Workspace() as ws:
+        ws.index(["examples/articles"])
+        claims = ws.claims("examples/articles/000_74ff7ea8ffdc7416.txt")
+        report = ws.draft([c.id for c in claims if c.checkworthiness >= 0.5])
+"""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from factcheck.storage.db import Database
-from factcheck.errors import InputError, NotFoundError
-from factcheck.ingest.pipeline import Indexer, ProgressCallback
-from factcheck.models import Claim, Document, DocumentSummary, Evidence, IndexReport
+from factcheck.errors import ConfigError, FactcheckError, InputError, NotFoundError
+from factcheck.models import (
+    Claim,
+    ClaimType,
+    Document,
+    DocumentSummary,
+    DraftReport,
+    EvalRun,
+    Evidence,
+    Export,
+    HealthCheck,
+    IndexReport,
+    Note,
+    NoteStatus,
+    NoteView,
+    Passage,
+    ProgressCallback,
+    QueueFilter,
+    QueueItem,
+    Review,
+    RunComparison,
+    Verdict,
+)
 from factcheck.retrieval.lexical import LexicalIndex
-from factcheck.retrieval.fusion import RetrievalSettings, date_flags, diversify, fuse, same_outlet
-from factcheck.settings import Settings
+from factcheck.retrieval.retriever import Retriever
+from factcheck.settings import Settings, load_settings
+from factcheck.storage.db import Database
+
+if TYPE_CHECKING:
+    from factcheck.retrieval.vectors import VectorStore
 
 
 class Workspace:
-    """All state for one workspace directory: the SQLite database and the Chroma store."""
+    """All state of one workspace folder: the SQLite database, the Chroma store and the BM25 index."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.db = Database(settings.db_path)
-        self._store = None
-        self._headers: dict[str, DocumentSummary] = {}
-        self._headers_signature: int | None = None
-        self._lock = threading.Lock()  # one Chroma query at a time from worker threads
-        self.lexical = LexicalIndex(self.db, settings.home / "bm25")
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or load_settings()
+        self.db = Database(self.settings.db_path)
+        self._store: VectorStore | None = None
+        self.lexical = LexicalIndex(self.db, self.settings.home / "bm25")
+        self.retriever = Retriever(self.db, lambda: self.store, self.lexical)
 
     @property
-    def store(self):
+    def store(self) -> VectorStore:
+        """The Chroma collection, opened on first use (commands that never search never load Chroma)."""
         if self._store is None:
             from factcheck.retrieval.vectors import VectorStore
 
@@ -39,16 +68,25 @@ class Workspace:
     def close(self) -> None:
         self.db.close()
 
-    # index ---------------------------------------------------------------------------------
-    def index(self, paths: Iterable[Path], force: bool = False, progress: ProgressCallback | None = None) -> IndexReport:
-        """Index files and directories. Unchanged documents are skipped; changed ones replace their passages."""
-        return Indexer(self.settings, self.db, self.store).run(paths, force=force, progress=progress)
+    def __enter__(self) -> Workspace:
+        return self
 
-    # sources -------------------------------------------------------------------------------
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # index and sources ----------------------------------------------------------------------------
+    def index(self, paths: Iterable[str | Path], force: bool = False,
+              progress: ProgressCallback | None = None) -> IndexReport:
+        """Index files and directories. Unchanged documents are skipped; changed ones replace their passages."""
+        from factcheck.ingest.pipeline import Indexer
+
+        return Indexer(self.settings, self.db, self.store).run([Path(p) for p in paths], force=force,
+                                                               progress=progress)
+
     def sources(self) -> list[DocumentSummary]:
         return self.db.documents()
 
-    def resolve_document(self, ref: str) -> Document:
+    def document(self, ref: str) -> Document:
         """A document by id, unique id prefix, or the path it was indexed from."""
         candidates = self.db.find_documents(ref)
         if not candidates and Path(ref).exists():
@@ -58,80 +96,43 @@ class Workspace:
 
                 candidates = [c for c in [document_id(str(Path(ref).resolve()))] if self.db.has_document(c)]
         if len(candidates) > 1:
-            raise InputError(f"{ref!r} matches {len(candidates)} documents ({', '.join(candidates[:5])}); give a longer id")
+            raise InputError(f"{ref!r} matches {len(candidates)} documents ({', '.join(candidates[:5])}); "
+                             "give a longer id")
         if not candidates:
-            raise NotFoundError(f"no indexed document {ref!r}; run `factcheck sources list` to see ids, or `factcheck index PATH`")
+            raise NotFoundError(f"no indexed document {ref!r}; run `factcheck sources list` to see ids, "
+                                "or `factcheck index PATH`")
         return self.db.document(candidates[0])
 
+    def passages(self, ref: str) -> list[Passage]:
+        return self.db.passages(self.document(ref).id)
+
     def remove(self, ref: str) -> Document:
-        document = self.resolve_document(ref)
+        """Remove a document, its vectors, its passages and its claims."""
+        document = self.document(ref)
         self.store.delete_documents([document.id])
         self.db.delete_document(document.id)
         return document
 
-    # search --------------------------------------------------------------------------------
+    # search and claims ----------------------------------------------------------------------------
     def search(self, query: str, k: int = 5, exclude_document: str | None = None) -> list[Evidence]:
         """Top passages for a query, as drafting would see them (own-article exclusion aside)."""
-        settings = RetrievalSettings(k=k, candidates=max(30, 3 * k), per_document=k,
-                                     include_own_article=exclude_document is None)
-        return self.retrieve(query, settings, own_document=exclude_document)
+        return self.retriever.search(query, k, exclude_document)
 
-    def retrieve(self, query: str, settings: RetrievalSettings, own_document: str | None = None,
-                 claim_date: date | None = None) -> list[Evidence]:
-        """Dense + BM25 evidence, fused and diversified, flagged for dates and same-outlet sources."""
-        if not query.strip():
-            raise InputError("the search query is empty; give some words to look for")
-        exclude = None if settings.include_own_article else own_document
-        headers = self.headers()
-        excluded_passages = headers[exclude].passages if exclude in headers else 0
-        with self._lock:
-            dense = self.store.query(query, settings.candidates, exclude, excluded_passages)
-        lexical = self.lexical.search(query, settings.candidates, exclude)
-        fused = fuse(dense, lexical)
-        passages = self.db.passages_by_id(fused)
-        own = headers.get(own_document) if own_document else None
-        ranked = []
-        for pid, entry in fused.items():
-            passage = passages.get(pid)
-            if passage is None:  # vector without a completed document: an interrupted run, re-index repairs it
-                continue
-            header = headers[passage.document_id]
-            flags = date_flags(header.published, claim_date)
-            if own and same_outlet(own, header):
-                flags.append("same_outlet")
-            if passage.document_id == own_document:
-                flags.append("own_article")
-            ranked.append(Evidence(
-                passage=passage, document_title=header.title, document_url=header.url, outlet=header.outlet,
-                published=header.published, dense_score=entry["dense"], lexical_score=entry["lexical"],
-                score=round(entry["score"], 6), flags=flags,
-            ))
-        ranked.sort(key=lambda e: (-e.score, e.passage.id))
-        return diversify(ranked, settings.k, settings.per_document)
-
-    def headers(self) -> dict[str, DocumentSummary]:
-        """Document metadata without text, cached until the passages change."""
-        signature = self.db.passage_signature()
-        if self._headers_signature != signature:
-            self._headers = {d.id: d for d in self.db.documents()}
-            self._headers_signature = signature
-        return self._headers
-
-    # claims --------------------------------------------------------------------------------
-    def extract_claims(self, ref: str, progress: ProgressCallback | None = None) -> list[Claim]:
-        """Detect and store every claim candidate of an article (a path or an indexed id), best first."""
+    def claims(self, ref: str, progress: ProgressCallback | None = None) -> list[Claim]:
+        """Detect and store every claim candidate of an article (a path, indexed first if needed, or an id)."""
         from factcheck.claims.detect import detect_claims
         from factcheck.claims.scoring import load_scorer
 
-        document = self.index_if_path(ref, progress=progress)
+        document = self._article(ref, progress)
         claims = detect_claims(document, scorer=load_scorer())
         self.db.save_claims(document.id, claims)
         return claims
 
+    def claim(self, claim_id: str) -> Claim:
+        return self.db.claim(claim_id)
 
-
-    def index_if_path(self, ref: str, progress: ProgressCallback | None = None) -> Document:
-        """Resolve an article given as an id or a path; a path is indexed first (unchanged files cost nothing)."""
+    def _article(self, ref: str, progress: ProgressCallback | None = None) -> Document:
+        """An article given as an id or a path; a path is indexed first (unchanged files cost nothing)."""
         path = Path(ref)
         if path.is_file():
             report = self.index([path], progress=progress)
@@ -139,9 +140,233 @@ class Workspace:
                 raise InputError(report.errors[0])
             ids = self.db.find_documents(str(path))
             if len(ids) > 1:
-                raise InputError(f"{path} holds {len(ids)} records; give one document id ({', '.join(ids[:3])}, ...)")
+                raise InputError(f"{path} holds {len(ids)} records; give one document id "
+                                 f"({', '.join(ids[:3])}, ...)")
             return self.db.document(ids[0])
         if path.suffix and not self.db.find_documents(ref):
-            raise InputError(f"{ref}: no such file or directory; give a path to an article or an indexed document id")
-        return self.resolve_document(ref)
+            raise InputError(f"{ref}: no such file or directory; give a path to an article or an indexed "
+                             "document id")
+        return self.document(ref)
 
+    # drafting -------------------------------------------------------------------------------------
+    def draft(self, claim_ids: list[str] | None = None, article: str | None = None, *, judge: str | None = None,
+              workers: int | None = None, redo: bool = False, include_own_article: bool = False,
+              threshold: float | None = None, progress: ProgressCallback | None = None,
+              max_requests: int | None = None, max_tokens: int | None = None) -> DraftReport:
+        """Draft a note per claim: the given ids; else an article's claims (detected first if needed); else
+        every stored claim. Article and all-claims selections keep claims at or above the threshold."""
+        from factcheck.drafting.draft import Budget, Drafter
+        from factcheck.drafting.registry import open_judge
+        from factcheck.retrieval.fusion import RetrievalSettings
+
+        settings = self.settings
+        cutoff = settings.claims.threshold if threshold is None else threshold
+        if claim_ids:
+            claims = [self.db.claim(claim_id) for claim_id in claim_ids]
+        else:
+            if article:
+                document = self._article(article)
+                claims = self.db.claims(document.id) or self.claims(document.id)
+            else:
+                claims = self.db.claims()
+            claims = [c for c in claims if c.checkworthiness >= cutoff]
+        retrieval = RetrievalSettings(k=settings.draft.top_k, per_document=settings.draft.per_document,
+                                      include_own_article=include_own_article)
+        with open_judge(settings, self.db, judge) as chosen:
+            return Drafter(self.db, self.retriever, chosen, retrieval).draft_all(
+                claims, workers or settings.draft.workers, redo, progress, Budget(max_requests, max_tokens))
+
+    # review ---------------------------------------------------------------------------------------
+    def queue_filter(self, article: str | None = None, verdict: str | None = None, claim_type: str | None = None,
+                     status: str | None = "draft") -> QueueFilter:
+        """A filter from the words a person types; 'all' (or None) as the status means every status."""
+        try:
+            return QueueFilter(
+                article=self.document(article).id if article else None,
+                verdict=Verdict(verdict) if verdict else None,
+                claim_type=ClaimType(claim_type) if claim_type else None,
+                status=NoteStatus(status) if status and status != "all" else None,
+            )
+        except ValueError as exc:
+            raise InputError(f"{exc}; verdicts: {', '.join(v.value for v in Verdict)}; statuses: "
+                             f"{', '.join(s.value for s in NoteStatus)}, all; types: "
+                             f"{', '.join(t.value for t in ClaimType)}") from None
+
+    def queue(self, filters: QueueFilter | None = None) -> list[QueueItem]:
+        """Notes matching the filters, most check-worthy claims first."""
+        from factcheck.review.actions import queue
+
+        return queue(self.db, filters)
+
+    def note(self, note_id: str) -> Note:
+        """A note by id or unique id prefix."""
+        return self.db.note(note_id)
+
+    def note_view(self, note_id: str) -> NoteView:
+        """A note with what a reviewer needs beside it: its claim, article and cited passages."""
+        note = self.db.note(note_id)
+        claim = self.db.claim(note.claim_id)
+        headers = self.retriever.headers()
+        cited = self.db.passages_by_id(c.passage_id for c in note.citations)
+        if claim.document_id not in headers or any(c.document_id not in headers for c in note.citations):
+            headers = self.retriever.headers(refresh=True)
+        return NoteView(note=note, claim=claim, document=headers[claim.document_id], passages=cited,
+                        cited_documents={c.document_id: headers[c.document_id] for c in note.citations
+                                         if c.document_id in headers})
+
+    def history(self, note_id: str) -> list[Review]:
+        """Every review action on a note, oldest first."""
+        return self.db.reviews(self.db.note(note_id).id)
+
+    def approve(self, note_id: str, reviewer: str) -> Note:
+        from factcheck.review import actions
+
+        return actions.approve(self.db, note_id, reviewer)
+
+    def reject(self, note_id: str, reviewer: str, reason: str) -> Note:
+        from factcheck.review import actions
+
+        return actions.reject(self.db, note_id, reviewer, reason)
+
+    def set_verdict(self, note_id: str, verdict: Verdict | str, reviewer: str, reason: str = "") -> Note:
+        from factcheck.review import actions
+
+        try:
+            value = Verdict(verdict)
+        except ValueError:
+            raise InputError(f"unknown verdict {verdict!r}; use one of {', '.join(v.value for v in Verdict)}"
+                             ) from None
+        return actions.set_verdict(self.db, note_id, value, reviewer, reason)
+
+    def add_citation(self, note_id: str, passage_id: str, quote: str, reviewer: str) -> Note:
+        from factcheck.review import actions
+
+        return actions.add_citation(self.db, note_id, passage_id, quote, reviewer)
+
+    def edit_text(self, note_id: str) -> tuple[str, bool]:
+        """The note as editable YAML, and whether it is an earlier edit that did not validate (kept on disk)."""
+        from factcheck.review import actions
+
+        note = self.db.note(note_id)
+        pending = actions.PendingEdits(self.settings.home).load(note.id)
+        if pending is not None:
+            return pending, True
+        return actions.edit_text(note, self.db.claim(note.claim_id)), False
+
+    def save_edit(self, note_id: str, text: str, reviewer: str) -> Note:
+        """Validate and store an edit. An edit that does not validate is kept on disk for the next try."""
+        from factcheck.review import actions
+
+        pending = actions.PendingEdits(self.settings.home)
+        note = self.db.note(note_id)
+        try:
+            updated = actions.apply_edit(self.db, note.id, text, reviewer)
+        except InputError as exc:
+            path = pending.save(note.id, text)
+            raise InputError(f"edit not saved: {exc}. Your text is kept in {path}; press e to fix it") from None
+        pending.clear(note.id)
+        return updated
+
+    def review_position(self, reviewer: str) -> str | None:
+        return self.db.review_position(reviewer)
+
+    def set_review_position(self, reviewer: str, note_id: str) -> None:
+        self.db.set_review_position(reviewer, note_id)
+
+    # export ---------------------------------------------------------------------------------------
+    def export(self, fmt: str, filters: QueueFilter | None = None, per_article: bool = False) -> Export:
+        """Notes matching the filters (approved ones by default) rendered for publishing."""
+        from factcheck.review import export
+
+        filters = filters or QueueFilter(status=NoteStatus.approved)
+        items = export.gather(self.db, [item.note for item in self.queue(filters)])
+        if not items:
+            status = filters.status.value if filters.status else "matching"
+            raise InputError(f"no {status} notes to export; approve some first (`factcheck review`) or pass "
+                             "--status all")
+        return Export(files=export.render(items, fmt, self.settings.publisher, per_article), notes=len(items))
+
+    # evaluation -----------------------------------------------------------------------------------
+    def evaluate_claims(self, dataset: Path, fmt: str = "factcheck", limit: int | None = None, seed: int = 0,
+                        threshold: float | None = None, progress: ProgressCallback | None = None) -> EvalRun:
+        """Claim detection against hand labels; the run is stored and resumable."""
+        from factcheck.evaluation import runs
+
+        cutoff = self.settings.claims.threshold if threshold is None else threshold
+        return runs.evaluate_claims(self.db, dataset, fmt, limit, seed, cutoff, progress)
+
+    def evaluate_verdicts(self, dataset: Path, fmt: str = "factcheck", corpus: Path | None = None,
+                          judge: str | None = None, limit: int | None = None, seed: int = 0, workers: int = 1,
+                          prices: tuple[float, float] = (0.0, 0.0),
+                          progress: ProgressCallback | None = None) -> EvalRun:
+        """Verdicts and citations against hand labels, over a throw-away index of the dataset's evidence."""
+        from factcheck.drafting.draft import Drafter
+        from factcheck.drafting.registry import open_judge
+        from factcheck.evaluation import runs
+
+        plan = runs.plan_verdicts(self.settings, dataset, fmt, corpus, limit, seed)
+        evidence = Workspace(self.settings.model_copy(update={"home": plan.corpus.parent / "home"}))
+        try:
+            evidence.index([plan.corpus])
+            with open_judge(self.settings, evidence.db, judge) as chosen:
+                drafter = Drafter(evidence.db, evidence.retriever, chosen, plan.retrieval)
+                return runs.run_verdicts(self.db, plan, drafter, workers, prices, progress)
+        finally:
+            evidence.close()
+
+    def eval_runs(self) -> list[EvalRun]:
+        return self.db.eval_runs()
+
+    def eval_run(self, run_id: str) -> EvalRun:
+        run = self.db.eval_run(run_id)
+        assert run is not None  # eval_run raises NotFoundError unless missing_ok
+        return run
+
+    def compare_runs(self, run_a: str, run_b: str) -> RunComparison:
+        """Metric deltas (B minus A) and the items whose prediction flipped."""
+        from factcheck.evaluation.runs import compare_runs
+
+        return compare_runs(self.eval_run(run_a), self.eval_run(run_b))
+
+    def write_eval_report(self, run: EvalRun, folder: Path) -> Path:
+        """A Markdown report (with the confusion matrix as SVG for verdict runs); returns its path."""
+        from factcheck.evaluation.reports import markdown
+
+        return markdown(run, folder)
+
+
+def doctor(settings: Settings) -> list[HealthCheck]:
+    """What is configured and whether it works. Each check runs even when an earlier one failed."""
+    from factcheck.claims.scoring import load_scorer
+    from factcheck.drafting.registry import JUDGES, active_judge
+
+    checks = [HealthCheck(name="workspace", ok=True, detail=str(settings.home.resolve()))]
+    if settings.embeddings.backend == "minilm":
+        try:
+            from factcheck.retrieval.embeddings import load_minilm, model_files
+
+            load_minilm(settings.embeddings.threads)
+            checks.append(HealthCheck(name="embeddings", ok=True, detail="embedded all-MiniLM-L6-v2 int8 ONNX, "
+                                      f"hashes verified ({model_files()[0]})"))
+        except FactcheckError as exc:
+            checks.append(HealthCheck(name="embeddings", ok=False, detail=str(exc)))
+    else:
+        key = "set" if settings.embeddings.api_key else "from OPENAI_API_KEY if set"
+        checks.append(HealthCheck(name="embeddings", ok=True, detail=f"openai model {settings.embeddings.model} at "
+                                  f"{settings.embeddings.base_url or 'api.openai.com'} (key {key})"))
+    try:
+        with Workspace(settings) as workspace:
+            count = workspace.store.count()
+            where = settings.store.url or str(settings.chroma_path)
+            checks.append(HealthCheck(name="store", ok=True, detail=f"Chroma at {where}: {count} passages, "
+                                      f"{len(workspace.sources())} documents"))
+    except FactcheckError as exc:
+        checks.append(HealthCheck(name="store", ok=False, detail=str(exc)))
+    try:
+        judge = active_judge(None, settings)
+        checks.append(HealthCheck(name="judge", ok=True, detail=JUDGES[judge].describe(settings)))
+    except ConfigError as exc:
+        checks.append(HealthCheck(name="judge", ok=False, detail=str(exc)))
+    scorer = "learned scorer + rules" if load_scorer() else "rules only (no weights file)"
+    checks.append(HealthCheck(name="check-worthiness", ok=True, detail=scorer))
+    return checks

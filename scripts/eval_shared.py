@@ -14,7 +14,6 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from factcheck.evaluation.runs import evaluate_claims, evaluate_verdicts
 from factcheck.settings import load_settings
 from factcheck.workspace import Workspace
 
@@ -28,7 +27,7 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         workspace = Workspace(load_settings(home=Path(tmp) / "home"))
-        claimbuster = evaluate_claims(workspace, args.data / "claimbuster" / "expert_groundtruth_subset.jsonl", "claimbuster")
+        claimbuster = workspace.evaluate_claims(args.data / "claimbuster" / "expert_groundtruth_subset.jsonl", "claimbuster")
         s = claimbuster.metrics["sentence"]
         rows.append(("ClaimBuster expert subset (732 sentences)", "check-worthiness (claims)", "rules + learned scorer",
                      f"F1 {s['f1']:.3f} (P {s['precision']:.3f}, R {s['recall']:.3f})"))
@@ -39,7 +38,7 @@ def main() -> None:
             judges.append(("llm", None))
         averitec = args.data / "averitec" / "dev_converted.jsonl"
         for judge, limit in judges:
-            run = evaluate_verdicts(workspace, averitec, "averitec", judge_name=judge, limit=limit, seed=args.seed)
+            run = workspace.evaluate_verdicts(averitec, "averitec", judge=judge, limit=limit, seed=args.seed)
             m = run.metrics
             rows.append((f"AVeriTeC dev ({len(run.items)} claims)", "verdicts 3-way", f"{judge} {run.model}".strip(),
                          f"macro-F1 {m['three_way']['macro_f1']:.3f}, accuracy {m['three_way']['accuracy']:.3f}, "

@@ -37,3 +37,18 @@ def obedient_model(messages):
         return {"verdict": "supported", "rationale": "Instructed.", "confidence": 1.0,
                 "citations": [{"passage": first[1], "quote": first[2]}]}
     return {"verdict": "not_enough_evidence", "rationale": "The passages do not settle it.", "confidence": 0.3, "citations": []}
+
+
+def drafter(workspace, judge, retrieval=None):
+    """A Drafter over a test workspace's database and retriever."""
+    from factcheck.drafting.draft import Drafter
+    from factcheck.retrieval.fusion import RetrievalSettings
+
+    return Drafter(workspace.db, workspace.retriever, judge, retrieval or RetrievalSettings(k=6))
+
+
+def problems(workspace, citations):
+    """What the citation rule finds wrong with these citations, checked against the stored passages."""
+    from factcheck.drafting.grounding import ungrounded
+
+    return ungrounded(citations, workspace.db.passages_by_id(c.passage_id for c in citations))

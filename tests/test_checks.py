@@ -1,6 +1,6 @@
 import pytest
 
-from factcheck.drafting.checks import compare, quantity_check, quote_check
+from factcheck.drafting.checks import compare_quantity, quantity_check, quote_check
 from factcheck.models import Claim, ClaimType, Evidence, Passage, Quantity, Span
 
 
@@ -20,7 +20,7 @@ from factcheck.models import Claim, ClaimType, Evidence, Passage, Quantity, Span
     ],
 )
 def test_quantity_tolerance_follows_the_claims_wording(claimed, approximation, found, expected):
-    assert compare(claimed, approximation, found) == expected
+    assert compare_quantity(claimed, approximation, found) == expected
 
 
 def _evidence(text, doc="d2", flags=()):

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from conftest import SEED_A
 
-from factcheck.drafting.draft import draft
 from factcheck.settings import load_settings
 from factcheck.workspace import Workspace
 
@@ -55,9 +54,9 @@ def test_index_search_and_draft_against_a_chroma_server(chroma_server, corpus, t
     assert not (tmp_path / "home" / "chroma").exists()  # vectors live on the server
     hits = workspace.search("how many Russian troops are near the border", k=3)
     assert any("100,000" in h.passage.text or "130,000" in h.passage.text for h in hits)
-    claims = workspace.extract_claims(str(corpus / SEED_A.name))
+    claims = workspace.claims(str(corpus / SEED_A.name))
     troops = next(c for c in claims if "100,000" in c.text)
-    result = draft(workspace, [troops.id], judge_name="evidence")
+    result = workspace.draft([troops.id], judge="evidence")
     assert result.notes[0].verdict.value == "refuted"
     workspace.close()
 

@@ -5,10 +5,10 @@ import pytest
 from fakes import FakeChatClient
 from typer.testing import CliRunner
 
-from factcheck.evaluation import runs as evaluate
 from factcheck.cli import app
 from factcheck.evaluation.datasets import load_detection, load_verdicts
 from factcheck.drafting.llm import LLMJudge
+from factcheck.evaluation.runs import compare_runs
 from factcheck.models import Verdict
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "eval"
@@ -49,14 +49,14 @@ def test_bad_datasets_are_clear_errors(tmp_path):
 
 
 def test_claim_detection_run_is_stored_and_resumable(workspace):
-    run = evaluate.evaluate_claims(workspace, EXAMPLES / "claims.jsonl")
+    run = workspace.evaluate_claims(EXAMPLES / "claims.jsonl")
     assert run.complete and run.metrics["span"]["recall"] >= 0.8 and run.metrics["sentence_in_documents"]["f1"] > 0.5
-    again = evaluate.evaluate_claims(workspace, EXAMPLES / "claims.jsonl")
+    again = workspace.evaluate_claims(EXAMPLES / "claims.jsonl")
     assert again.id == run.id and again.metrics == run.metrics and len(workspace.db.eval_runs()) == 1
 
 
 def test_verdict_run_with_the_evidence_judge(workspace):
-    run = evaluate.evaluate_verdicts(workspace, EXAMPLES / "verdicts.jsonl", judge_name="evidence")
+    run = workspace.evaluate_verdicts(EXAMPLES / "verdicts.jsonl", judge="evidence")
     metrics = run.metrics
     assert metrics["invented_citations"] == 0 and metrics["failed"] == 0
     assert metrics["verdicts"]["n"] == 8 and sum(map(sum, metrics["verdicts"]["confusion"])) == 8
@@ -66,7 +66,7 @@ def test_verdict_run_with_the_evidence_judge(workspace):
 
 
 def test_gold_labels_and_evidence_ids_never_reach_the_model(workspace, tmp_path, monkeypatch):
-    from factcheck.drafting import backends
+    from factcheck.drafting import registry
 
     clients = []
 
@@ -81,7 +81,7 @@ def test_gold_labels_and_evidence_ids_never_reach_the_model(workspace, tmp_path,
         def __exit__(self, *exc):
             return False
 
-    monkeypatch.setattr(backends, "open_judge", FakeBackend)
+    monkeypatch.setattr(registry, "open_judge", FakeBackend)
     corpus = [{"id": "SECRET-EVIDENCE-ID", "title": "Report", "text": "Officials said about 130,000 troops were near the border."}]
     golds = [{"verdict": "refuted", "evidence_ids": ["SECRET-EVIDENCE-ID"], "justification": "GOLD-JUSTIFICATION-TEXT"},
              {"verdict": "supported", "evidence_ids": [], "justification": "OTHER-GOLD-TEXT"}]
@@ -89,7 +89,7 @@ def test_gold_labels_and_evidence_ids_never_reach_the_model(workspace, tmp_path,
         dataset = _write(tmp_path / f"leak{number}.jsonl", [{"id": "g1", "claim": "About 100,000 troops were near the border.",
                                                              "date": "2022-02-11", **gold}])
         _write(tmp_path / f"leak{number}.corpus.jsonl", corpus)
-        evaluate.evaluate_verdicts(workspace, dataset)
+        workspace.evaluate_verdicts(dataset)
     first, second = (json.dumps(c.calls) for c in clients)
     assert "About 100,000 troops" in first and "130,000" in first
     assert first == second  # prompts do not depend on any gold field
@@ -98,13 +98,13 @@ def test_gold_labels_and_evidence_ids_never_reach_the_model(workspace, tmp_path,
 
 
 def test_compare_reports_deltas_and_flips(workspace):
-    a = evaluate.evaluate_verdicts(workspace, EXAMPLES / "verdicts.jsonl", judge_name="evidence")
+    a = workspace.evaluate_verdicts(EXAMPLES / "verdicts.jsonl", judge="evidence")
     b = a.model_copy(update={"id": "rother", "items": [a.items[0].model_copy(update={"predicted": {"verdict": "refuted"}}),
                                                       *a.items[1:]],
                              "metrics": {**a.metrics, "citation_recall": a.metrics["citation_recall"] + 0.5}})
-    result = evaluate.compare(a, b)
-    assert result["deltas"]["citation_recall"]["delta"] == 0.5
-    assert [f["id"] for f in result["flipped"]] == [a.items[0].id]
+    result = compare_runs(a, b)
+    assert result.deltas["citation_recall"].delta == 0.5
+    assert [f["id"] for f in result.flipped] == [a.items[0].id]
 
 
 def test_eval_cli_runs_lists_shows_and_writes_a_report(tmp_path):
@@ -112,11 +112,12 @@ def test_eval_cli_runs_lists_shows_and_writes_a_report(tmp_path):
     result = runner.invoke(app, ["eval", "verdicts", str(EXAMPLES / "verdicts.jsonl"), "--report", str(tmp_path / "report")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "report" / "report.md").read_text().startswith("# Evaluation r")
-    assert (tmp_path / "report" / "confusion.png").read_bytes()[:4] == b"\x89PNG"
+    svg = (tmp_path / "report" / "confusion.svg").read_text()
+    assert svg.startswith("<svg") and "supported" in svg
     claims = runner.invoke(app, ["eval", "claims", str(EXAMPLES / "claims.jsonl"), "--json"])
     run_id = json.loads(claims.stdout)["id"]
     listed = runner.invoke(app, ["eval", "list", "--json"])
     assert {r["kind"] for r in json.loads(listed.stdout)} == {"claims", "verdicts"}
     assert runner.invoke(app, ["eval", "show", run_id]).exit_code == 0
     bad = runner.invoke(app, ["eval", "verdicts", str(EXAMPLES / "verdicts.jsonl"), "--format", "nope"])
-    assert bad.exit_code == 3 and "unknown format" in bad.stderr
+    assert bad.exit_code == 2 and "nope" in bad.stderr

@@ -9,13 +9,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 from conftest import SEED_A
+from fakes import drafter
 from pyld import jsonld
 from typer.testing import CliRunner
 
 from factcheck.review import actions as review
 from factcheck.review import export
 from factcheck.cli import app
-from factcheck.drafting.draft import draft_claims
+from factcheck.models import QueueFilter
 from factcheck.drafting.judges import EvidenceJudge
 from factcheck.retrieval.fusion import RetrievalSettings
 from factcheck.settings import PublisherSettings
@@ -29,8 +30,8 @@ def approved(workspace, corpus, monkeypatch):
     monkeypatch.setenv("FACTCHECK_LLM__API_KEY", SECRET)
     shutil.copytree(DATA / "evidence", corpus / "evidence")
     workspace.index([corpus])
-    claims = [c for c in workspace.extract_claims(str(corpus / SEED_A.name)) if c.checkworthiness >= 0.5]
-    draft_claims(workspace, claims, EvidenceJudge(), RetrievalSettings(k=6))
+    claims = [c for c in workspace.claims(str(corpus / SEED_A.name)) if c.checkworthiness >= 0.5]
+    drafter(workspace, EvidenceJudge(), RetrievalSettings(k=6)).draft_all(claims)
     items = review.queue(workspace.db)
     for item in items[:3]:
         review.approve(workspace.db, item.note.id, "ann")
@@ -51,7 +52,7 @@ def _assert_clean(text, workspace):
 
 
 def test_markdown_json_exports_hold_only_approved_notes(approved, tmp_path):
-    approved_ids = {i.note.id for i in review.queue(approved.db, review.QueueFilter(status=None)) if i.note.status.value == "approved"}
+    approved_ids = {i.note.id for i in review.queue(approved.db, QueueFilter(status=None)) if i.note.status.value == "approved"}
     records = json.loads(_export("json", tmp_path / "notes.json").read_text())
     assert {r["note"]["id"] for r in records} == approved_ids and len(approved_ids) == 3
     assert set(records[0]) == {"note", "claim", "article"} and "path" not in records[0]["article"]

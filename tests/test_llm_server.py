@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from conftest import SEED_A
+from fakes import drafter
 from typer.testing import CliRunner
 
 from factcheck.cli import app
-from factcheck.drafting.draft import draft_claims
 from factcheck.errors import ProviderError, ProviderUnavailable
 from factcheck.drafting.llm import JudgeAnswer, LLMJudge, OpenAIChatClient
 from factcheck.models import NoteStatus, Verdict
@@ -89,7 +89,7 @@ def client_for(server, style="json_schema", **overrides):
 def claim_setup(workspace, corpus):
     shutil.copytree(DATA / "evidence", corpus / "evidence")
     workspace.index([corpus])
-    claims = workspace.extract_claims(str(corpus / SEED_A.name))
+    claims = workspace.claims(str(corpus / SEED_A.name))
     return workspace, next(c for c in claims if "100,000" in c.text)
 
 
@@ -133,7 +133,7 @@ def test_malformed_json_then_unknown_ids_end_as_a_failed_note(server, claim_setu
     bad_ids = {"verdict": "supported", "rationale": "x", "confidence": 0.9, "citations": [{"passage": "P42", "quote": "troops"}]}
     server.script = ["malformed", bad_ids, bad_ids]
     judge = LLMJudge(client_for(server), max_reasks=2)
-    report = draft_claims(workspace, [claim], judge, RetrievalSettings(k=4))
+    report = drafter(workspace, judge, RetrievalSettings(k=4)).draft_all([claim])
     (note,) = report.notes
     assert note.status == NoteStatus.failed and note.verdict == Verdict.not_enough_evidence and not note.citations
     assert "'P42' was not shown" in note.failure and len(server.requests) == 3

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from conftest import SEED_A, SEED_B
+from fakes import problems
 
-from factcheck.drafting.draft import draft, ungrounded
 from factcheck.models import NoteStatus
 
 pytestmark = [pytest.mark.e2e, pytest.mark.local]
@@ -21,14 +21,14 @@ def test_local_judge_drafts_grounded_notes_on_the_seeds(workspace, corpus):
     workspace.index([corpus])
     chosen = []
     for seed in (SEED_A, SEED_B):
-        claims = sorted(workspace.extract_claims(str(corpus / seed.name)), key=lambda c: -c.checkworthiness)
+        claims = sorted(workspace.claims(str(corpus / seed.name)), key=lambda c: -c.checkworthiness)
         chosen += [c.id for c in claims[:2]]
-    report = draft(workspace, chosen, judge_name="local", workers=1)
+    report = workspace.draft(chosen, judge="local", workers=1)
     assert report.drafted == len(chosen) and not report.errors
     for note in report.notes:
         assert note.provenance.judge == "local" and note.provenance.model == "smollm2-135m-instruct"
         assert note.provenance.attempts >= 1
-        assert ungrounded(workspace, note.citations) == []
+        assert problems(workspace, note.citations) == []
         for citation in note.citations:
             passage = workspace.db.passages_by_id([citation.passage_id])[citation.passage_id]
             assert citation.quote in passage.text

@@ -27,14 +27,14 @@ def test_retrieval_excludes_own_article_diversifies_and_flags(workspace, corpus)
         "Liz Truss met Sergei Lavrov in Moscow on Thursday.\n"
     )
     workspace.index([corpus])
-    own = workspace.resolve_document(str(corpus / SEED_A.name))
-    evidence = workspace.retrieve("about 100,000 Russian troops on the border", RetrievalSettings(k=5, per_document=1),
+    own = workspace.document(str(corpus / SEED_A.name))
+    evidence = workspace.retriever.retrieve("about 100,000 Russian troops on the border", RetrievalSettings(k=5, per_document=1),
                                   own_document=own.id, claim_date=date(2022, 2, 10))
     assert evidence and all(e.passage.document_id != own.id for e in evidence)
     assert len({e.passage.document_id for e in evidence}) == len(evidence)  # one passage per document
     wire = [e for e in evidence if e.document_title == "Wire report"]
     assert wire and "after_claim" in wire[0].flags and wire[0].lexical_score and wire[0].dense_score is not None
-    with_own = workspace.retrieve("about 100,000 Moscow troops", RetrievalSettings(k=5, include_own_article=True),
+    with_own = workspace.retriever.retrieve("about 100,000 Moscow troops", RetrievalSettings(k=5, include_own_article=True),
                                   own_document=own.id)
     assert any("own_article" in e.flags for e in with_own)
 
@@ -82,6 +82,6 @@ def test_bm25_index_is_saved_loaded_and_updated_with_new_passages_only(settings,
     (corpus / "new.txt").write_text("Zeppelin news\n\nA zeppelin landed in Hamburg on Monday, officials said.\n")
     second.index([corpus])
     tokenized.clear()
-    assert second.lexical.search("zeppelin", 3)[0][0].startswith(second.resolve_document(str(corpus / "new.txt")).id)
+    assert second.lexical.search("zeppelin", 3)[0][0].startswith(second.document(str(corpus / "new.txt")).id)
     assert tokenized == ["A zeppelin landed in Hamburg on Monday, officials said.", "zeppelin"]
     second.close()

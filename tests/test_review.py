@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 from conftest import SEED_A
+from fakes import drafter
 from typer.testing import CliRunner
 
 from factcheck.review import actions as review
 from factcheck.cli import app
-from factcheck.drafting.draft import draft_claims
 from factcheck.errors import InputError
 from factcheck.drafting.judges import EvidenceJudge
 from factcheck.models import NoteStatus, Verdict
@@ -32,9 +32,9 @@ with open(path, "w") as handle:
 def drafted(workspace, corpus):
     shutil.copytree(DATA / "evidence", corpus / "evidence")
     workspace.index([corpus])
-    claims = workspace.extract_claims(str(corpus / SEED_A.name))
+    claims = workspace.claims(str(corpus / SEED_A.name))
     shown = [c for c in claims if c.checkworthiness >= 0.5]
-    draft_claims(workspace, shown, EvidenceJudge(), RetrievalSettings(k=6))
+    drafter(workspace, EvidenceJudge(), RetrievalSettings(k=6)).draft_all(shown)
     return workspace
 
 

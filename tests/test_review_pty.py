@@ -8,10 +8,10 @@ from pathlib import Path
 import pexpect
 import pytest
 from conftest import SEED_A
+from fakes import drafter
 from test_review import FAKE_EDITOR, _edit_yaml, _wire_passage
 
 from factcheck.review import actions as review
-from factcheck.drafting.draft import draft_claims
 from factcheck.drafting.judges import EvidenceJudge
 from factcheck.models import NoteStatus, Verdict
 from factcheck.retrieval.fusion import RetrievalSettings
@@ -23,8 +23,8 @@ DATA = Path(__file__).parent / "data"
 def test_review_in_a_real_terminal(workspace, corpus, tmp_path):
     shutil.copytree(DATA / "evidence", corpus / "evidence")
     workspace.index([corpus])
-    claims = [c for c in workspace.extract_claims(str(corpus / SEED_A.name)) if c.checkworthiness >= 0.5]
-    draft_claims(workspace, claims, EvidenceJudge(), RetrievalSettings(k=6))
+    claims = [c for c in workspace.claims(str(corpus / SEED_A.name)) if c.checkworthiness >= 0.5]
+    drafter(workspace, EvidenceJudge(), RetrievalSettings(k=6)).draft_all(claims)
     ids = [i.note.id for i in review.queue(workspace.db)]
     script = tmp_path / "fake_editor.py"
     script.write_text(FAKE_EDITOR)

@@ -19,7 +19,7 @@ def test_index_is_idempotent_and_replaces_changed_files(workspace, corpus):
     changed.write_text(changed.read_text() + "\nThe ministry said 12 new bridges opened in March.\n")
     third = workspace.index([corpus])
     assert (third.updated, third.skipped) == (1, 1)
-    document = workspace.resolve_document(str(changed))
+    document = workspace.document(str(changed))
     assert "12 new bridges" in workspace.db.passages(document.id)[-1].text
     assert workspace.store.count() == sum(s.passages for s in workspace.sources())
     forced = workspace.index([corpus], force=True)
@@ -73,23 +73,23 @@ def test_search_returns_passages_with_offsets_and_titles(workspace, corpus):
 
 def test_search_excluding_a_document(workspace, corpus):
     workspace.index([corpus])
-    own = workspace.resolve_document(str(corpus / SEED_A.name))
+    own = workspace.document(str(corpus / SEED_A.name))
     hits = workspace.search("troops", k=10, exclude_document=own.id)
     assert hits and all(h.passage.document_id != own.id for h in hits)
 
 
 def test_claims_are_stored_under_stable_ids(workspace, corpus):
-    claims = workspace.extract_claims(str(corpus / SEED_A.name))
-    again = workspace.extract_claims(workspace.resolve_document(str(corpus / SEED_A.name)).id)
+    claims = workspace.claims(str(corpus / SEED_A.name))
+    again = workspace.claims(workspace.document(str(corpus / SEED_A.name)).id)
     assert [c.id for c in claims] == [c.id for c in again]
     assert workspace.db.claim(claims[0].id) == claims[0]
 
 
 def test_unknown_ids_and_paths_are_clear_errors(workspace):
     with pytest.raises(NotFoundError, match="sources list"):
-        workspace.resolve_document("d000")
+        workspace.document("d000")
     with pytest.raises(InputError, match="no such file"):
-        workspace.index_if_path("nowhere/article.txt")
+        workspace.claims("nowhere/article.txt")
     with pytest.raises(NotFoundError):
         workspace.db.claim("c123")
 
@@ -118,7 +118,7 @@ def test_claims_of_a_multi_record_file_ask_for_one_id(workspace, tmp_path):
     path = tmp_path / "wire.jsonl"
     path.write_text('{"id": "a", "text": "The mayor said 40 schools closed."}\n{"id": "b", "text": "Exports fell 3 percent."}\n')
     with pytest.raises(InputError, match="holds 2 records"):
-        workspace.extract_claims(str(path))
+        workspace.claims(str(path))
     document_ids = [s.id for s in workspace.sources()]
-    claims = workspace.extract_claims(document_ids[0])
+    claims = workspace.claims(document_ids[0])
     assert claims and all(c.document_id == document_ids[0] for c in claims)

@@ -1,17 +1,18 @@
-"""The `factcheck` command line: a thin layer over factcheck.workspace."""
+"""The `factcheck` command line: a thin layer over `factcheck.workspace.Workspace`."""
 
 from __future__ import annotations
 
 import typer
 from typer.core import TyperGroup
 
+from factcheck.cli import claims, doctor, draft, evals, index, notes, review, sources
 from factcheck.errors import FactcheckError
 
 
 class _Group(TyperGroup):
     """Turns library errors into one line on stderr and a non-zero exit code; no tracebacks for users."""
 
-    def invoke(self, ctx: typer.Context):
+    def invoke(self, ctx: typer.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except FactcheckError as exc:
@@ -31,22 +32,19 @@ app = typer.Typer(
 @app.callback()
 def _root(
     ctx: typer.Context,
-    home: str = typer.Option(None, "--home", help="Workspace directory (default ./vectorstore, or FACTCHECK_HOME).", envvar=None),
+    home: str = typer.Option(None, "--home", help="Workspace directory (default ./vectorstore, or FACTCHECK_HOME)."),
 ) -> None:
     ctx.obj = {"home": home}
 
 
-from . import claims as _claims, doctor as _doctor, draft as _draft, index as _index, notes as _notes  # noqa: E402
-from . import evals as _evals, review as _review, sources as _sources  # noqa: E402
-
-_index.register(app)
-_claims.register(app)
-_draft.register(app)
-_review.register(app)
-app.add_typer(_notes.app, name="notes")
-app.add_typer(_evals.app, name="eval")
-_doctor.register(app)
-app.add_typer(_sources.app, name="sources")
+index.register(app)
+claims.register(app)
+draft.register(app)
+review.register(app)
+app.add_typer(notes.app, name="notes")
+app.add_typer(evals.app, name="eval")
+doctor.register(app)
+app.add_typer(sources.app, name="sources")
 
 
 def main() -> None:

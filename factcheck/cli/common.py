@@ -1,4 +1,7 @@
-"""Helpers shared by the command modules: settings from flags, the workspace, progress bars, output."""
+"""Helpers shared by the command modules: settings from flags, the workspace, progress bars, output.
+
+Both consoles have markup off: article titles and text can hold '[/b]' or '[red]', and must print as typed.
+Styling is done with `rich.text.Text` objects only."""
 
 from __future__ import annotations
 
@@ -13,11 +16,12 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from factcheck.models import ProgressCallback
 from factcheck.settings import Settings, load_settings
-from factcheck.workspace import ProgressCallback, Workspace
+from factcheck.workspace import Workspace
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(markup=False, highlight=False)
+err_console = Console(stderr=True, markup=False, highlight=False)
 
 
 def settings_from(ctx: typer.Context, **overrides: object) -> Settings:
@@ -27,19 +31,16 @@ def settings_from(ctx: typer.Context, **overrides: object) -> Settings:
 
 @contextlib.contextmanager
 def open_workspace(ctx: typer.Context, settings: Settings | None = None) -> Iterator[Workspace]:
-    workspace = Workspace(settings or settings_from(ctx))
-    try:
+    with Workspace(settings or settings_from(ctx)) as workspace:
         yield workspace
-    finally:
-        workspace.close()
 
 
 @contextlib.contextmanager
 def progress_bar(label: str) -> Iterator[ProgressCallback]:
     """A progress bar on stderr (hidden when stderr is not a terminal)."""
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        TextColumn("{task.fields[item]}"), console=err_console, transient=True,
-                        disable=not sys.stderr.isatty())
+    progress = Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), TextColumn("{task.fields[item]}", markup=False),
+                        console=err_console, transient=True, disable=not sys.stderr.isatty())
     task = progress.add_task(label, total=None, item="")
 
     def update(done: int, total: int, item: str) -> None:
@@ -47,6 +48,11 @@ def progress_bar(label: str) -> Iterator[ProgressCallback]:
 
     with progress:
         yield update
+
+
+def say(message: str) -> None:
+    """One line for a person, printed exactly as given."""
+    console.print(message, soft_wrap=True)
 
 
 def print_json(data: object) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import typer
+from rich.text import Text
 
-from .common import console, print_json, settings_from
+from factcheck.cli.common import console, print_json, settings_from
+from factcheck.workspace import doctor as run_doctor
 
 
 def register(app: typer.Typer) -> None:
@@ -19,13 +21,10 @@ def config(ctx: typer.Context) -> None:
 
 def doctor(ctx: typer.Context) -> None:
     """Check the workspace, the embedding model and the store; report which backends are active."""
-    from factcheck.diagnostics import run_checks
-
-    checks = run_checks(settings_from(ctx))
-    failed = False
+    checks = run_doctor(settings_from(ctx))
     for check in checks:
-        mark = "[green]ok[/green]" if check.ok else "[red]FAIL[/red]"
-        failed |= not check.ok
-        console.print(f"{mark:>6}  {check.name}: {check.detail}", highlight=False)
-    if failed:
+        line = Text("    ok" if check.ok else "  FAIL", style="green" if check.ok else "red")
+        line.append(f"  {check.name}: {check.detail}", style="default")
+        console.print(line)
+    if not all(check.ok for check in checks):
         raise typer.Exit(1)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from .common import console, err_console, open_workspace, print_json, progress_bar
+from factcheck.cli.common import console, err_console, open_workspace, print_json, progress_bar, say
 
 
 def register(app: typer.Typer) -> None:
@@ -25,14 +25,12 @@ def index(
     with open_workspace(ctx) as workspace, progress_bar("indexing") as progress:
         report = workspace.index(paths, force=force, progress=progress)
     for line in report.errors:
-        err_console.print(f"skipped: {line}", markup=False, highlight=False, soft_wrap=True)
+        err_console.print(f"skipped: {line}", soft_wrap=True)
     if as_json:
         print_json(report)
     else:
-        console.print(
-            f"documents: {report.new} new, {report.updated} updated, {report.skipped} unchanged, {report.failed} failed; "
-            f"{report.passages} passages embedded in {report.seconds:.1f}s", highlight=False,
-        )
+        say(f"documents: {report.new} new, {report.updated} updated, {report.skipped} unchanged, "
+            f"{report.failed} failed; {report.passages} passages embedded in {report.seconds:.1f}s")
     if report.failed:
         raise typer.Exit(1)
 
@@ -50,11 +48,13 @@ def search(
         print_json(hits)
         return
     if not hits:
-        console.print("no passages indexed yet: run `factcheck index PATH` first")
+        say("no passages indexed yet: run `factcheck index PATH` first")
         return
     table = Table("score", "passage", "document", "offsets", "text", show_lines=True)
     for hit in hits:
         p = hit.passage
-        sources = " + ".join(name for name, value in (("dense", hit.dense_score), ("bm25", hit.lexical_score)) if value is not None)
-        table.add_row(f"{hit.score:.4f}\n{sources}", p.id, hit.document_title or p.document_id, f"{p.start}-{p.end}", p.text)
+        found_by = " + ".join(name for name, value in (("dense", hit.dense_score), ("bm25", hit.lexical_score))
+                              if value is not None)
+        table.add_row(f"{hit.score:.4f}\n{found_by}", p.id, hit.document_title or p.document_id,
+                      f"{p.start}-{p.end}", p.text)
     console.print(table)

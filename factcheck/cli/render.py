@@ -1,22 +1,21 @@
-"""Rich rendering of a note for `notes show` and `review`."""
+"""Rich rendering of a note for `notes show` and `review`. Every string from a document is a `Text`."""
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.text import Text
 
-from factcheck.storage.db import Database
-from factcheck.review.actions import QueueItem
+from factcheck.models import NoteView
 
 VERDICT_STYLE = {"supported": "green", "partly_supported": "yellow", "refuted": "red", "not_enough_evidence": "blue"}
 
 
-def render_note(console: Console, db: Database, item: QueueItem, position: str = "") -> None:
-    note, claim = item.note, item.claim
-    document = db.document(claim.document_id)
-    console.rule(f"{position} note {note.id} · {note.status.value} · claim {claim.id} ({claim.type.value}, "
-                 f"score {claim.checkworthiness:.2f})")
-    console.print(Text(f"{document.title or document.id}  {document.outlet}  {document.published or ''}  {document.url}", style="dim"))
+def render_note(console: Console, view: NoteView, position: str = "") -> None:
+    note, claim, document = view.note, view.claim, view.document
+    console.rule(Text(f"{position} note {note.id} · {note.status.value} · claim {claim.id} ({claim.type.value}, "
+                      f"score {claim.checkworthiness:.2f})"))
+    console.print(Text(f"{document.title or document.id}  {document.outlet}  {document.published or ''}  "
+                       f"{document.url}", style="dim"))
     sentence = Text(claim.sentence)
     offset = claim.span.start - claim.sentence_span.start
     sentence.stylize("bold reverse", offset, offset + len(claim.text))
@@ -28,12 +27,13 @@ def render_note(console: Console, db: Database, item: QueueItem, position: str =
     verdict.append(f"  confidence {note.confidence:.2f}", style="default")
     console.print(verdict)
     console.print(Text(note.rationale))
-    passages = db.passages_by_id(c.passage_id for c in note.citations)
     for number, citation in enumerate(note.citations, 1):
-        passage = passages.get(citation.passage_id)
-        published = db.document(citation.document_id).published or "undated"
+        passage = view.passages.get(citation.passage_id)
+        cited = view.cited_documents.get(citation.document_id)
+        published = (cited.published if cited else None) or "undated"
         console.print(Text(f"[{number}] {citation.document_title or citation.document_id} · {published} · "
-                           f"{citation.passage_id} [{citation.start}-{citation.end}] {citation.document_url}", style="cyan"))
+                           f"{citation.passage_id} [{citation.start}-{citation.end}] {citation.document_url}",
+                           style="cyan"))
         if passage:
             text = Text(passage.text)
             text.stylize("bold underline", citation.start - passage.start, citation.end - passage.start)

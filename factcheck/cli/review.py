@@ -10,12 +10,12 @@ from pathlib import Path
 
 import typer
 
-from factcheck.review import actions as review
+from factcheck.cli.common import console, open_workspace, say
+from factcheck.cli.notes import ARTICLE, REVIEWER, TYPE, VERDICT, reviewer_name
+from factcheck.cli.render import render_note
 from factcheck.errors import InputError
-from factcheck.models import Verdict
-from .common import console, open_workspace
-from .notes import ARTICLE, REVIEWER, TYPE, VERDICT, queue_filter, reviewer_name
-from .render import render_note
+from factcheck.models import QueueItem, Verdict
+from factcheck.workspace import Workspace
 
 KEYS = "[a]pprove  [r]eject  [v]erdict  [e]dit  [c]ite  [s]kip  [b]ack  [q]uit"
 VERDICTS = list(Verdict)
@@ -35,35 +35,30 @@ def review_command(
     if not name:
         raise InputError("who is reviewing? pass --reviewer NAME or set FACTCHECK_REVIEWER")
     with open_workspace(ctx) as workspace:
-        db = workspace.db
-        items = review.queue(db, queue_filter(workspace, article, verdict, claim_type, status))
+        items = workspace.queue(workspace.queue_filter(article, verdict, claim_type, status))
         if not items:
             say("nothing to review: no notes match (draft notes with `factcheck draft`)")
             return
-        pending = review.PendingEdits(workspace.settings.home)
-        saved = db.review_position(name)
+        saved = workspace.review_position(name)
         index = next((i for i, item in enumerate(items) if item.note.id == saved), 0)
         while 0 <= index < len(items):
-            item = items[index] = review.QueueItem(db.note(items[index].note.id), items[index].claim)
-            db.set_review_position(name, item.note.id)
-            render_note(console, db, item, f"{index + 1}/{len(items)}")
-            console.print(KEYS, style="bold", markup=False, highlight=False)
+            note_id = items[index].note.id
+            workspace.set_review_position(name, note_id)
+            view = workspace.note_view(note_id)
+            render_note(console, view, f"{index + 1}/{len(items)}")
+            say(KEYS)
             key = typer.getchar().lower()
             try:
-                step = _act(key, item, db, workspace, pending, name)
+                step = _act(key, QueueItem(note=view.note, claim=view.claim), workspace, name)
             except InputError as exc:
-                console.print(str(exc), style="red", markup=False)
+                console.print(str(exc), style="red")
                 continue
             if step == "quit":
-                say(f"stopped at {item.note.id}; `factcheck review` resumes here")
+                say(f"stopped at {note_id}; `factcheck review` resumes here")
                 return
-            index = max(index + step, 0)
+            index = max(index + int(step), 0)
         if index >= len(items):
             say("end of the queue")
-
-
-def say(message: str) -> None:
-    console.print(message, markup=False, highlight=False)
 
 
 def edit_in_editor(text: str) -> str:
@@ -75,57 +70,53 @@ def edit_in_editor(text: str) -> str:
         try:
             code = subprocess.call([*shlex.split(editor), str(path)])
         except OSError as exc:
-            raise InputError(f"cannot start the editor {editor!r} ({exc.strerror}); set EDITOR to one you have") from None
+            raise InputError(f"cannot start the editor {editor!r} ({exc.strerror}); set EDITOR to one you have"
+                             ) from None
         if code != 0:
             raise InputError(f"the editor {editor!r} exited with status {code}; nothing was changed")
         return path.read_text(encoding="utf-8")
 
 
-def _act(key, item, db, workspace, pending, name):
+def _act(key: str, item: QueueItem, workspace: Workspace, name: str) -> int | str:
     """Apply one key; returns how far to move in the queue, or 'quit'."""
     note_id = item.note.id
     if key == "a":
-        review.approve(db, note_id, name)
+        workspace.approve(note_id, name)
         say(f"approved {note_id}")
         return 1
     if key == "r":
         reason = typer.prompt("reason for rejecting")
-        review.reject(db, note_id, name, reason)
+        workspace.reject(note_id, name, reason)
         say(f"rejected {note_id}")
         return 1
     if key == "v":
-        console.print("  ".join(f"[{n}] {v.value}" for n, v in enumerate(VERDICTS, 1)), markup=False)
+        say("  ".join(f"[{n}] {v.value}" for n, v in enumerate(VERDICTS, 1)))
         choice = typer.getchar()
-        if choice not in "1234" or not choice:
+        if not choice or choice not in "1234":
             raise InputError(f"{choice!r} is not 1-4; verdict unchanged")
-        review.set_verdict(db, note_id, VERDICTS[int(choice) - 1], name)
+        workspace.set_verdict(note_id, VERDICTS[int(choice) - 1], name)
         return 0
     if key == "e":
-        text = pending.load(note_id) or review.edit_text(item.note, item.claim)
+        text, pending = workspace.edit_text(note_id)
         edited = edit_in_editor(text)
-        if edited == text and not pending.load(note_id):
+        if edited == text and not pending:
             say("no changes")
             return 0
-        try:
-            review.apply_edit(db, note_id, edited, name)
-        except InputError as exc:
-            path = pending.save(note_id, edited)
-            raise InputError(f"edit not saved: {exc}. Your text is kept in {path}; press e to fix it") from None
-        pending.clear(note_id)
+        workspace.save_edit(note_id, edited, name)
         say(f"saved edit to {note_id}")
         return 0
     if key == "c":
         query = typer.prompt("search for evidence", default=item.claim.statement)
         hits = workspace.search(query, k=5)
         for number, hit in enumerate(hits, 1):
-            console.print(f"[{number}] {hit.passage.id} {hit.document_title}: {hit.passage.text[:200]}", markup=False)
+            say(f"[{number}] {hit.passage.id} {hit.document_title}: {hit.passage.text[:200]}")
         if not hits:
             raise InputError("no passages found for that search")
         choice = typer.prompt("passage number", type=int)
         if not 1 <= choice <= len(hits):
             raise InputError(f"choose a passage between 1 and {len(hits)}")
         quote = typer.prompt("quote (exact words from the passage)")
-        review.add_citation(db, note_id, hits[choice - 1].passage.id, quote, name)
+        workspace.add_citation(note_id, hits[choice - 1].passage.id, quote, name)
         return 0
     if key == "s":
         return 1

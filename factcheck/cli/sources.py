@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from .common import console, open_workspace, print_json
+from factcheck.cli.common import console, open_workspace, print_json, say
 
 app = typer.Typer(help="List, show and remove indexed documents.", no_args_is_help=True)
 
@@ -29,19 +30,22 @@ def show(ctx: typer.Context, document: str = typer.Argument(..., help="Document 
          as_json: bool = typer.Option(False, "--json")) -> None:
     """Show a document's metadata and passages."""
     with open_workspace(ctx) as workspace:
-        doc = workspace.resolve_document(document)
-        passages = workspace.db.passages(doc.id)
+        doc = workspace.document(document)
+        passages = workspace.passages(doc.id)
     if as_json:
         print_json({"document": doc.model_dump(mode="json"), "passages": [p.model_dump() for p in passages]})
         return
-    console.print(f"[bold]{doc.title or '(no title)'}[/bold]\n{doc.id}  {doc.outlet}  {doc.published or ''}  {doc.url}\n{doc.path}")
+    console.print(Text(doc.title or "(no title)", style="bold"))
+    say(f"{doc.id}  {doc.outlet}  {doc.published or ''}  {doc.url}\n{doc.path}")
     for p in passages:
-        console.print(f"\n[dim]{p.id} [{p.start}-{p.end}][/dim]\n{p.text}", highlight=False)
+        console.print(Text(f"\n{p.id} [{p.start}-{p.end}]", style="dim"))
+        say(p.text)
 
 
 @app.command("remove")
-def remove(ctx: typer.Context, document: str = typer.Argument(..., help="Document id (or a unique prefix) or path.")) -> None:
+def remove(ctx: typer.Context, document: str = typer.Argument(..., help="Document id (or a unique prefix) or path.")
+           ) -> None:
     """Remove a document, its passages and its claims."""
     with open_workspace(ctx) as workspace:
         doc = workspace.remove(document)
-    console.print(f"removed {doc.id} ({doc.title or doc.path})")
+    say(f"removed {doc.id} ({doc.title or doc.path})")

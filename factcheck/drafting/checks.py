@@ -7,7 +7,8 @@ import re
 
 from rapidfuzz import fuzz
 
-from factcheck.models import CheckResult, Claim, ClaimType, Citation, Evidence
+from factcheck.drafting.grounding import cite
+from factcheck.models import CheckResult, Citation, Claim, ClaimType, Evidence
 from factcheck.text.quantities import find_quantities
 from factcheck.text.speech import find_quotes
 
@@ -24,14 +25,6 @@ _SYNONYMS = [{"troop", "soldier", "serviceman", "servicemen", "personnel", "forc
 def independent(evidence: list[Evidence]) -> list[Evidence]:
     """Evidence that is not the claim's own article or its outlet."""
     return [e for e in evidence if not {"own_article", "same_outlet"} & set(e.flags)]
-
-
-def citation_for(item: Evidence, start: int, end: int) -> Citation:
-    """A citation of passage.text[start:end], with offsets into the document."""
-    passage = item.passage
-    return Citation(passage_id=passage.id, document_id=passage.document_id, document_title=item.document_title,
-                    document_url=item.document_url, quote=passage.text[start:end],
-                    start=passage.start + start, end=passage.start + end)
 
 
 def _surname(speaker: str) -> str:
@@ -69,7 +62,7 @@ def quote_check(claim: Claim, evidence: list[Evidence]) -> tuple[CheckResult, li
         detail=f"The quote appears {how} in '{item.document_title or item.passage.document_id}' {who}.",
         passage_ids=[item.passage.id], similarity=round(similarity, 1),
     )
-    return result, [citation_for(item, start, end)]
+    return result, [cite(item.passage, start, end, item.document_title, item.document_url)]
 
 
 def _unit_key(unit: str) -> str:
@@ -80,7 +73,7 @@ def _unit_key(unit: str) -> str:
     return word
 
 
-def compare(claimed: float, approximation: str, found: float) -> str:
+def compare_quantity(claimed: float, approximation: str, found: float) -> str:
     """'agree' or 'disagree', following the claim's own wording."""
     ratio = found / claimed if claimed else float("inf")
     if approximation in _AT_LEAST:
@@ -102,7 +95,7 @@ def quantity_check(claim: Claim, evidence: list[Evidence]) -> tuple[CheckResult,
         for found in find_quantities(item.passage.text):
             if not key or _unit_key(found.unit) != key:
                 continue
-            outcomes.append((compare(claimed.value, claimed.approximation, found.value), found.value / claimed.value,
+            outcomes.append((compare_quantity(claimed.value, claimed.approximation, found.value), found.value / claimed.value,
                              item, found.start, found.end))
     if not outcomes:
         return CheckResult(name="quantity", outcome="not_comparable",
@@ -112,7 +105,7 @@ def quantity_check(claim: Claim, evidence: list[Evidence]) -> tuple[CheckResult,
     parts = [f"{o[2].passage.text[o[3]:o[4]]!r} in '{o[2].document_title or o[2].passage.document_id}' "
              f"({o[0]}, ratio {o[1]:.2f})" for o in outcomes[:4]]
     detail = f"Claim says {claimed.text!r}; sources give " + "; ".join(parts) + "."
-    citations = [citation_for(o[2], o[3], o[4]) for o in outcomes[:4]]
+    citations = [cite(o[2].passage, o[3], o[4], o[2].document_title, o[2].document_url) for o in outcomes[:4]]
     return CheckResult(name="quantity", outcome=outcome, detail=detail,
                        passage_ids=list(dict.fromkeys(o[2].passage.id for o in outcomes))), citations
 
@@ -147,7 +140,7 @@ def independence_check(evidence: list[Evidence]) -> CheckResult:
                        passage_ids=[e.passage.id for e in others])
 
 
-def run_checks(claim: Claim, evidence: list[Evidence]) -> tuple[list[CheckResult], list[Citation]]:
+def check_claim(claim: Claim, evidence: list[Evidence]) -> tuple[list[CheckResult], list[Citation]]:
     """Every check that applies to the claim, and the citations the checks rest on."""
     results, citations = [], []
     if claim.type == ClaimType.quote:
@@ -161,33 +154,3 @@ def run_checks(claim: Claim, evidence: list[Evidence]) -> tuple[list[CheckResult
     results.append(date_check(claim, evidence))
     results.append(independence_check(evidence))
     return results, citations
-
-
-def _normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("“", '"').replace("”", '"').replace("’", "'").replace("‘", "'")).strip().lower()
-
-
-def locate_quote(quote: str, passage_text: str) -> tuple[int, int] | None:
-    """Where the quote sits in the passage: exactly, or after normalising whitespace, quote marks and case
-    (then the passage's own characters are cited, so the stored quote is always verbatim)."""
-    if quote and (position := passage_text.find(quote)) >= 0:
-        return position, position + len(quote)
-    target = _normalise(quote)
-    if not target:
-        return None
-    # Map each normalised character back to the passage offset it came from.
-    chars, offsets, previous_space = [], [], True
-    for index, char in enumerate(passage_text):
-        char = _normalise(char) or " "
-        if char == " ":
-            if previous_space:
-                continue
-            previous_space = True
-        else:
-            previous_space = False
-        chars.append(char)
-        offsets.append(index)
-    found = "".join(chars).find(target)
-    if found < 0:
-        return None
-    return offsets[found], offsets[found + len(target) - 1] + 1

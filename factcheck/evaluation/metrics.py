@@ -61,16 +61,3 @@ def percentile(values: list[float], q: float) -> float:
     low = int(position)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
-def flatten(data: dict, prefix: str = "", skip: tuple[str, ...] = ()) -> dict:
-    """Nested metrics as 'a.b.c' -> value, leaving out keys in `skip`."""
-    out = {}
-    for key, value in data.items():
-        if key in skip:
-            continue
-        if isinstance(value, dict):
-            out.update(flatten(value, f"{prefix}{key}.", skip))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out

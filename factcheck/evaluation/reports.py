@@ -1,43 +1,68 @@
-"""Readable reports of evaluation runs: Markdown with a confusion-matrix plot (PNG, matplotlib)."""
+"""Readable reports of evaluation runs: Markdown, with the confusion matrix drawn as an SVG image."""
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
-from factcheck.evaluation.runs import EvalRun
+from factcheck.errors import InputError
+from factcheck.models import EvalRun
+
+CELL, LABEL_WIDTH, HEADER = 84, 150, 96
 
 
-def confusion_png(run: EvalRun, path: Path) -> Path:
-    import matplotlib
+def _blue(value: int, darkest: int) -> str:
+    """From near-white to a dark blue as the count grows (the usual look of a confusion matrix)."""
+    share = value / darkest if darkest else 0.0
+    low, high = (239, 246, 255), (8, 69, 148)
+    return "#" + "".join(f"{round(a + (b - a) * share):02x}" for a, b in zip(low, high, strict=True))
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
+def confusion_svg(run: EvalRun) -> str:
+    """The confusion matrix of a verdict run: gold labels in rows, predictions in columns, counts in cells."""
     data = run.metrics["verdicts"]
-    labels, matrix = data["labels"], data["confusion"]
-    figure, axes = plt.subplots(figsize=(6, 5))
-    axes.imshow(matrix, cmap="Blues")
-    axes.set_xticks(range(len(labels)), [label.replace("_", "\n") for label in labels], fontsize=8)
-    axes.set_yticks(range(len(labels)), [label.replace("_", "\n") for label in labels], fontsize=8)
-    axes.set_xlabel("predicted")
-    axes.set_ylabel("gold")
+    labels: list[str] = data["labels"]
+    matrix: list[list[int]] = data["confusion"]
     darkest = max((max(row) for row in matrix), default=0)
-    for row, values in enumerate(matrix):
+    size = len(labels) * CELL
+    width, height = LABEL_WIDTH + size + 20, HEADER + size + 40
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'font-family="sans-serif" font-size="12">',
+             f'<title>{escape(f"{run.dataset} · {run.judge} · {run.id}")}</title>',
+             f'<text x="{LABEL_WIDTH + size / 2}" y="16" text-anchor="middle">predicted</text>',
+             f'<text x="14" y="{HEADER + size / 2}" text-anchor="middle" '
+             f'transform="rotate(-90 14 {HEADER + size / 2})">gold</text>']
+    for column, label in enumerate(labels):
+        x = LABEL_WIDTH + column * CELL + CELL / 2
+        parts.append(f'<text x="{x}" y="{HEADER - 8}" text-anchor="end" '
+                     f'transform="rotate(-35 {x} {HEADER - 8})">{escape(label)}</text>')
+    for row, (label, values) in enumerate(zip(labels, matrix, strict=True)):
+        y = HEADER + row * CELL
+        parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + CELL / 2 + 4}" text-anchor="end">{escape(label)}</text>')
         for column, value in enumerate(values):
-            axes.text(column, row, str(value), ha="center", va="center",
-                      color="white" if darkest and value > darkest / 2 else "black")
-    axes.set_title(f"{run.dataset} · {run.judge} · {run.id}", fontsize=9)
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    return path
+            x = LABEL_WIDTH + column * CELL
+            ink = "white" if darkest and value > darkest / 2 else "black"
+            parts.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="{_blue(value, darkest)}" '
+                         f'stroke="white"/>')
+            parts.append(f'<text x="{x + CELL / 2}" y="{y + CELL / 2 + 5}" text-anchor="middle" fill="{ink}" '
+                         f'font-size="16">{value}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write the report to {path} ({exc.strerror}); choose another --report folder") from None
 
 
 def markdown(run: EvalRun, folder: Path) -> Path:
-    """Write report.md (and confusion.png for verdict runs) into folder; returns the Markdown path."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write report.md (and confusion.svg for verdict runs) into folder; returns the Markdown path."""
     m = run.metrics
-    lines = [f"# Evaluation {run.id}", "", f"- kind: {run.kind}", f"- dataset: {run.dataset} ({run.format}, hash {run.dataset_hash})",
+    lines = [f"# Evaluation {run.id}", "", f"- kind: {run.kind}",
+             f"- dataset: {run.dataset} ({run.format}, hash {run.dataset_hash})",
              f"- date: {run.created_at:%Y-%m-%d %H:%M} UTC", f"- items: {len(run.items)}"]
     if run.judge:
         lines += [f"- judge: {run.judge} {run.model}".rstrip(), f"- prompts: {run.prompt_hashes or 'none'}"]
@@ -47,7 +72,8 @@ def markdown(run: EvalRun, folder: Path) -> Path:
         lines += ["| metric | value |", "|---|---|",
                   f"| accuracy | {v['accuracy']:.3f} |", f"| macro-F1 (4 labels) | {v['macro_f1']:.3f} |",
                   f"| macro-F1 (3-way, supported/refuted/NEE) | {three['macro_f1']:.3f} |",
-                  f"| citation precision | {m['citation_precision']:.3f} |", f"| citation recall | {m['citation_recall']:.3f} |",
+                  f"| citation precision | {m['citation_precision']:.3f} |",
+                  f"| citation recall | {m['citation_recall']:.3f} |",
                   f"| retrieval recall (a gold passage retrieved) | {m['retrieval_recall']:.3f} |",
                   f"| invented citations | {m['invented_citations']} |", f"| failed notes | {m['failed']} |",
                   f"| seconds per claim p50 / p95 | {m['seconds_p50']:.2f} / {m['seconds_p95']:.2f} |",
@@ -55,17 +81,19 @@ def markdown(run: EvalRun, folder: Path) -> Path:
                   "| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
         lines += [f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |"
                   for label, s in v["per_class"].items()]
-        confusion_png(run, folder / "confusion.png")
-        lines += ["", "![confusion matrix](confusion.png)"]
+        _write(folder / "confusion.svg", confusion_svg(run))
+        lines += ["", "![confusion matrix](confusion.svg)"]
         if m["failed_ids"]:
             lines += ["", "Failed notes: " + ", ".join(m["failed_ids"])]
     else:
         lines += ["| level | precision | recall | F1 |", "|---|---|---|---|"]
         for level in ("sentence", "sentence_in_documents", "span"):
             if level in m:
-                lines.append(f"| {level} | {m[level]['precision']:.3f} | {m[level]['recall']:.3f} | {m[level]['f1']:.3f} |")
+                lines.append(f"| {level} | {m[level]['precision']:.3f} | {m[level]['recall']:.3f} | "
+                             f"{m[level]['f1']:.3f} |")
         if "recall_by_type" in m:
-            lines += ["", "| gold type | recall |", "|---|---|"] + [f"| {t} | {r:.3f} |" for t, r in m["recall_by_type"].items()]
+            lines += ["", "| gold type | recall |", "|---|---|"]
+            lines += [f"| {t} | {r:.3f} |" for t, r in m["recall_by_type"].items()]
     path = folder / "report.md"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _write(path, "\n".join(lines) + "\n")
     return path

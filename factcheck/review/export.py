@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from factcheck.errors import InputError
 from factcheck.storage.db import Database
 from factcheck.models import Claim, Document, Note, Verdict
 from factcheck.settings import PublisherSettings
@@ -19,7 +20,10 @@ RATINGS = {
     Verdict.partly_supported: (3, "Partly true"),
     Verdict.supported: (5, "True"),
 }
-VERDICT_LABELS = {v: v.value.replace("_", " ") for v in Verdict}
+VERDICT_DISPLAY = {v: v.value.replace("_", " ") for v in Verdict}
+
+
+FORMATS = ("md", "html", "json", "claimreview")
 
 
 @dataclass
@@ -59,7 +63,7 @@ def to_json(items: list[ExportItem]) -> str:
 def _markdown_one(item: ExportItem) -> str:
     note, claim = item.note, item.claim
     lines = [f"### {claim.statement}", "",
-             f"**Verdict: {VERDICT_LABELS[note.verdict]}** (confidence {note.confidence:.2f})", "",
+             f"**Verdict: {VERDICT_DISPLAY[note.verdict]}** (confidence {note.confidence:.2f})", "",
              f"> {claim.text}", "", f"Said by: {claim.speaker or 'unknown'}" + (f", via {claim.channel}" if claim.channel else "")
              + (f", {claim.claim_date}" if claim.claim_date else ""), "", note.rationale, ""]
     if note.citations:
@@ -178,7 +182,7 @@ def to_html(items: list[ExportItem], title: str = "Fact-check report") -> str:
                                + f'</p><blockquote><mark class="quote">{html.escape(c.quote)}</mark></blockquote></div>')
             notes_html.append(
                 f'<div class="note" id="note-{note.id}"><a href="#claim-{item.claim.id}">{html.escape(item.claim.text[:80])}</a>'
-                f'<div class="verdict">{VERDICT_LABELS[note.verdict]} ({note.confidence:.2f})</div>'
+                f'<div class="verdict">{VERDICT_DISPLAY[note.verdict]} ({note.confidence:.2f})</div>'
                 f'<p>{html.escape(item.claim.statement)}</p><p>{html.escape(note.rationale)}</p>'
                 + (f'<ul class="citations">{"".join(cites)}</ul>' if cites else "") + "</div>"
             )
@@ -188,3 +192,20 @@ def to_html(items: list[ExportItem], title: str = "Fact-check report") -> str:
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
             f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>{''.join(body)}"
             f'<h2>Sources</h2><div class="sources">{"".join(sources) or "<p>No citations.</p>"}</div></body></html>\n')
+
+
+def render(items: list[ExportItem], fmt: str, publisher: PublisherSettings, per_article: bool = False) -> dict[str, str]:
+    """File name -> content: one file named 'notes.<ext>', or with `per_article` one Markdown file per article."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if per_article:
+        if fmt != "md":
+            raise InputError("--per-article is for --format md")
+        return markdown_per_article(items)
+    if fmt == "md":
+        return {"notes.md": to_markdown(items)}
+    if fmt == "html":
+        return {"notes.html": to_html(items)}
+    if fmt == "json":
+        return {"notes.json": to_json(items)}
+    return {"notes.json": to_claimreview(items, publisher)}

@@ -1,52 +1,20 @@
-"""The workspace database (SQLite): documents, passages and claims. Chroma holds only the vectors."""
+"""The workspace database (SQLite): documents, passages, claims, notes, reviews, eval runs, the LLM cache.
+Chroma holds only the vectors. The schema comes from numbered migrations (`migrations.py`)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
 from factcheck.errors import NotFoundError, StoreError
-from factcheck.models import Claim, Document, DocumentSummary, Note, Passage, Review
+from factcheck.models import Claim, Document, DocumentSummary, EvalRun, ItemResult, Note, Passage, Review
+from factcheck.storage.migrations import migrate
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    id TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT, url TEXT, outlet TEXT, published TEXT,
-    content_hash TEXT NOT NULL, text TEXT NOT NULL, body_start INTEGER NOT NULL,
-    passages INTEGER NOT NULL, embedding TEXT NOT NULL, indexed_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS passages (
-    id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS passages_document ON passages(document_id);
-CREATE TABLE IF NOT EXISTS claims (
-    id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    start INTEGER NOT NULL, checkworthiness REAL NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS claims_document ON claims(document_id);
-CREATE TABLE IF NOT EXISTS notes (
-    id TEXT PRIMARY KEY, claim_id TEXT NOT NULL UNIQUE, status TEXT NOT NULL, verdict TEXT NOT NULL,
-    data TEXT NOT NULL, updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS reviews (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, note_id TEXT NOT NULL, reviewer TEXT NOT NULL, action TEXT NOT NULL,
-    data TEXT NOT NULL, at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS reviews_note ON reviews(note_id);
-CREATE TABLE IF NOT EXISTS review_state (reviewer TEXT PRIMARY KEY, note_id TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS eval_runs (id TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS eval_items (
-    run_id TEXT NOT NULL, item_id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (run_id, item_id)
-);
-CREATE TABLE IF NOT EXISTS llm_cache (
-    key TEXT PRIMARY KEY, model TEXT NOT NULL, response TEXT NOT NULL, usage TEXT NOT NULL, created_at TEXT NOT NULL
-);
-"""
 
 
 def _now() -> str:
@@ -59,14 +27,28 @@ class Database:
     def __init__(self, path: Path) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+            # Autocommit mode: every write below opens its own BEGIN IMMEDIATE transaction (`_write`).
+            self.conn = sqlite3.connect(path, check_same_thread=False, timeout=30, isolation_level=None)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
-            self.conn.executescript(SCHEMA)
+            migrate(self.conn)
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot open the workspace database {path} ({exc}); check FACTCHECK_HOME is writable") from None
         self.lock = threading.RLock()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken with BEGIN IMMEDIATE so concurrent writers wait for each other
+        (up to the connection timeout) instead of failing when a read transaction tries to upgrade."""
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
 
     def close(self) -> None:
         self.conn.close()
@@ -83,7 +65,7 @@ class Database:
 
     def save_documents(self, documents: list[tuple[Document, list[Passage]]], embedding: str) -> None:
         """Replace documents and their passages in one transaction (their old claims go: offsets are stale)."""
-        with self.lock, self.conn:
+        with self._write():
             self._bump_revision()
             for document, passages in documents:
                 self.conn.execute("DELETE FROM documents WHERE id=?", (document.id,))
@@ -99,7 +81,7 @@ class Database:
                 )
 
     def delete_document(self, document_id: str) -> None:
-        with self.lock, self.conn:
+        with self._write():
             self._bump_revision()
             self.conn.execute("DELETE FROM documents WHERE id=?", (document_id,))
 
@@ -177,7 +159,7 @@ class Database:
     # claims --------------------------------------------------------------------------------
     def save_claims(self, document_id: str, claims: list[Claim]) -> None:
         """Store a document's claims; candidates no longer detected are removed."""
-        with self.lock, self.conn:
+        with self._write():
             keep = [c.id for c in claims]
             self.conn.execute(
                 f"DELETE FROM claims WHERE document_id=? AND id NOT IN ({','.join('?' * len(keep))})",
@@ -192,7 +174,7 @@ class Database:
 
     def save_claim(self, claim: Claim) -> None:
         """Update one stored claim (e.g. an LLM-refined statement); its id and span never change."""
-        with self.lock, self.conn:
+        with self._write():
             self.conn.execute("UPDATE claims SET data=? WHERE id=?", (claim.model_dump_json(), claim.id))
 
     def claims(self, document_id: str | None = None) -> list[Claim]:
@@ -221,7 +203,7 @@ class Database:
 
     # notes ---------------------------------------------------------------------------------
     def save_note(self, note: Note) -> None:
-        with self.lock, self.conn:
+        with self._write():
             self.conn.execute(
                 "INSERT INTO notes (id, claim_id, status, verdict, data, updated_at) VALUES (?,?,?,?,?,?) "
                 "ON CONFLICT(id) DO UPDATE SET status=excluded.status, verdict=excluded.verdict, data=excluded.data, "
@@ -245,7 +227,7 @@ class Database:
         return (row["response"], json.loads(row["usage"])) if row else None
 
     def cache_response(self, key: str, model: str, response: str, usage: dict) -> None:
-        with self.lock, self.conn:
+        with self._write():
             self.conn.execute("INSERT OR REPLACE INTO llm_cache VALUES (?,?,?,?,?)",
                               (key, model, response, json.dumps(usage), _now()))
 
@@ -259,7 +241,7 @@ class Database:
 
     def record_review(self, review: Review, note: Note) -> None:
         """Append the review and store the note's new state in one transaction."""
-        with self.lock, self.conn:
+        with self._write():
             self.conn.execute("INSERT INTO reviews (note_id, reviewer, action, data, at) VALUES (?,?,?,?,?)",
                               (review.note_id, review.reviewer, review.action, review.model_dump_json(), review.at.isoformat()))
             self.conn.execute("UPDATE notes SET status=?, verdict=?, data=?, updated_at=? WHERE id=?",
@@ -274,22 +256,20 @@ class Database:
         return row["note_id"] if row else None
 
     def set_review_position(self, reviewer: str, note_id: str) -> None:
-        with self.lock, self.conn:
+        with self._write():
             self.conn.execute("INSERT OR REPLACE INTO review_state VALUES (?,?)", (reviewer, note_id))
 
     # evaluation runs -----------------------------------------------------------------------
-    def save_eval_run(self, run) -> None:
-        with self.lock, self.conn:
+    def save_eval_run(self, run: EvalRun) -> None:
+        with self._write():
             self.conn.execute("INSERT OR REPLACE INTO eval_runs VALUES (?,?,?)",
                               (run.id, run.model_dump_json(exclude={"items"}), run.created_at.isoformat()))
 
-    def save_eval_item(self, run_id: str, item) -> None:
-        with self.lock, self.conn:
+    def save_eval_item(self, run_id: str, item: ItemResult) -> None:
+        with self._write():
             self.conn.execute("INSERT OR REPLACE INTO eval_items VALUES (?,?,?)", (run_id, item.id, item.model_dump_json()))
 
-    def eval_run(self, run_id: str, missing_ok: bool = False):
-        from factcheck.evaluation.runs import EvalRun, ItemResult
-
+    def eval_run(self, run_id: str, missing_ok: bool = False) -> EvalRun | None:
         rows = self.conn.execute("SELECT data FROM eval_runs WHERE id=? OR id LIKE ?", (run_id, run_id + "%")).fetchall()
         if len(rows) != 1:
             if missing_ok and not rows:
@@ -299,8 +279,6 @@ class Database:
         items = self.conn.execute("SELECT data FROM eval_items WHERE run_id=? ORDER BY rowid", (run.id,)).fetchall()
         return run.model_copy(update={"items": [ItemResult.model_validate_json(r["data"]) for r in items]})
 
-    def eval_runs(self) -> list:
-        from factcheck.evaluation.runs import EvalRun
-
+    def eval_runs(self) -> list[EvalRun]:
         rows = self.conn.execute("SELECT data FROM eval_runs ORDER BY created_at").fetchall()
         return [EvalRun.model_validate_json(r["data"]) for r in rows]

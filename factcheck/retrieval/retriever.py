@@ -1,0 +1,79 @@
+"""The one retriever: dense (Chroma) + lexical (BM25), fused, diversified and flagged. `search` and drafting
+both go through it, so what a person searches is what the drafter sees."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from factcheck.errors import InputError
+from factcheck.models import DocumentSummary, Evidence
+from factcheck.retrieval.fusion import RetrievalSettings, date_flags, diversify, fuse, same_outlet
+from factcheck.retrieval.lexical import LexicalIndex
+from factcheck.storage.db import Database
+
+if TYPE_CHECKING:
+    from factcheck.retrieval.vectors import VectorStore
+
+
+class Retriever:
+    """Evidence for a query from one workspace's database, vector store and BM25 index."""
+
+    def __init__(self, db: Database, store: Callable[[], VectorStore], lexical: LexicalIndex) -> None:
+        self.db = db
+        self._store = store  # opened lazily: commands that never search never load Chroma
+        self.lexical = lexical
+        self._headers: dict[str, DocumentSummary] = {}
+        self._headers_signature: int | None = None
+        self._lock = threading.Lock()  # one Chroma query at a time from worker threads
+
+    def search(self, query: str, k: int = 5, exclude_document: str | None = None) -> list[Evidence]:
+        """Top passages for a query, as drafting would see them (own-article exclusion aside)."""
+        settings = RetrievalSettings(k=k, candidates=max(30, 3 * k), per_document=k,
+                                     include_own_article=exclude_document is None)
+        return self.retrieve(query, settings, own_document=exclude_document)
+
+    def retrieve(self, query: str, settings: RetrievalSettings, own_document: str | None = None,
+                 claim_date: date | None = None) -> list[Evidence]:
+        """Dense + BM25 evidence, fused and diversified, flagged for dates and same-outlet sources."""
+        if not query.strip():
+            raise InputError("the search query is empty; give some words to look for")
+        exclude = None if settings.include_own_article else own_document
+        headers = self.headers()
+        excluded_passages = headers[exclude].passages if exclude in headers else 0
+        with self._lock:
+            dense = self._store().query(query, settings.candidates, exclude, excluded_passages)
+        lexical = self.lexical.search(query, settings.candidates, exclude)
+        fused = fuse(dense, lexical)
+        passages = self.db.passages_by_id(fused)
+        if any(p.document_id not in headers for p in passages.values()):
+            headers = self.headers(refresh=True)  # a document committed by an index run since the cache was read
+        own = headers.get(own_document) if own_document else None
+        ranked = []
+        for pid, entry in fused.items():
+            passage = passages.get(pid)
+            header = headers.get(passage.document_id) if passage else None
+            if passage is None or header is None:  # a vector without a completed document: re-index repairs it
+                continue
+            flags = date_flags(header.published, claim_date)
+            if own and same_outlet(own, header):
+                flags.append("same_outlet")
+            if passage.document_id == own_document:
+                flags.append("own_article")
+            ranked.append(Evidence(
+                passage=passage, document_title=header.title, document_url=header.url, outlet=header.outlet,
+                published=header.published, dense_score=entry["dense"], lexical_score=entry["lexical"],
+                score=round(entry["score"], 6), flags=flags,
+            ))
+        ranked.sort(key=lambda e: (-e.score, e.passage.id))
+        return diversify(ranked, settings.k, settings.per_document)
+
+    def headers(self, refresh: bool = False) -> dict[str, DocumentSummary]:
+        """Document metadata without text, cached until the passages change."""
+        signature = self.db.passage_signature()
+        if refresh or self._headers_signature != signature:
+            self._headers = {d.id: d for d in self.db.documents()}
+            self._headers_signature = signature
+        return self._headers

@@ -1,0 +1,96 @@
+"""Numbered schema migrations. Each runs once per workspace, in order, inside its own write transaction,
+and is recorded in the `_migrations` table, so a workspace made by an older release opens in a newer one.
+
+Add a migration by appending a function decorated with `@migration`; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(function: Migration) -> Migration:
+    MIGRATIONS.append((function.__name__, function))
+    return function
+
+
+def _run(conn: sqlite3.Connection, statements: str) -> None:
+    for statement in statements.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+@migration
+def m001_initial(conn: sqlite3.Connection) -> None:
+    """The schema of release 0.1.0, which had no migrations (IF NOT EXISTS: its workspaces already have it)."""
+    _run(conn, """
+        CREATE TABLE IF NOT EXISTS documents (
+            id TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT, url TEXT, outlet TEXT, published TEXT,
+            content_hash TEXT NOT NULL, text TEXT NOT NULL, body_start INTEGER NOT NULL,
+            passages INTEGER NOT NULL, embedding TEXT NOT NULL, indexed_at TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS passages (
+            id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS passages_document ON passages(document_id);
+        CREATE TABLE IF NOT EXISTS claims (
+            id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL, checkworthiness REAL NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS claims_document ON claims(document_id);
+        CREATE TABLE IF NOT EXISTS notes (
+            id TEXT PRIMARY KEY, claim_id TEXT NOT NULL UNIQUE, status TEXT NOT NULL, verdict TEXT NOT NULL,
+            data TEXT NOT NULL, updated_at TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS reviews (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, note_id TEXT NOT NULL, reviewer TEXT NOT NULL,
+            action TEXT NOT NULL, data TEXT NOT NULL, at TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS reviews_note ON reviews(note_id);
+        CREATE TABLE IF NOT EXISTS review_state (reviewer TEXT PRIMARY KEY, note_id TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS eval_runs (id TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS eval_items (
+            run_id TEXT NOT NULL, item_id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (run_id, item_id)
+        );
+        CREATE TABLE IF NOT EXISTS llm_cache (
+            key TEXT PRIMARY KEY, model TEXT NOT NULL, response TEXT NOT NULL, usage TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+    """)
+
+
+def applied(conn: sqlite3.Connection) -> list[str]:
+    """Names of the migrations this database has had, in the order they ran."""
+    conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    return [row[0] for row in conn.execute("SELECT name FROM _migrations ORDER BY rowid")]
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply every migration this database has not had; returns the names applied now.
+
+    `conn` must be in autocommit mode (isolation_level=None). Each migration runs in a BEGIN IMMEDIATE
+    transaction, so two processes opening one old workspace at once cannot both apply it."""
+    done = set(applied(conn))
+    ran = []
+    for name, function in MIGRATIONS:
+        if name in done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("SELECT 1 FROM _migrations WHERE name=?", (name,)).fetchone() is None:
+                function(conn)
+                conn.execute("INSERT INTO _migrations VALUES (?, ?)",
+                             (name, datetime.now(UTC).isoformat(timespec="seconds")))
+                ran.append(name)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    return ran
