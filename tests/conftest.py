@@ -1,12 +1,21 @@
+"""Fixtures for every lane. Tests are in three lanes by folder: unit (the pure core: no model, no Chroma,
+seconds), integration (the library and CLI with the real embedded model and Chroma) and e2e (whole programs
+as a person runs them: the demo script, a terminal, the local LLM server, a browser)."""
+
 import os
 import shutil
-from pathlib import Path
 
 import pytest
+from paths import SEED_A, SEED_B
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-SEED_A = EXAMPLES / "articles" / "000_74ff7ea8ffdc7416.txt"
-SEED_B = EXAMPLES / "articles" / "002_226ed5e22ff4a158.txt"
+LANES = ("unit", "integration", "e2e")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        lane = next((name for name in LANES if f"/tests/{name}/" in str(item.path)), None)
+        if lane:
+            item.add_marker(getattr(pytest.mark, lane))
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SEED_A
+from paths import DATA, SEED_A
 from fakes import FakeChatClient, drafter, obedient_model, problems
 
 from factcheck.drafting.judges import NO_LLM, EvidenceJudge
@@ -11,7 +11,6 @@ from factcheck.drafting.llm import CachedClient, LLMJudge
 from factcheck.models import NoteStatus, Verdict
 from factcheck.retrieval.fusion import RetrievalSettings
 
-DATA = Path(__file__).parent / "data"
 RETRIEVAL = RetrievalSettings(k=6)
 
 

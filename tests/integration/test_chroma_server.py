@@ -9,13 +9,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import SEED_A
+from paths import DATA, SEED_A
 
 from factcheck.settings import load_settings
 from factcheck.workspace import Workspace
 
-pytestmark = pytest.mark.e2e
-DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 import shutil
 
 import pytest
-from conftest import SEED_A
+from paths import SEED_A
 
 from factcheck.errors import InputError, NotFoundError
 from factcheck.workspace import Workspace

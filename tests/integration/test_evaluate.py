@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from fakes import FakeChatClient
+from paths import EXAMPLES
 from typer.testing import CliRunner
 
 from factcheck.cli import app
@@ -11,7 +12,7 @@ from factcheck.drafting.llm import LLMJudge
 from factcheck.evaluation.runs import compare_runs
 from factcheck.models import Verdict
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "eval"
+EVAL = EXAMPLES / "eval"
 
 
 def _write(path: Path, rows: list[dict]) -> Path:
@@ -19,44 +20,15 @@ def _write(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-def test_averitec_adapter_maps_labels_and_pools_evidence(tmp_path):
-    row = {"claim_id": "averitec-dev-0001", "claim": "X rose 5%.", "label": "CONFLICTING", "claim_date": "31-10-2020",
-           "speaker": "Y", "justification": "GOLD-JUSTIFICATION", "gold_evidence_ids": ["averitec-dev-0001-e00"],
-           "evidence": [{"evidence_id": "averitec-dev-0001-e00", "question": "Did X rise?", "text": "Yes. By 5%.", "source_url": "u"}]}
-    items, corpus = load_verdicts(_write(tmp_path / "dev.jsonl", [row]), "averitec")
-    assert items[0].verdict == Verdict.partly_supported and items[0].date.isoformat() == "2020-10-31"
-    assert corpus[0].id == "averitec-dev-0001-e00" and corpus[0].text == "Did X rise? Yes. By 5%."
-
-
-def test_checkcovid_and_claimbuster_adapters(tmp_path):
-    _write(tmp_path / "corpus.jsonl", [{"cord_id": "abc", "title": "T", "abstract": ["First.", "Second."]}])
-    claims = _write(tmp_path / "test.jsonl", [{"id": "1", "claim": "C", "cord_id": "abc", "label": "REFUTE",
-                                                "evidence_set": [{"sent_index": 1, "type": "PRIMARY"}]}])
-    items, corpus = load_verdicts(claims, "checkcovid")
-    assert items[0].verdict == Verdict.refuted and items[0].evidence_ids == ["abc:1"]
-    assert [r.id for r in corpus] == ["abc:0", "abc:1"]
-    sentences = load_detection(_write(tmp_path / "cb.jsonl", [{"id": "cb-1", "text": "We cut taxes by 5%.", "label": 1}]), "claimbuster")
-    assert sentences[0].checkworthy is True and sentences[0].claims is None
-
-
-def test_bad_datasets_are_clear_errors(tmp_path):
-    from factcheck.errors import InputError
-
-    with pytest.raises(InputError, match="not a averitec verdict dataset"):
-        load_verdicts(_write(tmp_path / "x.jsonl", [{"claim": "no id"}]), "averitec")
-    with pytest.raises(InputError, match="no evidence corpus"):
-        load_verdicts(_write(tmp_path / "y.jsonl", [{"id": "1", "claim": "c", "verdict": "supported"}]))
-
-
 def test_claim_detection_run_is_stored_and_resumable(workspace):
-    run = workspace.evaluate_claims(EXAMPLES / "claims.jsonl")
+    run = workspace.evaluate_claims(EVAL / "claims.jsonl")
     assert run.complete and run.metrics["span"]["recall"] >= 0.8 and run.metrics["sentence_in_documents"]["f1"] > 0.5
-    again = workspace.evaluate_claims(EXAMPLES / "claims.jsonl")
+    again = workspace.evaluate_claims(EVAL / "claims.jsonl")
     assert again.id == run.id and again.metrics == run.metrics and len(workspace.db.eval_runs()) == 1
 
 
 def test_verdict_run_with_the_evidence_judge(workspace):
-    run = workspace.evaluate_verdicts(EXAMPLES / "verdicts.jsonl", judge="evidence")
+    run = workspace.evaluate_verdicts(EVAL / "verdicts.jsonl", judge="evidence")
     metrics = run.metrics
     assert metrics["invented_citations"] == 0 and metrics["failed"] == 0
     assert metrics["verdicts"]["n"] == 8 and sum(map(sum, metrics["verdicts"]["confusion"])) == 8
@@ -98,7 +70,7 @@ def test_gold_labels_and_evidence_ids_never_reach_the_model(workspace, tmp_path,
 
 
 def test_compare_reports_deltas_and_flips(workspace):
-    a = workspace.evaluate_verdicts(EXAMPLES / "verdicts.jsonl", judge="evidence")
+    a = workspace.evaluate_verdicts(EVAL / "verdicts.jsonl", judge="evidence")
     b = a.model_copy(update={"id": "rother", "items": [a.items[0].model_copy(update={"predicted": {"verdict": "refuted"}}),
                                                       *a.items[1:]],
                              "metrics": {**a.metrics, "citation_recall": a.metrics["citation_recall"] + 0.5}})
@@ -109,15 +81,15 @@ def test_compare_reports_deltas_and_flips(workspace):
 
 def test_eval_cli_runs_lists_shows_and_writes_a_report(tmp_path):
     runner = CliRunner()
-    result = runner.invoke(app, ["eval", "verdicts", str(EXAMPLES / "verdicts.jsonl"), "--report", str(tmp_path / "report")])
+    result = runner.invoke(app, ["eval", "verdicts", str(EVAL / "verdicts.jsonl"), "--report", str(tmp_path / "report")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "report" / "report.md").read_text().startswith("# Evaluation r")
     svg = (tmp_path / "report" / "confusion.svg").read_text()
     assert svg.startswith("<svg") and "supported" in svg
-    claims = runner.invoke(app, ["eval", "claims", str(EXAMPLES / "claims.jsonl"), "--json"])
+    claims = runner.invoke(app, ["eval", "claims", str(EVAL / "claims.jsonl"), "--json"])
     run_id = json.loads(claims.stdout)["id"]
     listed = runner.invoke(app, ["eval", "list", "--json"])
     assert {r["kind"] for r in json.loads(listed.stdout)} == {"claims", "verdicts"}
     assert runner.invoke(app, ["eval", "show", run_id]).exit_code == 0
-    bad = runner.invoke(app, ["eval", "verdicts", str(EXAMPLES / "verdicts.jsonl"), "--format", "nope"])
+    bad = runner.invoke(app, ["eval", "verdicts", str(EVAL / "verdicts.jsonl"), "--format", "nope"])
     assert bad.exit_code == 2 and "nope" in bad.stderr

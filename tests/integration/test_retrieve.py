@@ -1,23 +1,9 @@
 from datetime import date
 
 
-from conftest import SEED_A
+from paths import SEED_A
 
 from factcheck.retrieval.fusion import RetrievalSettings, date_flags, diversify, fuse
-
-
-def test_rrf_fusion_rewards_passages_found_by_both():
-    fused = fuse([("a", 0.9), ("b", 0.8)], [("b", 7.0), ("c", 5.0)])
-    assert max(fused, key=lambda pid: fused[pid]["score"]) == "b"
-    assert fused["b"]["dense"] == 0.8 and fused["b"]["lexical"] == 7.0
-    assert fused["c"]["dense"] is None
-
-
-def test_date_flags():
-    claim = date(2022, 2, 10)
-    assert date_flags(date(2022, 3, 1), claim) == ["after_claim"]
-    assert date_flags(date(2019, 1, 1), claim) == ["long_before_claim"]
-    assert date_flags(date(2022, 2, 1), claim) == [] and date_flags(None, claim) == []
 
 
 def test_retrieval_excludes_own_article_diversifies_and_flags(workspace, corpus):
@@ -52,16 +38,6 @@ def test_search_finds_exact_words_dense_alone_might_miss(workspace, corpus):
     hits = workspace.search("Peskov", k=3)
     assert "Peskov" in hits[0].passage.text
     assert hits[0].lexical_score is not None
-
-
-def test_diversify_caps_passages_per_document():
-    from factcheck.models import Evidence, Passage
-
-    def ev(doc, i, score):
-        return Evidence(passage=Passage(id=f"{doc}:{i}", document_id=doc, index=i, start=0, end=1, text="x"), score=score)
-
-    ranked = [ev("a", 0, 0.9), ev("a", 1, 0.8), ev("a", 2, 0.7), ev("b", 0, 0.6)]
-    assert [e.passage.id for e in diversify(ranked, 3, 2)] == ["a:0", "a:1", "b:0"]
 
 
 def test_bm25_index_is_saved_loaded_and_updated_with_new_passages_only(settings, corpus, monkeypatch):

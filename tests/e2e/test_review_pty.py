@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from conftest import SEED_A
+from paths import DATA, SEED_A
 from fakes import drafter
 from test_review import FAKE_EDITOR, _edit_yaml, _wire_passage
 
@@ -16,10 +16,8 @@ from factcheck.drafting.judges import EvidenceJudge
 from factcheck.models import NoteStatus, Verdict
 from factcheck.retrieval.fusion import RetrievalSettings
 
-DATA = Path(__file__).parent / "data"
 
 
-@pytest.mark.e2e
 def test_review_in_a_real_terminal(workspace, corpus, tmp_path):
     shutil.copytree(DATA / "evidence", corpus / "evidence")
     workspace.index([corpus])

@@ -1,4 +1,4 @@
-from conftest import SEED_A, SEED_B
+from paths import SEED_A, SEED_B
 
 from factcheck.ingest.readers import make_passages, read_documents
 from factcheck.text.sentences import split_sentences

@@ -1,6 +1,6 @@
 import json
 
-from conftest import SEED_A, SEED_B
+from paths import SEED_A, SEED_B
 from typer.testing import CliRunner
 
 from factcheck.cli import app

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import SEED_A
+from paths import DATA, SEED_A
 from fakes import drafter
 from typer.testing import CliRunner
 
@@ -19,7 +19,6 @@ from factcheck.models import NoteStatus, Verdict
 from factcheck.retrieval.fusion import RetrievalSettings
 from factcheck.settings import LLMSettings
 
-DATA = Path(__file__).parent / "data"
 NEE = {"verdict": "not_enough_evidence", "rationale": "Unclear.", "confidence": 0.3, "citations": []}
 
 

@@ -5,19 +5,19 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SEED_A, SEED_B
+from paths import DATA, SEED_A, SEED_B
 from fakes import problems
 
 from factcheck.models import NoteStatus
 
-pytestmark = [pytest.mark.e2e, pytest.mark.local]
+pytestmark = pytest.mark.local
 
 if importlib.util.find_spec("llama_cpp") is None:  # scripts/test.sh always installs the extra
     pytest.skip("the 'local' extra is not installed: pip install -e '.[local]'", allow_module_level=True)
 
 
 def test_local_judge_drafts_grounded_notes_on_the_seeds(workspace, corpus):
-    shutil.copytree(Path(__file__).parent / "data" / "evidence", corpus / "evidence")
+    shutil.copytree(DATA / "evidence", corpus / "evidence")
     workspace.index([corpus])
     chosen = []
     for seed in (SEED_A, SEED_B):

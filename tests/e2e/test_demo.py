@@ -2,14 +2,10 @@
 
 import os
 import subprocess
-from pathlib import Path
 
-import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
+from paths import ROOT
 
 
-@pytest.mark.e2e
 def test_readme_main_job_runs_on_the_examples(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FACTCHECK_", "OPENAI_"))}
     env["FACTCHECK_HOME"] = str(tmp_path / "home")

@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEED_A
+from paths import DATA, SEED_A
 from fakes import drafter
 from typer.testing import CliRunner
 
@@ -15,7 +15,6 @@ from factcheck.drafting.judges import EvidenceJudge
 from factcheck.models import NoteStatus, Verdict
 from factcheck.retrieval.fusion import RetrievalSettings
 
-DATA = Path(__file__).parent / "data"
 FAKE_EDITOR = """
 import os, sys
 path = sys.argv[1]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import SEED_A
+from paths import DATA, SEED_A
 from fakes import drafter
 from pyld import jsonld
 from typer.testing import CliRunner
@@ -21,7 +21,6 @@ from factcheck.drafting.judges import EvidenceJudge
 from factcheck.retrieval.fusion import RetrievalSettings
 from factcheck.settings import PublisherSettings
 
-DATA = Path(__file__).parent / "data"
 SECRET = "sk-test-secret-42"
 
 
