@@ -34,8 +34,9 @@ PEER_PYTHON = ROOT / ".venv-peer" / "bin" / "python"
 def phase(name: str, *options: str, python: str = sys.executable, script: Path = PHASES) -> dict:
     """Run one phase in a fresh process; its last stdout line is JSON."""
     print(f"  {name} {' '.join(options)}", file=sys.stderr, flush=True)
-    done = subprocess.run([python, str(script), *([name] if script == PHASES else []), *options],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [python, str(script), *([name] if script == PHASES else []), *options], capture_output=True, text=True
+    )
     if done.returncode != 0:
         raise SystemExit(f"benchmark phase {name!r} failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -54,11 +55,17 @@ def generate_corpus(folder: Path, passages_wanted: int, seed: int = 7) -> Path:
     corpus.mkdir(parents=True, exist_ok=True)
     seeds = sorted((ROOT / "examples" / "articles").glob("*.txt"))
     rng = random.Random(seed)
-    sentences = [s.text for path in seeds for s in split_sentences(path.read_text(encoding="utf-8"))
-                 if s.kind == "sentence" and len(s.text) > 40]
+    sentences = [
+        s.text
+        for path in seeds
+        for s in split_sentences(path.read_text(encoding="utf-8"))
+        if s.kind == "sentence" and len(s.text) > 40
+    ]
     rows, count = [], 0
     while len(rows) < passages_wanted:
-        body = " ".join(rng.choice(sentences).replace("100,000", f"{rng.randint(2, 300) * 1000:,}") for _ in range(14))
+        body = " ".join(
+            rng.choice(sentences).replace("100,000", f"{rng.randint(2, 300) * 1000:,}") for _ in range(14)
+        )
         path = corpus / f"doc{count:06d}.txt"
         path.write_text(f"Generated report {count}\n\n{body}\n", encoding="utf-8")
         document = read_documents(path, 10)[0]
@@ -81,13 +88,17 @@ def public_corpus(folder: Path, name: str, data: Path) -> Path | None:
     elif name == "checkcovid" and (data / "check_covid" / "corpus.jsonl").exists():
         for line in (data / "check_covid" / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            records.append({"id": row["cord_id"], "title": row.get("title", ""), "text": " ".join(row["abstract"])})
+            records.append(
+                {"id": row["cord_id"], "title": row.get("title", ""), "text": " ".join(row["abstract"])}
+            )
     if not records:
         return None
     (folder / "corpus").mkdir(parents=True, exist_ok=True)
     corpus = folder / "corpus" / f"{name}.jsonl"
     corpus.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
-    rows = [{"document_id": d.id, "text": p.text} for d in read_documents(corpus, 200) for p in make_passages(d)]
+    rows = [
+        {"document_id": d.id, "text": p.text} for d in read_documents(corpus, 200) for p in make_passages(d)
+    ]
     texts_file = folder / "passages.jsonl"
     texts_file.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     return texts_file
@@ -113,8 +124,15 @@ def measure_corpus(folder: Path, texts: Path, args, generated: bool, size: int =
     result["ratio"] = round(result["index"]["rate"] / result["raw"]["rate"], 3)
     if args.peer and (size or result["index"]["passages"]) <= args.peer_max:
         with tempfile.TemporaryDirectory() as store:
-            result["peer"] = phase("peer", "--texts", str(texts), "--dir", store, python=str(PEER_PYTHON),
-                                   script=Path(__file__).resolve().parent / "peer.py")
+            result["peer"] = phase(
+                "peer",
+                "--texts",
+                str(texts),
+                "--dir",
+                store,
+                python=str(PEER_PYTHON),
+                script=Path(__file__).resolve().parent / "peer.py",
+            )
     result["query"] = phase("query", "--home", str(home), "--texts", str(texts))
     if generated:
         result["draft"] = phase("draft", "--home", str(home), "--corpus", str(folder / "corpus"))
@@ -122,29 +140,54 @@ def measure_corpus(folder: Path, texts: Path, args, generated: bool, size: int =
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000], help="generated corpus sizes in passages")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[1000], help="generated corpus sizes in passages"
+    )
     parser.add_argument("--raw-sample", type=int, default=10000, help="passages the raw model embeds at most")
     parser.add_argument("--peer", action="store_true", help="also time LangChain + sentence-transformers")
-    parser.add_argument("--peer-max", type=int, default=10000, help="largest corpus size (--sizes) the peer is run at")
-    parser.add_argument("--local", action="store_true", help="also time the local llama.cpp judge at 1/2/4/8 workers")
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="public datasets (optional)")
-    parser.add_argument("--clef-lines", type=int, default=4000, help="CLEF transcript lines for claims throughput")
+    parser.add_argument(
+        "--peer-max", type=int, default=10000, help="largest corpus size (--sizes) the peer is run at"
+    )
+    parser.add_argument(
+        "--local", action="store_true", help="also time the local llama.cpp judge at 1/2/4/8 workers"
+    )
+    parser.add_argument(
+        "--data", type=Path, default=ROOT.parent / "shared" / "data", help="public datasets (optional)"
+    )
+    parser.add_argument(
+        "--clef-lines", type=int, default=4000, help="CLEF transcript lines for claims throughput"
+    )
     parser.add_argument("--profile", action="store_true", help="profile each index phase with pyinstrument")
-    parser.add_argument("--sizes-only", action="store_true", help="skip claims, public corpora and the local judge")
+    parser.add_argument(
+        "--sizes-only", action="store_true", help="skip claims, public corpora and the local judge"
+    )
     parser.add_argument("--workdir", type=Path, help="keep corpora and indexes here and reuse them next time")
-    parser.add_argument("--compare", type=Path, nargs=2, metavar=("OLD", "NEW"), help="compare two result files and stop")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results", help="where JSON and Markdown go")
+    parser.add_argument(
+        "--compare", type=Path, nargs=2, metavar=("OLD", "NEW"), help="compare two result files and stop"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "benchmarks" / "results", help="where JSON and Markdown go"
+    )
     args = parser.parse_args()
     if args.compare:
         old, new = (json.loads(path.read_text(encoding="utf-8")) for path in args.compare)
         return compare(old, new)
     if args.peer and not PEER_PYTHON.exists():
-        raise SystemExit("--peer needs the benchmark-only environment: run `bash benchmarks/setup_peer.sh` first")
+        raise SystemExit(
+            "--peer needs the benchmark-only environment: run `bash benchmarks/setup_peer.sh` first"
+        )
     args.out.mkdir(parents=True, exist_ok=True)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="factcheck-bench-"))
-    results: dict = {"date": datetime.now().isoformat(timespec="minutes"), "machine": machine(), "versions": versions(),
-                     "sizes": {}, "public": {}}
+    results: dict = {
+        "date": datetime.now().isoformat(timespec="minutes"),
+        "machine": machine(),
+        "versions": versions(),
+        "sizes": {},
+        "public": {},
+    }
     for size in args.sizes:
         print(f"generated corpus, {size} passages", file=sys.stderr)
         folder = workdir / f"generated-{size}"
@@ -154,12 +197,17 @@ def main() -> None:
     if args.sizes_only:
         return finish(results, args)
     clef = args.data / "clef2020_checkthat_task5_debates" / "test.jsonl"
-    options = ["--corpus", str(smallest / "corpus")] + (["--clef", str(clef), "--clef-lines", str(args.clef_lines)]
-                                                        if clef.exists() else [])
+    options = ["--corpus", str(smallest / "corpus")] + (
+        ["--clef", str(clef), "--clef-lines", str(args.clef_lines)] if clef.exists() else []
+    )
     results["claims"] = phase("claims", *options)
     for name in ("averitec", "checkcovid"):
         folder = workdir / f"public-{name}"
-        texts = public_corpus(folder, name, args.data) if not (folder / "passages.jsonl").exists() else folder / "passages.jsonl"
+        texts = (
+            public_corpus(folder, name, args.data)
+            if not (folder / "passages.jsonl").exists()
+            else folder / "passages.jsonl"
+        )
         if texts:
             print(f"public corpus {name}", file=sys.stderr)
             results["public"][name] = measure_corpus(folder, texts, args, generated=False)
@@ -181,11 +229,26 @@ def finish(results: dict, args) -> None:
 def machine() -> dict:
     import os
 
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    cpu = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else platform.processor()
+    )
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory, 1), "system": platform.platform(),
-            "python": platform.python_version()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(memory, 1),
+        "system": platform.platform(),
+        "python": platform.python_version(),
+    }
 
 
 def versions() -> dict:
@@ -196,7 +259,9 @@ def versions() -> dict:
             found[name] = version(name)
         except Exception:
             found[name] = "not installed"
-    revision = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    revision = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )
     found["git"] = revision.stdout.strip() or "unknown"
     return found
 

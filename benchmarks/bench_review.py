@@ -36,13 +36,17 @@ def build(folder: Path, notes: int) -> Workspace:
     workspace = Workspace(load_settings(home=folder / "home"))
     count = 0
     while True:
-        (corpus / f"article{count:04d}.txt").write_text(seed.replace("100,000", f"{1000 + count:,}"), encoding="utf-8")
+        (corpus / f"article{count:04d}.txt").write_text(
+            seed.replace("100,000", f"{1000 + count:,}"), encoding="utf-8"
+        )
         count += 1
         if count * 12 >= notes:
             break
     workspace.index([corpus])
     claims = [c for path in sorted(corpus.glob("*.txt")) for c in workspace.claims(str(path))][:notes]
-    Drafter(workspace.db, workspace.retriever, EvidenceJudge(), RetrievalSettings(k=4)).draft_all(claims, workers=2)
+    Drafter(workspace.db, workspace.retriever, EvidenceJudge(), RetrievalSettings(k=4)).draft_all(
+        claims, workers=2
+    )
     return workspace
 
 
@@ -71,10 +75,16 @@ def main() -> None:
         timed("export Markdown", lambda: export.to_markdown(gathered), rows)
         timed("export HTML report", lambda: export.to_html(gathered), rows)
         timed("export JSON", lambda: export.to_json(gathered), rows)
-        timed("export ClaimReview", lambda: export.to_claimreview(gathered, PublisherSettings(name="bench")), rows)
+        timed(
+            "export ClaimReview",
+            lambda: export.to_claimreview(gathered, PublisherSettings(name="bench")),
+            rows,
+        )
         workspace.close()
-    print(f"factcheck review/export benchmark, {date.today()}, {platform.machine()}, Python {platform.python_version()}, "
-          f"{len(items)} notes")
+    print(
+        f"factcheck review/export benchmark, {date.today()}, {platform.machine()}, Python {platform.python_version()}, "
+        f"{len(items)} notes"
+    )
     for label, seconds in rows:
         print(f"{label:<28}{seconds * 1000:>10.1f} ms")
 

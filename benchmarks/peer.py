@@ -31,8 +31,16 @@ def main() -> None:
     started = time.perf_counter()
     Chroma.from_documents(documents, embeddings, persist_directory=str(args.dir), collection_name="peer")
     seconds = time.perf_counter() - started
-    print(json.dumps({"passages": len(rows), "seconds": round(seconds, 2), "rate": round(len(rows) / seconds, 2),
-                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+    print(
+        json.dumps(
+            {
+                "passages": len(rows),
+                "seconds": round(seconds, 2),
+                "rate": round(len(rows) / seconds, 2),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

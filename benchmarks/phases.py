@@ -1,6 +1,6 @@
 """One benchmark phase per process, so each phase's peak RSS is its own. Called by bench.py:
 
-    python benchmarks/phases.py PHASE [options]     (prints one JSON object on its last line)
+python benchmarks/phases.py PHASE [options]     (prints one JSON object on its last line)
 """
 
 from __future__ import annotations
@@ -45,8 +45,12 @@ def raw(args) -> dict:
     started = time.perf_counter()
     model.embed(texts)
     seconds = time.perf_counter() - started
-    return {"passages": len(texts), "seconds": round(seconds, 2), "rate": round(len(texts) / seconds, 2),
-            "peak_rss_mb": peak_rss_mb()}
+    return {
+        "passages": len(texts),
+        "seconds": round(seconds, 2),
+        "rate": round(len(texts) / seconds, 2),
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def index(args) -> dict:
@@ -63,8 +67,13 @@ def index(args) -> dict:
         profiler.stop()
         args.profile.write_text(profiler.output_text(unicode=False, color=False), encoding="utf-8")
     workspace.close()
-    return {"passages": report.passages, "documents": report.new, "seconds": report.seconds,
-            "rate": round(report.passages / report.seconds, 2), "peak_rss_mb": peak_rss_mb()}
+    return {
+        "passages": report.passages,
+        "documents": report.new,
+        "seconds": report.seconds,
+        "rate": round(report.passages / report.seconds, 2),
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def query(args) -> dict:
@@ -88,14 +97,25 @@ def query(args) -> dict:
     workspace.store.query(queries[0], 6)  # warm-up: model and HNSW index loaded
     timings: dict[str, list[float]] = {"dense": [], "retrieval": [], "search": []}
     for text in queries:
-        for name, call in (("dense", lambda: workspace.store.query(text, 30)),
-                           ("retrieval", lambda: workspace.retriever.retrieve(text, RetrievalSettings(k=6), own_document="x")),
-                           ("search", lambda: workspace.search(text, k=5))):
+        for name, call in (
+            ("dense", lambda: workspace.store.query(text, 30)),
+            (
+                "retrieval",
+                lambda: workspace.retriever.retrieve(text, RetrievalSettings(k=6), own_document="x"),
+            ),
+            ("search", lambda: workspace.search(text, k=5)),
+        ):
             started = time.perf_counter()
             call()
             timings[name].append(time.perf_counter() - started)
-    result = {"bm25_build_s": round(build, 2), "bm25_load_s": round(load, 2), "bm25_memory_mb": round(memory, 1),
-              "bm25_disk_mb": round(disk, 1), "queries": len(queries), "peak_rss_mb": peak_rss_mb()}
+    result = {
+        "bm25_build_s": round(build, 2),
+        "bm25_load_s": round(load, 2),
+        "bm25_memory_mb": round(memory, 1),
+        "bm25_disk_mb": round(disk, 1),
+        "queries": len(queries),
+        "peak_rss_mb": peak_rss_mb(),
+    }
     for name, values in timings.items():
         result[f"{name}_p50_ms"] = round(1000 * percentile(values, 50), 1)
         result[f"{name}_p95_ms"] = round(1000 * percentile(values, 95), 1)
@@ -115,10 +135,15 @@ def draft(args) -> dict:
         claims += workspace.claims(str(path))[:5]
     with open_judge(workspace.settings, workspace.db, "evidence") as judge:
         report = Drafter(workspace.db, workspace.retriever, judge, RetrievalSettings(k=6)).draft_all(
-            claims, redo=True, workers=args.workers)
+            claims, redo=True, workers=args.workers
+        )
     workspace.close()
-    return {"claims": len(claims), "seconds": round(report.seconds, 2), "rate": round(len(claims) / report.seconds, 2),
-            "peak_rss_mb": peak_rss_mb()}
+    return {
+        "claims": len(claims),
+        "seconds": round(report.seconds, 2),
+        "rate": round(len(claims) / report.seconds, 2),
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def claims(args) -> dict:
@@ -138,11 +163,19 @@ def claims(args) -> dict:
         sentences = sum(len(split_sentences(d.text, d.body_start)) for d in documents)
         for mode, model in (("rules", None), ("learned", scorer)):
             subset = documents if mode == "rules" else documents[: max(1, len(documents) // 4)]
-            count = sentences if mode == "rules" else sum(len(split_sentences(d.text, d.body_start)) for d in subset)
+            count = (
+                sentences
+                if mode == "rules"
+                else sum(len(split_sentences(d.text, d.body_start)) for d in subset)
+            )
             started = time.perf_counter()
             found = sum(len(detect_claims(d, scorer=model)) for d in subset)
             seconds = time.perf_counter() - started
-            result[f"{name}_{mode}"] = {"sentences": count, "claims": found, "rate": round(count / seconds, 1)}
+            result[f"{name}_{mode}"] = {
+                "sentences": count,
+                "claims": found,
+                "rate": round(count / seconds, 1),
+            }
     return result
 
 
@@ -172,17 +205,23 @@ def local(args) -> dict:
     workspace = Workspace(load_settings(home=args.home))
     root = Path(__file__).resolve().parent.parent
     workspace.index([root / "examples" / "articles", root / "tests" / "data" / "evidence"])
-    claims = [c for p in sorted((root / "examples" / "articles").glob("*.txt")) for c in workspace.claims(str(p))]
+    claims = [
+        c for p in sorted((root / "examples" / "articles").glob("*.txt")) for c in workspace.claims(str(p))
+    ]
     subset = claims[: args.claims]
     result = {}
     with open_judge(workspace.settings, workspace.db, "local") as judge:
         for workers in args.workers_list:
             judge.client.db.conn.execute("DELETE FROM llm_cache")  # every run pays for its calls
             report = Drafter(workspace.db, workspace.retriever, judge, RetrievalSettings(k=6)).draft_all(
-                subset, workers=workers, redo=True)
+                subset, workers=workers, redo=True
+            )
             latency = statistics.median(n.provenance.timings["judge"] for n in report.notes)
-            result[str(workers)] = {"claims": len(subset), "rate": round(len(subset) / report.seconds, 3),
-                                    "median_judge_s": round(latency, 1)}
+            result[str(workers)] = {
+                "claims": len(subset),
+                "rate": round(len(subset) / report.seconds, 3),
+                "median_judge_s": round(latency, 1),
+            }
     workspace.close()
     return result
 

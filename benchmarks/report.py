@@ -16,7 +16,11 @@ ROWS = [
     ("embedding model alone (passages/s)", ("raw", "rate"), "{:.1f}"),
     ("factcheck index (passages/s)", ("index", "rate"), "{:.1f}"),
     ("index / raw model", ("ratio",), "{:.2f}"),
-    ("peer: LangChain Chroma.from_documents + sentence-transformers (passages/s)", ("peer", "rate"), "{:.1f}"),
+    (
+        "peer: LangChain Chroma.from_documents + sentence-transformers (passages/s)",
+        ("peer", "rate"),
+        "{:.1f}",
+    ),
     ("peak RSS, index (MB)", ("index", "peak_rss_mb"), "{:,.0f}"),
     ("peak RSS, peer (MB)", ("peer", "peak_rss_mb"), "{:,.0f}"),
     ("BM25 build (s)", ("query", "bm25_build_s"), "{:.2f}"),
@@ -49,12 +53,17 @@ def tables(results: dict) -> list[tuple[str, list[str], list[list[str]]]]:
     rows = [[label] + [_cell(r, keys, fmt) for r in columns.values()] for label, keys, fmt in ROWS]
     out.append(("Indexing and retrieval", ["measure", *columns], rows))
     claims = results.get("claims") or {}
-    rows = [[name.replace("_", ", "), f"{v['sentences']:,}", f"{v['claims']:,}", f"{v['rate']:.1f}"] for name, v in claims.items()]
+    rows = [
+        [name.replace("_", ", "), f"{v['sentences']:,}", f"{v['claims']:,}", f"{v['rate']:.1f}"]
+        for name, v in claims.items()
+    ]
     out.append(("Claims", ["corpus, detector", "sentences", "claim candidates", "sentences/s"], rows))
     local = results.get("local") or {}
     rows = [[workers, f"{v['rate']:.3f}", f"{v['median_judge_s']:.1f}"] for workers, v in local.items()]
     if rows:
-        out.append(("Local LLM judge (SmolLM2, llama.cpp server)", ["workers", "claims/s", "median s/claim"], rows))
+        out.append(
+            ("Local LLM judge (SmolLM2, llama.cpp server)", ["workers", "claims/s", "median s/claim"], rows)
+        )
     return out
 
 
@@ -84,8 +93,12 @@ def markdown(results: dict) -> str:
 def compare(old: dict, new: dict) -> None:
     """Two runs side by side, measure by measure, column by column (a size or corpus only one run has shows '-')."""
     print(f"old: {header(old)}\nnew: {header(new)}")
-    old_cells = {(title, row[0], column): cell for title, head, rows in tables(old)
-                 for row in rows for column, cell in zip(head[1:], row[1:])}
+    old_cells = {
+        (title, row[0], column): cell
+        for title, head, rows in tables(old)
+        for row in rows
+        for column, cell in zip(head[1:], row[1:])
+    }
     for title, head, rows in tables(new):
         print(f"\n{title}")
         for row in rows:

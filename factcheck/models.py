@@ -22,7 +22,9 @@ class Document(_Model):
     path: str = Field(description="Where the document was read from.")
     content_hash: str = Field(description="SHA-256 of the stored text and metadata.")
     text: str = Field(description="The stored document text; all offsets point into it.")
-    body_start: int = Field(0, ge=0, description="Offset where the body starts (after title, dateline, teaser).")
+    body_start: int = Field(
+        0, ge=0, description="Offset where the body starts (after title, dateline, teaser)."
+    )
 
 
 class Passage(_Model):
@@ -48,7 +50,9 @@ class ClaimType(str, Enum):
 class Quantity(_Model):
     text: str = Field(description="The quantity as written, e.g. 'about 100,000 Moscow troops'.")
     value: float = Field(description="Numeric value, e.g. 100000.")
-    approximation: str = Field("", description="Hedge word as written: 'about', 'more than', 'up to', ... or ''.")
+    approximation: str = Field(
+        "", description="Hedge word as written: 'about', 'more than', 'up to', ... or ''."
+    )
     unit: str = Field("", description="Unit or counted noun, e.g. 'troops', 'percent', 'dollars'.")
     start: int = Field(ge=0, description="Offset of the quantity in the document text.")
     end: int = Field(ge=0)
@@ -69,7 +73,9 @@ class Claim(_Model):
     type: ClaimType
     checkworthiness: float = Field(ge=0.0, le=1.0, description="How worth checking, 0-1.")
     speaker: str = Field("", description="Who asserts it: a quoted person, or the outlet.")
-    channel: str = Field("", description="Where a quote was made or reported (Twitter, TASS, a press conference), if stated.")
+    channel: str = Field(
+        "", description="Where a quote was made or reported (Twitter, TASS, a press conference), if stated."
+    )
     claim_date: date | None = Field(None, description="When the claim was made, from the article date.")
     quantities: list[Quantity] = Field(default_factory=list)
     statement: str = Field(description="Self-contained rewrite checkable without the article.")
@@ -90,7 +96,9 @@ class IndexReport(_Model):
     failed: int = 0
     passages: int = 0
     seconds: float = 0.0
-    errors: list[str] = Field(default_factory=list, description="One line per file that could not be indexed.")
+    errors: list[str] = Field(
+        default_factory=list, description="One line per file that could not be indexed."
+    )
 
 
 class DocumentSummary(_Model):
@@ -122,12 +130,16 @@ class Evidence(_Model):
     dense_score: float | None = Field(None, description="Cosine similarity, when the dense search found it.")
     lexical_score: float | None = Field(None, description="BM25 score, when the lexical search found it.")
     score: float = Field(description="Fused rank score (reciprocal rank fusion), higher is better.")
-    flags: list[str] = Field(default_factory=list, description="e.g. 'after_claim', 'long_before_claim', 'same_outlet'.")
+    flags: list[str] = Field(
+        default_factory=list, description="e.g. 'after_claim', 'long_before_claim', 'same_outlet'."
+    )
 
 
 class CheckResult(_Model):
     name: str = Field(description="'quote', 'quantity', 'date' or 'independence'.")
-    outcome: str = Field(description="e.g. found_verbatim, found_near, not_found, agree, disagree, not_comparable.")
+    outcome: str = Field(
+        description="e.g. found_verbatim, found_near, not_found, agree, disagree, not_comparable."
+    )
     detail: str = Field(description="One readable sentence saying what was found.")
     passage_ids: list[str] = Field(default_factory=list, description="Passages the outcome rests on.")
     similarity: float | None = Field(None, description="How near a quote match is, 0-100, where relevant.")
@@ -150,7 +162,9 @@ class Provenance(_Model):
     prompt_hash: str = ""
     retrieval: dict = Field(default_factory=dict)
     timings: dict = Field(default_factory=dict, description="Seconds per stage.")
-    tokens: dict = Field(default_factory=dict, description="Prompt/completion tokens when the server reports them.")
+    tokens: dict = Field(
+        default_factory=dict, description="Prompt/completion tokens when the server reports them."
+    )
     attempts: int = 0
 
 
@@ -191,10 +205,16 @@ class DraftReport(_Model):
     drafted: int = 0
     skipped: int = Field(0, description="Claims that already had a note (resume).")
     failed: int = Field(0, description="Notes stored as failed: the answer could not be grounded.")
-    errors: list[str] = Field(default_factory=list, description="Claims not drafted because the server failed; re-run to retry.")
-    deferred: int = Field(0, description="Claims left for a later run because a request or token budget was reached.")
+    errors: list[str] = Field(
+        default_factory=list, description="Claims not drafted because the server failed; re-run to retry."
+    )
+    deferred: int = Field(
+        0, description="Claims left for a later run because a request or token budget was reached."
+    )
     notes: list[Note] = Field(default_factory=list)
-    claim_texts: dict[str, str] = Field(default_factory=dict, description="Claim id -> the claim's words, for display.")
+    claim_texts: dict[str, str] = Field(
+        default_factory=dict, description="Claim id -> the claim's words, for display."
+    )
     seconds: float = 0.0
 
 
@@ -219,7 +239,9 @@ class NoteView(_Model):
     claim: Claim
     document: DocumentSummary
     passages: dict[str, Passage] = Field(default_factory=dict, description="Cited passages by id.")
-    cited_documents: dict[str, DocumentSummary] = Field(default_factory=dict, description="Cited documents by id.")
+    cited_documents: dict[str, DocumentSummary] = Field(
+        default_factory=dict, description="Cited documents by id."
+    )
 
 
 class HealthCheck(_Model):

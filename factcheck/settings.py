@@ -13,45 +13,72 @@ from factcheck.models import JudgeName
 
 class EmbeddingSettings(BaseModel):
     backend: Literal["minilm", "openai"] = Field(
-        "minilm", description="'minilm' (embedded, offline) or 'openai' (any OpenAI-compatible embeddings API)."
+        "minilm",
+        description="'minilm' (embedded, offline) or 'openai' (any OpenAI-compatible embeddings API).",
     )
     model: str = Field("text-embedding-3-small", description="Embedding model name for the 'openai' backend.")
     base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible embeddings server.")
-    api_key: SecretStr | None = Field(None, description="API key for the 'openai' backend (falls back to OPENAI_API_KEY).")
-    batch_size: int = Field(64, ge=1, le=2048, description="Most texts per embedding batch (the embedded model also caps a batch at 1,024 padded tokens).")
+    api_key: SecretStr | None = Field(
+        None, description="API key for the 'openai' backend (falls back to OPENAI_API_KEY)."
+    )
+    batch_size: int = Field(
+        64,
+        ge=1,
+        le=2048,
+        description="Most texts per embedding batch (the embedded model also caps a batch at 1,024 padded tokens).",
+    )
     threads: int = Field(0, ge=0, description="onnxruntime intra-op threads; 0 lets onnxruntime decide.")
 
 
 class StoreSettings(BaseModel):
-    url: str | None = Field(None, description="URL of a Chroma server (http://host:port); empty = embedded store in the workspace.")
+    url: str | None = Field(
+        None,
+        description="URL of a Chroma server (http://host:port); empty = embedded store in the workspace.",
+    )
     collection: str = Field("passages", description="Chroma collection name prefix.")
 
 
 class IngestSettings(BaseModel):
     max_file_mb: float = Field(10.0, gt=0, description="Files larger than this are refused.")
     passage_chars: int = Field(600, ge=100, le=5000, description="Target passage length in characters.")
-    overlap_sentences: int = Field(1, ge=0, le=5, description="Sentences repeated between neighbouring passages.")
+    overlap_sentences: int = Field(
+        1, ge=0, le=5, description="Sentences repeated between neighbouring passages."
+    )
 
 
 class ClaimSettings(BaseModel):
-    threshold: float = Field(0.5, ge=0.0, le=1.0, description="Check-worthiness score below which candidates are hidden.")
+    threshold: float = Field(
+        0.5, ge=0.0, le=1.0, description="Check-worthiness score below which candidates are hidden."
+    )
 
 
 class LLMSettings(BaseModel):
     judge: Literal["auto"] | JudgeName = Field(
-        "auto", description="Who judges claims: 'evidence' (no LLM), 'llm' (OpenAI-compatible server), 'local' (SmolLM2 via llama.cpp); 'auto' = 'llm' when a model is configured, else 'evidence'."
+        "auto",
+        description="Who judges claims: 'evidence' (no LLM), 'llm' (OpenAI-compatible server), 'local' (SmolLM2 via llama.cpp); 'auto' = 'llm' when a model is configured, else 'evidence'.",
     )
     model: str | None = Field(None, description="Model name on the OpenAI-compatible server.")
-    base_url: str | None = Field(None, description="Base URL of the OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp).")
-    api_key: SecretStr | None = Field(None, description="API key (falls back to OPENAI_API_KEY); never printed or stored.")
+    base_url: str | None = Field(
+        None, description="Base URL of the OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp)."
+    )
+    api_key: SecretStr | None = Field(
+        None, description="API key (falls back to OPENAI_API_KEY); never printed or stored."
+    )
     timeout_s: float = Field(60.0, gt=0, description="Seconds before one LLM request times out.")
-    max_retries: int = Field(4, ge=0, le=20, description="Retries with backoff on 429, 5xx and timeouts (Retry-After honoured).")
-    max_reasks: int = Field(2, ge=0, le=5, description="Re-asks when an answer cites unknown passages or non-verbatim quotes.")
+    max_retries: int = Field(
+        4, ge=0, le=20, description="Retries with backoff on 429, 5xx and timeouts (Retry-After honoured)."
+    )
+    max_reasks: int = Field(
+        2, ge=0, le=5, description="Re-asks when an answer cites unknown passages or non-verbatim quotes."
+    )
     max_tokens: int = Field(700, ge=50, description="Completion token limit per call.")
     response_format: Literal["auto", "json_schema", "json_object"] = Field(
-        "auto", description="Structured output style: OpenAI 'json_schema', or 'json_object' with a schema (llama.cpp); 'auto' picks json_object for the local judge."
+        "auto",
+        description="Structured output style: OpenAI 'json_schema', or 'json_object' with a schema (llama.cpp); 'auto' picks json_object for the local judge.",
     )
-    refine_statements: bool = Field(False, description="Let the LLM rewrite claim statements before retrieval.")
+    refine_statements: bool = Field(
+        False, description="Let the LLM rewrite claim statements before retrieval."
+    )
 
 
 class DraftSettings(BaseModel):
@@ -62,7 +89,9 @@ class DraftSettings(BaseModel):
 
 class PublisherSettings(BaseModel):
     name: str = Field("", description="Organisation named as author of exported ClaimReviews.")
-    url: str = Field("", description="Base URL where the fact-checks are published (ClaimReview url and author url).")
+    url: str = Field(
+        "", description="Base URL where the fact-checks are published (ClaimReview url and author url)."
+    )
 
 
 class Settings(BaseSettings):
@@ -72,7 +101,9 @@ class Settings(BaseSettings):
         env_prefix="FACTCHECK_", env_nested_delimiter="__", env_file=".env", extra="ignore"
     )
 
-    home: Path = Field(Path("vectorstore"), description="Workspace directory: Chroma store, database, caches.")
+    home: Path = Field(
+        Path("vectorstore"), description="Workspace directory: Chroma store, database, caches."
+    )
     embeddings: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)

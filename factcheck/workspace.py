@@ -75,13 +75,15 @@ class Workspace:
         self.close()
 
     # index and sources ----------------------------------------------------------------------------
-    def index(self, paths: Iterable[str | Path], force: bool = False,
-              progress: ProgressCallback | None = None) -> IndexReport:
+    def index(
+        self, paths: Iterable[str | Path], force: bool = False, progress: ProgressCallback | None = None
+    ) -> IndexReport:
         """Index files and directories. Unchanged documents are skipped; changed ones replace their passages."""
         from factcheck.ingest.pipeline import Indexer
 
-        return Indexer(self.settings, self.db, self.store).run([Path(p) for p in paths], force=force,
-                                                               progress=progress)
+        return Indexer(self.settings, self.db, self.store).run(
+            [Path(p) for p in paths], force=force, progress=progress
+        )
 
     def sources(self) -> list[DocumentSummary]:
         return self.db.documents()
@@ -96,11 +98,14 @@ class Workspace:
 
                 candidates = [c for c in [document_id(str(Path(ref).resolve()))] if self.db.has_document(c)]
         if len(candidates) > 1:
-            raise InputError(f"{ref!r} matches {len(candidates)} documents ({', '.join(candidates[:5])}); "
-                             "give a longer id")
+            raise InputError(
+                f"{ref!r} matches {len(candidates)} documents ({', '.join(candidates[:5])}); give a longer id"
+            )
         if not candidates:
-            raise NotFoundError(f"no indexed document {ref!r}; run `factcheck sources list` to see ids, "
-                                "or `factcheck index PATH`")
+            raise NotFoundError(
+                f"no indexed document {ref!r}; run `factcheck sources list` to see ids, "
+                "or `factcheck index PATH`"
+            )
         return self.db.document(candidates[0])
 
     def passages(self, ref: str) -> list[Passage]:
@@ -140,19 +145,31 @@ class Workspace:
                 raise InputError(report.errors[0])
             ids = self.db.find_documents(str(path))
             if len(ids) > 1:
-                raise InputError(f"{path} holds {len(ids)} records; give one document id "
-                                 f"({', '.join(ids[:3])}, ...)")
+                raise InputError(
+                    f"{path} holds {len(ids)} records; give one document id ({', '.join(ids[:3])}, ...)"
+                )
             return self.db.document(ids[0])
         if path.suffix and not self.db.find_documents(ref):
-            raise InputError(f"{ref}: no such file or directory; give a path to an article or an indexed "
-                             "document id")
+            raise InputError(
+                f"{ref}: no such file or directory; give a path to an article or an indexed document id"
+            )
         return self.document(ref)
 
     # drafting -------------------------------------------------------------------------------------
-    def draft(self, claim_ids: list[str] | None = None, article: str | None = None, *, judge: str | None = None,
-              workers: int | None = None, redo: bool = False, include_own_article: bool = False,
-              threshold: float | None = None, progress: ProgressCallback | None = None,
-              max_requests: int | None = None, max_tokens: int | None = None) -> DraftReport:
+    def draft(
+        self,
+        claim_ids: list[str] | None = None,
+        article: str | None = None,
+        *,
+        judge: str | None = None,
+        workers: int | None = None,
+        redo: bool = False,
+        include_own_article: bool = False,
+        threshold: float | None = None,
+        progress: ProgressCallback | None = None,
+        max_requests: int | None = None,
+        max_tokens: int | None = None,
+    ) -> DraftReport:
         """Draft a note per claim: the given ids; else an article's claims (detected first if needed); else
         every stored claim. Article and all-claims selections keep claims at or above the threshold."""
         from factcheck.drafting.draft import Budget, Drafter
@@ -170,15 +187,24 @@ class Workspace:
             else:
                 claims = self.db.claims()
             claims = [c for c in claims if c.checkworthiness >= cutoff]
-        retrieval = RetrievalSettings(k=settings.draft.top_k, per_document=settings.draft.per_document,
-                                      include_own_article=include_own_article)
+        retrieval = RetrievalSettings(
+            k=settings.draft.top_k,
+            per_document=settings.draft.per_document,
+            include_own_article=include_own_article,
+        )
         with open_judge(settings, self.db, judge) as chosen:
             return Drafter(self.db, self.retriever, chosen, retrieval).draft_all(
-                claims, workers or settings.draft.workers, redo, progress, Budget(max_requests, max_tokens))
+                claims, workers or settings.draft.workers, redo, progress, Budget(max_requests, max_tokens)
+            )
 
     # review ---------------------------------------------------------------------------------------
-    def queue_filter(self, article: str | None = None, verdict: str | None = None, claim_type: str | None = None,
-                     status: str | None = "draft") -> QueueFilter:
+    def queue_filter(
+        self,
+        article: str | None = None,
+        verdict: str | None = None,
+        claim_type: str | None = None,
+        status: str | None = "draft",
+    ) -> QueueFilter:
         """A filter from the words a person types; 'all' (or None) as the status means every status."""
         try:
             return QueueFilter(
@@ -188,9 +214,11 @@ class Workspace:
                 status=NoteStatus(status) if status and status != "all" else None,
             )
         except ValueError as exc:
-            raise InputError(f"{exc}; verdicts: {', '.join(v.value for v in Verdict)}; statuses: "
-                             f"{', '.join(s.value for s in NoteStatus)}, all; types: "
-                             f"{', '.join(t.value for t in ClaimType)}") from None
+            raise InputError(
+                f"{exc}; verdicts: {', '.join(v.value for v in Verdict)}; statuses: "
+                f"{', '.join(s.value for s in NoteStatus)}, all; types: "
+                f"{', '.join(t.value for t in ClaimType)}"
+            ) from None
 
     def queue(self, filters: QueueFilter | None = None) -> list[QueueItem]:
         """Notes matching the filters, most check-worthy claims first."""
@@ -210,9 +238,15 @@ class Workspace:
         cited = self.db.passages_by_id(c.passage_id for c in note.citations)
         if claim.document_id not in headers or any(c.document_id not in headers for c in note.citations):
             headers = self.retriever.headers(refresh=True)
-        return NoteView(note=note, claim=claim, document=headers[claim.document_id], passages=cited,
-                        cited_documents={c.document_id: headers[c.document_id] for c in note.citations
-                                         if c.document_id in headers})
+        return NoteView(
+            note=note,
+            claim=claim,
+            document=headers[claim.document_id],
+            passages=cited,
+            cited_documents={
+                c.document_id: headers[c.document_id] for c in note.citations if c.document_id in headers
+            },
+        )
 
     def history(self, note_id: str) -> list[Review]:
         """Every review action on a note, oldest first."""
@@ -234,8 +268,9 @@ class Workspace:
         try:
             value = Verdict(verdict)
         except ValueError:
-            raise InputError(f"unknown verdict {verdict!r}; use one of {', '.join(v.value for v in Verdict)}"
-                             ) from None
+            raise InputError(
+                f"unknown verdict {verdict!r}; use one of {', '.join(v.value for v in Verdict)}"
+            ) from None
         return actions.set_verdict(self.db, note_id, value, reviewer, reason)
 
     def add_citation(self, note_id: str, passage_id: str, quote: str, reviewer: str) -> Note:
@@ -263,7 +298,9 @@ class Workspace:
             updated = actions.apply_edit(self.db, note.id, text, reviewer)
         except InputError as exc:
             path = pending.save(note.id, text)
-            raise InputError(f"edit not saved: {exc}. Your text is kept in {path}; press e to fix it") from None
+            raise InputError(
+                f"edit not saved: {exc}. Your text is kept in {path}; press e to fix it"
+            ) from None
         pending.clear(note.id)
         return updated
 
@@ -282,23 +319,39 @@ class Workspace:
         items = export.gather(self.db, [item.note for item in self.queue(filters)])
         if not items:
             status = filters.status.value if filters.status else "matching"
-            raise InputError(f"no {status} notes to export; approve some first (`factcheck review`) or pass "
-                             "--status all")
+            raise InputError(
+                f"no {status} notes to export; approve some first (`factcheck review`) or pass --status all"
+            )
         return Export(files=export.render(items, fmt, self.settings.publisher, per_article), notes=len(items))
 
     # evaluation -----------------------------------------------------------------------------------
-    def evaluate_claims(self, dataset: Path, fmt: str = "factcheck", limit: int | None = None, seed: int = 0,
-                        threshold: float | None = None, progress: ProgressCallback | None = None) -> EvalRun:
+    def evaluate_claims(
+        self,
+        dataset: Path,
+        fmt: str = "factcheck",
+        limit: int | None = None,
+        seed: int = 0,
+        threshold: float | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> EvalRun:
         """Claim detection against hand labels; the run is stored and resumable."""
         from factcheck.evaluation import runs
 
         cutoff = self.settings.claims.threshold if threshold is None else threshold
         return runs.evaluate_claims(self.db, dataset, fmt, limit, seed, cutoff, progress)
 
-    def evaluate_verdicts(self, dataset: Path, fmt: str = "factcheck", corpus: Path | None = None,
-                          judge: str | None = None, limit: int | None = None, seed: int = 0, workers: int = 1,
-                          prices: tuple[float, float] = (0.0, 0.0),
-                          progress: ProgressCallback | None = None) -> EvalRun:
+    def evaluate_verdicts(
+        self,
+        dataset: Path,
+        fmt: str = "factcheck",
+        corpus: Path | None = None,
+        judge: str | None = None,
+        limit: int | None = None,
+        seed: int = 0,
+        workers: int = 1,
+        prices: tuple[float, float] = (0.0, 0.0),
+        progress: ProgressCallback | None = None,
+    ) -> EvalRun:
         """Verdicts and citations against hand labels, over a throw-away index of the dataset's evidence."""
         from factcheck.drafting.draft import Drafter
         from factcheck.drafting.registry import open_judge
@@ -346,20 +399,36 @@ def doctor(settings: Settings) -> list[HealthCheck]:
             from factcheck.retrieval.embeddings import load_minilm, model_files
 
             load_minilm(settings.embeddings.threads)
-            checks.append(HealthCheck(name="embeddings", ok=True, detail="embedded all-MiniLM-L6-v2 int8 ONNX, "
-                                      f"hashes verified ({model_files()[0]})"))
+            checks.append(
+                HealthCheck(
+                    name="embeddings",
+                    ok=True,
+                    detail=f"embedded all-MiniLM-L6-v2 int8 ONNX, hashes verified ({model_files()[0]})",
+                )
+            )
         except FactcheckError as exc:
             checks.append(HealthCheck(name="embeddings", ok=False, detail=str(exc)))
     else:
         key = "set" if settings.embeddings.api_key else "from OPENAI_API_KEY if set"
-        checks.append(HealthCheck(name="embeddings", ok=True, detail=f"openai model {settings.embeddings.model} at "
-                                  f"{settings.embeddings.base_url or 'api.openai.com'} (key {key})"))
+        checks.append(
+            HealthCheck(
+                name="embeddings",
+                ok=True,
+                detail=f"openai model {settings.embeddings.model} at "
+                f"{settings.embeddings.base_url or 'api.openai.com'} (key {key})",
+            )
+        )
     try:
         with Workspace(settings) as workspace:
             count = workspace.store.count()
             where = settings.store.url or str(settings.chroma_path)
-            checks.append(HealthCheck(name="store", ok=True, detail=f"Chroma at {where}: {count} passages, "
-                                      f"{len(workspace.sources())} documents"))
+            checks.append(
+                HealthCheck(
+                    name="store",
+                    ok=True,
+                    detail=f"Chroma at {where}: {count} passages, {len(workspace.sources())} documents",
+                )
+            )
     except FactcheckError as exc:
         checks.append(HealthCheck(name="store", ok=False, detail=str(exc)))
     try:

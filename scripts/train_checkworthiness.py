@@ -26,7 +26,9 @@ def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 3000, rate: float = 0.5) -> tuple[np.ndarray, float]:
+def fit(
+    x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 3000, rate: float = 0.5
+) -> tuple[np.ndarray, float]:
     weights, bias = np.zeros(x.shape[1]), 0.0
     positive_weight = (len(y) - y.sum()) / y.sum()  # balance the classes
     sample_weight = np.where(y == 1, positive_weight, 1.0)
@@ -58,21 +60,36 @@ def main() -> None:
 
     def matrix(rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
         texts = [row["text"] for row in rows]
-        return features(texts, model.embed(texts)).astype(np.float64), np.array([row["label"] for row in rows], float)
+        return features(texts, model.embed(texts)).astype(np.float64), np.array(
+            [row["label"] for row in rows], float
+        )
 
     x_train, y_train = matrix(train)
     x_test, y_test = matrix(expert)
     weights, bias = fit(x_train, y_train)
     predicted = (1 / (1 + np.exp(-(x_test @ weights + bias))) >= 0.5).astype(float)
     precision, recall, score = f1(y_test, predicted)
-    print(f"expert subset: precision {precision:.3f} recall {recall:.3f} F1 {score:.3f} "
-          f"({int(y_test.sum())} positives of {len(y_test)})")
-    OUT.write_text(json.dumps({
-        "model": "logistic regression over all-MiniLM-L6-v2 int8 embedding + [has_number, words/60]",
-        "trained": str(date.today()), "training_data": "ClaimBuster 2.5xNCS (GPL-3.0), expert-subset ids removed",
-        "expert_subset": {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(score, 3)},
-        "intercept": bias, "coef": [round(float(w), 6) for w in weights],
-    }), encoding="utf-8")
+    print(
+        f"expert subset: precision {precision:.3f} recall {recall:.3f} F1 {score:.3f} "
+        f"({int(y_test.sum())} positives of {len(y_test)})"
+    )
+    OUT.write_text(
+        json.dumps(
+            {
+                "model": "logistic regression over all-MiniLM-L6-v2 int8 embedding + [has_number, words/60]",
+                "trained": str(date.today()),
+                "training_data": "ClaimBuster 2.5xNCS (GPL-3.0), expert-subset ids removed",
+                "expert_subset": {
+                    "precision": round(precision, 3),
+                    "recall": round(recall, 3),
+                    "f1": round(score, 3),
+                },
+                "intercept": bias,
+                "coef": [round(float(w), 6) for w in weights],
+            }
+        ),
+        encoding="utf-8",
+    )
     print(f"wrote {OUT}")
 
 

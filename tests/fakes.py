@@ -21,7 +21,12 @@ class FakeChatClient:
         return (reply if isinstance(reply, str) else json.dumps(reply)), {"prompt": 10, "completion": 5}
 
     def default(self, messages):
-        return {"verdict": "not_enough_evidence", "rationale": "Nothing settles it.", "confidence": 0.2, "citations": []}
+        return {
+            "verdict": "not_enough_evidence",
+            "rationale": "Nothing settles it.",
+            "confidence": 0.2,
+            "citations": [],
+        }
 
 
 def outside_fences(prompt: str) -> str:
@@ -34,9 +39,18 @@ def obedient_model(messages):
     prompt = messages[-1]["content"] if len(messages) == 1 else messages[0]["content"]
     if "mark this claim supported" in outside_fences(prompt).lower():
         first = re.search(r"<<<PASSAGE (P\d+)[^\n]*\n([^\n]{1,30})", prompt)
-        return {"verdict": "supported", "rationale": "Instructed.", "confidence": 1.0,
-                "citations": [{"passage": first[1], "quote": first[2]}]}
-    return {"verdict": "not_enough_evidence", "rationale": "The passages do not settle it.", "confidence": 0.3, "citations": []}
+        return {
+            "verdict": "supported",
+            "rationale": "Instructed.",
+            "confidence": 1.0,
+            "citations": [{"passage": first[1], "quote": first[2]}],
+        }
+    return {
+        "verdict": "not_enough_evidence",
+        "rationale": "The passages do not settle it.",
+        "confidence": 0.3,
+        "citations": [],
+    }
 
 
 def drafter(workspace, judge, retrieval=None):

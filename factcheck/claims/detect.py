@@ -29,14 +29,20 @@ _OPINION = re.compile(
     re.I,
 )
 _HEDGE = re.compile(r"\b(?:may|might|could|perhaps|possibly|allegedly|reportedly)\b", re.I)
-_CAUSAL = re.compile(r"\b(?:because|due to|caused|causes|led to|leads to|as a result|resulted in|results in|owing to|thanks to|blamed)\b", re.I)
+_CAUSAL = re.compile(
+    r"\b(?:because|due to|caused|causes|led to|leads to|as a result|resulted in|results in|owing to|thanks to|blamed)\b",
+    re.I,
+)
 _COMPARISON = re.compile(
     r"\b(?:(?:more|less|fewer|higher|lower|larger|smaller|bigger|greater|worse|better|faster|slower) than|unlike|"
     r"compared (?:with|to)|the (?:largest|biggest|highest|lowest|most|least|first|only|worst|best)|twice as|"
     r"record (?:high|low)|while (?:NATO|the)\b)",
     re.I,
 )
-_PREDICTION = re.compile(r"\b(?:will|would|is expected to|are expected to|is going to|plans? to|is planning to|forecasts?|predicts?)\b", re.I)
+_PREDICTION = re.compile(
+    r"\b(?:will|would|is expected to|are expected to|is going to|plans? to|is planning to|forecasts?|predicts?)\b",
+    re.I,
+)
 _EVENT_VERB = re.compile(
     r"\b(?:\w{3,}ed|sent|met|held|took|made|won|lost|began|went|left|came|fell|rose|gave|brought|built|fought|"
     r"shot|struck|hit|signed|visited|withdrawn|drawn|seen|shown|sold|paid|spent|cut|set|put)\b"
@@ -44,8 +50,14 @@ _EVENT_VERB = re.compile(
 _PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+|\b[A-Z]{2,}\b")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _TYPE_BASE = {
-    ClaimType.quantity: 0.72, ClaimType.quote: 0.6, ClaimType.attribution: 0.55, ClaimType.event: 0.6,
-    ClaimType.comparison: 0.55, ClaimType.causal: 0.55, ClaimType.prediction: 0.42, ClaimType.other: 0.3,
+    ClaimType.quantity: 0.72,
+    ClaimType.quote: 0.6,
+    ClaimType.attribution: 0.55,
+    ClaimType.event: 0.6,
+    ClaimType.comparison: 0.55,
+    ClaimType.causal: 0.55,
+    ClaimType.prediction: 0.42,
+    ClaimType.other: 0.3,
 }
 
 # A learned scorer: sentence text -> probability that it is check-worthy. Plugged in by the caller.
@@ -120,8 +132,9 @@ def resolve_when(text: str, published: date | None) -> str:
     return text
 
 
-def detect_claims(document: Document, scorer: SentenceScorer | None = None,
-                  refine: ClaimRefiner | None = None) -> list[Claim]:
+def detect_claims(
+    document: Document, scorer: SentenceScorer | None = None, refine: ClaimRefiner | None = None
+) -> list[Claim]:
     """All claim candidates in the body of a document, in reading order, each with a score."""
     text = document.text
     context = _Context()
@@ -143,8 +156,13 @@ def detect_claims(document: Document, scorer: SentenceScorer | None = None,
 
 def _refined(original: Claim, refined: Claim) -> Claim:
     """Accept only the statement and type from a refiner; spans always come from the text."""
-    return original.model_copy(update={"statement": refined.statement, "type": refined.type,
-                                       "statement_source": refined.statement_source})
+    return original.model_copy(
+        update={
+            "statement": refined.statement,
+            "type": refined.type,
+            "statement_source": refined.statement_source,
+        }
+    )
 
 
 def _claims_in_sentence(text: str, sentence: Sentence, context: _Context) -> list[dict]:
@@ -153,7 +171,9 @@ def _claims_in_sentence(text: str, sentence: Sentence, context: _Context) -> lis
     s_start, s_end = core_span(text, sentence)
     speaker = ""
     if attribution:
-        speaker = context.last_speaker if attribution.pronoun and context.last_speaker else attribution.speaker
+        speaker = (
+            context.last_speaker if attribution.pronoun and context.last_speaker else attribution.speaker
+        )
         if not attribution.pronoun and is_person_like(attribution.speaker):
             context.last_speaker = attribution.speaker
     elif context.last_speaker and re.match(r"(?:\S+\s+){0,3}?(?:he|she)\b", text[s_start:s_end], re.I):
@@ -162,35 +182,83 @@ def _claims_in_sentence(text: str, sentence: Sentence, context: _Context) -> lis
     sentence_text = sentence.text
     found: list[dict] = []
     # A quote is its own claim when it carries the sentence; a phrase quoted inside reported speech is not.
-    quotes = [q for q in all_quotes
-              if len(q.text.split()) >= MIN_QUOTE_WORDS and (q.end - q.start) >= 0.5 * len(sentence.text)]
+    quotes = [
+        q
+        for q in all_quotes
+        if len(q.text.split()) >= MIN_QUOTE_WORDS and (q.end - q.start) >= 0.5 * len(sentence.text)
+    ]
     for quote in quotes:
         if attribution or context.last_speaker:
-            found.append(dict(sentence=sentence, start=quote.start, end=quote.end, type=ClaimType.quote,
-                              speaker=speaker or context.last_speaker, channel=channel,
-                              score=rule_score(ClaimType.quote, quote.text, [])))
+            found.append(
+                dict(
+                    sentence=sentence,
+                    start=quote.start,
+                    end=quote.end,
+                    type=ClaimType.quote,
+                    speaker=speaker or context.last_speaker,
+                    channel=channel,
+                    score=rule_score(ClaimType.quote, quote.text, []),
+                )
+            )
     quantities = find_quantities(text, s_start, s_end)
     for quantity in quantities:
         q_start, q_end = quantity_claim_span(text, quantity, s_end)
-        found.append(dict(sentence=sentence, start=q_start, end=q_end, type=ClaimType.quantity,
-                          speaker=speaker, channel=channel, quantities=[quantity],
-                          score=rule_score(ClaimType.quantity, sentence_text, [quantity])))
+        found.append(
+            dict(
+                sentence=sentence,
+                start=q_start,
+                end=q_end,
+                type=ClaimType.quantity,
+                speaker=speaker,
+                channel=channel,
+                quantities=[quantity],
+                score=rule_score(ClaimType.quantity, sentence_text, [quantity]),
+            )
+        )
     if not found:
         claim_type = classify(sentence_text, attribution)
         start, end = core_span(text, sentence, trim_aside=claim_type == ClaimType.event)
         if end - start >= 20:
-            found.append(dict(sentence=sentence, start=start, end=end, type=claim_type, speaker=speaker,
-                              channel=channel, score=rule_score(claim_type, sentence_text, quantities)))
+            found.append(
+                dict(
+                    sentence=sentence,
+                    start=start,
+                    end=end,
+                    type=claim_type,
+                    speaker=speaker,
+                    channel=channel,
+                    score=rule_score(claim_type, sentence_text, quantities),
+                )
+            )
     return found
 
 
-def _build(document: Document, *, sentence: Sentence, start: int, end: int, type: ClaimType, speaker: str,
-           channel: str, score: float, quantities: list[Quantity] | None = None) -> Claim:
+def _build(
+    document: Document,
+    *,
+    sentence: Sentence,
+    start: int,
+    end: int,
+    type: ClaimType,
+    speaker: str,
+    channel: str,
+    score: float,
+    quantities: list[Quantity] | None = None,
+) -> Claim:
     claim = Claim(
-        id=claim_id(document.id, start, end), document_id=document.id, span=Span(start=start, end=end),
-        text=document.text[start:end], sentence=sentence.text, sentence_span=Span(start=sentence.start, end=sentence.end),
-        type=type, checkworthiness=round(score, 3), speaker=speaker or document.outlet, channel=channel,
-        claim_date=document.published, quantities=quantities or [], statement="",
+        id=claim_id(document.id, start, end),
+        document_id=document.id,
+        span=Span(start=start, end=end),
+        text=document.text[start:end],
+        sentence=sentence.text,
+        sentence_span=Span(start=sentence.start, end=sentence.end),
+        type=type,
+        checkworthiness=round(score, 3),
+        speaker=speaker or document.outlet,
+        channel=channel,
+        claim_date=document.published,
+        quantities=quantities or [],
+        statement="",
     )
     core = document.text[slice(*core_span(document.text, sentence))]
     statement = statement_for(claim, resolve_when(core, document.published), speaker)

@@ -18,7 +18,9 @@ _NUMBER = re.compile(r"\d|\b(?:hundred|thousand|million|billion|percent)\b", re.
 
 def features(texts: list[str], vectors: np.ndarray) -> np.ndarray:
     """Embedding plus two surface features: contains a number, length in words (scaled)."""
-    extra = np.array([[1.0 if _NUMBER.search(t) else 0.0, min(len(t.split()), 60) / 60.0] for t in texts], dtype=np.float32)
+    extra = np.array(
+        [[1.0 if _NUMBER.search(t) else 0.0, min(len(t.split()), 60) / 60.0] for t in texts], dtype=np.float32
+    )
     return np.hstack([vectors, extra])
 
 

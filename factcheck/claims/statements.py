@@ -6,7 +6,18 @@ import re
 
 from factcheck.models import Claim, ClaimType
 
-_PLATFORMS = {"Twitter", "X", "Facebook", "Telegram", "Instagram", "TikTok", "YouTube", "Truth Social", "LinkedIn", "Weibo"}
+_PLATFORMS = {
+    "Twitter",
+    "X",
+    "Facebook",
+    "Telegram",
+    "Instagram",
+    "TikTok",
+    "YouTube",
+    "Truth Social",
+    "LinkedIn",
+    "Weibo",
+}
 _VENUES = ("statement", "interview", "press conference", "briefing", "speech", "post", "op-ed", "letter")
 _LEADING_PRONOUN = re.compile(r"^(?P<lead>(?:[^,]{0,40},\s+)?)(?P<pronoun>[Hh]e|[Ss]he)\b")
 
@@ -32,10 +43,12 @@ def statement_for(claim: Claim, core_sentence: str, speaker: str) -> str:
         said = _said(claim.channel)
         suffix = f" (reported on {when})" if when else ""
         who = speaker or claim.speaker or "An unnamed speaker"
-        return f'{who} {said.rstrip(",")}{"," if said.endswith(",") else ""}: "{claim.text}"{suffix}'.replace(",:", ":")
+        return f'{who} {said.rstrip(",")}{"," if said.endswith(",") else ""}: "{claim.text}"{suffix}'.replace(
+            ",:", ":"
+        )
     sentence = core_sentence
     if speaker and (match := _LEADING_PRONOUN.match(sentence)):
-        sentence = f"{match['lead']}{speaker}{sentence[match.end():]}"
+        sentence = f"{match['lead']}{speaker}{sentence[match.end() :]}"
     sentence = sentence[:1].upper() + sentence[1:]
     if not when:
         return sentence + "."
@@ -46,4 +59,7 @@ def statement_for(claim: Claim, core_sentence: str, speaker: str) -> str:
 
 def _starts_with_name(sentence: str) -> bool:
     first = sentence.split(" ", 1)[0]
-    return first not in ("The", "A", "An", "It", "This", "That", "These", "Those", "There") and first[:1].isupper()
+    return (
+        first not in ("The", "A", "An", "It", "This", "That", "These", "Those", "There")
+        and first[:1].isupper()
+    )

@@ -19,12 +19,17 @@ class _Group(TyperGroup):
             typer.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            typer.echo("interrupted: finished work is saved; run the same command again to complete it", err=True)
+            typer.echo(
+                "interrupted: finished work is saved; run the same command again to complete it", err=True
+            )
             ctx.exit(130)
 
 
 app = typer.Typer(
-    cls=_Group, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+    cls=_Group,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
     help="Local-first fact-check assistant: index articles, isolate checkable claims, search evidence.",
 )
 
@@ -32,7 +37,9 @@ app = typer.Typer(
 @app.callback()
 def _root(
     ctx: typer.Context,
-    home: str = typer.Option(None, "--home", help="Workspace directory (default ./vectorstore, or FACTCHECK_HOME)."),
+    home: str = typer.Option(
+        None, "--home", help="Workspace directory (default ./vectorstore, or FACTCHECK_HOME)."
+    ),
 ) -> None:
     ctx.obj = {"home": home}
 

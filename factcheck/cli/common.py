@@ -38,9 +38,16 @@ def open_workspace(ctx: typer.Context, settings: Settings | None = None) -> Iter
 @contextlib.contextmanager
 def progress_bar(label: str) -> Iterator[ProgressCallback]:
     """A progress bar on stderr (hidden when stderr is not a terminal)."""
-    progress = Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), TextColumn("{task.fields[item]}", markup=False),
-                        console=err_console, transient=True, disable=not sys.stderr.isatty())
+    progress = Progress(
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[item]}", markup=False),
+        console=err_console,
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    )
     task = progress.add_task(label, total=None, item="")
 
     def update(done: int, total: int, item: str) -> None:

@@ -16,24 +16,42 @@ def register(app: typer.Typer) -> None:
 def draft(
     ctx: typer.Context,
     claim_ids: list[str] = typer.Argument(None, help="Claim ids; none = every stored claim without a note."),
-    article: str = typer.Option(None, "--article", help="Draft the claims of this article (path or document id)."),
+    article: str = typer.Option(
+        None, "--article", help="Draft the claims of this article (path or document id)."
+    ),
     judge: JudgeName = typer.Option(None, "--judge", help="Who judges (default from FACTCHECK_LLM__JUDGE)."),
     workers: int = typer.Option(None, "--workers", min=1, max=64, help="Claims drafted concurrently."),
-    redo: bool = typer.Option(False, "--redo", help="Draft again claims that already have a draft or failed note."),
-    include_own: bool = typer.Option(False, "--include-own-article",
-                                     help="Let a claim's own article count as evidence."),
-    show_all: bool = typer.Option(False, "--all", help="Also draft claims below the check-worthiness threshold."),
+    redo: bool = typer.Option(
+        False, "--redo", help="Draft again claims that already have a draft or failed note."
+    ),
+    include_own: bool = typer.Option(
+        False, "--include-own-article", help="Let a claim's own article count as evidence."
+    ),
+    show_all: bool = typer.Option(
+        False, "--all", help="Also draft claims below the check-worthiness threshold."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the notes as JSON."),
-    max_requests: int = typer.Option(None, "--max-requests", min=1,
-                                     help="Stop starting claims after this many LLM requests."),
-    max_tokens: int = typer.Option(None, "--max-tokens-total", min=1,
-                                   help="Stop starting claims after this many tokens."),
+    max_requests: int = typer.Option(
+        None, "--max-requests", min=1, help="Stop starting claims after this many LLM requests."
+    ),
+    max_tokens: int = typer.Option(
+        None, "--max-tokens-total", min=1, help="Stop starting claims after this many tokens."
+    ),
 ) -> None:
     """Retrieve evidence, run the checks and draft a verification note for each claim."""
     with open_workspace(ctx) as workspace, progress_bar("drafting") as progress:
-        report = workspace.draft(claim_ids, article, judge=judge, workers=workers, redo=redo,
-                                 include_own_article=include_own, threshold=0.0 if show_all else None,
-                                 progress=progress, max_requests=max_requests, max_tokens=max_tokens)
+        report = workspace.draft(
+            claim_ids,
+            article,
+            judge=judge,
+            workers=workers,
+            redo=redo,
+            include_own_article=include_own,
+            threshold=0.0 if show_all else None,
+            progress=progress,
+            max_requests=max_requests,
+            max_tokens=max_tokens,
+        )
     show_report(report, as_json)
 
 
@@ -45,11 +63,19 @@ def show_report(report: DraftReport, as_json: bool) -> None:
     else:
         table = Table("note", "claim", "verdict", "conf.", "cites", "flags", show_lines=True)
         for note in report.notes:
-            table.add_row(note.id, report.claim_texts.get(note.claim_id, note.claim_id)[:160], note.verdict.value,
-                          f"{note.confidence:.2f}", str(len(note.citations)), ", ".join(note.flags))
+            table.add_row(
+                note.id,
+                report.claim_texts.get(note.claim_id, note.claim_id)[:160],
+                note.verdict.value,
+                f"{note.confidence:.2f}",
+                str(len(note.citations)),
+                ", ".join(note.flags),
+            )
         console.print(table)
-        say(f"{report.drafted} drafted ({report.failed} failed), {report.skipped} already had a note, "
-            f"{len(report.errors)} not drafted, in {report.seconds:.1f}s")
+        say(
+            f"{report.drafted} drafted ({report.failed} failed), {report.skipped} already had a note, "
+            f"{len(report.errors)} not drafted, in {report.seconds:.1f}s"
+        )
         if report.deferred:
             say(f"budget reached: {report.deferred} claims left; run the same command again to continue")
     if report.errors:

@@ -10,19 +10,29 @@ from rich.table import Table
 from factcheck.cli.common import console, open_workspace, print_json, progress_bar, say
 from factcheck.models import DetectionFormat, EvalRun, JudgeName, VerdictFormat
 
-app = typer.Typer(help="Evaluation runs against hand-labelled claims: run, list, show, compare.", no_args_is_help=True)
+app = typer.Typer(
+    help="Evaluation runs against hand-labelled claims: run, list, show, compare.", no_args_is_help=True
+)
 
 LIMIT = typer.Option(None, "--limit", min=1, help="Evaluate a reproducible sample of N items.")
 SEED = typer.Option(0, "--seed", help="Seed for --limit sampling.")
 JSON = typer.Option(False, "--json", help="Print the run as JSON.")
-REPORT = typer.Option(None, "--report", help="Also write a Markdown report (and the confusion matrix) to this folder.")
+REPORT = typer.Option(
+    None, "--report", help="Also write a Markdown report (and the confusion matrix) to this folder."
+)
 
 
 @app.command("claims")
-def claims(ctx: typer.Context, dataset: Path,
-           fmt: DetectionFormat = typer.Option(DetectionFormat.factcheck, "--format", help="Dataset format."),
-           limit: int = LIMIT, seed: int = SEED, threshold: float = typer.Option(None, "--threshold", min=0, max=1),
-           as_json: bool = JSON, report: Path = REPORT) -> None:
+def claims(
+    ctx: typer.Context,
+    dataset: Path,
+    fmt: DetectionFormat = typer.Option(DetectionFormat.factcheck, "--format", help="Dataset format."),
+    limit: int = LIMIT,
+    seed: int = SEED,
+    threshold: float = typer.Option(None, "--threshold", min=0, max=1),
+    as_json: bool = JSON,
+    report: Path = REPORT,
+) -> None:
     """Claim detection: sentence- and span-level precision, recall, F1, recall by claim type."""
     with open_workspace(ctx) as workspace, progress_bar("evaluating") as progress:
         run = workspace.evaluate_claims(dataset, fmt.value, limit, seed, threshold, progress)
@@ -30,21 +40,29 @@ def claims(ctx: typer.Context, dataset: Path,
 
 
 @app.command("verdicts")
-def verdicts(ctx: typer.Context, dataset: Path,
-             fmt: VerdictFormat = typer.Option(VerdictFormat.factcheck, "--format", help="Dataset format."),
-             corpus: Path = typer.Option(None, "--corpus",
-                                         help="Evidence corpus (factcheck format: default DATASET.corpus.jsonl)."),
-             judge: JudgeName = typer.Option(None, "--judge", help="Who judges (default from settings)."),
-             limit: int = LIMIT, seed: int = SEED,
-             workers: int = typer.Option(1, "--workers", min=1, max=64),
-             price_in: float = typer.Option(0.0, "--price-prompt",
-                                            help="Price per million prompt tokens, for the cost estimate."),
-             price_out: float = typer.Option(0.0, "--price-completion", help="Price per million completion tokens."),
-             as_json: bool = JSON, report: Path = REPORT) -> None:
+def verdicts(
+    ctx: typer.Context,
+    dataset: Path,
+    fmt: VerdictFormat = typer.Option(VerdictFormat.factcheck, "--format", help="Dataset format."),
+    corpus: Path = typer.Option(
+        None, "--corpus", help="Evidence corpus (factcheck format: default DATASET.corpus.jsonl)."
+    ),
+    judge: JudgeName = typer.Option(None, "--judge", help="Who judges (default from settings)."),
+    limit: int = LIMIT,
+    seed: int = SEED,
+    workers: int = typer.Option(1, "--workers", min=1, max=64),
+    price_in: float = typer.Option(
+        0.0, "--price-prompt", help="Price per million prompt tokens, for the cost estimate."
+    ),
+    price_out: float = typer.Option(0.0, "--price-completion", help="Price per million completion tokens."),
+    as_json: bool = JSON,
+    report: Path = REPORT,
+) -> None:
     """Verdicts and citations: accuracy, macro-F1, per-class scores, confusion matrix, citation precision/recall."""
     with open_workspace(ctx) as workspace, progress_bar("evaluating") as progress:
-        run = workspace.evaluate_verdicts(dataset, fmt.value, corpus, judge, limit, seed, workers, (price_in, price_out),
-                                          progress)
+        run = workspace.evaluate_verdicts(
+            dataset, fmt.value, corpus, judge, limit, seed, workers, (price_in, price_out), progress
+        )
         _show(workspace.write_eval_report(run, report) if report else None, run, as_json)
 
 
@@ -58,8 +76,14 @@ def list_runs(ctx: typer.Context, as_json: bool = JSON) -> None:
         return
     table = Table("run", "kind", "dataset", "judge", "date", "headline")
     for run in runs:
-        table.add_row(run.id, run.kind, run.dataset, f"{run.judge} {run.model}".strip(),
-                      f"{run.created_at:%Y-%m-%d %H:%M}", _headline(run))
+        table.add_row(
+            run.id,
+            run.kind,
+            run.dataset,
+            f"{run.judge} {run.model}".strip(),
+            f"{run.created_at:%Y-%m-%d %H:%M}",
+            _headline(run),
+        )
     console.print(table)
 
 
@@ -86,15 +110,19 @@ def compare(ctx: typer.Context, run_a: str, run_b: str, as_json: bool = JSON) ->
     console.print(table)
     say(f"{len(result.flipped)} items flipped")
     for flip in result.flipped[:20]:
-        say(f"  {flip['id']}: {flip['a'].get('verdict', flip['a'])} -> {flip['b'].get('verdict', flip['b'])} "
-            f"(gold {flip['gold'].get('verdict', flip['gold'])})")
+        say(
+            f"  {flip['id']}: {flip['a'].get('verdict', flip['a'])} -> {flip['b'].get('verdict', flip['b'])} "
+            f"(gold {flip['gold'].get('verdict', flip['gold'])})"
+        )
 
 
 def _headline(run: EvalRun) -> str:
     m = run.metrics
     if run.kind == "verdicts" and m:
-        return (f"macro-F1 {m['verdicts']['macro_f1']:.3f}, cit. recall {m['citation_recall']:.3f}, "
-                f"invented {m['invented_citations']}")
+        return (
+            f"macro-F1 {m['verdicts']['macro_f1']:.3f}, cit. recall {m['citation_recall']:.3f}, "
+            f"invented {m['invented_citations']}"
+        )
     for level in ("span", "sentence"):
         if level in m:
             return f"{level} F1 {m[level]['f1']:.3f}"

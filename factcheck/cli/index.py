@@ -29,8 +29,10 @@ def index(
     if as_json:
         print_json(report)
     else:
-        say(f"documents: {report.new} new, {report.updated} updated, {report.skipped} unchanged, "
-            f"{report.failed} failed; {report.passages} passages embedded in {report.seconds:.1f}s")
+        say(
+            f"documents: {report.new} new, {report.updated} updated, {report.skipped} unchanged, "
+            f"{report.failed} failed; {report.passages} passages embedded in {report.seconds:.1f}s"
+        )
     if report.failed:
         raise typer.Exit(1)
 
@@ -53,8 +55,16 @@ def search(
     table = Table("score", "passage", "document", "offsets", "text", show_lines=True)
     for hit in hits:
         p = hit.passage
-        found_by = " + ".join(name for name, value in (("dense", hit.dense_score), ("bm25", hit.lexical_score))
-                              if value is not None)
-        table.add_row(f"{hit.score:.4f}\n{found_by}", p.id, hit.document_title or p.document_id,
-                      f"{p.start}-{p.end}", p.text)
+        found_by = " + ".join(
+            name
+            for name, value in (("dense", hit.dense_score), ("bm25", hit.lexical_score))
+            if value is not None
+        )
+        table.add_row(
+            f"{hit.score:.4f}\n{found_by}",
+            p.id,
+            hit.document_title or p.document_id,
+            f"{p.start}-{p.end}",
+            p.text,
+        )
     console.print(table)

@@ -24,9 +24,14 @@ def reviewer_name(ctx: typer.Context, reviewer: str | None) -> str:
 
 
 @app.command("list")
-def list_notes(ctx: typer.Context, article: str = ARTICLE, verdict: str = VERDICT, claim_type: str = TYPE,
-               status: str = typer.Option("all", "--status", help="draft, approved, rejected, failed or all."),
-               as_json: bool = typer.Option(False, "--json")) -> None:
+def list_notes(
+    ctx: typer.Context,
+    article: str = ARTICLE,
+    verdict: str = VERDICT,
+    claim_type: str = TYPE,
+    status: str = typer.Option("all", "--status", help="draft, approved, rejected, failed or all."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
     """Notes matching the filters, most check-worthy first."""
     with open_workspace(ctx) as workspace:
         items = workspace.queue(workspace.queue_filter(article, verdict, claim_type, status))
@@ -35,8 +40,14 @@ def list_notes(ctx: typer.Context, article: str = ARTICLE, verdict: str = VERDIC
         return
     table = Table("note", "status", "verdict", "conf.", "type", "claim")
     for item in items:
-        table.add_row(item.note.id, item.note.status.value, item.note.verdict.value, f"{item.note.confidence:.2f}",
-                      item.claim.type.value, item.claim.text[:90])
+        table.add_row(
+            item.note.id,
+            item.note.status.value,
+            item.note.verdict.value,
+            f"{item.note.confidence:.2f}",
+            item.claim.type.value,
+            item.claim.text[:90],
+        )
     console.print(table)
     say(f"{len(items)} notes")
 
@@ -64,9 +75,14 @@ def history(ctx: typer.Context, note_id: str, as_json: bool = typer.Option(False
         say("no review actions yet")
     for r in reviews:
         changed = {k: (r.before.get(k), r.after.get(k)) for k in r.after if r.before.get(k) != r.after.get(k)}
-        summary = "; ".join(f"{k}: {str(a)[:40]} -> {str(b)[:40]}" for k, (a, b) in changed.items()) or "no change"
-        say(f"{r.at:%Y-%m-%d %H:%M:%S} {r.reviewer} {r.action}" + (f" ({r.reason})" if r.reason else "")
-            + f": {summary}")
+        summary = (
+            "; ".join(f"{k}: {str(a)[:40]} -> {str(b)[:40]}" for k, (a, b) in changed.items()) or "no change"
+        )
+        say(
+            f"{r.at:%Y-%m-%d %H:%M:%S} {r.reviewer} {r.action}"
+            + (f" ({r.reason})" if r.reason else "")
+            + f": {summary}"
+        )
 
 
 @app.command("approve")
@@ -78,8 +94,12 @@ def approve(ctx: typer.Context, note_id: str, reviewer: str = REVIEWER) -> None:
 
 
 @app.command("reject")
-def reject(ctx: typer.Context, note_id: str, reason: str = typer.Option(..., "--reason", help="Why."),
-           reviewer: str = REVIEWER) -> None:
+def reject(
+    ctx: typer.Context,
+    note_id: str,
+    reason: str = typer.Option(..., "--reason", help="Why."),
+    reviewer: str = REVIEWER,
+) -> None:
     """Reject a note, with a reason."""
     with open_workspace(ctx) as workspace:
         note = workspace.reject(note_id, reviewer_name(ctx, reviewer), reason)
@@ -87,8 +107,13 @@ def reject(ctx: typer.Context, note_id: str, reason: str = typer.Option(..., "--
 
 
 @app.command("set-verdict")
-def set_verdict(ctx: typer.Context, note_id: str, verdict: str, reviewer: str = REVIEWER,
-                reason: str = typer.Option("", "--reason")) -> None:
+def set_verdict(
+    ctx: typer.Context,
+    note_id: str,
+    verdict: str,
+    reviewer: str = REVIEWER,
+    reason: str = typer.Option("", "--reason"),
+) -> None:
     """Change a note's verdict."""
     with open_workspace(ctx) as workspace:
         note = workspace.set_verdict(note_id, verdict, reviewer_name(ctx, reviewer), reason)
@@ -100,14 +125,21 @@ def export_notes(
     ctx: typer.Context,
     fmt: str = typer.Option("md", "--format", help="md, html, json or claimreview (JSON-LD)."),
     out: Path = typer.Option(..., "--out", help="Output file (a folder with --per-article)."),
-    status: str = typer.Option("approved", "--status",
-                               help="Which notes: approved (default), draft, rejected, failed, all."),
-    article: str = ARTICLE, verdict: str = VERDICT, claim_type: str = TYPE,
-    per_article: bool = typer.Option(False, "--per-article", help="Markdown: one file per article in the --out folder."),
+    status: str = typer.Option(
+        "approved", "--status", help="Which notes: approved (default), draft, rejected, failed, all."
+    ),
+    article: str = ARTICLE,
+    verdict: str = VERDICT,
+    claim_type: str = TYPE,
+    per_article: bool = typer.Option(
+        False, "--per-article", help="Markdown: one file per article in the --out folder."
+    ),
 ) -> None:
     """Export notes for publishing. Exports never contain API keys, local paths or prompts."""
     with open_workspace(ctx) as workspace:
-        export = workspace.export(fmt, workspace.queue_filter(article, verdict, claim_type, status), per_article)
+        export = workspace.export(
+            fmt, workspace.queue_filter(article, verdict, claim_type, status), per_article
+        )
     try:
         if per_article:
             out.mkdir(parents=True, exist_ok=True)
@@ -117,6 +149,8 @@ def export_notes(
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(next(iter(export.files.values())), encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"cannot write {out} ({exc.strerror or exc}); choose a writable --out path") from None
+        raise InputError(
+            f"cannot write {out} ({exc.strerror or exc}); choose a writable --out path"
+        ) from None
     where = f"{out}/ ({len(export.files)} files)" if per_article else str(out)
     say(f"wrote {export.notes} notes to {where}")

@@ -7,15 +7,28 @@ from rich.text import Text
 
 from factcheck.models import NoteView
 
-VERDICT_STYLE = {"supported": "green", "partly_supported": "yellow", "refuted": "red", "not_enough_evidence": "blue"}
+VERDICT_STYLE = {
+    "supported": "green",
+    "partly_supported": "yellow",
+    "refuted": "red",
+    "not_enough_evidence": "blue",
+}
 
 
 def render_note(console: Console, view: NoteView, position: str = "") -> None:
     note, claim, document = view.note, view.claim, view.document
-    console.rule(Text(f"{position} note {note.id} · {note.status.value} · claim {claim.id} ({claim.type.value}, "
-                      f"score {claim.checkworthiness:.2f})"))
-    console.print(Text(f"{document.title or document.id}  {document.outlet}  {document.published or ''}  "
-                       f"{document.url}", style="dim"))
+    console.rule(
+        Text(
+            f"{position} note {note.id} · {note.status.value} · claim {claim.id} ({claim.type.value}, "
+            f"score {claim.checkworthiness:.2f})"
+        )
+    )
+    console.print(
+        Text(
+            f"{document.title or document.id}  {document.outlet}  {document.published or ''}  {document.url}",
+            style="dim",
+        )
+    )
     sentence = Text(claim.sentence)
     offset = claim.span.start - claim.sentence_span.start
     sentence.stylize("bold reverse", offset, offset + len(claim.text))
@@ -31,9 +44,13 @@ def render_note(console: Console, view: NoteView, position: str = "") -> None:
         passage = view.passages.get(citation.passage_id)
         cited = view.cited_documents.get(citation.document_id)
         published = (cited.published if cited else None) or "undated"
-        console.print(Text(f"[{number}] {citation.document_title or citation.document_id} · {published} · "
-                           f"{citation.passage_id} [{citation.start}-{citation.end}] {citation.document_url}",
-                           style="cyan"))
+        console.print(
+            Text(
+                f"[{number}] {citation.document_title or citation.document_id} · {published} · "
+                f"{citation.passage_id} [{citation.start}-{citation.end}] {citation.document_url}",
+                style="cyan",
+            )
+        )
         if passage:
             text = Text(passage.text)
             text.stylize("bold underline", citation.start - passage.start, citation.end - passage.start)

@@ -26,8 +26,13 @@ def register(app: typer.Typer) -> None:
 
 
 def review_command(
-    ctx: typer.Context, article: str = ARTICLE, verdict: str = VERDICT, claim_type: str = TYPE,
-    status: str = typer.Option("draft", "--status", help="Which notes to walk: draft (default), failed, all, ..."),
+    ctx: typer.Context,
+    article: str = ARTICLE,
+    verdict: str = VERDICT,
+    claim_type: str = TYPE,
+    status: str = typer.Option(
+        "draft", "--status", help="Which notes to walk: draft (default), failed, all, ..."
+    ),
     reviewer: str = REVIEWER,
 ) -> None:
     """Review drafted notes one by one: approve, reject, change the verdict, edit in $EDITOR, add citations."""
@@ -70,8 +75,9 @@ def edit_in_editor(text: str) -> str:
         try:
             code = subprocess.call([*shlex.split(editor), str(path)])
         except OSError as exc:
-            raise InputError(f"cannot start the editor {editor!r} ({exc.strerror}); set EDITOR to one you have"
-                             ) from None
+            raise InputError(
+                f"cannot start the editor {editor!r} ({exc.strerror}); set EDITOR to one you have"
+            ) from None
         if code != 0:
             raise InputError(f"the editor {editor!r} exited with status {code}; nothing was changed")
         return path.read_text(encoding="utf-8")

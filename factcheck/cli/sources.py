@@ -26,8 +26,11 @@ def list_sources(ctx: typer.Context, as_json: bool = typer.Option(False, "--json
 
 
 @app.command("show")
-def show(ctx: typer.Context, document: str = typer.Argument(..., help="Document id (or a unique prefix) or path."),
-         as_json: bool = typer.Option(False, "--json")) -> None:
+def show(
+    ctx: typer.Context,
+    document: str = typer.Argument(..., help="Document id (or a unique prefix) or path."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
     """Show a document's metadata and passages."""
     with open_workspace(ctx) as workspace:
         doc = workspace.document(document)
@@ -43,8 +46,9 @@ def show(ctx: typer.Context, document: str = typer.Argument(..., help="Document 
 
 
 @app.command("remove")
-def remove(ctx: typer.Context, document: str = typer.Argument(..., help="Document id (or a unique prefix) or path.")
-           ) -> None:
+def remove(
+    ctx: typer.Context, document: str = typer.Argument(..., help="Document id (or a unique prefix) or path.")
+) -> None:
     """Remove a document, its passages and its claims."""
     with open_workspace(ctx) as workspace:
         doc = workspace.remove(document)

@@ -13,8 +13,16 @@ from factcheck.drafting.checks import check_claim
 from factcheck.drafting.grounding import ungrounded
 from factcheck.drafting.judges import Judge
 from factcheck.errors import ProviderError, ProviderUnavailable
-from factcheck.models import (Claim, ClaimType, DraftReport, Note, NoteStatus, ProgressCallback, Provenance,
-                              Verdict)
+from factcheck.models import (
+    Claim,
+    ClaimType,
+    DraftReport,
+    Note,
+    NoteStatus,
+    ProgressCallback,
+    Provenance,
+    Verdict,
+)
 from factcheck.retrieval.fusion import RetrievalSettings
 from factcheck.retrieval.retriever import Retriever
 from factcheck.storage.db import Database
@@ -35,8 +43,9 @@ class Budget:
 
     def exhausted(self) -> bool:
         with self._lock:
-            return (self.max_requests is not None and self.requests >= self.max_requests) or \
-                (self.max_tokens is not None and self.tokens >= self.max_tokens)
+            return (self.max_requests is not None and self.requests >= self.max_requests) or (
+                self.max_tokens is not None and self.tokens >= self.max_tokens
+            )
 
     def spend(self, note: Note) -> None:
         with self._lock:
@@ -51,7 +60,9 @@ def note_id(claim_id: str) -> str:
 class Drafter:
     """Drafts notes for claims with one judge, against one database and its retriever."""
 
-    def __init__(self, db: Database, retriever: Retriever, judge: Judge, retrieval: RetrievalSettings) -> None:
+    def __init__(
+        self, db: Database, retriever: Retriever, judge: Judge, retrieval: RetrievalSettings
+    ) -> None:
         self.db, self.retriever, self.judge, self.retrieval = db, retriever, judge, retrieval
 
     def draft(self, claim: Claim) -> Note:
@@ -64,8 +75,9 @@ class Drafter:
             self.db.save_claim(claim)
             timings["refine"] = round(time.perf_counter() - started, 4)
         query = claim.text if claim.type == ClaimType.quote else claim.statement
-        evidence = self.retriever.retrieve(query, retrieval, own_document=claim.document_id,
-                                           claim_date=claim.claim_date)
+        evidence = self.retriever.retrieve(
+            query, retrieval, own_document=claim.document_id, claim_date=claim.claim_date
+        )
         timings["retrieve"] = round(time.perf_counter() - started, 4)
         mark = time.perf_counter()
         checks, check_citations = check_claim(claim, evidence)
@@ -90,23 +102,41 @@ class Drafter:
         if failure:
             flags.append("failed")
         return Note(
-            id=note_id(claim.id), claim_id=claim.id,
+            id=note_id(claim.id),
+            claim_id=claim.id,
             verdict=judgement.verdict if not failure else Verdict.not_enough_evidence,
             rationale=judgement.rationale if not failure else f"Not grounded: {failure}",
             confidence=judgement.confidence if not failure else 0.0,
-            citations=judgement.citations if not failure else [], checks=checks, flags=flags,
-            status=NoteStatus.failed if failure else NoteStatus.draft, failure=failure,
+            citations=judgement.citations if not failure else [],
+            checks=checks,
+            flags=flags,
+            status=NoteStatus.failed if failure else NoteStatus.draft,
+            failure=failure,
             provenance=Provenance(
-                judge=judge.name, model=judge.model, prompt_name=judge.prompt_name, prompt_hash=judge.prompt_hash,
-                retrieval={**retrieval.as_dict(), "query": query, "evidence": [e.passage.id for e in evidence]},
-                timings={**timings, "total": round(time.perf_counter() - started, 4)}, tokens=judgement.tokens,
+                judge=judge.name,
+                model=judge.model,
+                prompt_name=judge.prompt_name,
+                prompt_hash=judge.prompt_hash,
+                retrieval={
+                    **retrieval.as_dict(),
+                    "query": query,
+                    "evidence": [e.passage.id for e in evidence],
+                },
+                timings={**timings, "total": round(time.perf_counter() - started, 4)},
+                tokens=judgement.tokens,
                 attempts=judgement.attempts,
             ),
             created_at=datetime.now(UTC),
         )
 
-    def draft_all(self, claims: list[Claim], workers: int = 1, redo: bool = False,
-                  progress: ProgressCallback | None = None, budget: Budget | None = None) -> DraftReport:
+    def draft_all(
+        self,
+        claims: list[Claim],
+        workers: int = 1,
+        redo: bool = False,
+        progress: ProgressCallback | None = None,
+        budget: Budget | None = None,
+    ) -> DraftReport:
         """Draft and store a note per claim. Claims with a note are skipped unless `redo` (approved or
         rejected notes never are). Each finished note is stored at once, so an interrupted run loses nothing."""
         started = time.perf_counter()

@@ -44,9 +44,15 @@ def locate_quote(quote: str, passage_text: str) -> tuple[int, int] | None:
 
 def cite(passage: Passage, start: int, end: int, title: str = "", url: str = "") -> Citation:
     """A citation of passage.text[start:end] (offsets into the passage), stored with document offsets."""
-    return Citation(passage_id=passage.id, document_id=passage.document_id, document_title=title,
-                    document_url=url, quote=passage.text[start:end],
-                    start=passage.start + start, end=passage.start + end)
+    return Citation(
+        passage_id=passage.id,
+        document_id=passage.document_id,
+        document_title=title,
+        document_url=url,
+        quote=passage.text[start:end],
+        start=passage.start + start,
+        end=passage.start + end,
+    )
 
 
 def resolve_quote(passage: Passage, quote: str, title: str = "", url: str = "") -> Citation | None:
@@ -63,7 +69,9 @@ def ungrounded(citations: Iterable[Citation], passages: Mapping[str, Passage]) -
         passage = passages.get(citation.passage_id)
         if passage is None:
             problems.append(f"{citation.passage_id} is not a stored passage")
-        elif not (passage.start <= citation.start < citation.end <= passage.end) or \
-                passage.text[citation.start - passage.start : citation.end - passage.start] != citation.quote:
+        elif (
+            not (passage.start <= citation.start < citation.end <= passage.end)
+            or passage.text[citation.start - passage.start : citation.end - passage.start] != citation.quote
+        ):
             problems.append(f"quote {citation.quote[:40]!r} is not verbatim in {citation.passage_id}")
     return problems

@@ -30,8 +30,13 @@ class Judge(Protocol):
     prompt_hash: str
     refiner: ClaimRefiner | None  # optional LLM pass over statement and type
 
-    def judge(self, claim: Claim, evidence: list[Evidence], checks: list[CheckResult],
-              check_citations: list[Citation]) -> Judgement: ...
+    def judge(
+        self,
+        claim: Claim,
+        evidence: list[Evidence],
+        checks: list[CheckResult],
+        check_citations: list[Citation],
+    ) -> Judgement: ...
 
 
 def _check(checks: list[CheckResult], name: str) -> CheckResult | None:
@@ -48,8 +53,13 @@ class EvidenceJudge:
     prompt_hash: str = ""
     refiner: ClaimRefiner | None = None
 
-    def judge(self, claim: Claim, evidence: list[Evidence], checks: list[CheckResult],
-              check_citations: list[Citation]) -> Judgement:
+    def judge(
+        self,
+        claim: Claim,
+        evidence: list[Evidence],
+        checks: list[CheckResult],
+        check_citations: list[Citation],
+    ) -> Judgement:
         quote, quantity = _check(checks, "quote"), _check(checks, "quantity")
         verdict, confidence, cited = Verdict.not_enough_evidence, 0.3, []
         if quote and quote.outcome == "found_verbatim":
@@ -63,12 +73,20 @@ class EvidenceJudge:
         elif quantity and quantity.outcome == "mixed":
             verdict, confidence = Verdict.partly_supported, 0.4
         if verdict != Verdict.not_enough_evidence:
-            deciding = (quote if quote and quote.outcome.startswith("found") else quantity)
+            deciding = quote if quote and quote.outcome.startswith("found") else quantity
             cited = [c for c in check_citations if c.passage_id in deciding.passage_ids]
         findings = " ".join(c.detail for c in checks if c.name in ("quote", "quantity"))
         if verdict == Verdict.not_enough_evidence:
-            reason = findings or "No check applies to this kind of claim without an LLM; the retrieved passages are listed for a person to read."
+            reason = (
+                findings
+                or "No check applies to this kind of claim without an LLM; the retrieved passages are listed for a person to read."
+            )
         else:
             reason = findings
-        return Judgement(verdict=verdict, confidence=confidence, rationale=f"{NO_LLM} {reason}".strip(),
-                         citations=cited, attempts=0)
+        return Judgement(
+            verdict=verdict,
+            confidence=confidence,
+            rationale=f"{NO_LLM} {reason}".strip(),
+            citations=cited,
+            attempts=0,
+        )

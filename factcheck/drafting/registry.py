@@ -34,8 +34,12 @@ def _open_llm(settings: Settings, db: Database) -> Iterator[Judge]:
 
     style = "json_object" if settings.llm.response_format == "json_object" else "json_schema"
     client = OpenAIChatClient(settings.llm, style)
-    yield LLMJudge(CachedClient(client, db), settings.llm.max_reasks, name=JudgeName.llm.value,
-                   refine_statements=settings.llm.refine_statements)
+    yield LLMJudge(
+        CachedClient(client, db),
+        settings.llm.max_reasks,
+        name=JudgeName.llm.value,
+        refine_statements=settings.llm.refine_statements,
+    )
 
 
 @contextlib.contextmanager
@@ -48,25 +52,36 @@ def _open_local(settings: Settings, db: Database) -> Iterator[Judge]:
         style = "json_schema" if settings.llm.response_format == "json_schema" else "json_object"
         client = OpenAIChatClient(settings.llm, style, model=MODEL_ALIAS, base_url=base_url)
         client.max_tokens = min(client.max_tokens, LOCAL_MAX_TOKENS)
-        yield LLMJudge(CachedClient(client, db), min(settings.llm.max_reasks, 1), name=JudgeName.local.value,
-                       refine_statements=settings.llm.refine_statements)
+        yield LLMJudge(
+            CachedClient(client, db),
+            min(settings.llm.max_reasks, 1),
+            name=JudgeName.local.value,
+            refine_statements=settings.llm.refine_statements,
+        )
 
 
 def _describe_llm(settings: Settings) -> str:
     key = "set" if settings.llm.api_key else "not set"
-    return (f"llm model {settings.llm.model or '(unset)'} at {settings.llm.base_url or 'api.openai.com'} "
-            f"(key {key})")
+    return (
+        f"llm model {settings.llm.model or '(unset)'} at {settings.llm.base_url or 'api.openai.com'} "
+        f"(key {key})"
+    )
 
 
 JUDGES: dict[JudgeName, JudgeSpec] = {
     JudgeName.evidence: JudgeSpec(
         "no LLM: verdicts only where the deterministic checks justify them",
-        lambda s: "evidence (no LLM: verdicts only where deterministic checks justify them)", _open_evidence),
-    JudgeName.llm: JudgeSpec("any OpenAI-compatible server (FACTCHECK_LLM__MODEL, __BASE_URL)", _describe_llm,
-                             _open_llm),
+        lambda s: "evidence (no LLM: verdicts only where deterministic checks justify them)",
+        _open_evidence,
+    ),
+    JudgeName.llm: JudgeSpec(
+        "any OpenAI-compatible server (FACTCHECK_LLM__MODEL, __BASE_URL)", _describe_llm, _open_llm
+    ),
     JudgeName.local: JudgeSpec(
         "SmolLM2-135M-Instruct through llama.cpp, offline (the 'local' extra)",
-        lambda s: "local SmolLM2-135M-Instruct through llama.cpp (optional extra)", _open_local),
+        lambda s: "local SmolLM2-135M-Instruct through llama.cpp (optional extra)",
+        _open_local,
+    ),
 }
 
 
@@ -78,10 +93,13 @@ def active_judge(requested: str | None, settings: Settings) -> JudgeName:
     try:
         return JudgeName(name)
     except ValueError:
-        raise ConfigError(f"unknown judge {name!r}; use one of {', '.join(j.value for j in JUDGES)}") from None
+        raise ConfigError(
+            f"unknown judge {name!r}; use one of {', '.join(j.value for j in JUDGES)}"
+        ) from None
 
 
-def open_judge(settings: Settings, db: Database, requested: str | None = None
-               ) -> contextlib.AbstractContextManager[Judge]:
+def open_judge(
+    settings: Settings, db: Database, requested: str | None = None
+) -> contextlib.AbstractContextManager[Judge]:
     """The judge the request or the settings name, ready to use inside a `with` block."""
     return JUDGES[active_judge(requested, settings)].open(settings, db)

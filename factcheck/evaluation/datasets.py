@@ -26,9 +26,17 @@ DETECTION_FORMATS = tuple(f.value for f in DetectionFormat)
 VERDICT_FORMATS = tuple(f.value for f in VerdictFormat)
 # AVeriTeC's four labels on the project's scale. CONFLICTING (conflicting evidence / cherry-picking) is the
 # closest to partly_supported; 3-way scores leave those items out.
-AVERITEC_LABELS = {"SUPPORTED": Verdict.supported, "REFUTED": Verdict.refuted,
-                   "NOT ENOUGH INFO": Verdict.not_enough_evidence, "CONFLICTING": Verdict.partly_supported}
-CHECKCOVID_LABELS = {"SUPPORT": Verdict.supported, "REFUTE": Verdict.refuted, "NOTENOUGHINFO": Verdict.not_enough_evidence}
+AVERITEC_LABELS = {
+    "SUPPORTED": Verdict.supported,
+    "REFUTED": Verdict.refuted,
+    "NOT ENOUGH INFO": Verdict.not_enough_evidence,
+    "CONFLICTING": Verdict.partly_supported,
+}
+CHECKCOVID_LABELS = {
+    "SUPPORT": Verdict.supported,
+    "REFUTE": Verdict.refuted,
+    "NOTENOUGHINFO": Verdict.not_enough_evidence,
+}
 
 
 class GoldSpan(BaseModel):
@@ -43,7 +51,9 @@ class DetectionItem(BaseModel):
     text: str
     title: str = ""
     date: dt.date | None = None
-    claims: list[GoldSpan] | None = Field(None, description="Gold claims of a document; None for a single sentence.")
+    claims: list[GoldSpan] | None = Field(
+        None, description="Gold claims of a document; None for a single sentence."
+    )
     checkworthy: bool | None = Field(None, description="Gold label of a single sentence.")
 
 
@@ -104,23 +114,38 @@ def load_detection(path: Path, fmt: str = "factcheck") -> list[DetectionItem]:
     rows = _jsonl(path)
     try:
         if fmt == "claimbuster":
-            return [DetectionItem(id=str(r["id"]), text=r["text"], checkworthy=bool(r["label"])) for r in rows]
+            return [
+                DetectionItem(id=str(r["id"]), text=r["text"], checkworthy=bool(r["label"])) for r in rows
+            ]
         if fmt != "factcheck":
-            raise InputError(f"unknown claim dataset format {fmt!r}; use one of {', '.join(DETECTION_FORMATS)}")
+            raise InputError(
+                f"unknown claim dataset format {fmt!r}; use one of {', '.join(DETECTION_FORMATS)}"
+            )
         items = []
         for row in rows:
             text = row.get("text")
             if text is None and row.get("path"):
                 text = (path.parent / row["path"]).read_text(encoding="utf-8")
-            items.append(DetectionItem(id=str(row["id"]), text=text, title=row.get("title", ""),
-                                       date=parse_date(row.get("date")), checkworthy=row.get("checkworthy"),
-                                       claims=[GoldSpan(**c) for c in row["claims"]] if "claims" in row else None))
+            items.append(
+                DetectionItem(
+                    id=str(row["id"]),
+                    text=text,
+                    title=row.get("title", ""),
+                    date=parse_date(row.get("date")),
+                    checkworthy=row.get("checkworthy"),
+                    claims=[GoldSpan(**c) for c in row["claims"]] if "claims" in row else None,
+                )
+            )
         return items
     except (KeyError, TypeError, ValueError, OSError) as exc:
-        raise InputError(f"{path}: not a {fmt} claim dataset ({type(exc).__name__}: {exc})".splitlines()[0]) from None
+        raise InputError(
+            f"{path}: not a {fmt} claim dataset ({type(exc).__name__}: {exc})".splitlines()[0]
+        ) from None
 
 
-def load_verdicts(path: Path, fmt: str = "factcheck", corpus: Path | None = None) -> tuple[list[VerdictItem], list[CorpusRecord]]:
+def load_verdicts(
+    path: Path, fmt: str = "factcheck", corpus: Path | None = None
+) -> tuple[list[VerdictItem], list[CorpusRecord]]:
     """Items and the evidence corpus they are judged against."""
     rows = _jsonl(path)
     try:
@@ -128,34 +153,70 @@ def load_verdicts(path: Path, fmt: str = "factcheck", corpus: Path | None = None
             corpus = corpus or path.with_name(path.name.replace(".jsonl", ".corpus.jsonl"))
             if not corpus.exists():
                 raise InputError(f"{path}: no evidence corpus; pass --corpus FILE (default {corpus.name})")
-            items = [VerdictItem(id=str(r["id"]), claim=r["claim"], date=parse_date(r.get("date")),
-                                 speaker=r.get("speaker", ""), verdict=Verdict(r["verdict"]),
-                                 evidence_ids=[str(e) for e in r.get("evidence_ids", [])]) for r in rows]
-            records = [CorpusRecord(**{k: str(v) for k, v in r.items() if k in CorpusRecord.model_fields})
-                       for r in _jsonl(corpus)]
+            items = [
+                VerdictItem(
+                    id=str(r["id"]),
+                    claim=r["claim"],
+                    date=parse_date(r.get("date")),
+                    speaker=r.get("speaker", ""),
+                    verdict=Verdict(r["verdict"]),
+                    evidence_ids=[str(e) for e in r.get("evidence_ids", [])],
+                )
+                for r in rows
+            ]
+            records = [
+                CorpusRecord(**{k: str(v) for k, v in r.items() if k in CorpusRecord.model_fields})
+                for r in _jsonl(corpus)
+            ]
             return items, records
         if fmt == "averitec":
             items, records = [], []
             for r in rows:
-                items.append(VerdictItem(id=r["claim_id"], claim=r["claim"], date=parse_date(r.get("claim_date")),
-                                         speaker=r.get("speaker") or "", verdict=AVERITEC_LABELS[r["label"]],
-                                         evidence_ids=r.get("gold_evidence_ids", [])))
+                items.append(
+                    VerdictItem(
+                        id=r["claim_id"],
+                        claim=r["claim"],
+                        date=parse_date(r.get("claim_date")),
+                        speaker=r.get("speaker") or "",
+                        verdict=AVERITEC_LABELS[r["label"]],
+                        evidence_ids=r.get("gold_evidence_ids", []),
+                    )
+                )
                 # Evidence passages are pooled across claims: the question and the annotator's answer.
-                records += [CorpusRecord(id=e["evidence_id"], text=f"{e['question']} {e['text']}".strip(),
-                                         url=e.get("source_url") or "") for e in r.get("evidence", []) if e.get("text")]
+                records += [
+                    CorpusRecord(
+                        id=e["evidence_id"],
+                        text=f"{e['question']} {e['text']}".strip(),
+                        url=e.get("source_url") or "",
+                    )
+                    for e in r.get("evidence", [])
+                    if e.get("text")
+                ]
             return items, records
         if fmt == "checkcovid":
             corpus = corpus or path.with_name("corpus.jsonl")
             records = []
             for abstract in _jsonl(corpus):
-                records += [CorpusRecord(id=f"{abstract['cord_id']}:{i}", text=sentence, title=abstract.get("title", ""))
-                            for i, sentence in enumerate(abstract["abstract"])]
-            items = [VerdictItem(id=r["id"], claim=r["claim"], verdict=CHECKCOVID_LABELS[r["label"]],
-                                 evidence_ids=[f"{r['cord_id']}:{e['sent_index']}" for e in r.get("evidence_set", [])])
-                     for r in rows]
+                records += [
+                    CorpusRecord(
+                        id=f"{abstract['cord_id']}:{i}", text=sentence, title=abstract.get("title", "")
+                    )
+                    for i, sentence in enumerate(abstract["abstract"])
+                ]
+            items = [
+                VerdictItem(
+                    id=r["id"],
+                    claim=r["claim"],
+                    verdict=CHECKCOVID_LABELS[r["label"]],
+                    evidence_ids=[f"{r['cord_id']}:{e['sent_index']}" for e in r.get("evidence_set", [])],
+                )
+                for r in rows
+            ]
             return items, records
     except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"{path}: not a {fmt} verdict dataset ({type(exc).__name__}: {exc})".splitlines()[0]) from None
+        raise InputError(
+            f"{path}: not a {fmt} verdict dataset ({type(exc).__name__}: {exc})".splitlines()[0]
+        ) from None
     raise InputError(f"unknown verdict dataset format {fmt!r}; use one of {', '.join(VERDICT_FORMATS)}")
 
 

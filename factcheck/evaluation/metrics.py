@@ -24,8 +24,12 @@ def per_class(gold: list[str], predicted: list[str], labels: list[str]) -> dict[
         precision = tp / predicted_counts[label] if predicted_counts[label] else 0.0
         recall = tp / gold_counts[label] if gold_counts[label] else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        scores[label] = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-                         "support": gold_counts[label]}
+        scores[label] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "support": gold_counts[label],
+        }
     return scores
 
 
@@ -37,8 +41,14 @@ def classification(gold: list[str], predicted: list[str], labels: list[str]) -> 
     present = [label for label in labels if classes[label]["support"] or label in predicted]
     macro = sum(classes[label]["f1"] for label in present) / len(present) if present else 0.0
     accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold) if gold else 0.0
-    return {"n": len(gold), "accuracy": round(accuracy, 4), "macro_f1": round(macro, 4), "per_class": classes,
-            "labels": labels, "confusion": confusion(gold, predicted, labels)}
+    return {
+        "n": len(gold),
+        "accuracy": round(accuracy, 4),
+        "macro_f1": round(macro, 4),
+        "per_class": classes,
+        "labels": labels,
+        "confusion": confusion(gold, predicted, labels),
+    }
 
 
 def binary(gold: list[bool], predicted: list[bool]) -> dict:
@@ -48,8 +58,15 @@ def binary(gold: list[bool], predicted: list[bool]) -> dict:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"n": len(gold), "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "tp": tp, "fp": fp, "fn": fn}
+    return {
+        "n": len(gold),
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -26,26 +26,36 @@ def confusion_svg(run: EvalRun) -> str:
     darkest = max((max(row) for row in matrix), default=0)
     size = len(labels) * CELL
     width, height = LABEL_WIDTH + size + 20, HEADER + size + 40
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'font-family="sans-serif" font-size="12">',
-             f'<title>{escape(f"{run.dataset} · {run.judge} · {run.id}")}</title>',
-             f'<text x="{LABEL_WIDTH + size / 2}" y="16" text-anchor="middle">predicted</text>',
-             f'<text x="14" y="{HEADER + size / 2}" text-anchor="middle" '
-             f'transform="rotate(-90 14 {HEADER + size / 2})">gold</text>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'font-family="sans-serif" font-size="12">',
+        f"<title>{escape(f'{run.dataset} · {run.judge} · {run.id}')}</title>",
+        f'<text x="{LABEL_WIDTH + size / 2}" y="16" text-anchor="middle">predicted</text>',
+        f'<text x="14" y="{HEADER + size / 2}" text-anchor="middle" '
+        f'transform="rotate(-90 14 {HEADER + size / 2})">gold</text>',
+    ]
     for column, label in enumerate(labels):
         x = LABEL_WIDTH + column * CELL + CELL / 2
-        parts.append(f'<text x="{x}" y="{HEADER - 8}" text-anchor="end" '
-                     f'transform="rotate(-35 {x} {HEADER - 8})">{escape(label)}</text>')
+        parts.append(
+            f'<text x="{x}" y="{HEADER - 8}" text-anchor="end" '
+            f'transform="rotate(-35 {x} {HEADER - 8})">{escape(label)}</text>'
+        )
     for row, (label, values) in enumerate(zip(labels, matrix, strict=True)):
         y = HEADER + row * CELL
-        parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + CELL / 2 + 4}" text-anchor="end">{escape(label)}</text>')
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 8}" y="{y + CELL / 2 + 4}" text-anchor="end">{escape(label)}</text>'
+        )
         for column, value in enumerate(values):
             x = LABEL_WIDTH + column * CELL
             ink = "white" if darkest and value > darkest / 2 else "black"
-            parts.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="{_blue(value, darkest)}" '
-                         f'stroke="white"/>')
-            parts.append(f'<text x="{x + CELL / 2}" y="{y + CELL / 2 + 5}" text-anchor="middle" fill="{ink}" '
-                         f'font-size="16">{value}</text>')
+            parts.append(
+                f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="{_blue(value, darkest)}" '
+                f'stroke="white"/>'
+            )
+            parts.append(
+                f'<text x="{x + CELL / 2}" y="{y + CELL / 2 + 5}" text-anchor="middle" fill="{ink}" '
+                f'font-size="16">{value}</text>'
+            )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
@@ -55,32 +65,48 @@ def _write(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"cannot write the report to {path} ({exc.strerror}); choose another --report folder") from None
+        raise InputError(
+            f"cannot write the report to {path} ({exc.strerror}); choose another --report folder"
+        ) from None
 
 
 def markdown(run: EvalRun, folder: Path) -> Path:
     """Write report.md (and confusion.svg for verdict runs) into folder; returns the Markdown path."""
     m = run.metrics
-    lines = [f"# Evaluation {run.id}", "", f"- kind: {run.kind}",
-             f"- dataset: {run.dataset} ({run.format}, hash {run.dataset_hash})",
-             f"- date: {run.created_at:%Y-%m-%d %H:%M} UTC", f"- items: {len(run.items)}"]
+    lines = [
+        f"# Evaluation {run.id}",
+        "",
+        f"- kind: {run.kind}",
+        f"- dataset: {run.dataset} ({run.format}, hash {run.dataset_hash})",
+        f"- date: {run.created_at:%Y-%m-%d %H:%M} UTC",
+        f"- items: {len(run.items)}",
+    ]
     if run.judge:
         lines += [f"- judge: {run.judge} {run.model}".rstrip(), f"- prompts: {run.prompt_hashes or 'none'}"]
     lines.append("")
     if run.kind == "verdicts":
         v, three = m["verdicts"], m["three_way"]
-        lines += ["| metric | value |", "|---|---|",
-                  f"| accuracy | {v['accuracy']:.3f} |", f"| macro-F1 (4 labels) | {v['macro_f1']:.3f} |",
-                  f"| macro-F1 (3-way, supported/refuted/NEE) | {three['macro_f1']:.3f} |",
-                  f"| citation precision | {m['citation_precision']:.3f} |",
-                  f"| citation recall | {m['citation_recall']:.3f} |",
-                  f"| retrieval recall (a gold passage retrieved) | {m['retrieval_recall']:.3f} |",
-                  f"| invented citations | {m['invented_citations']} |", f"| failed notes | {m['failed']} |",
-                  f"| seconds per claim p50 / p95 | {m['seconds_p50']:.2f} / {m['seconds_p95']:.2f} |",
-                  f"| tokens (prompt / completion) | {m['tokens']['prompt']} / {m['tokens']['completion']} |", "",
-                  "| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
-        lines += [f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |"
-                  for label, s in v["per_class"].items()]
+        lines += [
+            "| metric | value |",
+            "|---|---|",
+            f"| accuracy | {v['accuracy']:.3f} |",
+            f"| macro-F1 (4 labels) | {v['macro_f1']:.3f} |",
+            f"| macro-F1 (3-way, supported/refuted/NEE) | {three['macro_f1']:.3f} |",
+            f"| citation precision | {m['citation_precision']:.3f} |",
+            f"| citation recall | {m['citation_recall']:.3f} |",
+            f"| retrieval recall (a gold passage retrieved) | {m['retrieval_recall']:.3f} |",
+            f"| invented citations | {m['invented_citations']} |",
+            f"| failed notes | {m['failed']} |",
+            f"| seconds per claim p50 / p95 | {m['seconds_p50']:.2f} / {m['seconds_p95']:.2f} |",
+            f"| tokens (prompt / completion) | {m['tokens']['prompt']} / {m['tokens']['completion']} |",
+            "",
+            "| class | precision | recall | F1 | support |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |"
+            for label, s in v["per_class"].items()
+        ]
         _write(folder / "confusion.svg", confusion_svg(run))
         lines += ["", "![confusion matrix](confusion.svg)"]
         if m["failed_ids"]:
@@ -89,8 +115,10 @@ def markdown(run: EvalRun, folder: Path) -> Path:
         lines += ["| level | precision | recall | F1 |", "|---|---|---|---|"]
         for level in ("sentence", "sentence_in_documents", "span"):
             if level in m:
-                lines.append(f"| {level} | {m[level]['precision']:.3f} | {m[level]['recall']:.3f} | "
-                             f"{m[level]['f1']:.3f} |")
+                lines.append(
+                    f"| {level} | {m[level]['precision']:.3f} | {m[level]['recall']:.3f} | "
+                    f"{m[level]['f1']:.3f} |"
+                )
         if "recall_by_type" in m:
             lines += ["", "| gold type | recall |", "|---|---|"]
             lines += [f"| {t} | {r:.3f} |" for t, r in m["recall_by_type"].items()]

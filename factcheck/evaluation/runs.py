@@ -17,12 +17,30 @@ from factcheck.claims.scoring import load_scorer
 from factcheck.drafting.draft import Drafter
 from factcheck.drafting.grounding import ungrounded
 from factcheck.errors import InputError
-from factcheck.evaluation.datasets import (CorpusRecord, DetectionItem, VerdictItem, file_hash, load_detection,
-                                           load_verdicts, sample, sentences_with_claims)
+from factcheck.evaluation.datasets import (
+    CorpusRecord,
+    DetectionItem,
+    VerdictItem,
+    file_hash,
+    load_detection,
+    load_verdicts,
+    sample,
+    sentences_with_claims,
+)
 from factcheck.evaluation.metrics import binary, classification, percentile
 from factcheck.ingest.readers import document_id
-from factcheck.models import (Claim, ClaimType, Document, EvalRun, ItemResult, MetricDelta, ProgressCallback,
-                              RunComparison, Span, Verdict)
+from factcheck.models import (
+    Claim,
+    ClaimType,
+    Document,
+    EvalRun,
+    ItemResult,
+    MetricDelta,
+    ProgressCallback,
+    RunComparison,
+    Span,
+    Verdict,
+)
 from factcheck.retrieval.fusion import RetrievalSettings
 from factcheck.settings import Settings
 from factcheck.storage.db import Database
@@ -59,11 +77,22 @@ def _detect_item(item: DetectionItem, threshold: float, scorer) -> ItemResult:
     if item.claims is None:  # one sentence, labelled check-worthy or not
         document = Document(id="eval", path="", content_hash="", text=item.text)
         predicted = any(c.checkworthiness >= threshold for c in detect_claims(document, scorer))
-        return ItemResult(id=item.id, gold={"checkworthy": bool(item.checkworthy)}, predicted={"checkworthy": predicted},
-                          correct=predicted == bool(item.checkworthy), seconds=time.perf_counter() - started)
+        return ItemResult(
+            id=item.id,
+            gold={"checkworthy": bool(item.checkworthy)},
+            predicted={"checkworthy": predicted},
+            correct=predicted == bool(item.checkworthy),
+            seconds=time.perf_counter() - started,
+        )
     meta = metadata_from_text(item.text)
-    document = Document(id="eval", path="", content_hash="", text=item.text, published=item.date or meta.published,
-                        body_start=meta.body_start)
+    document = Document(
+        id="eval",
+        path="",
+        content_hash="",
+        text=item.text,
+        published=item.date or meta.published,
+        body_start=meta.body_start,
+    )
     shown = [c for c in detect_claims(document, scorer) if c.checkworthiness >= threshold]
     gold = []
     for span in item.claims:
@@ -75,7 +104,8 @@ def _detect_item(item: DetectionItem, threshold: float, scorer) -> ItemResult:
     sentences, gold_sentences = sentences_with_claims(item.text, [g[:2] for g in gold])
     _, predicted_sentences = sentences_with_claims(item.text, [p[:2] for p in predicted_spans])
     return ItemResult(
-        id=item.id, seconds=time.perf_counter() - started,
+        id=item.id,
+        seconds=time.perf_counter() - started,
         gold={"spans": gold, "sentences": sorted(gold_sentences), "n_sentences": len(sentences)},
         predicted={"spans": predicted_spans, "sentences": sorted(predicted_sentences)},
     )
@@ -86,8 +116,10 @@ def detection_metrics(items: list[ItemResult]) -> dict:
     document_items = [i for i in items if "spans" in i.gold]
     metrics: dict = {"items": len(items)}
     if sentence_items:
-        metrics["sentence"] = binary([i.gold["checkworthy"] for i in sentence_items],
-                                     [i.predicted["checkworthy"] for i in sentence_items])
+        metrics["sentence"] = binary(
+            [i.gold["checkworthy"] for i in sentence_items],
+            [i.predicted["checkworthy"] for i in sentence_items],
+        )
     if document_items:
         gold_flags, predicted_flags = [], []
         span_gold = span_pred = matched_gold = matched_pred = 0
@@ -109,21 +141,38 @@ def detection_metrics(items: list[ItemResult]) -> dict:
         precision = matched_pred / span_pred if span_pred else 0.0
         recall = matched_gold / span_gold if span_gold else 0.0
         metrics["sentence_in_documents"] = binary(gold_flags, predicted_flags)
-        metrics["span"] = {"precision": round(precision, 4), "recall": round(recall, 4),
-                           "f1": round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0,
-                           "gold": span_gold, "predicted": span_pred}
+        metrics["span"] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0,
+            "gold": span_gold,
+            "predicted": span_pred,
+        }
         metrics["recall_by_type"] = {t: round(per_type_found[t] / per_type[t], 4) for t in sorted(per_type)}
     metrics["seconds_p50"] = round(percentile([i.seconds for i in items], 50), 4)
     return metrics
 
 
-def evaluate_claims(db: Database, path: Path, fmt: str, limit: int | None, seed: int, threshold: float,
-                    progress: ProgressCallback | None = None) -> EvalRun:
+def evaluate_claims(
+    db: Database,
+    path: Path,
+    fmt: str,
+    limit: int | None,
+    seed: int,
+    threshold: float,
+    progress: ProgressCallback | None = None,
+) -> EvalRun:
     items = sample(load_detection(path, fmt), limit, seed)
     dataset_hash = file_hash(path)
-    run = EvalRun(id=_run_id("claims", dataset_hash, fmt, limit, seed, threshold), kind="claims", dataset=path.name,
-                  dataset_hash=dataset_hash, format=fmt, created_at=datetime.now(UTC),
-                  settings={"threshold": threshold, "limit": limit, "seed": seed, "scorer": bool(load_scorer())})
+    run = EvalRun(
+        id=_run_id("claims", dataset_hash, fmt, limit, seed, threshold),
+        kind="claims",
+        dataset=path.name,
+        dataset_hash=dataset_hash,
+        format=fmt,
+        created_at=datetime.now(UTC),
+        settings={"threshold": threshold, "limit": limit, "seed": seed, "scorer": bool(load_scorer())},
+    )
     run, done = _start(db, run)
     scorer = load_scorer()
     for number, item in enumerate(items, 1):
@@ -146,14 +195,26 @@ def _finish(db: Database, run: EvalRun, metrics: dict) -> EvalRun:
 def claim_for(item: VerdictItem) -> Claim:
     """What the system under test sees: the claim text, its date and speaker. Nothing else of the item."""
     quantities = find_quantities(item.claim)
-    claim_type = ClaimType.quote if find_quotes(item.claim, 0, len(item.claim), min_words=3) else \
-        ClaimType.quantity if quantities else ClaimType.other
+    claim_type = (
+        ClaimType.quote
+        if find_quotes(item.claim, 0, len(item.claim), min_words=3)
+        else ClaimType.quantity
+        if quantities
+        else ClaimType.other
+    )
     return Claim(
-        id=f"eval-{hashlib.sha1(item.claim.encode()).hexdigest()[:10]}", document_id="eval-claim",
-        span=Span(start=0, end=len(item.claim)), text=item.claim, sentence=item.claim,
+        id=f"eval-{hashlib.sha1(item.claim.encode()).hexdigest()[:10]}",
+        document_id="eval-claim",
+        span=Span(start=0, end=len(item.claim)),
+        text=item.claim,
+        sentence=item.claim,
         sentence_span=Span(start=0, end=len(item.claim)),
-        type=claim_type, checkworthiness=1.0,
-        speaker=item.speaker, claim_date=item.date, quantities=quantities, statement=item.claim,
+        type=claim_type,
+        checkworthiness=1.0,
+        speaker=item.speaker,
+        claim_date=item.date,
+        quantities=quantities,
+        statement=item.claim,
     )
 
 
@@ -173,8 +234,14 @@ class VerdictPlan:
     retrieval: RetrievalSettings
 
 
-def plan_verdicts(settings: Settings, path: Path, fmt: str = "factcheck", corpus: Path | None = None,
-                  limit: int | None = None, seed: int = 0) -> VerdictPlan:
+def plan_verdicts(
+    settings: Settings,
+    path: Path,
+    fmt: str = "factcheck",
+    corpus: Path | None = None,
+    limit: int | None = None,
+    seed: int = 0,
+) -> VerdictPlan:
     """Load the items and write their evidence corpus under the workspace's eval folder."""
     items, records = load_verdicts(path, fmt, corpus)
     items = sample(items, limit, seed)
@@ -189,12 +256,23 @@ def plan_verdicts(settings: Settings, path: Path, fmt: str = "factcheck", corpus
     if not corpus_path.exists():
         corpus_path.write_text(
             "\n".join(json.dumps({**r.model_dump(exclude={"date"}), "published": r.date}) for r in records),
-            encoding="utf-8")
-    retrieval = RetrievalSettings(k=settings.draft.top_k, per_document=settings.draft.per_document,
-                                  include_own_article=True)
-    return VerdictPlan(items=items, records=records, corpus=corpus_path,
-                       record_of={document_id(f"{corpus_path.resolve()}#{r.id}"): r.id for r in records},
-                       dataset=path, dataset_hash=dataset_hash, fmt=fmt, limit=limit, seed=seed, retrieval=retrieval)
+            encoding="utf-8",
+        )
+    retrieval = RetrievalSettings(
+        k=settings.draft.top_k, per_document=settings.draft.per_document, include_own_article=True
+    )
+    return VerdictPlan(
+        items=items,
+        records=records,
+        corpus=corpus_path,
+        record_of={document_id(f"{corpus_path.resolve()}#{r.id}"): r.id for r in records},
+        dataset=path,
+        dataset_hash=dataset_hash,
+        fmt=fmt,
+        limit=limit,
+        seed=seed,
+        retrieval=retrieval,
+    )
 
 
 def verdict_metrics(items: list[ItemResult], prices: tuple[float, float] = (0.0, 0.0)) -> dict:
@@ -211,31 +289,66 @@ def verdict_metrics(items: list[ItemResult], prices: tuple[float, float] = (0.0,
     seconds = [i.seconds for i in items]
     return {
         "verdicts": classification(gold, predicted, VERDICT_CLASSES),
-        "three_way": classification([g for g, _ in three], [p if p in THREE_WAY else "not_enough_evidence" for _, p in three], THREE_WAY),
+        "three_way": classification(
+            [g for g, _ in three],
+            [p if p in THREE_WAY else "not_enough_evidence" for _, p in three],
+            THREE_WAY,
+        ),
         "citation_precision": round(correct_cites / cited, 4) if cited else 0.0,
         "citation_recall": round(recalled / gold_cites, 4) if gold_cites else 0.0,
-        "retrieval_recall": round(sum(bool(set(i.predicted["retrieved"]) & set(i.gold["evidence_ids"])) for i in items)
-                                  / max(1, sum(bool(i.gold["evidence_ids"]) for i in items)), 4),
+        "retrieval_recall": round(
+            sum(bool(set(i.predicted["retrieved"]) & set(i.gold["evidence_ids"])) for i in items)
+            / max(1, sum(bool(i.gold["evidence_ids"]) for i in items)),
+            4,
+        ),
         "invented_citations": sum(i.predicted["invented"] for i in items),
-        "failed": len(failed), "failed_ids": failed,
-        "seconds_p50": round(percentile(seconds, 50), 4), "seconds_p95": round(percentile(seconds, 95), 4),
+        "failed": len(failed),
+        "failed_ids": failed,
+        "seconds_p50": round(percentile(seconds, 50), 4),
+        "seconds_p95": round(percentile(seconds, 95), 4),
         "tokens": {"prompt": prompt_tokens, "completion": completion_tokens},
         "estimated_cost": round(prompt_tokens / 1e6 * prices[0] + completion_tokens / 1e6 * prices[1], 4),
     }
 
 
-def run_verdicts(db: Database, plan: VerdictPlan, drafter: Drafter, workers: int = 1,
-                 prices: tuple[float, float] = (0.0, 0.0), progress: ProgressCallback | None = None) -> EvalRun:
+def run_verdicts(
+    db: Database,
+    plan: VerdictPlan,
+    drafter: Drafter,
+    workers: int = 1,
+    prices: tuple[float, float] = (0.0, 0.0),
+    progress: ProgressCallback | None = None,
+) -> EvalRun:
     """Draft a note for each item against the plan's indexed evidence (`drafter`), storing each result in `db`."""
     judge, evidence_db = drafter.judge, drafter.db
     judge.refiner = None  # the refinement pass needs the claim's article, which eval items do not have
-    run = EvalRun(id=_run_id("verdicts", plan.dataset_hash, plan.fmt, plan.limit, plan.seed, judge.name, judge.model,
-                             judge.prompt_hash, plan.retrieval.as_dict()),
-                  kind="verdicts", dataset=plan.dataset.name, dataset_hash=plan.dataset_hash, format=plan.fmt,
-                  created_at=datetime.now(UTC), judge=judge.name, model=judge.model,
-                  prompt_hashes={judge.prompt_name: judge.prompt_hash} if judge.prompt_name else {},
-                  settings={"limit": plan.limit, "seed": plan.seed, "retrieval": plan.retrieval.as_dict(),
-                            "corpus_records": len(plan.records)})
+    run = EvalRun(
+        id=_run_id(
+            "verdicts",
+            plan.dataset_hash,
+            plan.fmt,
+            plan.limit,
+            plan.seed,
+            judge.name,
+            judge.model,
+            judge.prompt_hash,
+            plan.retrieval.as_dict(),
+        ),
+        kind="verdicts",
+        dataset=plan.dataset.name,
+        dataset_hash=plan.dataset_hash,
+        format=plan.fmt,
+        created_at=datetime.now(UTC),
+        judge=judge.name,
+        model=judge.model,
+        prompt_hashes={judge.prompt_name: judge.prompt_hash} if judge.prompt_name else {},
+        settings={
+            "limit": plan.limit,
+            "seed": plan.seed,
+            "retrieval": plan.retrieval.as_dict(),
+            "corpus_records": len(plan.records),
+        },
+    )
     run, done = _start(db, run)
     record_of = plan.record_of
 
@@ -244,15 +357,21 @@ def run_verdicts(db: Database, plan: VerdictPlan, drafter: Drafter, workers: int
         note = drafter.draft(claim_for(item))
         cited_passages = evidence_db.passages_by_id(c.passage_id for c in note.citations)
         return ItemResult(
-            id=item.id, seconds=round(time.perf_counter() - started, 4),
+            id=item.id,
+            seconds=round(time.perf_counter() - started, 4),
             gold={"verdict": item.verdict.value, "evidence_ids": item.evidence_ids},
-            predicted={"verdict": note.verdict.value, "status": note.status.value, "failure": note.failure,
-                       "confidence": note.confidence,
-                       "cited": sorted({record_of.get(c.document_id, c.document_id) for c in note.citations}),
-                       "retrieved": sorted({record_of.get(p.split(":")[0], p)
-                                            for p in note.provenance.retrieval["evidence"]}),
-                       "invented": len(ungrounded(note.citations, cited_passages)),
-                       "tokens": note.provenance.tokens},
+            predicted={
+                "verdict": note.verdict.value,
+                "status": note.status.value,
+                "failure": note.failure,
+                "confidence": note.confidence,
+                "cited": sorted({record_of.get(c.document_id, c.document_id) for c in note.citations}),
+                "retrieved": sorted(
+                    {record_of.get(p.split(":")[0], p) for p in note.provenance.retrieval["evidence"]}
+                ),
+                "invented": len(ungrounded(note.citations, cited_passages)),
+                "tokens": note.provenance.tokens,
+            },
             correct=note.verdict == item.verdict,
         )
 
@@ -271,13 +390,22 @@ def run_verdicts(db: Database, plan: VerdictPlan, drafter: Drafter, workers: int
 
 def compare_runs(a: EvalRun, b: EvalRun) -> RunComparison:
     """Metric deltas (b - a) for every number the two runs share, and the items whose outcome flipped."""
+
     def numbers(run: EvalRun) -> dict[str, float]:
-        return {k: float(v) for k, v in run.flat_metrics().items()
-                if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        return {
+            k: float(v)
+            for k, v in run.flat_metrics().items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool)
+        }
 
     fa, fb = numbers(a), numbers(b)
-    deltas = {k: MetricDelta(a=fa[k], b=fb[k], delta=round(fb[k] - fa[k], 4)) for k in sorted(fa.keys() & fb.keys())}
+    deltas = {
+        k: MetricDelta(a=fa[k], b=fb[k], delta=round(fb[k] - fa[k], 4)) for k in sorted(fa.keys() & fb.keys())
+    }
     before = {i.id: i for i in a.items}
-    flipped = [{"id": i.id, "a": before[i.id].predicted, "b": i.predicted, "gold": i.gold}
-               for i in b.items if i.id in before and before[i.id].predicted != i.predicted]
+    flipped = [
+        {"id": i.id, "a": before[i.id].predicted, "b": i.predicted, "gold": i.gold}
+        for i in b.items
+        if i.id in before and before[i.id].predicted != i.predicted
+    ]
     return RunComparison(a=a.id, b=b.id, deltas=deltas, flipped=flipped)

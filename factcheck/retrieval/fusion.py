@@ -19,8 +19,14 @@ class RetrievalSettings:
     include_own_article: bool = False
 
     def as_dict(self) -> dict:
-        return {"k": self.k, "candidates": self.candidates, "per_document": self.per_document,
-                "include_own_article": self.include_own_article, "fusion": f"rrf(k={RRF_K})", "lexical": "bm25(lucene, k1=1.5, b=0.75)"}
+        return {
+            "k": self.k,
+            "candidates": self.candidates,
+            "per_document": self.per_document,
+            "include_own_article": self.include_own_article,
+            "fusion": f"rrf(k={RRF_K})",
+            "lexical": "bm25(lucene, k1=1.5, b=0.75)",
+        }
 
 
 def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]]) -> dict[str, dict]:

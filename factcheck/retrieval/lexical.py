@@ -92,11 +92,19 @@ class LexicalIndex:
             lengths.append(len(tokens))
             owners.append(self.codes.setdefault(document_id, len(self.codes)))
             self.ids.append(passage_id)
-            entry = self.documents.setdefault(document_id, {"hash": hashes[document_id], "rows": [first_row + len(lengths) - 1, 0]})
+            entry = self.documents.setdefault(
+                document_id, {"hash": hashes[document_id], "rows": [first_row + len(lengths) - 1, 0]}
+            )
             entry["rows"][1] = first_row + len(lengths)
         rows_of = np.repeat(np.arange(first_row, first_row + len(rows), dtype=np.int32), np.diff(indptr))
-        self.segments.append(Postings.build(np.array(indices, dtype=np.int32), rows_of,
-                                            np.array(counts, dtype=np.float32), len(self.vocab)))
+        self.segments.append(
+            Postings.build(
+                np.array(indices, dtype=np.int32),
+                rows_of,
+                np.array(counts, dtype=np.float32),
+                len(self.vocab),
+            )
+        )
         self.row_document = np.concatenate([self.row_document, np.array(owners, dtype=np.int32)])
         self.lengths = np.concatenate([self.lengths, np.array(lengths, dtype=np.float32)])
         self.live = np.concatenate([self.live, np.ones(len(rows), dtype=bool)])
@@ -108,7 +116,11 @@ class LexicalIndex:
         renumber[keep] = np.arange(len(keep))
         terms, rows, counts = (np.concatenate(parts) for parts in zip(*(s.triples() for s in self.segments)))
         alive = self.live[rows]
-        self.segments = [Postings.build(terms[alive], renumber[rows[alive]].astype(np.int32), counts[alive], len(self.vocab))]
+        self.segments = [
+            Postings.build(
+                terms[alive], renumber[rows[alive]].astype(np.int32), counts[alive], len(self.vocab)
+            )
+        ]
         for entry in self.documents.values():
             first, end = entry["rows"]
             entry["rows"] = [int(renumber[first]), int(renumber[end - 1]) + 1]
@@ -153,12 +165,22 @@ class LexicalIndex:
         self.folder.mkdir(parents=True, exist_ok=True)
         arrays = {"row_document": self.row_document, "lengths": self.lengths, "live": self.live}
         for n, segment in enumerate(self.segments):
-            arrays.update({f"s{n}_indptr": segment.indptr, f"s{n}_rows": segment.rows, f"s{n}_counts": segment.counts})
+            arrays.update(
+                {f"s{n}_indptr": segment.indptr, f"s{n}_rows": segment.rows, f"s{n}_counts": segment.counts}
+            )
         np.savez(self.folder / "lexical.tmp.npz", **arrays)
-        meta = {"format": FORMAT, "segments": len(self.segments), "vocab": list(self.vocab), "ids": self.ids,
-                "documents": self.documents, "codes": list(self.codes)}
+        meta = {
+            "format": FORMAT,
+            "segments": len(self.segments),
+            "vocab": list(self.vocab),
+            "ids": self.ids,
+            "documents": self.documents,
+            "codes": list(self.codes),
+        }
         (self.folder / "lexical.tmp.json").write_text(json.dumps(meta), encoding="utf-8")
-        (self.folder / "lexical.tmp.npz").replace(self.folder / "lexical.npz")  # arrays first: the JSON names them
+        (self.folder / "lexical.tmp.npz").replace(
+            self.folder / "lexical.npz"
+        )  # arrays first: the JSON names them
         (self.folder / "lexical.tmp.json").replace(self.folder / "lexical.json")
 
     def _load(self) -> None:
@@ -168,15 +190,21 @@ class LexicalIndex:
         try:
             meta = json.loads((self.folder / "lexical.json").read_text(encoding="utf-8"))
             with np.load(self.folder / "lexical.npz") as arrays:
-                segments = [Postings(arrays[f"s{n}_indptr"], arrays[f"s{n}_rows"], arrays[f"s{n}_counts"])
-                            for n in range(meta["segments"])]
+                segments = [
+                    Postings(arrays[f"s{n}_indptr"], arrays[f"s{n}_rows"], arrays[f"s{n}_counts"])
+                    for n in range(meta["segments"])
+                ]
                 row_document, lengths, live = arrays["row_document"], arrays["lengths"], arrays["live"]
             if meta["format"] != FORMAT or len(meta["ids"]) != len(live):
                 return
         except (OSError, ValueError, KeyError, json.JSONDecodeError):
             return  # a damaged or foreign index is rebuilt from the database
         self.vocab = {t: n for n, t in enumerate(meta["vocab"])}
-        self.ids, self.documents, self.codes = meta["ids"], meta["documents"], {d: n for n, d in enumerate(meta["codes"])}
+        self.ids, self.documents, self.codes = (
+            meta["ids"],
+            meta["documents"],
+            {d: n for n, d in enumerate(meta["codes"])},
+        )
         self.segments, self.row_document, self.lengths, self.live = segments, row_document, lengths, live
 
 

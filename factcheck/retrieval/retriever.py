@@ -31,12 +31,18 @@ class Retriever:
 
     def search(self, query: str, k: int = 5, exclude_document: str | None = None) -> list[Evidence]:
         """Top passages for a query, as drafting would see them (own-article exclusion aside)."""
-        settings = RetrievalSettings(k=k, candidates=max(30, 3 * k), per_document=k,
-                                     include_own_article=exclude_document is None)
+        settings = RetrievalSettings(
+            k=k, candidates=max(30, 3 * k), per_document=k, include_own_article=exclude_document is None
+        )
         return self.retrieve(query, settings, own_document=exclude_document)
 
-    def retrieve(self, query: str, settings: RetrievalSettings, own_document: str | None = None,
-                 claim_date: date | None = None) -> list[Evidence]:
+    def retrieve(
+        self,
+        query: str,
+        settings: RetrievalSettings,
+        own_document: str | None = None,
+        claim_date: date | None = None,
+    ) -> list[Evidence]:
         """Dense + BM25 evidence, fused and diversified, flagged for dates and same-outlet sources."""
         if not query.strip():
             raise InputError("the search query is empty; give some words to look for")
@@ -49,24 +55,36 @@ class Retriever:
         fused = fuse(dense, lexical)
         passages = self.db.passages_by_id(fused)
         if any(p.document_id not in headers for p in passages.values()):
-            headers = self.headers(refresh=True)  # a document committed by an index run since the cache was read
+            headers = self.headers(
+                refresh=True
+            )  # a document committed by an index run since the cache was read
         own = headers.get(own_document) if own_document else None
         ranked = []
         for pid, entry in fused.items():
             passage = passages.get(pid)
             header = headers.get(passage.document_id) if passage else None
-            if passage is None or header is None:  # a vector without a completed document: re-index repairs it
+            if (
+                passage is None or header is None
+            ):  # a vector without a completed document: re-index repairs it
                 continue
             flags = date_flags(header.published, claim_date)
             if own and same_outlet(own, header):
                 flags.append("same_outlet")
             if passage.document_id == own_document:
                 flags.append("own_article")
-            ranked.append(Evidence(
-                passage=passage, document_title=header.title, document_url=header.url, outlet=header.outlet,
-                published=header.published, dense_score=entry["dense"], lexical_score=entry["lexical"],
-                score=round(entry["score"], 6), flags=flags,
-            ))
+            ranked.append(
+                Evidence(
+                    passage=passage,
+                    document_title=header.title,
+                    document_url=header.url,
+                    outlet=header.outlet,
+                    published=header.published,
+                    dense_score=entry["dense"],
+                    lexical_score=entry["lexical"],
+                    score=round(entry["score"], 6),
+                    flags=flags,
+                )
+            )
         ranked.sort(key=lambda e: (-e.score, e.passage.id))
         return diversify(ranked, settings.k, settings.per_document)
 

@@ -31,13 +31,17 @@ class VectorStore:
                         f"FACTCHECK_STORE__URL={settings.store.url!r} is not a URL; use e.g. http://127.0.0.1:8000"
                     )
                 self.client = chromadb.HttpClient(
-                    host=parsed.hostname, port=parsed.port or (443 if parsed.scheme == "https" else 8000),
-                    ssl=parsed.scheme == "https", settings=chroma_settings,
+                    host=parsed.hostname,
+                    port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                    ssl=parsed.scheme == "https",
+                    settings=chroma_settings,
                 )
                 self.client.heartbeat()
             else:
                 settings.chroma_path.mkdir(parents=True, exist_ok=True)
-                self.client = chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+                self.client = chromadb.PersistentClient(
+                    path=str(settings.chroma_path), settings=chroma_settings
+                )
             self.collection = self.client.get_or_create_collection(
                 name=f"{settings.store.collection}-{self.embedding}",
                 embedding_function=self.function,
@@ -48,7 +52,9 @@ class VectorStore:
             raise
         except Exception as exc:  # chromadb raises many types; all mean the same to the user
             where = settings.store.url or str(settings.chroma_path)
-            raise StoreError(f"cannot open the Chroma store at {where} ({type(exc).__name__}: {exc})".splitlines()[0]) from None
+            raise StoreError(
+                f"cannot open the Chroma store at {where} ({type(exc).__name__}: {exc})".splitlines()[0]
+            ) from None
 
     def upsert(self, documents: list[tuple[Document, list[Passage]]], vectors: list) -> None:
         """Insert or replace passages of several documents in large batches (no per-passage or per-document
@@ -62,8 +68,13 @@ class VectorStore:
                 ids=[p.id for _, p in batch],
                 embeddings=vectors[begin : begin + UPSERT_BATCH],
                 metadatas=[
-                    {"document_id": p.document_id, "index": p.index, "start": p.start, "end": p.end,
-                     "published": d.published.isoformat() if d.published else ""}
+                    {
+                        "document_id": p.document_id,
+                        "index": p.index,
+                        "start": p.start,
+                        "end": p.end,
+                        "published": d.published.isoformat() if d.published else "",
+                    }
                     for d, p in batch
                 ],
             )
@@ -74,7 +85,9 @@ class VectorStore:
             batch = document_ids[begin : begin + UPSERT_BATCH]
             self._call(self.collection.delete, where={"document_id": {"$in": batch}})
 
-    def query(self, text: str, k: int, exclude_document: str | None = None, exclude_passages: int = 0) -> list[tuple[str, float]]:
+    def query(
+        self, text: str, k: int, exclude_document: str | None = None, exclude_passages: int = 0
+    ) -> list[tuple[str, float]]:
         """(passage id, cosine similarity) of the k nearest passages, none from `exclude_document`.
 
         The exclusion is applied here, not as a Chroma `where` filter (which scans every passage's
@@ -83,9 +96,14 @@ class VectorStore:
         if total == 0:
             return []
         fetch = min(k + (exclude_passages if exclude_document else 0), total)
-        result = self._call(self.collection.query, query_texts=[text], n_results=fetch, include=["distances", "metadatas"])
-        hits = [(pid, 1.0 - dist) for pid, dist, meta in zip(result["ids"][0], result["distances"][0], result["metadatas"][0])
-                if not exclude_document or meta.get("document_id") != exclude_document]
+        result = self._call(
+            self.collection.query, query_texts=[text], n_results=fetch, include=["distances", "metadatas"]
+        )
+        hits = [
+            (pid, 1.0 - dist)
+            for pid, dist, meta in zip(result["ids"][0], result["distances"][0], result["metadatas"][0])
+            if not exclude_document or meta.get("document_id") != exclude_document
+        ]
         return hits[:k]
 
     def count(self) -> int:
@@ -102,4 +120,6 @@ class VectorStore:
         except Exception as exc:
             if isinstance(exc, FactcheckError):  # e.g. a ModelError raised inside the embedding function
                 raise
-            raise StoreError(f"Chroma {method.__name__} failed ({type(exc).__name__}: {exc})".splitlines()[0]) from None
+            raise StoreError(
+                f"Chroma {method.__name__} failed ({type(exc).__name__}: {exc})".splitlines()[0]
+            ) from None

@@ -32,7 +32,9 @@ def queue(db: Database, filters: QueueFilter | None = None) -> list[QueueItem]:
         if filters.claim_type and claim.type != filters.claim_type:
             continue
         items.append(QueueItem(note=note, claim=claim))
-    return sorted(items, key=lambda item: (-item.claim.checkworthiness, item.claim.document_id, item.claim.span.start))
+    return sorted(
+        items, key=lambda item: (-item.claim.checkworthiness, item.claim.document_id, item.claim.span.start)
+    )
 
 
 def _snapshot(note: Note) -> dict:
@@ -42,8 +44,15 @@ def _snapshot(note: Note) -> dict:
 def _record(db: Database, before: Note, after: Note, reviewer: str, action: str, reason: str = "") -> Note:
     if not reviewer.strip():
         raise InputError("no reviewer name: pass --reviewer NAME or set FACTCHECK_REVIEWER")
-    review = Review(note_id=before.id, reviewer=reviewer, action=action, reason=reason, before=_snapshot(before),
-                    after=_snapshot(after), at=datetime.now(timezone.utc))
+    review = Review(
+        note_id=before.id,
+        reviewer=reviewer,
+        action=action,
+        reason=reason,
+        before=_snapshot(before),
+        after=_snapshot(after),
+        at=datetime.now(timezone.utc),
+    )
     db.record_review(review, after)
     return after
 
@@ -51,7 +60,9 @@ def _record(db: Database, before: Note, after: Note, reviewer: str, action: str,
 def approve(db: Database, note_id: str, reviewer: str) -> Note:
     note = db.note(note_id)
     if note.status == NoteStatus.failed:
-        raise InputError(f"note {note.id} failed ({note.failure[:80]}); edit it so its citations are grounded, or reject it")
+        raise InputError(
+            f"note {note.id} failed ({note.failure[:80]}); edit it so its citations are grounded, or reject it"
+        )
     return _record(db, note, note.model_copy(update={"status": NoteStatus.approved}), reviewer, "approve")
 
 
@@ -59,13 +70,17 @@ def reject(db: Database, note_id: str, reviewer: str, reason: str) -> Note:
     if not reason.strip():
         raise InputError("a rejection needs a reason; say why in a few words")
     note = db.note(note_id)
-    return _record(db, note, note.model_copy(update={"status": NoteStatus.rejected}), reviewer, "reject", reason)
+    return _record(
+        db, note, note.model_copy(update={"status": NoteStatus.rejected}), reviewer, "reject", reason
+    )
 
 
 def set_verdict(db: Database, note_id: str, verdict: Verdict, reviewer: str, reason: str = "") -> Note:
     note = db.note(note_id)
     if verdict != Verdict.not_enough_evidence and not note.citations:
-        raise InputError(f"{verdict.value} needs at least one citation; add one first (`c` in review, or edit the note)")
+        raise InputError(
+            f"{verdict.value} needs at least one citation; add one first (`c` in review, or edit the note)"
+        )
     return _record(db, note, note.model_copy(update={"verdict": verdict}), reviewer, "set_verdict", reason)
 
 
@@ -73,7 +88,9 @@ def resolve_citation(db: Database, passage_id: str, quote: str) -> Citation:
     """A citation checked against the stored passage: the quote must be in it (repaired to its exact characters)."""
     passage = db.passages_by_id([passage_id]).get(passage_id)
     if passage is None:
-        raise InputError(f"citation passage {passage_id!r} does not exist; copy an id from `factcheck search`")
+        raise InputError(
+            f"citation passage {passage_id!r} does not exist; copy an id from `factcheck search`"
+        )
     document = db.document(passage.document_id)
     citation = resolve_quote(passage, quote, document.title, document.url)
     if citation is None:
@@ -84,19 +101,28 @@ def resolve_citation(db: Database, passage_id: str, quote: str) -> Citation:
 def add_citation(db: Database, note_id: str, passage_id: str, quote: str, reviewer: str) -> Note:
     note = db.note(note_id)
     citation = resolve_citation(db, passage_id, quote)
-    return _record(db, note, note.model_copy(update={"citations": [*note.citations, citation]}), reviewer, "add_citation")
+    return _record(
+        db, note, note.model_copy(update={"citations": [*note.citations, citation]}), reviewer, "add_citation"
+    )
 
 
 # Editing in $EDITOR: a readable YAML document, parsed back and validated -------------------------
 def edit_text(note: Note, claim: Claim) -> str:
-    header = "\n".join(f"# {line}" for line in (
-        f"Note {note.id} for claim {claim.id} ({claim.type.value}, said by {claim.speaker or 'unknown'})",
-        f"Claim: {claim.text}",
-        "Edit below. Lines starting with # are ignored. verdict: supported | partly_supported | refuted | not_enough_evidence",
-        "Each citation quotes its passage word for word; passage ids come from `factcheck search`.",
-    ))
-    body = {"verdict": note.verdict.value, "confidence": note.confidence, "rationale": note.rationale,
-            "citations": [{"passage": c.passage_id, "quote": c.quote} for c in note.citations]}
+    header = "\n".join(
+        f"# {line}"
+        for line in (
+            f"Note {note.id} for claim {claim.id} ({claim.type.value}, said by {claim.speaker or 'unknown'})",
+            f"Claim: {claim.text}",
+            "Edit below. Lines starting with # are ignored. verdict: supported | partly_supported | refuted | not_enough_evidence",
+            "Each citation quotes its passage word for word; passage ids come from `factcheck search`.",
+        )
+    )
+    body = {
+        "verdict": note.verdict.value,
+        "confidence": note.confidence,
+        "rationale": note.rationale,
+        "citations": [{"passage": c.passage_id, "quote": c.quote} for c in note.citations],
+    }
     return header + "\n" + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -107,14 +133,20 @@ def parse_edit(db: Database, text: str) -> dict:
     except yaml.YAMLError as exc:
         raise InputError(f"the edited note is not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, dict):
-        raise InputError("the edited note must be a YAML mapping with verdict, confidence, rationale, citations")
+        raise InputError(
+            "the edited note must be a YAML mapping with verdict, confidence, rationale, citations"
+        )
     unknown = set(data) - {"verdict", "confidence", "rationale", "citations"}
     if unknown:
-        raise InputError(f"unknown field(s) {', '.join(sorted(unknown))}; use verdict, confidence, rationale, citations")
+        raise InputError(
+            f"unknown field(s) {', '.join(sorted(unknown))}; use verdict, confidence, rationale, citations"
+        )
     try:
         verdict = Verdict(str(data.get("verdict", "")).strip())
     except ValueError:
-        raise InputError(f"verdict {data.get('verdict')!r} is not one of {', '.join(v.value for v in Verdict)}") from None
+        raise InputError(
+            f"verdict {data.get('verdict')!r} is not one of {', '.join(v.value for v in Verdict)}"
+        ) from None
     try:
         confidence = float(data.get("confidence", 0))
     except (TypeError, ValueError):
@@ -139,7 +171,9 @@ def apply_edit(db: Database, note_id: str, text: str, reviewer: str) -> Note:
     note = db.note(note_id)
     fields = parse_edit(db, text)
     status = NoteStatus.draft if note.status == NoteStatus.failed else note.status
-    updated = note.model_copy(update={**fields, "status": status, "failure": "" if status != NoteStatus.failed else note.failure})
+    updated = note.model_copy(
+        update={**fields, "status": status, "failure": "" if status != NoteStatus.failed else note.failure}
+    )
     return _record(db, note, updated, reviewer, "edit")
 
 

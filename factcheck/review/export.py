@@ -47,29 +47,54 @@ def gather(db: Database, notes: list[Note]) -> list[ExportItem]:
 
 def _public_note(note: Note) -> dict:
     data = note.model_dump(mode="json")
-    data["provenance"] = {k: v for k, v in data["provenance"].items() if k in ("judge", "model", "prompt_name", "prompt_hash")}
+    data["provenance"] = {
+        k: v for k, v in data["provenance"].items() if k in ("judge", "model", "prompt_name", "prompt_hash")
+    }
     return data
 
 
 def to_json(items: list[ExportItem]) -> str:
-    records = [{
-        "note": _public_note(i.note), "claim": i.claim.model_dump(mode="json"),
-        "article": {"id": i.document.id, "title": i.document.title, "url": i.document.url, "outlet": i.document.outlet,
-                    "published": str(i.document.published or "")},
-    } for i in items]
+    records = [
+        {
+            "note": _public_note(i.note),
+            "claim": i.claim.model_dump(mode="json"),
+            "article": {
+                "id": i.document.id,
+                "title": i.document.title,
+                "url": i.document.url,
+                "outlet": i.document.outlet,
+                "published": str(i.document.published or ""),
+            },
+        }
+        for i in items
+    ]
     return json.dumps(records, indent=2, ensure_ascii=False)
 
 
 def _markdown_one(item: ExportItem) -> str:
     note, claim = item.note, item.claim
-    lines = [f"### {claim.statement}", "",
-             f"**Verdict: {VERDICT_DISPLAY[note.verdict]}** (confidence {note.confidence:.2f})", "",
-             f"> {claim.text}", "", f"Said by: {claim.speaker or 'unknown'}" + (f", via {claim.channel}" if claim.channel else "")
-             + (f", {claim.claim_date}" if claim.claim_date else ""), "", note.rationale, ""]
+    lines = [
+        f"### {claim.statement}",
+        "",
+        f"**Verdict: {VERDICT_DISPLAY[note.verdict]}** (confidence {note.confidence:.2f})",
+        "",
+        f"> {claim.text}",
+        "",
+        f"Said by: {claim.speaker or 'unknown'}"
+        + (f", via {claim.channel}" if claim.channel else "")
+        + (f", {claim.claim_date}" if claim.claim_date else ""),
+        "",
+        note.rationale,
+        "",
+    ]
     if note.citations:
         lines.append("Sources:")
         for c in note.citations:
-            title = f"[{c.document_title or c.document_id}]({c.document_url})" if c.document_url else (c.document_title or c.document_id)
+            title = (
+                f"[{c.document_title or c.document_id}]({c.document_url})"
+                if c.document_url
+                else (c.document_title or c.document_id)
+            )
             lines.append(f'- {title}: "{c.quote}"')
         lines.append("")
     return "\n".join(lines)
@@ -81,8 +106,10 @@ def to_markdown(items: list[ExportItem]) -> str:
         if item.document.id != current:
             current = item.document.id
             out += [f"## {item.document.title or item.document.id}", ""]
-            meta = ", ".join(x for x in (item.document.outlet, str(item.document.published or ""), item.document.url) if x)
-            out += ([meta, ""] if meta else [])
+            meta = ", ".join(
+                x for x in (item.document.outlet, str(item.document.published or ""), item.document.url) if x
+            )
+            out += [meta, ""] if meta else []
         out.append(_markdown_one(item))
     return "\n".join(out).rstrip() + "\n"
 
@@ -103,7 +130,10 @@ def claim_review(item: ExportItem, publisher: PublisherSettings, published: date
     if publisher.url:
         author["url"] = publisher.url
     speaker_type = "Person" if claim.speaker and claim.speaker != document.outlet else "Organization"
-    item_reviewed: dict = {"@type": "Claim", "appearance": {"@type": "CreativeWork", "headline": document.title or claim.sentence[:110]}}
+    item_reviewed: dict = {
+        "@type": "Claim",
+        "appearance": {"@type": "CreativeWork", "headline": document.title or claim.sentence[:110]},
+    }
     if document.url:
         item_reviewed["appearance"]["url"] = document.url
     if claim.speaker:
@@ -115,19 +145,34 @@ def claim_review(item: ExportItem, publisher: PublisherSettings, published: date
         "@type": "ClaimReview",
         "claimReviewed": claim.statement,
         "itemReviewed": item_reviewed,
-        "reviewRating": {"@type": "Rating", "ratingValue": value, "bestRating": 5, "worstRating": 1, "alternateName": label},
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": value,
+            "bestRating": 5,
+            "worstRating": 1,
+            "alternateName": label,
+        },
         "author": author,
         "datePublished": (published or date.today()).isoformat(),
         "reviewBody": note.rationale,
-        "citation": [{"@type": "CreativeWork", "name": c.document_title or c.document_id, "text": c.quote,
-                      **({"url": c.document_url} if c.document_url else {})} for c in note.citations],
+        "citation": [
+            {
+                "@type": "CreativeWork",
+                "name": c.document_title or c.document_id,
+                "text": c.quote,
+                **({"url": c.document_url} if c.document_url else {}),
+            }
+            for c in note.citations
+        ],
     }
     if publisher.url:
         review["url"] = f"{publisher.url.rstrip('/')}/#{note.id}"
     return review
 
 
-def to_claimreview(items: list[ExportItem], publisher: PublisherSettings, published: date | None = None) -> str:
+def to_claimreview(
+    items: list[ExportItem], publisher: PublisherSettings, published: date | None = None
+) -> str:
     return json.dumps([claim_review(i, publisher, published) for i in items], indent=2, ensure_ascii=False)
 
 
@@ -151,8 +196,10 @@ def _highlighted(document: Document, items: list[ExportItem]) -> str:
         if start < cursor:
             continue  # overlapping spans: the first one is marked
         parts.append(html.escape(document.text[cursor:start]))
-        parts.append(f'<a href="#note-{item.note.id}"><mark class="claim v-{item.note.verdict.value}" id="claim-{item.claim.id}" '
-                     f'data-note="{item.note.id}">{html.escape(document.text[start:end])}</mark></a>')
+        parts.append(
+            f'<a href="#note-{item.note.id}"><mark class="claim v-{item.note.verdict.value}" id="claim-{item.claim.id}" '
+            f'data-note="{item.note.id}">{html.escape(document.text[start:end])}</mark></a>'
+        )
         cursor = end
     parts.append(html.escape(document.text[cursor:]))
     return "".join(parts).strip()
@@ -168,33 +215,52 @@ def to_html(items: list[ExportItem], title: str = "Fact-check report") -> str:
     for group in by_document.values():
         document = group[0].document
         meta = " · ".join(html.escape(x) for x in (document.outlet, str(document.published or "")) if x)
-        link = f' · <a href="{html.escape(document.url)}">{html.escape(document.url)}</a>' if document.url else ""
+        link = (
+            f' · <a href="{html.escape(document.url)}">{html.escape(document.url)}</a>'
+            if document.url
+            else ""
+        )
         notes_html = []
         for item in sorted(group, key=lambda i: i.claim.span.start):
             note = item.note
             cites = []
             for n, c in enumerate(note.citations, 1):
                 anchor = f"src-{note.id}-{n}"
-                cites.append(f'<li><a href="#{anchor}">{html.escape(c.document_title or c.document_id)}</a>: '
-                             f'"{html.escape(c.quote)}"</li>')
-                sources.append(f'<div class="source" id="{anchor}"><p class="meta">{html.escape(c.document_title or c.document_id)}'
-                               + (f' · <a href="{html.escape(c.document_url)}">{html.escape(c.document_url)}</a>' if c.document_url else "")
-                               + f'</p><blockquote><mark class="quote">{html.escape(c.quote)}</mark></blockquote></div>')
+                cites.append(
+                    f'<li><a href="#{anchor}">{html.escape(c.document_title or c.document_id)}</a>: '
+                    f'"{html.escape(c.quote)}"</li>'
+                )
+                sources.append(
+                    f'<div class="source" id="{anchor}"><p class="meta">{html.escape(c.document_title or c.document_id)}'
+                    + (
+                        f' · <a href="{html.escape(c.document_url)}">{html.escape(c.document_url)}</a>'
+                        if c.document_url
+                        else ""
+                    )
+                    + f'</p><blockquote><mark class="quote">{html.escape(c.quote)}</mark></blockquote></div>'
+                )
             notes_html.append(
                 f'<div class="note" id="note-{note.id}"><a href="#claim-{item.claim.id}">{html.escape(item.claim.text[:80])}</a>'
                 f'<div class="verdict">{VERDICT_DISPLAY[note.verdict]} ({note.confidence:.2f})</div>'
-                f'<p>{html.escape(item.claim.statement)}</p><p>{html.escape(note.rationale)}</p>'
-                + (f'<ul class="citations">{"".join(cites)}</ul>' if cites else "") + "</div>"
+                f"<p>{html.escape(item.claim.statement)}</p><p>{html.escape(note.rationale)}</p>"
+                + (f'<ul class="citations">{"".join(cites)}</ul>' if cites else "")
+                + "</div>"
             )
-        body.append(f'<h2>{html.escape(document.title or document.id)}</h2><p class="meta">{meta}{link}</p>'
-                    f'<div class="article"><div class="text">{_highlighted(document, group)}</div>'
-                    f'<aside class="notes">{"".join(notes_html)}</aside></div>')
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>{''.join(body)}"
-            f'<h2>Sources</h2><div class="sources">{"".join(sources) or "<p>No citations.</p>"}</div></body></html>\n')
+        body.append(
+            f'<h2>{html.escape(document.title or document.id)}</h2><p class="meta">{meta}{link}</p>'
+            f'<div class="article"><div class="text">{_highlighted(document, group)}</div>'
+            f'<aside class="notes">{"".join(notes_html)}</aside></div>'
+        )
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>{''.join(body)}"
+        f'<h2>Sources</h2><div class="sources">{"".join(sources) or "<p>No citations.</p>"}</div></body></html>\n'
+    )
 
 
-def render(items: list[ExportItem], fmt: str, publisher: PublisherSettings, per_article: bool = False) -> dict[str, str]:
+def render(
+    items: list[ExportItem], fmt: str, publisher: PublisherSettings, per_article: bool = False
+) -> dict[str, str]:
     """File name -> content: one file named 'notes.<ext>', or with `per_article` one Markdown file per article."""
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

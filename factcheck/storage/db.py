@@ -16,7 +16,6 @@ from factcheck.models import Claim, Document, DocumentSummary, EvalRun, ItemResu
 from factcheck.storage.migrations import migrate
 
 
-
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -34,7 +33,9 @@ class Database:
             self.conn.execute("PRAGMA foreign_keys=ON")
             migrate(self.conn)
         except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"cannot open the workspace database {path} ({exc}); check FACTCHECK_HOME is writable") from None
+            raise StoreError(
+                f"cannot open the workspace database {path} ({exc}); check FACTCHECK_HOME is writable"
+            ) from None
         self.lock = threading.RLock()
 
     @contextlib.contextmanager
@@ -71,9 +72,20 @@ class Database:
                 self.conn.execute("DELETE FROM documents WHERE id=?", (document.id,))
                 self.conn.execute(
                     "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (document.id, document.path, document.title, document.url, document.outlet,
-                     document.published.isoformat() if document.published else None, document.content_hash,
-                     document.text, document.body_start, len(passages), embedding, _now()),
+                    (
+                        document.id,
+                        document.path,
+                        document.title,
+                        document.url,
+                        document.outlet,
+                        document.published.isoformat() if document.published else None,
+                        document.content_hash,
+                        document.text,
+                        document.body_start,
+                        len(passages),
+                        embedding,
+                        _now(),
+                    ),
                 )
                 self.conn.executemany(
                     'INSERT INTO passages (id, document_id, idx, start, "end", text) VALUES (?,?,?,?,?,?)',
@@ -88,17 +100,26 @@ class Database:
     def document(self, document_id: str) -> Document:
         row = self.conn.execute("SELECT * FROM documents WHERE id=?", (document_id,)).fetchone()
         if row is None:
-            raise NotFoundError(f"no indexed document with id {document_id!r}; run `factcheck sources list` to see ids")
+            raise NotFoundError(
+                f"no indexed document with id {document_id!r}; run `factcheck sources list` to see ids"
+            )
         return Document(
-            id=row["id"], title=row["title"] or "", url=row["url"] or "", outlet=row["outlet"] or "",
-            published=row["published"], path=row["path"], content_hash=row["content_hash"], text=row["text"],
+            id=row["id"],
+            title=row["title"] or "",
+            url=row["url"] or "",
+            outlet=row["outlet"] or "",
+            published=row["published"],
+            path=row["path"],
+            content_hash=row["content_hash"],
+            text=row["text"],
             body_start=row["body_start"],
         )
 
     def find_documents(self, prefix_or_path: str) -> list[str]:
         """Ids matching an id prefix or a stored path."""
         rows = self.conn.execute(
-            "SELECT id FROM documents WHERE id LIKE ? OR path=? ORDER BY id", (prefix_or_path + "%", prefix_or_path)
+            "SELECT id FROM documents WHERE id LIKE ? OR path=? ORDER BY id",
+            (prefix_or_path + "%", prefix_or_path),
         ).fetchall()
         return [r["id"] for r in rows]
 
@@ -114,7 +135,9 @@ class Database:
         return int(row[0]) if row else 0
 
     def _bump_revision(self) -> None:
-        self.conn.execute("INSERT INTO meta VALUES ('revision', 1) ON CONFLICT(key) DO UPDATE SET value = value + 1")
+        self.conn.execute(
+            "INSERT INTO meta VALUES ('revision', 1) ON CONFLICT(key) DO UPDATE SET value = value + 1"
+        )
 
     def document_hashes(self) -> dict[str, str]:
         """Content hash of every completely indexed document."""
@@ -127,7 +150,8 @@ class Database:
             chunk = document_ids[begin : begin + 500]
             out += self.conn.execute(
                 f"SELECT id, document_id, text FROM passages WHERE document_id IN ({','.join('?' * len(chunk))}) "
-                "ORDER BY document_id, idx", chunk,
+                "ORDER BY document_id, idx",
+                chunk,
             ).fetchall()
         return [(r[0], r[1], r[2]) for r in out]
 
@@ -153,8 +177,14 @@ class Database:
 
     @staticmethod
     def _passage(row: sqlite3.Row) -> Passage:
-        return Passage(id=row["id"], document_id=row["document_id"], index=row["idx"], start=row["start"],
-                       end=row["end"], text=row["text"])
+        return Passage(
+            id=row["id"],
+            document_id=row["document_id"],
+            index=row["idx"],
+            start=row["start"],
+            end=row["end"],
+            text=row["text"],
+        )
 
     # claims --------------------------------------------------------------------------------
     def save_claims(self, document_id: str, claims: list[Claim]) -> None:
@@ -169,7 +199,10 @@ class Database:
             self.conn.executemany(
                 "INSERT INTO claims (id, document_id, start, checkworthiness, data, created_at) VALUES (?,?,?,?,?,?) "
                 "ON CONFLICT(id) DO UPDATE SET checkworthiness=excluded.checkworthiness, data=excluded.data",
-                [(c.id, c.document_id, c.span.start, c.checkworthiness, c.model_dump_json(), now) for c in claims],
+                [
+                    (c.id, c.document_id, c.span.start, c.checkworthiness, c.model_dump_json(), now)
+                    for c in claims
+                ],
             )
 
     def save_claim(self, claim: Claim) -> None:
@@ -179,7 +212,9 @@ class Database:
 
     def claims(self, document_id: str | None = None) -> list[Claim]:
         if document_id:
-            rows = self.conn.execute("SELECT data FROM claims WHERE document_id=? ORDER BY start", (document_id,))
+            rows = self.conn.execute(
+                "SELECT data FROM claims WHERE document_id=? ORDER BY start", (document_id,)
+            )
         else:
             rows = self.conn.execute("SELECT data FROM claims ORDER BY document_id, start")
         return [Claim.model_validate_json(r["data"]) for r in rows.fetchall()]
@@ -189,7 +224,9 @@ class Database:
         out: dict[str, Claim] = {}
         for begin in range(0, len(ids), 500):
             chunk = ids[begin : begin + 500]
-            rows = self.conn.execute(f"SELECT data FROM claims WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            rows = self.conn.execute(
+                f"SELECT data FROM claims WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
             for row in rows.fetchall():
                 claim = Claim.model_validate_json(row["data"])
                 out[claim.id] = claim
@@ -198,7 +235,9 @@ class Database:
     def claim(self, claim_id: str) -> Claim:
         row = self.conn.execute("SELECT data FROM claims WHERE id=?", (claim_id,)).fetchone()
         if row is None:
-            raise NotFoundError(f"no claim with id {claim_id!r}; run `factcheck claims ARTICLE` to list claim ids")
+            raise NotFoundError(
+                f"no claim with id {claim_id!r}; run `factcheck claims ARTICLE` to list claim ids"
+            )
         return Claim.model_validate_json(row["data"])
 
     # notes ---------------------------------------------------------------------------------
@@ -208,7 +247,14 @@ class Database:
                 "INSERT INTO notes (id, claim_id, status, verdict, data, updated_at) VALUES (?,?,?,?,?,?) "
                 "ON CONFLICT(id) DO UPDATE SET status=excluded.status, verdict=excluded.verdict, data=excluded.data, "
                 "updated_at=excluded.updated_at",
-                (note.id, note.claim_id, note.status.value, note.verdict.value, note.model_dump_json(), _now()),
+                (
+                    note.id,
+                    note.claim_id,
+                    note.status.value,
+                    note.verdict.value,
+                    note.model_dump_json(),
+                    _now(),
+                ),
             )
 
     def note_for_claim(self, claim_id: str) -> Note | None:
@@ -219,7 +265,10 @@ class Database:
         query, args = "SELECT data FROM notes", ()
         if status:
             query, args = query + " WHERE status=?", (status,)
-        return [Note.model_validate_json(r["data"]) for r in self.conn.execute(query + " ORDER BY id", args).fetchall()]
+        return [
+            Note.model_validate_json(r["data"])
+            for r in self.conn.execute(query + " ORDER BY id", args).fetchall()
+        ]
 
     # LLM response cache --------------------------------------------------------------------
     def cached_response(self, key: str) -> tuple[str, dict] | None:
@@ -228,12 +277,16 @@ class Database:
 
     def cache_response(self, key: str, model: str, response: str, usage: dict) -> None:
         with self._write():
-            self.conn.execute("INSERT OR REPLACE INTO llm_cache VALUES (?,?,?,?,?)",
-                              (key, model, response, json.dumps(usage), _now()))
+            self.conn.execute(
+                "INSERT OR REPLACE INTO llm_cache VALUES (?,?,?,?,?)",
+                (key, model, response, json.dumps(usage), _now()),
+            )
 
     # reviews (append-only) -----------------------------------------------------------------
     def note(self, note_id: str) -> Note:
-        row = self.conn.execute("SELECT data FROM notes WHERE id=? OR id LIKE ?", (note_id, note_id + "%")).fetchall()
+        row = self.conn.execute(
+            "SELECT data FROM notes WHERE id=? OR id LIKE ?", (note_id, note_id + "%")
+        ).fetchall()
         if len(row) != 1:
             what = "no note" if not row else f"{len(row)} notes match"
             raise NotFoundError(f"{what} with id {note_id!r}; run `factcheck notes list` to see note ids")
@@ -242,13 +295,25 @@ class Database:
     def record_review(self, review: Review, note: Note) -> None:
         """Append the review and store the note's new state in one transaction."""
         with self._write():
-            self.conn.execute("INSERT INTO reviews (note_id, reviewer, action, data, at) VALUES (?,?,?,?,?)",
-                              (review.note_id, review.reviewer, review.action, review.model_dump_json(), review.at.isoformat()))
-            self.conn.execute("UPDATE notes SET status=?, verdict=?, data=?, updated_at=? WHERE id=?",
-                              (note.status.value, note.verdict.value, note.model_dump_json(), _now(), note.id))
+            self.conn.execute(
+                "INSERT INTO reviews (note_id, reviewer, action, data, at) VALUES (?,?,?,?,?)",
+                (
+                    review.note_id,
+                    review.reviewer,
+                    review.action,
+                    review.model_dump_json(),
+                    review.at.isoformat(),
+                ),
+            )
+            self.conn.execute(
+                "UPDATE notes SET status=?, verdict=?, data=?, updated_at=? WHERE id=?",
+                (note.status.value, note.verdict.value, note.model_dump_json(), _now(), note.id),
+            )
 
     def reviews(self, note_id: str) -> list[Review]:
-        rows = self.conn.execute("SELECT data FROM reviews WHERE note_id=? ORDER BY id", (note_id,)).fetchall()
+        rows = self.conn.execute(
+            "SELECT data FROM reviews WHERE note_id=? ORDER BY id", (note_id,)
+        ).fetchall()
         return [Review.model_validate_json(r["data"]) for r in rows]
 
     def review_position(self, reviewer: str) -> str | None:
@@ -262,21 +327,31 @@ class Database:
     # evaluation runs -----------------------------------------------------------------------
     def save_eval_run(self, run: EvalRun) -> None:
         with self._write():
-            self.conn.execute("INSERT OR REPLACE INTO eval_runs VALUES (?,?,?)",
-                              (run.id, run.model_dump_json(exclude={"items"}), run.created_at.isoformat()))
+            self.conn.execute(
+                "INSERT OR REPLACE INTO eval_runs VALUES (?,?,?)",
+                (run.id, run.model_dump_json(exclude={"items"}), run.created_at.isoformat()),
+            )
 
     def save_eval_item(self, run_id: str, item: ItemResult) -> None:
         with self._write():
-            self.conn.execute("INSERT OR REPLACE INTO eval_items VALUES (?,?,?)", (run_id, item.id, item.model_dump_json()))
+            self.conn.execute(
+                "INSERT OR REPLACE INTO eval_items VALUES (?,?,?)", (run_id, item.id, item.model_dump_json())
+            )
 
     def eval_run(self, run_id: str, missing_ok: bool = False) -> EvalRun | None:
-        rows = self.conn.execute("SELECT data FROM eval_runs WHERE id=? OR id LIKE ?", (run_id, run_id + "%")).fetchall()
+        rows = self.conn.execute(
+            "SELECT data FROM eval_runs WHERE id=? OR id LIKE ?", (run_id, run_id + "%")
+        ).fetchall()
         if len(rows) != 1:
             if missing_ok and not rows:
                 return None
-            raise NotFoundError(f"no single evaluation run {run_id!r}; run `factcheck eval list` to see run ids")
+            raise NotFoundError(
+                f"no single evaluation run {run_id!r}; run `factcheck eval list` to see run ids"
+            )
         run = EvalRun.model_validate_json(rows[0]["data"])
-        items = self.conn.execute("SELECT data FROM eval_items WHERE run_id=? ORDER BY rowid", (run.id,)).fetchall()
+        items = self.conn.execute(
+            "SELECT data FROM eval_items WHERE run_id=? ORDER BY rowid", (run.id,)
+        ).fetchall()
         return run.model_copy(update={"items": [ItemResult.model_validate_json(r["data"]) for r in items]})
 
     def eval_runs(self) -> list[EvalRun]:

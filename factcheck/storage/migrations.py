@@ -28,7 +28,9 @@ def _run(conn: sqlite3.Connection, statements: str) -> None:
 @migration
 def m001_initial(conn: sqlite3.Connection) -> None:
     """The schema of release 0.1.0, which had no migrations (IF NOT EXISTS: its workspaces already have it)."""
-    _run(conn, """
+    _run(
+        conn,
+        """
         CREATE TABLE IF NOT EXISTS documents (
             id TEXT PRIMARY KEY, path TEXT NOT NULL, title TEXT, url TEXT, outlet TEXT, published TEXT,
             content_hash TEXT NOT NULL, text TEXT NOT NULL, body_start INTEGER NOT NULL,
@@ -63,7 +65,8 @@ def m001_initial(conn: sqlite3.Connection) -> None:
             key TEXT PRIMARY KEY, model TEXT NOT NULL, response TEXT NOT NULL, usage TEXT NOT NULL,
             created_at TEXT NOT NULL
         )
-    """)
+    """,
+    )
 
 
 def applied(conn: sqlite3.Connection) -> list[str]:
@@ -86,8 +89,10 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
         try:
             if conn.execute("SELECT 1 FROM _migrations WHERE name=?", (name,)).fetchone() is None:
                 function(conn)
-                conn.execute("INSERT INTO _migrations VALUES (?, ?)",
-                             (name, datetime.now(UTC).isoformat(timespec="seconds")))
+                conn.execute(
+                    "INSERT INTO _migrations VALUES (?, ?)",
+                    (name, datetime.now(UTC).isoformat(timespec="seconds")),
+                )
                 ran.append(name)
         except BaseException:
             conn.execute("ROLLBACK")

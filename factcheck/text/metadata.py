@@ -10,12 +10,24 @@ from urllib.parse import urlparse
 from factcheck.text.sentences import trim_span
 
 _DATE_URL_LINE = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})\s*(?P<url>https?://\S+)?\s*$", re.I)
-_FIELD_LINE = re.compile(r"^\s*(?P<key>title|date|published|url|link|source|outlet|publisher)\s*:\s*(?P<value>.+?)\s*$", re.I)
+_FIELD_LINE = re.compile(
+    r"^\s*(?P<key>title|date|published|url|link|source|outlet|publisher)\s*:\s*(?P<value>.+?)\s*$", re.I
+)
 _TEASER_TAIL = re.compile(r"(?P<date>\d{1,2}\.\d{1,2}\.\d{4}),\s*(?P<outlet>[A-Z][\w .&'-]{1,60})\s*$")
 _URL = re.compile(r"https?://[^\s\"'<>]+")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%d/%m/%Y", "%B %d, %Y", "%d %B %Y", "%b %d, %Y", "%d %b %Y")
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%Y/%m/%d",
+    "%d/%m/%Y",
+    "%B %d, %Y",
+    "%d %B %Y",
+    "%b %d, %Y",
+    "%d %b %Y",
+)
 
 
 def parse_date(value: object) -> date | None:

@@ -9,18 +9,58 @@ from text_to_num import text2num
 from factcheck.models import Quantity
 
 APPROXIMATORS = (
-    "more than", "fewer than", "less than", "at least", "at most", "up to", "as many as", "as much as", "as few as",
-    "upwards of", "close to", "nearly", "almost", "about", "around", "approximately", "roughly", "some", "over",
-    "under", "just over", "just under", "well over", "an estimated", "estimated", "no more than", "no fewer than",
+    "more than",
+    "fewer than",
+    "less than",
+    "at least",
+    "at most",
+    "up to",
+    "as many as",
+    "as much as",
+    "as few as",
+    "upwards of",
+    "close to",
+    "nearly",
+    "almost",
+    "about",
+    "around",
+    "approximately",
+    "roughly",
+    "some",
+    "over",
+    "under",
+    "just over",
+    "just under",
+    "well over",
+    "an estimated",
+    "estimated",
+    "no more than",
+    "no fewer than",
 )
 _NUMBER_WORDS = (
     "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
     "eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion"
 )
-_SCALES = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12, "k": 1e3}
+_SCALES = {
+    "thousand": 1e3,
+    "million": 1e6,
+    "mln": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "trillion": 1e12,
+    "k": 1e3,
+}
 _CURRENCIES = {"$": "dollars", "£": "pounds", "€": "euros", "¥": "yen"}
-_VAGUE = {"dozens": 24, "hundreds": 200, "thousands": 2000, "millions": 2e6, "billions": 2e9, "tens of thousands": 20000,
-          "hundreds of thousands": 200000}
+_VAGUE = {
+    "dozens": 24,
+    "hundreds": 200,
+    "thousands": 2000,
+    "millions": 2e6,
+    "billions": 2e9,
+    "tens of thousands": 20000,
+    "hundreds of thousands": 200000,
+}
 
 _APPROX = "|".join(sorted((re.escape(a) for a in APPROXIMATORS), key=len, reverse=True))
 _WORD_NUMBER = rf"(?:(?:{_NUMBER_WORDS}|one|a)(?:[\s-]+(?:and\s+)?(?:{_NUMBER_WORDS}|one))*)"
@@ -34,13 +74,66 @@ _QUANTITY = re.compile(
 )
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 _STOP = {
-    "on", "in", "at", "of", "to", "from", "for", "with", "by", "near", "along", "across", "into", "and", "or", "but",
-    "that", "which", "who", "were", "was", "are", "is", "have", "has", "had", "will", "would", "could", "the", "a",
-    "an", "than", "as", "since", "after", "before", "during", "while", "per", "each", "this", "these", "those",
+    "on",
+    "in",
+    "at",
+    "of",
+    "to",
+    "from",
+    "for",
+    "with",
+    "by",
+    "near",
+    "along",
+    "across",
+    "into",
+    "and",
+    "or",
+    "but",
+    "that",
+    "which",
+    "who",
+    "were",
+    "was",
+    "are",
+    "is",
+    "have",
+    "has",
+    "had",
+    "will",
+    "would",
+    "could",
+    "the",
+    "a",
+    "an",
+    "than",
+    "as",
+    "since",
+    "after",
+    "before",
+    "during",
+    "while",
+    "per",
+    "each",
+    "this",
+    "these",
+    "those",
 }
 _REFERENCE_DETERMINERS = re.compile(r"\b(?:the|these|those|its|their|his|her|our|both|all|every)\s+$", re.I)
 _EXTENDABLE_PREPOSITIONS = ("on", "near", "along", "at", "in", "inside", "across", "around")
-_PLURALS = {"people", "children", "men", "women", "police", "personnel", "staff", "military", "percent", "cent", "feet"}
+_PLURALS = {
+    "people",
+    "children",
+    "men",
+    "women",
+    "police",
+    "personnel",
+    "staff",
+    "military",
+    "percent",
+    "cent",
+    "feet",
+}
 _PLACE_PHRASE_END = re.compile(
     r"\s+(?:and|but|or|while|which|who|that|as|after|before|because|since|when|is|are|was|were|has|have|had|will|"
     r"would|went|could|said|says|according)\b|\s+\S*\d"
@@ -68,7 +161,12 @@ def _is_date_or_year(text: str, match: re.Match) -> bool:
     digits = match["digits"] or ""
     if re.search(rf"{_MONTH}\s*$", before) or re.match(rf"\s*{_MONTH}", after):
         return True
-    if re.fullmatch(r"(1[6-9]|20)\d\d", digits) and not match["scale"] and not match["percent"] and not match["currency"]:
+    if (
+        re.fullmatch(r"(1[6-9]|20)\d\d", digits)
+        and not match["scale"]
+        and not match["percent"]
+        and not match["currency"]
+    ):
         return True
     if re.match(r"[./:]\d", after) or re.search(r"\d[./:]$", before):  # 10.02.2022, 12:30
         return True
@@ -119,19 +217,29 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         value = _value(match)
         if value is None:
             continue
-        if not match["approx"] and value < 20 and _REFERENCE_DETERMINERS.search(text[max(start, match.start() - 12) : match.start()]):
+        if (
+            not match["approx"]
+            and value < 20
+            and _REFERENCE_DETERMINERS.search(text[max(start, match.start() - 12) : match.start()])
+        ):
             continue  # "the two countries" refers, it does not count
         unit = "percent" if match["percent"] else ""
         noun, noun_end = _counted_noun(text, match.end(), end)
         if not unit:
             unit = noun or _CURRENCIES.get(match["currency"] or "", "")
         q_end = noun_end if noun else match.end()
-        found.append(Quantity(
-            text=text[match.start() : q_end], value=value,
-            approximation=(match["approx"] or ("more than" if match["vague"] else "")).lower(),
-            unit=_CURRENCIES.get(match["currency"] or "", unit) if match["currency"] and not noun else unit,
-            start=match.start(), end=q_end,
-        ))
+        found.append(
+            Quantity(
+                text=text[match.start() : q_end],
+                value=value,
+                approximation=(match["approx"] or ("more than" if match["vague"] else "")).lower(),
+                unit=_CURRENCIES.get(match["currency"] or "", unit)
+                if match["currency"] and not noun
+                else unit,
+                start=match.start(),
+                end=q_end,
+            )
+        )
     return found
 
 

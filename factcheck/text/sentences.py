@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # "Truss.Both" and "comedy".Security": a sentence end glued to the next sentence's capital letter.
-_GLUED_END = re.compile(r"(?:(?<=[a-z0-9%)\]])|(?<=[a-z0-9%)\]][\"”’]))[.!?](?=[\"“]?[A-Z][a-z])|(?<=[a-z][.!?][\"”’])(?=[A-Z])")
+_GLUED_END = re.compile(
+    r"(?:(?<=[a-z0-9%)\]])|(?<=[a-z0-9%)\]][\"”’]))[.!?](?=[\"“]?[A-Z][a-z])|(?<=[a-z][.!?][\"”’])(?=[A-Z])"
+)
 # A short Title-Case heading run into the first word of the next sentence: "Security RowThe West".
 _SENTENCE_STARTERS = (
     "The|A|An|In|On|At|It|Its|This|That|These|Those|He|She|They|We|I|As|But|And|For|After|Before|"

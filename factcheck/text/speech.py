@@ -92,8 +92,11 @@ def _accept(match: re.Match | None) -> Attribution | None:
         return None
     pronoun = bool(re.fullmatch(_PRONOUN, speaker))
     return Attribution(
-        speaker=speaker if pronoun else clean_speaker(speaker), verb=match["verb"], channel="",
-        pronoun=pronoun, start=match.start("speaker"),
+        speaker=speaker if pronoun else clean_speaker(speaker),
+        verb=match["verb"],
+        channel="",
+        pronoun=pronoun,
+        start=match.start("speaker"),
     )
 
 

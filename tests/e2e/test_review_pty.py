@@ -17,7 +17,6 @@ from factcheck.models import NoteStatus, Verdict
 from factcheck.retrieval.fusion import RetrievalSettings
 
 
-
 def test_review_in_a_real_terminal(workspace, corpus, tmp_path):
     shutil.copytree(DATA / "evidence", corpus / "evidence")
     workspace.index([corpus])
@@ -26,11 +25,24 @@ def test_review_in_a_real_terminal(workspace, corpus, tmp_path):
     ids = [i.note.id for i in review.queue(workspace.db)]
     script = tmp_path / "fake_editor.py"
     script.write_text(FAKE_EDITOR)
-    env = {**os.environ, "EDITOR": f"{sys.executable} {script}", "TERM": "xterm", "COLUMNS": "120",
-           "FAKE_EDIT_CONTENT": _edit_yaml(_wire_passage(workspace).id, "about 130,000 Russian troops", "partly_supported")}
+    env = {
+        **os.environ,
+        "EDITOR": f"{sys.executable} {script}",
+        "TERM": "xterm",
+        "COLUMNS": "120",
+        "FAKE_EDIT_CONTENT": _edit_yaml(
+            _wire_passage(workspace).id, "about 130,000 Russian troops", "partly_supported"
+        ),
+    }
     factcheck = str(Path(sys.executable).with_name("factcheck"))
-    child = pexpect.spawn(factcheck, ["review", "--reviewer", "pty-ann"], env=env, encoding="utf-8", timeout=60,
-                          dimensions=(50, 120))
+    child = pexpect.spawn(
+        factcheck,
+        ["review", "--reviewer", "pty-ann"],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(50, 120),
+    )
     child.expect(r"\[a\]pprove")
     child.send("e")  # a single key, no Enter: the terminal is in raw mode for getchar
     child.expect("saved edit")

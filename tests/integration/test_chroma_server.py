@@ -15,7 +15,6 @@ from factcheck.settings import load_settings
 from factcheck.workspace import Workspace
 
 
-
 @pytest.fixture
 def chroma_server(tmp_path):
     with socket.socket() as sock:
@@ -23,8 +22,20 @@ def chroma_server(tmp_path):
         port = sock.getsockname()[1]
     chroma = Path(sys.executable).with_name("chroma")
     log = (tmp_path / "chroma.log").open("w")
-    process = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
-                                "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [
+            str(chroma),
+            "run",
+            "--path",
+            str(tmp_path / "server-data"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -45,7 +56,8 @@ def chroma_server(tmp_path):
 def test_index_search_and_draft_against_a_chroma_server(chroma_server, corpus, tmp_path):
     shutil.copytree(DATA / "evidence", corpus / "evidence")
     settings = load_settings(home=tmp_path / "home").model_copy(
-        update={"store": load_settings().store.model_copy(update={"url": chroma_server})})
+        update={"store": load_settings().store.model_copy(update={"url": chroma_server})}
+    )
     workspace = Workspace(settings)
     report = workspace.index([corpus])
     assert report.new == 4 and workspace.store.count() == report.passages
@@ -63,6 +75,7 @@ def test_unreachable_server_is_a_one_line_store_error(tmp_path):
     from factcheck.errors import StoreError
 
     settings = load_settings(home=tmp_path / "home").model_copy(
-        update={"store": load_settings().store.model_copy(update={"url": "http://127.0.0.1:9"})})
+        update={"store": load_settings().store.model_copy(update={"url": "http://127.0.0.1:9"})}
+    )
     with pytest.raises(StoreError, match="cannot open the Chroma store at http://127.0.0.1:9"):
         Workspace(settings).store

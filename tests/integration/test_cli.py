@@ -22,8 +22,19 @@ def test_index_search_sources_claims_round_trip(corpus):
     hits = json.loads(invoke("search", "troops on the border", "--json", "-k", "2").output)
     assert len(hits) == 2 and {"passage", "score", "document_title"} <= hits[0].keys()
     claims = json.loads(invoke("claims", str(corpus / SEED_A.name), "--json").output)
-    assert any(c["text"].startswith("about 100,000 Moscow troops") and c["type"] == "quantity" for c in claims)
-    assert set(claims[0]) >= {"id", "span", "type", "checkworthiness", "speaker", "claim_date", "quantities", "statement"}
+    assert any(
+        c["text"].startswith("about 100,000 Moscow troops") and c["type"] == "quantity" for c in claims
+    )
+    assert set(claims[0]) >= {
+        "id",
+        "span",
+        "type",
+        "checkworthiness",
+        "speaker",
+        "claim_date",
+        "quantities",
+        "statement",
+    }
     lines = invoke("claims", listed[0]["id"], "--jsonl", "--all").output.strip().splitlines()
     assert len(lines) >= len(json.loads(invoke("claims", listed[0]["id"], "--json").output))
     shown = invoke("sources", "show", listed[0]["id"][:6])

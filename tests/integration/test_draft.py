@@ -67,23 +67,40 @@ def test_llm_answer_is_validated_and_citations_resolve(indexed):
     client = FakeChatClient()
     judge = _llm(client)
     claim = _troops(claims)
-    prompt, shown = judge.render(claim, workspace.retriever.retrieve(claim.statement, RETRIEVAL, claim.document_id), [])
+    prompt, shown = judge.render(
+        claim, workspace.retriever.retrieve(claim.statement, RETRIEVAL, claim.document_id), []
+    )
     alias = next(a for a, e in shown.items() if "130,000" in e.passage.text)
-    client.enqueue({"verdict": "refuted", "rationale": "Sources give 130,000.", "confidence": 0.8,
-                    "citations": [{"passage": alias, "quote": "about   130,000 RUSSIAN troops"}]})
+    client.enqueue(
+        {
+            "verdict": "refuted",
+            "rationale": "Sources give 130,000.",
+            "confidence": 0.8,
+            "citations": [{"passage": alias, "quote": "about   130,000 RUSSIAN troops"}],
+        }
+    )
     note = drafter(workspace, judge, RETRIEVAL).draft(claim)
     assert note.verdict == Verdict.refuted and note.status == NoteStatus.draft
-    assert note.citations[0].quote == "about 130,000 Russian troops"  # repaired to the passage's own characters
+    assert (
+        note.citations[0].quote == "about 130,000 Russian troops"
+    )  # repaired to the passage's own characters
     assert note.provenance.prompt_name == "judge" and len(note.provenance.prompt_hash) == 64
     assert note.provenance.tokens == {"prompt": 10, "completion": 5}
 
 
 def test_unknown_passage_triggers_a_reask_that_states_the_error(indexed):
     workspace, claims = indexed
-    client = FakeChatClient([
-        {"verdict": "supported", "rationale": "x", "confidence": 0.9, "citations": [{"passage": "P99", "quote": "troops"}]},
-        {"verdict": "not_enough_evidence", "rationale": "Unclear.", "confidence": 0.3, "citations": []},
-    ])
+    client = FakeChatClient(
+        [
+            {
+                "verdict": "supported",
+                "rationale": "x",
+                "confidence": 0.9,
+                "citations": [{"passage": "P99", "quote": "troops"}],
+            },
+            {"verdict": "not_enough_evidence", "rationale": "Unclear.", "confidence": 0.3, "citations": []},
+        ]
+    )
     note = drafter(workspace, _llm(client), RETRIEVAL).draft(_troops(claims))
     assert note.status == NoteStatus.draft and note.provenance.attempts == 2
     assert "'P99' was not shown" in client.calls[1][-1]["content"]
@@ -91,8 +108,12 @@ def test_unknown_passage_triggers_a_reask_that_states_the_error(indexed):
 
 def test_invented_quotes_end_in_a_failed_note_never_shown_as_grounded(indexed):
     workspace, claims = indexed
-    invented = {"verdict": "supported", "rationale": "x", "confidence": 0.9,
-                "citations": [{"passage": "P1", "quote": "Russia withdrew every soldier yesterday"}]}
+    invented = {
+        "verdict": "supported",
+        "rationale": "x",
+        "confidence": 0.9,
+        "citations": [{"passage": "P1", "quote": "Russia withdrew every soldier yesterday"}],
+    }
     client = FakeChatClient([invented, invented, invented])
     note = drafter(workspace, _llm(client, reasks=2), RETRIEVAL).draft(_troops(claims))
     assert note.status == NoteStatus.failed and "failed" in note.flags
@@ -102,7 +123,9 @@ def test_invented_quotes_end_in_a_failed_note_never_shown_as_grounded(indexed):
 
 def test_malformed_json_and_uncited_verdicts_are_reasked(indexed):
     workspace, claims = indexed
-    client = FakeChatClient(["{not json", {"verdict": "refuted", "rationale": "x", "confidence": 0.5, "citations": []}])
+    client = FakeChatClient(
+        ["{not json", {"verdict": "refuted", "rationale": "x", "confidence": 0.5, "citations": []}]
+    )
     note = drafter(workspace, _llm(client, reasks=1), RETRIEVAL).draft(_troops(claims))
     assert note.status == NoteStatus.failed
     assert "not valid JSON" in client.calls[1][-1]["content"]
@@ -206,10 +229,15 @@ def test_notes_are_stored_as_json_with_provenance(indexed):
 def test_llm_refines_statement_and_type_before_retrieval_but_never_the_span(indexed):
     workspace, claims = indexed
     claim = _troops(claims)
-    client = FakeChatClient([
-        {"statement": "As of 10 February 2022, about 100,000 Russian troops were near Ukraine's border.", "type": "quantity"},
-        {"verdict": "not_enough_evidence", "rationale": "Unclear.", "confidence": 0.2, "citations": []},
-    ])
+    client = FakeChatClient(
+        [
+            {
+                "statement": "As of 10 February 2022, about 100,000 Russian troops were near Ukraine's border.",
+                "type": "quantity",
+            },
+            {"verdict": "not_enough_evidence", "rationale": "Unclear.", "confidence": 0.2, "citations": []},
+        ]
+    )
     note = drafter(workspace, LLMJudge(client, refine_statements=True), RETRIEVAL).draft(claim)
     stored = workspace.db.claim(claim.id)
     assert stored.statement.startswith("As of 10 February 2022") and stored.statement_source == "fake-model"
@@ -224,7 +252,11 @@ def test_request_budget_stops_cleanly_and_the_next_run_continues(indexed):
     workspace, claims = indexed
     selected = list(claims.values())[:5]
     client = FakeChatClient()
-    first = drafter(workspace, _llm(client), RETRIEVAL).draft_all(selected, workers=1, budget=Budget(max_requests=2))
+    first = drafter(workspace, _llm(client), RETRIEVAL).draft_all(
+        selected, workers=1, budget=Budget(max_requests=2)
+    )
     assert (first.drafted, first.deferred) == (2, 3) and len(client.calls) == 2
-    second = drafter(workspace, _llm(client), RETRIEVAL).draft_all(selected, workers=1, budget=Budget(max_tokens=1000))
+    second = drafter(workspace, _llm(client), RETRIEVAL).draft_all(
+        selected, workers=1, budget=Budget(max_tokens=1000)
+    )
     assert (second.drafted, second.skipped, second.deferred) == (3, 2, 0)

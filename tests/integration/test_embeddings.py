@@ -30,14 +30,19 @@ def test_same_sentence_embeds_identically_across_batches():
     model = embeddings.load_minilm()
     sentence = "About 100,000 troops were massed on the border."
     alone = model.embed([sentence])[0]
-    padded = model.embed(["Short.", sentence, "A much longer sentence that forces padding " * 5], batch_size=3)[1]
+    padded = model.embed(
+        ["Short.", sentence, "A much longer sentence that forces padding " * 5], batch_size=3
+    )[1]
     assert np.allclose(alone, padded, atol=1e-5)
 
 
 def test_batches_sorted_by_length_come_back_in_input_order():
     model = embeddings.load_minilm()
-    texts = ["The longest sentence of the three, about the council budget and the jobs it cut in March.",
-             "Troops massed on the border.", "Rain."]
+    texts = [
+        "The longest sentence of the three, about the council budget and the jobs it cut in March.",
+        "Troops massed on the border.",
+        "Rain.",
+    ]
     together = model.embed(texts, batch_size=2)
     for text, vector in zip(texts, together):
         assert np.allclose(model.embed([text])[0], vector, atol=1e-5)
@@ -45,8 +50,11 @@ def test_batches_sorted_by_length_come_back_in_input_order():
 
 def test_similar_sentences_are_closer_than_unrelated_ones():
     a, b, c = embeddings.load_minilm().embed(
-        ["Russian troops gathered near Ukraine's border.", "Soldiers from Russia massed at the Ukrainian frontier.",
-         "The bakery sells sourdough bread on Sundays."]
+        [
+            "Russian troops gathered near Ukraine's border.",
+            "Soldiers from Russia massed at the Ukrainian frontier.",
+            "The bakery sells sourdough bread on Sundays.",
+        ]
     )
     assert a @ b > a @ c + 0.2
 

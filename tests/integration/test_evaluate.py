@@ -22,7 +22,11 @@ def _write(path: Path, rows: list[dict]) -> Path:
 
 def test_claim_detection_run_is_stored_and_resumable(workspace):
     run = workspace.evaluate_claims(EVAL / "claims.jsonl")
-    assert run.complete and run.metrics["span"]["recall"] >= 0.8 and run.metrics["sentence_in_documents"]["f1"] > 0.5
+    assert (
+        run.complete
+        and run.metrics["span"]["recall"] >= 0.8
+        and run.metrics["sentence_in_documents"]["f1"] > 0.5
+    )
     again = workspace.evaluate_claims(EVAL / "claims.jsonl")
     assert again.id == run.id and again.metrics == run.metrics and len(workspace.db.eval_runs()) == 1
 
@@ -54,12 +58,33 @@ def test_gold_labels_and_evidence_ids_never_reach_the_model(workspace, tmp_path,
             return False
 
     monkeypatch.setattr(registry, "open_judge", FakeBackend)
-    corpus = [{"id": "SECRET-EVIDENCE-ID", "title": "Report", "text": "Officials said about 130,000 troops were near the border."}]
-    golds = [{"verdict": "refuted", "evidence_ids": ["SECRET-EVIDENCE-ID"], "justification": "GOLD-JUSTIFICATION-TEXT"},
-             {"verdict": "supported", "evidence_ids": [], "justification": "OTHER-GOLD-TEXT"}]
+    corpus = [
+        {
+            "id": "SECRET-EVIDENCE-ID",
+            "title": "Report",
+            "text": "Officials said about 130,000 troops were near the border.",
+        }
+    ]
+    golds = [
+        {
+            "verdict": "refuted",
+            "evidence_ids": ["SECRET-EVIDENCE-ID"],
+            "justification": "GOLD-JUSTIFICATION-TEXT",
+        },
+        {"verdict": "supported", "evidence_ids": [], "justification": "OTHER-GOLD-TEXT"},
+    ]
     for number, gold in enumerate(golds):
-        dataset = _write(tmp_path / f"leak{number}.jsonl", [{"id": "g1", "claim": "About 100,000 troops were near the border.",
-                                                             "date": "2022-02-11", **gold}])
+        dataset = _write(
+            tmp_path / f"leak{number}.jsonl",
+            [
+                {
+                    "id": "g1",
+                    "claim": "About 100,000 troops were near the border.",
+                    "date": "2022-02-11",
+                    **gold,
+                }
+            ],
+        )
         _write(tmp_path / f"leak{number}.corpus.jsonl", corpus)
         workspace.evaluate_verdicts(dataset)
     first, second = (json.dumps(c.calls) for c in clients)
@@ -71,9 +96,13 @@ def test_gold_labels_and_evidence_ids_never_reach_the_model(workspace, tmp_path,
 
 def test_compare_reports_deltas_and_flips(workspace):
     a = workspace.evaluate_verdicts(EVAL / "verdicts.jsonl", judge="evidence")
-    b = a.model_copy(update={"id": "rother", "items": [a.items[0].model_copy(update={"predicted": {"verdict": "refuted"}}),
-                                                      *a.items[1:]],
-                             "metrics": {**a.metrics, "citation_recall": a.metrics["citation_recall"] + 0.5}})
+    b = a.model_copy(
+        update={
+            "id": "rother",
+            "items": [a.items[0].model_copy(update={"predicted": {"verdict": "refuted"}}), *a.items[1:]],
+            "metrics": {**a.metrics, "citation_recall": a.metrics["citation_recall"] + 0.5},
+        }
+    )
     result = compare_runs(a, b)
     assert result.deltas["citation_recall"].delta == 0.5
     assert [f["id"] for f in result.flipped] == [a.items[0].id]
@@ -81,7 +110,9 @@ def test_compare_reports_deltas_and_flips(workspace):
 
 def test_eval_cli_runs_lists_shows_and_writes_a_report(tmp_path):
     runner = CliRunner()
-    result = runner.invoke(app, ["eval", "verdicts", str(EVAL / "verdicts.jsonl"), "--report", str(tmp_path / "report")])
+    result = runner.invoke(
+        app, ["eval", "verdicts", str(EVAL / "verdicts.jsonl"), "--report", str(tmp_path / "report")]
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "report" / "report.md").read_text().startswith("# Evaluation r")
     svg = (tmp_path / "report" / "confusion.svg").read_text()

@@ -51,7 +51,11 @@ def _assert_clean(text, workspace):
 
 
 def test_markdown_json_exports_hold_only_approved_notes(approved, tmp_path):
-    approved_ids = {i.note.id for i in review.queue(approved.db, QueueFilter(status=None)) if i.note.status.value == "approved"}
+    approved_ids = {
+        i.note.id
+        for i in review.queue(approved.db, QueueFilter(status=None))
+        if i.note.status.value == "approved"
+    }
     records = json.loads(_export("json", tmp_path / "notes.json").read_text())
     assert {r["note"]["id"] for r in records} == approved_ids and len(approved_ids) == 3
     assert set(records[0]) == {"note", "claim", "article"} and "path" not in records[0]["article"]
@@ -75,12 +79,20 @@ def test_claimreview_matches_the_schema_and_parses_as_json_ld(approved, tmp_path
     schema = json.loads(resources.files("factcheck.data").joinpath("claimreview.schema.json").read_text())
     jsonschema.validate(reviews, schema, format_checker=jsonschema.FormatChecker())
     first = reviews[0]
-    assert first["author"] == {"@type": "Organization", "name": "Example Checks", "url": "https://checks.example.org/"}
+    assert first["author"] == {
+        "@type": "Organization",
+        "name": "Example Checks",
+        "url": "https://checks.example.org/",
+    }
     assert first["reviewRating"]["alternateName"] in {"False", "Unproven", "Partly true", "True"}
     _assert_clean(json.dumps(reviews), approved)
 
     def offline_loader(url, options=None):  # no network: schema.org's context reduced to its vocabulary
-        return {"contextUrl": None, "documentUrl": url, "document": {"@context": {"@vocab": "https://schema.org/"}}}
+        return {
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": {"@context": {"@vocab": "https://schema.org/"}},
+        }
 
     expanded = jsonld.expand(reviews, {"documentLoader": offline_loader})
     assert expanded[0]["@type"] == ["https://schema.org/ClaimReview"]
@@ -89,7 +101,9 @@ def test_claimreview_matches_the_schema_and_parses_as_json_ld(approved, tmp_path
 
 
 def test_rating_mapping_is_monotonic_and_documented():
-    values = [export.RATINGS[v][0] for v in ("refuted", "not_enough_evidence", "partly_supported", "supported")]
+    values = [
+        export.RATINGS[v][0] for v in ("refuted", "not_enough_evidence", "partly_supported", "supported")
+    ]
     assert values == sorted(values) and values[0] == 1 and values[-1] == 5
     assert PublisherSettings().name == ""
     assert date.today()
@@ -110,13 +124,27 @@ def test_html_report_renders_in_headless_chromium(approved, tmp_path):
     _assert_clean(page, approved)
     assert "http://" not in page.split("<body>")[0] and "<script" not in page  # standalone: nothing to fetch
     chromium = _chromium()
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run([chromium, *flags, "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120)
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
+    dom = subprocess.run(
+        [chromium, *flags, "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120
+    )
     assert dom.returncode == 0, dom.stderr[-500:]
     assert dom.stdout.count('<mark class="claim') >= 4
     assert 'id="note-' in dom.stdout and 'class="quote"' in dom.stdout
     shot = tmp_path / "report.png"
-    subprocess.run([chromium, *flags, f"--screenshot={shot}", "--window-size=1280,1600", report.as_uri()],
-                   capture_output=True, timeout=120, check=True)
+    subprocess.run(
+        [chromium, *flags, f"--screenshot={shot}", "--window-size=1280,1600", report.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
     assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000

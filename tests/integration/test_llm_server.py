@@ -49,10 +49,20 @@ class ScriptedServer:
                     time.sleep(1.5)
                     step = NEE
                 content = "{'verdict': oops" if step == "malformed" else json.dumps(step)
-                payload = {"id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
-                           "choices": [{"index": 0, "finish_reason": "stop",
-                                        "message": {"role": "assistant", "content": content}}],
-                           "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}}
+                payload = {
+                    "id": "x",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": body["model"],
+                    "choices": [
+                        {
+                            "index": 0,
+                            "finish_reason": "stop",
+                            "message": {"role": "assistant", "content": content},
+                        }
+                    ],
+                    "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+                }
                 data = json.dumps(payload).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -80,7 +90,9 @@ def server():
 
 
 def client_for(server, style="json_schema", **overrides):
-    settings = LLMSettings(**{"model": "test-model", "base_url": server.url, "max_retries": 2, "timeout_s": 5, **overrides})
+    settings = LLMSettings(
+        **{"model": "test-model", "base_url": server.url, "max_retries": 2, "timeout_s": 5, **overrides}
+    )
     return OpenAIChatClient(settings, style)
 
 
@@ -118,7 +130,9 @@ def test_persistent_500_is_a_provider_error(server):
 def test_timeout_is_a_provider_error(server):
     server.script = ["slow"]
     with pytest.raises(ProviderError, match="timed out"):
-        client_for(server, timeout_s=0.3, max_retries=0).complete([{"role": "user", "content": "x"}], JudgeAnswer)
+        client_for(server, timeout_s=0.3, max_retries=0).complete(
+            [{"role": "user", "content": "x"}], JudgeAnswer
+        )
 
 
 def test_dead_server_is_unavailable():
@@ -129,12 +143,21 @@ def test_dead_server_is_unavailable():
 
 def test_malformed_json_then_unknown_ids_end_as_a_failed_note(server, claim_setup):
     workspace, claim = claim_setup
-    bad_ids = {"verdict": "supported", "rationale": "x", "confidence": 0.9, "citations": [{"passage": "P42", "quote": "troops"}]}
+    bad_ids = {
+        "verdict": "supported",
+        "rationale": "x",
+        "confidence": 0.9,
+        "citations": [{"passage": "P42", "quote": "troops"}],
+    }
     server.script = ["malformed", bad_ids, bad_ids]
     judge = LLMJudge(client_for(server), max_reasks=2)
     report = drafter(workspace, judge, RetrievalSettings(k=4)).draft_all([claim])
     (note,) = report.notes
-    assert note.status == NoteStatus.failed and note.verdict == Verdict.not_enough_evidence and not note.citations
+    assert (
+        note.status == NoteStatus.failed
+        and note.verdict == Verdict.not_enough_evidence
+        and not note.citations
+    )
     assert "'P42' was not shown" in note.failure and len(server.requests) == 3
     assert note.provenance.tokens == {"prompt": 300, "completion": 60}
 
@@ -148,7 +171,9 @@ def test_draft_command_against_the_server_and_a_dead_one(server, corpus, monkeyp
     result = runner.invoke(app, ["draft", "--article", str(corpus / SEED_A.name), "--json", "--workers", "3"])
     assert result.exit_code == 0, result.output
     notes = json.loads(result.stdout)
-    assert notes and all(n["provenance"]["judge"] == "llm" and n["provenance"]["model"] == "test-model" for n in notes)
+    assert notes and all(
+        n["provenance"]["judge"] == "llm" and n["provenance"]["model"] == "test-model" for n in notes
+    )
     assert all(r["model"] == "test-model" for r in server.requests)
     cached = runner.invoke(app, ["draft", "--article", str(corpus / SEED_A.name), "--redo", "--json"])
     assert cached.exit_code == 0 and len(server.requests) == len(notes)  # answered from the response cache
@@ -156,7 +181,9 @@ def test_draft_command_against_the_server_and_a_dead_one(server, corpus, monkeyp
     monkeypatch.setenv("FACTCHECK_LLM__MODEL", "another-model")
     monkeypatch.setenv("FACTCHECK_LLM__MAX_RETRIES", "0")
     dead = runner.invoke(app, ["draft", "--article", str(corpus / SEED_A.name), "--redo"])
-    assert dead.exit_code == 6 and dead.stderr.startswith("error: LLM server at http://127.0.0.1:9/v1 is unreachable")
+    assert dead.exit_code == 6 and dead.stderr.startswith(
+        "error: LLM server at http://127.0.0.1:9/v1 is unreachable"
+    )
     assert dead.stderr.count("\n") == 1
 
 

@@ -14,21 +14,30 @@ def test_retrieval_excludes_own_article_diversifies_and_flags(workspace, corpus)
     )
     workspace.index([corpus])
     own = workspace.document(str(corpus / SEED_A.name))
-    evidence = workspace.retriever.retrieve("about 100,000 Russian troops on the border", RetrievalSettings(k=5, per_document=1),
-                                  own_document=own.id, claim_date=date(2022, 2, 10))
+    evidence = workspace.retriever.retrieve(
+        "about 100,000 Russian troops on the border",
+        RetrievalSettings(k=5, per_document=1),
+        own_document=own.id,
+        claim_date=date(2022, 2, 10),
+    )
     assert evidence and all(e.passage.document_id != own.id for e in evidence)
     assert len({e.passage.document_id for e in evidence}) == len(evidence)  # one passage per document
     wire = [e for e in evidence if e.document_title == "Wire report"]
-    assert wire and "after_claim" in wire[0].flags and wire[0].lexical_score and wire[0].dense_score is not None
-    with_own = workspace.retriever.retrieve("about 100,000 Moscow troops", RetrievalSettings(k=5, include_own_article=True),
-                                  own_document=own.id)
+    assert (
+        wire and "after_claim" in wire[0].flags and wire[0].lexical_score and wire[0].dense_score is not None
+    )
+    with_own = workspace.retriever.retrieve(
+        "about 100,000 Moscow troops", RetrievalSettings(k=5, include_own_article=True), own_document=own.id
+    )
     assert any("own_article" in e.flags for e in with_own)
 
 
 def test_lexical_index_follows_reindexing(workspace, corpus):
     workspace.index([corpus])
     assert not workspace.lexical.search("zeppelin", 5)
-    (corpus / "new.txt").write_text("Zeppelin news\n\nA zeppelin landed in Hamburg on Monday, officials said.\n")
+    (corpus / "new.txt").write_text(
+        "Zeppelin news\n\nA zeppelin landed in Hamburg on Monday, officials said.\n"
+    )
     workspace.index([corpus])
     assert workspace.lexical.search("zeppelin", 5)
 
@@ -51,11 +60,15 @@ def test_bm25_index_is_saved_loaded_and_updated_with_new_passages_only(settings,
     first.close()
     tokenized = []
     original = LexicalIndex.tokens
-    monkeypatch.setattr(LexicalIndex, "tokens", lambda self, text: tokenized.append(text) or original(self, text))
+    monkeypatch.setattr(
+        LexicalIndex, "tokens", lambda self, text: tokenized.append(text) or original(self, text)
+    )
     second = Workspace(settings)
     assert second.lexical.search("Peskov", 3)
     assert tokenized == ["Peskov"]  # loaded from disk: no passage tokenized again
-    (corpus / "new.txt").write_text("Zeppelin news\n\nA zeppelin landed in Hamburg on Monday, officials said.\n")
+    (corpus / "new.txt").write_text(
+        "Zeppelin news\n\nA zeppelin landed in Hamburg on Monday, officials said.\n"
+    )
     second.index([corpus])
     tokenized.clear()
     assert second.lexical.search("zeppelin", 3)[0][0].startswith(second.document(str(corpus / "new.txt")).id)

@@ -52,8 +52,10 @@ def _wire_passage(workspace):
 
 
 def _edit_yaml(passage_id, quote, verdict="refuted"):
-    return (f"verdict: {verdict}\nconfidence: 0.7\nrationale: Western officials put the figure at 130,000.\n"
-            f"citations:\n  - passage: {passage_id}\n    quote: \"{quote}\"\n")
+    return (
+        f"verdict: {verdict}\nconfidence: 0.7\nrationale: Western officials put the figure at 130,000.\n"
+        f'citations:\n  - passage: {passage_id}\n    quote: "{quote}"\n'
+    )
 
 
 def test_actions_are_recorded_with_before_and_after(drafted):
@@ -101,13 +103,18 @@ def test_edit_is_parsed_validated_and_can_ground_a_failed_note(drafted):
     note = review.apply_edit(db, item.note.id, _edit_yaml(passage.id, "about 130,000 russian troops"), "ann")
     assert note.status == NoteStatus.draft and note.verdict == Verdict.refuted
     assert note.citations[0].quote == "about 130,000 Russian troops"
-    assert db.document(note.citations[0].document_id).text[note.citations[0].start : note.citations[0].end] == "about 130,000 Russian troops"
+    assert (
+        db.document(note.citations[0].document_id).text[note.citations[0].start : note.citations[0].end]
+        == "about 130,000 Russian troops"
+    )
 
 
 def test_review_loop_with_scripted_keys_and_resume(drafted, editor, monkeypatch):
     runner = CliRunner()
     queue_ids = [i.note.id for i in review.queue(drafted.db)]
-    result = runner.invoke(app, ["review", "--reviewer", "ann"], input="ar" + "duplicate of another claim\n" + "sq")
+    result = runner.invoke(
+        app, ["review", "--reviewer", "ann"], input="ar" + "duplicate of another claim\n" + "sq"
+    )
     assert result.exit_code == 0, result.output
     assert f"approved {queue_ids[0]}" in result.output and f"rejected {queue_ids[1]}" in result.output
     assert f"stopped at {queue_ids[3]}" in result.output
@@ -123,18 +130,24 @@ def test_editor_round_trip_and_broken_edit_keeps_the_text(drafted, editor, monke
     passage = _wire_passage(drafted)
     first = review.queue(drafted.db)[0].note.id
     original = drafted.db.note(first)
-    monkeypatch.setenv("FAKE_EDIT_CONTENT", _edit_yaml(passage.id, "not in the passage at all", "partly_supported"))
+    monkeypatch.setenv(
+        "FAKE_EDIT_CONTENT", _edit_yaml(passage.id, "not in the passage at all", "partly_supported")
+    )
     broken = runner.invoke(app, ["review", "--reviewer", "ann"], input="eq")
     assert "edit not saved" in broken.output and "is not in passage" in broken.output
     assert drafted.db.note(first) == original and drafted.db.reviews(first) == []  # nothing changed
     kept = drafted.settings.home / "pending-edits" / f"{first}.yaml"
     assert kept.read_text() == _edit_yaml(passage.id, "not in the passage at all", "partly_supported")
-    monkeypatch.setenv("FAKE_EDIT_CONTENT", _edit_yaml(passage.id, "about 130,000 Russian troops", "partly_supported"))
+    monkeypatch.setenv(
+        "FAKE_EDIT_CONTENT", _edit_yaml(passage.id, "about 130,000 Russian troops", "partly_supported")
+    )
     fixed = runner.invoke(app, ["review", "--reviewer", "ann"], input="eaq")
     assert "saved edit" in fixed.output and f"approved {first}" in fixed.output
     assert "not in the passage at all" in editor.read_text().split("=====")[-2]  # reopened with the kept text
     note = drafted.db.note(first)
-    assert note.status == NoteStatus.approved and note.verdict == Verdict.partly_supported and not kept.exists()
+    assert (
+        note.status == NoteStatus.approved and note.verdict == Verdict.partly_supported and not kept.exists()
+    )
     assert [r.action for r in drafted.db.reviews(first)] == ["edit", "approve"]
 
 
@@ -145,7 +158,10 @@ def test_verdict_key_and_add_citation_from_search(drafted, editor):
     result = runner.invoke(app, ["review", "--reviewer", "ann"], input=keys)
     assert result.exit_code == 0, result.output
     note = drafted.db.note(first)
-    assert note.verdict == Verdict.partly_supported and note.citations[-1].quote == "about 130,000 Russian troops"
+    assert (
+        note.verdict == Verdict.partly_supported
+        and note.citations[-1].quote == "about 130,000 Russian troops"
+    )
     assert [r.action for r in drafted.db.reviews(first)] == ["add_citation", "set_verdict"]
 
 
@@ -153,7 +169,10 @@ def test_notes_commands_non_interactive(drafted):
     runner = CliRunner()
     ids = [i.note.id for i in review.queue(drafted.db)]
     assert runner.invoke(app, ["notes", "approve", ids[0], "--reviewer", "ann"]).exit_code == 0
-    assert runner.invoke(app, ["notes", "reject", ids[1], "--reason", "opinion", "--reviewer", "ann"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["notes", "reject", ids[1], "--reason", "opinion", "--reviewer", "ann"]).exit_code
+        == 0
+    )
     bad = runner.invoke(app, ["notes", "set-verdict", ids[2], "maybe", "--reviewer", "ann"])
     assert bad.exit_code == 3 and "unknown verdict" in bad.stderr
     listed = json.loads(runner.invoke(app, ["notes", "list", "--status", "approved", "--json"]).output)

@@ -24,20 +24,43 @@ def test_quantity_tolerance_follows_the_claims_wording(claimed, approximation, f
 
 
 def _evidence(text, doc="d2", flags=()):
-    return Evidence(passage=Passage(id=f"{doc}:0", document_id=doc, index=0, start=10, end=10 + len(text), text=text),
-                    document_title="Wire", score=1.0, flags=list(flags))
+    return Evidence(
+        passage=Passage(id=f"{doc}:0", document_id=doc, index=0, start=10, end=10 + len(text), text=text),
+        document_title="Wire",
+        score=1.0,
+        flags=list(flags),
+    )
 
 
 def _claim(text, type_, speaker="", quantities=()):
-    return Claim(id="c1", document_id="d1", span=Span(start=0, end=len(text)), text=text, sentence=text,
-                 sentence_span=Span(start=0, end=len(text)), type=type_, checkworthiness=0.9, speaker=speaker,
-                 quantities=list(quantities), statement=text)
+    return Claim(
+        id="c1",
+        document_id="d1",
+        span=Span(start=0, end=len(text)),
+        text=text,
+        sentence=text,
+        sentence_span=Span(start=0, end=len(text)),
+        type=type_,
+        checkworthiness=0.9,
+        speaker=speaker,
+        quantities=list(quantities),
+        statement=text,
+    )
 
 
 def test_quantity_disagreement_reports_ratio_and_cites_the_number():
-    quantity = Quantity(text="about 100,000 Moscow troops", value=100000, approximation="about", unit="troops", start=0, end=27)
+    quantity = Quantity(
+        text="about 100,000 Moscow troops",
+        value=100000,
+        approximation="about",
+        unit="troops",
+        start=0,
+        end=27,
+    )
     claim = _claim("about 100,000 Moscow troops", ClaimType.quantity, quantities=[quantity])
-    result, citations = quantity_check(claim, [_evidence("Officials estimate about 130,000 Russian soldiers are there.")])
+    result, citations = quantity_check(
+        claim, [_evidence("Officials estimate about 130,000 Russian soldiers are there.")]
+    )
     assert result.outcome == "disagree" and "ratio 1.30" in result.detail
     assert citations[0].quote == "about 130,000 Russian soldiers" and citations[0].start == 10 + 19
 
@@ -51,7 +74,9 @@ def test_same_outlet_evidence_does_not_count():
 
 def test_quote_found_verbatim_near_or_not_and_attribution():
     claim = _claim("we need to see troops withdrawn", ClaimType.quote, speaker="Foreign Minister Truss")
-    verbatim, cites = quote_check(claim, [_evidence('Truss said: "We need to see troops withdrawn," on Thursday.')])
+    verbatim, cites = quote_check(
+        claim, [_evidence('Truss said: "We need to see troops withdrawn," on Thursday.')]
+    )
     assert verbatim.outcome == "found_verbatim" and cites[0].quote == "We need to see troops withdrawn"
     near, _ = quote_check(claim, [_evidence("Truss said we need to see the troops withdrawn now.")])
     assert near.outcome == "found_near" and 85 <= near.similarity < 100

@@ -14,6 +14,7 @@ def _claims(path, scorer=None):
     document = read_documents(path, 10)[0]
     return document, detect_claims(document, scorer=scorer)
 
+
 def test_spans_are_exact_substrings_and_ids_are_stable():
     document, first = _claims(SEED_A)
     _, second = _claims(SEED_A)
@@ -74,8 +75,14 @@ def test_refiner_hook_may_change_statement_and_type_but_never_the_span():
     document = read_documents(SEED_A, 10)[0]
 
     def meddling(claim, doc):
-        return claim.model_copy(update={"statement": "Rewritten.", "type": ClaimType.other, "text": "moved",
-                                        "statement_source": "fake-llm"})
+        return claim.model_copy(
+            update={
+                "statement": "Rewritten.",
+                "type": ClaimType.other,
+                "text": "moved",
+                "statement_source": "fake-llm",
+            }
+        )
 
     claims = detect_claims(document, refine=meddling)
     assert all(c.statement == "Rewritten." and c.statement_source == "fake-llm" for c in claims)

@@ -3,13 +3,22 @@
 from factcheck.drafting.grounding import cite, locate_quote, resolve_quote, ungrounded
 from factcheck.models import Passage
 
-PASSAGE = Passage(id="d1:0", document_id="d1", index=0, start=100, end=160,
-                  text="Officials said about 130,000 Russian troops were “near the border”.")
+PASSAGE = Passage(
+    id="d1:0",
+    document_id="d1",
+    index=0,
+    start=100,
+    end=160,
+    text="Officials said about 130,000 Russian troops were “near the border”.",
+)
 
 
 def test_quotes_are_found_exactly_or_repaired_to_the_passage_characters():
     start = PASSAGE.text.index("130,000")
-    assert locate_quote("130,000 Russian troops", PASSAGE.text) == (start, start + len("130,000 Russian troops"))
+    assert locate_quote("130,000 Russian troops", PASSAGE.text) == (
+        start,
+        start + len("130,000 Russian troops"),
+    )
     citation = resolve_quote(PASSAGE, 'about   130,000 RUSSIAN troops were "near the border"')
     expected = "about 130,000 Russian troops were “near the border”"
     assert citation is not None and citation.quote == expected

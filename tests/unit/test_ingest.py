@@ -19,29 +19,47 @@ def test_seed_b_dateline_url_teaser_and_outlet():
     document = read_documents(SEED_B, 10)[0]
     assert document.published == date(2022, 2, 10)
     assert document.url.startswith("https://sputniknews.com/20220210/lavrov-us-uk")
-    assert document.title == "Lavrov: US, UK May Be Up to Something if They Are Evacuating Embassies' Staff From Ukraine"
+    assert (
+        document.title
+        == "Lavrov: US, UK May Be Up to Something if They Are Evacuating Embassies' Staff From Ukraine"
+    )
     assert document.outlet == "Sputnik International"
-    assert document.text[document.body_start :].lstrip().startswith("Washington and London may be up to something")
+    assert (
+        document.text[document.body_start :]
+        .lstrip()
+        .startswith("Washington and London may be up to something")
+    )
 
 
 def test_a_single_paragraph_ending_like_a_teaser_is_body_not_header(tmp_path):
     path = tmp_path / "one.txt"
-    path.write_text("Report title\n\nTroops massed on the border, officials said on 10.02.2022, Sputnik International\n")
+    path.write_text(
+        "Report title\n\nTroops massed on the border, officials said on 10.02.2022, Sputnik International\n"
+    )
     document = read_documents(path, 10)[0]
     assert document.text[document.body_start :].strip().startswith("Troops massed")
 
 
 def test_markdown_front_matter(tmp_path):
     path = tmp_path / "a.md"
-    path.write_text("---\ntitle: Budget row\ndate: 2024-03-01\nurl: https://example.org/a\n---\nThe council cut 40 jobs.\n")
+    path.write_text(
+        "---\ntitle: Budget row\ndate: 2024-03-01\nurl: https://example.org/a\n---\nThe council cut 40 jobs.\n"
+    )
     document = read_documents(path, 10)[0]
-    assert (document.title, document.published, document.outlet) == ("Budget row", date(2024, 3, 1), "example.org")
+    assert (document.title, document.published, document.outlet) == (
+        "Budget row",
+        date(2024, 3, 1),
+        "example.org",
+    )
     assert document.text[document.body_start :].strip() == "The council cut 40 jobs."
 
 
 def test_html_main_text_without_boilerplate(tmp_path):
     path = tmp_path / "a.html"
-    paragraphs = "".join(f"<p>The ministry said {n} hospitals reopened on Monday after repairs were finished.</p>" for n in range(3, 9))
+    paragraphs = "".join(
+        f"<p>The ministry said {n} hospitals reopened on Monday after repairs were finished.</p>"
+        for n in range(3, 9)
+    )
     path.write_text(
         "<html><head><title>Hospitals reopen</title></head><body><nav>Home | Sport | Weather</nav>"
         f"<article><h1>Hospitals reopen</h1>{paragraphs}</article><footer>Cookie policy</footer></body></html>"
@@ -54,8 +72,16 @@ def test_html_main_text_without_boilerplate(tmp_path):
 
 def test_jsonl_records_with_metadata(tmp_path):
     path = tmp_path / "a.jsonl"
-    rows = [{"id": "r1", "text": "Prices rose 5 percent.", "title": "Prices", "date": "2023-01-02", "outlet": "Wire"},
-            {"id": "r2", "body": "Exports fell.", "url": "https://news.example.com/x"}]
+    rows = [
+        {
+            "id": "r1",
+            "text": "Prices rose 5 percent.",
+            "title": "Prices",
+            "date": "2023-01-02",
+            "outlet": "Wire",
+        },
+        {"id": "r2", "body": "Exports fell.", "url": "https://news.example.com/x"},
+    ]
     path.write_text("\n".join(json.dumps(r) for r in rows))
     first, second = read_documents(path, 10)
     assert (first.title, first.outlet, first.published) == ("Prices", "Wire", date(2023, 1, 2))

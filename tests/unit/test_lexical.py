@@ -7,8 +7,10 @@ import pytest
 from factcheck.retrieval import lexical
 from factcheck.retrieval.lexical import LexicalIndex
 
-WORDS = ("troops border minister said talks percent million report government ukraine russia nato budget "
-         "council jobs march bridge election vote court ruling inflation prices wheat export port").split()
+WORDS = (
+    "troops border minister said talks percent million report government ukraine russia nato budget "
+    "council jobs march bridge election vote court ruling inflation prices wheat export port"
+).split()
 
 
 class FakeDatabase:
@@ -44,9 +46,12 @@ def scratch_scores(db: FakeDatabase, query: str, k: int) -> dict[str, float]:
     """bm25s built from scratch on the live passages: the reference."""
     rows = db.passages_of(list(db.docs))
     retriever = bm25s.BM25(k1=1.5, b=0.75, method="lucene")
-    retriever.index(bm25s.tokenize([t for _, _, t in rows], stopwords="en", show_progress=False), show_progress=False)
-    indices, scores = retriever.retrieve(bm25s.tokenize([query], stopwords="en", show_progress=False), k=k,
-                                         show_progress=False, n_threads=1)
+    retriever.index(
+        bm25s.tokenize([t for _, _, t in rows], stopwords="en", show_progress=False), show_progress=False
+    )
+    indices, scores = retriever.retrieve(
+        bm25s.tokenize([query], stopwords="en", show_progress=False), k=k, show_progress=False, n_threads=1
+    )
     return {rows[i][0]: float(s) for i, s in zip(indices[0], scores[0]) if s > 0}
 
 
@@ -65,7 +70,12 @@ def test_incremental_updates_score_exactly_like_a_fresh_bm25s_index(tmp_path):
     for n in range(30):
         db.put(f"d{n:02d}", random_texts(rng, rng.randint(1, 4)))
     index = LexicalIndex(db, tmp_path / "bm25")
-    queries = ["troops at the border", "budget council jobs", "wheat export prices", "court ruling on the election"]
+    queries = [
+        "troops at the border",
+        "budget council jobs",
+        "wheat export prices",
+        "court ruling on the election",
+    ]
     assert_matches_scratch(index, db, queries)
     for n in range(30, 45):  # new articles
         db.put(f"d{n:02d}", random_texts(rng, 3))
@@ -84,7 +94,9 @@ def test_a_saved_index_is_loaded_and_only_new_passages_are_tokenized(tmp_path, m
     expected = first.search("minister said talks", 5)
     tokenized = []
     original = LexicalIndex.tokens
-    monkeypatch.setattr(LexicalIndex, "tokens", lambda self, text: tokenized.append(text) or original(self, text))
+    monkeypatch.setattr(
+        LexicalIndex, "tokens", lambda self, text: tokenized.append(text) or original(self, text)
+    )
     second = LexicalIndex(db, tmp_path / "bm25")
     assert second.search("minister said talks", 5) == expected
     assert tokenized == ["minister said talks"]  # the query only: nothing was rebuilt

@@ -28,7 +28,14 @@ def test_empty_and_never_predicted_classes_score_zero_not_nan():
 
 def test_binary_scores():
     assert binary([True, True, False, False], [True, False, True, False]) == {
-        "n": 4, "precision": 0.5, "recall": 0.5, "f1": 0.5, "tp": 1, "fp": 1, "fn": 1}
+        "n": 4,
+        "precision": 0.5,
+        "recall": 0.5,
+        "f1": 0.5,
+        "tp": 1,
+        "fp": 1,
+        "fn": 1,
+    }
     assert binary([False], [False])["f1"] == 0.0
 
 

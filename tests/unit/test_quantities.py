@@ -23,8 +23,15 @@ def test_values_hedges_and_counted_nouns(text, value, approximation, unit):
 
 @pytest.mark.parametrize(
     "text",
-    ["It happened in 2019.", "quoted by TASS February 11.", "on 10.02.2022 in Moscow", "the border of the two countries",
-     "one of the ministers", "the 2nd round", "escalation of tensions"],
+    [
+        "It happened in 2019.",
+        "quoted by TASS February 11.",
+        "on 10.02.2022 in Moscow",
+        "the border of the two countries",
+        "one of the ministers",
+        "the 2nd round",
+        "escalation of tensions",
+    ],
 )
 def test_dates_years_ordinals_and_references_are_not_quantities(text):
     assert find_quantities(text) == []

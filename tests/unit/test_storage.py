@@ -16,7 +16,9 @@ def test_a_new_database_gets_every_migration_once(tmp_path):
     again.close()
 
 
-def test_a_new_migration_runs_on_an_existing_database_and_a_failing_one_leaves_no_trace(tmp_path, monkeypatch):
+def test_a_new_migration_runs_on_an_existing_database_and_a_failing_one_leaves_no_trace(
+    tmp_path, monkeypatch
+):
     path = tmp_path / "factcheck.db"
     Database(path).close()
 
@@ -27,7 +29,9 @@ def test_a_new_migration_runs_on_an_existing_database_and_a_failing_one_leaves_n
         conn.execute("CREATE TABLE half_done (x)")
         raise sqlite3.OperationalError("boom")
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, ("m999_add_column", m999_add_column)])
+    monkeypatch.setattr(
+        migrations, "MIGRATIONS", [*migrations.MIGRATIONS, ("m999_add_column", m999_add_column)]
+    )
     db = Database(path)
     assert "extra" in [row[1] for row in db.conn.execute("PRAGMA table_info(notes)")]
     db.close()

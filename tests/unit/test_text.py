@@ -26,7 +26,8 @@ def test_run_in_subheading_is_separated_from_the_next_sentence():
 def test_names_with_inner_capitals_are_not_split():
     text = "YouTube said McDonald's sold iPhones in the U.S. last year. It grew."
     assert [s.text for s in split_sentences(text)] == [
-        "YouTube said McDonald's sold iPhones in the U.S. last year.", "It grew.",
+        "YouTube said McDonald's sold iPhones in the U.S. last year.",
+        "It grew.",
     ]
 
 
@@ -58,7 +59,9 @@ def test_passages_have_exact_offsets_and_overlap_by_a_sentence():
     pairs = list(zip(passages, passages[1:]))
     for before, after in pairs:  # no body text falls between two passages
         assert after.start > before.start and not document.text[before.end : after.start].strip()
-    assert sum(after.start < before.end for before, after in pairs) >= len(pairs) // 2, "passages overlap by a sentence"
+    assert sum(after.start < before.end for before, after in pairs) >= len(pairs) // 2, (
+        "passages overlap by a sentence"
+    )
     assert passages[-1].end == len(document.text.rstrip())
 
 
