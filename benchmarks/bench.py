@@ -1,6 +1,7 @@
 """The benchmark: one command, a printed table, JSON and a Markdown summary. Not part of the test suite.
 
-    .venv/bin/python benchmarks/bench.py [--sizes 1000 10000 100000] [--peer] [--local] [--data ../shared/data]
+    .venv/bin/python benchmarks/bench.py [--sizes 1000 10000 100000] [--peer] [--local]
+        [--data ../shared/data]
 
 For each size: a seeded, generated news-like corpus; the embedding model alone on the same passage texts;
 `factcheck index`; the LangChain + sentence-transformers peer (--peer, after benchmarks/setup_peer.sh);

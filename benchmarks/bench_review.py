@@ -16,13 +16,13 @@ from pathlib import Path
 
 from rich.console import Console
 
-from factcheck.review import actions as review
-from factcheck.review import export
 from factcheck.cli.render import render_note
 from factcheck.drafting.draft import Drafter
 from factcheck.drafting.judges import EvidenceJudge
 from factcheck.models import QueueFilter
 from factcheck.retrieval.fusion import RetrievalSettings
+from factcheck.review import actions as review
+from factcheck.review import export
 from factcheck.settings import PublisherSettings, load_settings
 from factcheck.workspace import Workspace
 
@@ -82,7 +82,8 @@ def main() -> None:
         )
         workspace.close()
     print(
-        f"factcheck review/export benchmark, {date.today()}, {platform.machine()}, Python {platform.python_version()}, "
+        f"factcheck review/export benchmark, {date.today()}, {platform.machine()}, Python "
+        f"{platform.python_version()}, "
         f"{len(items)} notes"
     )
     for label, seconds in rows:

@@ -98,12 +98,14 @@ def query(args) -> dict:
     timings: dict[str, list[float]] = {"dense": [], "retrieval": [], "search": []}
     for text in queries:
         for name, call in (
-            ("dense", lambda: workspace.store.query(text, 30)),
+            ("dense", lambda text=text: workspace.store.query(text, 30)),
             (
                 "retrieval",
-                lambda: workspace.retriever.retrieve(text, RetrievalSettings(k=6), own_document="x"),
+                lambda text=text: workspace.retriever.retrieve(
+                    text, RetrievalSettings(k=6), own_document="x"
+                ),
             ),
-            ("search", lambda: workspace.search(text, k=5)),
+            ("search", lambda text=text: workspace.search(text, k=5)),
         ):
             started = time.perf_counter()
             call()
@@ -149,8 +151,8 @@ def draft(args) -> dict:
 def claims(args) -> dict:
     """Claim detection throughput on a generated corpus and, when given, the CLEF debate transcripts."""
     from factcheck.claims.detect import detect_claims
-    from factcheck.ingest.readers import read_documents
     from factcheck.claims.scoring import load_scorer
+    from factcheck.ingest.readers import read_documents
     from factcheck.text.sentences import split_sentences
 
     result = {}
@@ -180,7 +182,7 @@ def claims(args) -> dict:
 
 
 def clef_documents(path: Path, lines: int, folder: Path):
-    """CLEF CheckThat! 2020 task 5 debates as transcripts ("SPEAKER: text" per line), one document per debate."""
+    """CLEF CheckThat! 2020 task 5 debates as transcripts ("SPEAKER: text" lines), one document each."""
     from factcheck.ingest.readers import read_documents
 
     debates: dict[str, list[str]] = {}
@@ -196,7 +198,7 @@ def clef_documents(path: Path, lines: int, folder: Path):
 
 
 def local(args) -> dict:
-    """The SmolLM2 llama.cpp judge: latency per claim and throughput at several --workers against one server."""
+    """The SmolLM2 llama.cpp judge: latency per claim and throughput at several --workers, one server."""
     from factcheck.drafting.draft import Drafter
     from factcheck.drafting.registry import open_judge
     from factcheck.retrieval.fusion import RetrievalSettings

@@ -36,7 +36,8 @@ ROWS = [
 
 def _cell(result: dict, keys, fmt) -> str:
     if keys is None:
-        return f"{_get(result, 'query', 'bm25_memory_mb', fmt='{:.0f}')} / {_get(result, 'query', 'bm25_disk_mb', fmt='{:.0f}')}"
+        memory = _get(result, "query", "bm25_memory_mb", fmt="{:.0f}")
+        return f"{memory} / {_get(result, 'query', 'bm25_disk_mb', fmt='{:.0f}')}"
     if fmt is None:
         return f"{_get(result, 'query', keys[1] + '_p50_ms')} / {_get(result, 'query', keys[1] + '_p95_ms')}"
     cell = _get(result, *keys, fmt=fmt)
@@ -70,16 +71,17 @@ def tables(results: dict) -> list[tuple[str, list[str], list[list[str]]]]:
 def header(results: dict) -> str:
     m = results["machine"]
     v = ", ".join(f"{k} {val}" for k, val in results["versions"].items())
-    return f"factcheck benchmark, {results['date']}; {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}; {v}"
+    machine = f"{m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}"
+    return f"factcheck benchmark, {results['date']}; {machine}; {v}"
 
 
 def print_table(results: dict) -> None:
     print(header(results))
     for title, head, rows in tables(results):
-        widths = [max(len(str(x)) for x in column) for column in zip(head, *rows)]
+        widths = [max(len(str(x)) for x in column) for column in zip(head, *rows, strict=True)]
         print(f"\n{title}")
         for row in [head, *rows]:
-            print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
+            print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
 
 
 def markdown(results: dict) -> str:
@@ -91,19 +93,21 @@ def markdown(results: dict) -> str:
 
 
 def compare(old: dict, new: dict) -> None:
-    """Two runs side by side, measure by measure, column by column (a size or corpus only one run has shows '-')."""
+    """Two runs side by side, measure by measure, column by column (a size or corpus only one run has shows
+    '-').
+    """
     print(f"old: {header(old)}\nnew: {header(new)}")
     old_cells = {
         (title, row[0], column): cell
         for title, head, rows in tables(old)
         for row in rows
-        for column, cell in zip(head[1:], row[1:])
+        for column, cell in zip(head[1:], row[1:], strict=True)
     }
     for title, head, rows in tables(new):
         print(f"\n{title}")
         for row in rows:
             cells = []
-            for column, cell in zip(head[1:], row[1:]):
+            for column, cell in zip(head[1:], row[1:], strict=True):
                 before = old_cells.get((title, row[0], column), "-")
                 cells.append(f"{column}: {before} -> {cell}" if before != cell else f"{column}: {cell}")
             print(f"  {row[0]}: " + " | ".join(cells))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,7 +36,7 @@ class Passage(_Model):
     text: str = Field(description="Exactly document.text[start:end].")
 
 
-class ClaimType(str, Enum):
+class ClaimType(StrEnum):
     quantity = "quantity"
     quote = "quote"
     attribution = "attribution"
@@ -82,7 +82,7 @@ class Claim(_Model):
     statement_source: str = Field("rules", description="'rules' or the LLM that rewrote the statement.")
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     supported = "supported"
     partly_supported = "partly_supported"
     refuted = "refuted"
@@ -112,7 +112,7 @@ class DocumentSummary(_Model):
     indexed_at: datetime
 
 
-class NoteStatus(str, Enum):
+class NoteStatus(StrEnum):
     draft = "draft"
     approved = "approved"
     rejected = "rejected"
@@ -193,7 +193,7 @@ class Note(_Model):
     created_at: datetime
 
 
-class JudgeName(str, Enum):
+class JudgeName(StrEnum):
     """The judges a note can be drafted by; `factcheck.drafting.registry` maps each to how it is opened."""
 
     evidence = "evidence"
@@ -314,14 +314,14 @@ class Export(_Model):
     notes: int = Field(description="How many notes the files hold.")
 
 
-class DetectionFormat(str, Enum):
+class DetectionFormat(StrEnum):
     """Claim-detection dataset formats `eval claims` reads."""
 
     factcheck = "factcheck"
     claimbuster = "claimbuster"
 
 
-class VerdictFormat(str, Enum):
+class VerdictFormat(StrEnum):
     """Verdict dataset formats `eval verdicts` reads."""
 
     factcheck = "factcheck"

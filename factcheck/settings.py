@@ -25,7 +25,8 @@ class EmbeddingSettings(BaseModel):
         64,
         ge=1,
         le=2048,
-        description="Most texts per embedding batch (the embedded model also caps a batch at 1,024 padded tokens).",
+        description="Most texts per embedding batch (the embedded model also caps a batch at 1,024 "
+        "padded tokens).",
     )
     threads: int = Field(0, ge=0, description="onnxruntime intra-op threads; 0 lets onnxruntime decide.")
 
@@ -55,7 +56,8 @@ class ClaimSettings(BaseModel):
 class LLMSettings(BaseModel):
     judge: Literal["auto"] | JudgeName = Field(
         "auto",
-        description="Who judges claims: 'evidence' (no LLM), 'llm' (OpenAI-compatible server), 'local' (SmolLM2 via llama.cpp); 'auto' = 'llm' when a model is configured, else 'evidence'.",
+        description="Who judges claims: 'evidence' (no LLM), 'llm' (OpenAI-compatible server), 'local' "
+        "(SmolLM2 via llama.cpp); 'auto' = 'llm' when a model is configured, else 'evidence'.",
     )
     model: str | None = Field(None, description="Model name on the OpenAI-compatible server.")
     base_url: str | None = Field(
@@ -74,7 +76,8 @@ class LLMSettings(BaseModel):
     max_tokens: int = Field(700, ge=50, description="Completion token limit per call.")
     response_format: Literal["auto", "json_schema", "json_object"] = Field(
         "auto",
-        description="Structured output style: OpenAI 'json_schema', or 'json_object' with a schema (llama.cpp); 'auto' picks json_object for the local judge.",
+        description="Structured output style: OpenAI 'json_schema', or 'json_object' with a schema "
+        "(llama.cpp); 'auto' picks json_object for the local judge.",
     )
     refine_statements: bool = Field(
         False, description="Let the LLM rewrite claim statements before retrieval."
@@ -124,8 +127,9 @@ class Settings(BaseSettings):
 
 def load_settings(**overrides: object) -> Settings:
     """Build settings from the environment, then apply non-None overrides (CLI flags)."""
-    from factcheck.errors import ConfigError
     from pydantic import ValidationError
+
+    from factcheck.errors import ConfigError
 
     try:
         settings = Settings()

@@ -78,7 +78,7 @@ class Workspace:
     def index(
         self, paths: Iterable[str | Path], force: bool = False, progress: ProgressCallback | None = None
     ) -> IndexReport:
-        """Index files and directories. Unchanged documents are skipped; changed ones replace their passages."""
+        """Index files and folders. Unchanged documents are skipped; changed ones replace their passages."""
         from factcheck.ingest.pipeline import Indexer
 
         return Indexer(self.settings, self.db, self.store).run(
@@ -124,7 +124,7 @@ class Workspace:
         return self.retriever.search(query, k, exclude_document)
 
     def claims(self, ref: str, progress: ProgressCallback | None = None) -> list[Claim]:
-        """Detect and store every claim candidate of an article (a path, indexed first if needed, or an id)."""
+        """Detect and store every claim candidate of an article (a path, indexed first if needed, or id)."""
         from factcheck.claims.detect import detect_claims
         from factcheck.claims.scoring import load_scorer
 
@@ -279,7 +279,7 @@ class Workspace:
         return actions.add_citation(self.db, note_id, passage_id, quote, reviewer)
 
     def edit_text(self, note_id: str) -> tuple[str, bool]:
-        """The note as editable YAML, and whether it is an earlier edit that did not validate (kept on disk)."""
+        """The note as editable YAML, and whether it is an earlier edit that did not validate (kept)."""
         from factcheck.review import actions
 
         note = self.db.note(note_id)

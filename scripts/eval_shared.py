@@ -1,8 +1,9 @@
-"""Re-run the README's evaluation figures on the public datasets in ../shared/data (not shipped with the project).
+"""Re-run the README's evaluation figures on the public datasets in ../shared/data (not shipped).
 
     .venv/bin/python scripts/eval_shared.py [--data ../shared/data] [--local-limit 30]
 
-Prints a Markdown table with the date and machine. The `llm` judge is included when FACTCHECK_LLM__MODEL is set.
+Prints a Markdown table with the date and machine. The `llm` judge is added when FACTCHECK_LLM__MODEL
+is set.
 """
 
 from __future__ import annotations
@@ -58,13 +59,15 @@ def main() -> None:
                     "verdicts 3-way",
                     f"{judge} {run.model}".strip(),
                     f"macro-F1 {m['three_way']['macro_f1']:.3f}, accuracy {m['three_way']['accuracy']:.3f}, "
-                    f"citation recall {m['citation_recall']:.3f}, citation precision {m['citation_precision']:.3f}, "
+                    f"citation recall {m['citation_recall']:.3f}, citation precision "
+                    f"{m['citation_precision']:.3f}, "
                     f"invented {m['invented_citations']}, failed {m['failed']}, p50 {m['seconds_p50']:.2f}s",
                 )
             )
         workspace.close()
     print(
-        f"Evaluation on {date.today()}, {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}\n"
+        f"Evaluation on {date.today()}, {platform.machine()} {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}\n"
     )
     print("| dataset | task | system | result |\n|---|---|---|---|")
     for row in rows:

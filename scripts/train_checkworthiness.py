@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from factcheck.retrieval.embeddings import load_minilm
 from factcheck.claims.scoring import features
+from factcheck.retrieval.embeddings import load_minilm
 
 OUT = Path(__file__).resolve().parent.parent / "factcheck" / "data" / "checkworthiness.json"
 

@@ -8,39 +8,45 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from factcheck.claims.statements import statement_for
 from factcheck.models import Claim, ClaimType, Document, Quantity, Span
 from factcheck.text.quantities import find_quantities, quantity_claim_span
-from factcheck.text.speech import Attribution, find_attribution, find_quotes, is_person_like
-from factcheck.claims.statements import statement_for
 from factcheck.text.sentences import Sentence, split_sentences
+from factcheck.text.speech import Attribution, find_attribution, find_quotes, is_person_like
 
 MIN_QUOTE_WORDS = 6
 LEARNED_WEIGHT = 0.3  # share of the learned scorer in the blended check-worthiness score
 _DATELINE = re.compile(r"[A-Z][A-Z .,'-]{2,40}\s+[-–—]+\s+")
 _CONNECTIVE = re.compile(
-    r"(?:For information|Even so|At the same time|Meanwhile|However|In addition|Moreover|Furthermore|Also|Still|"
-    r"Nevertheless|Nonetheless|Indeed|In fact|Separately|Similarly|Besides|Among (?:its|their|the) recent developments|"
+    r"(?:For information|Even so|At the same time|Meanwhile|However|In addition|Moreover|Furthermore|Also|"
+    r"Still|"
+    r"Nevertheless|Nonetheless|Indeed|In fact|Separately|Similarly|Besides|Among (?:its|their|"
+    r"the) recent developments|"
     r"In (?:her|his|their) turn|On the other hand|By contrast),\s+"
 )
 _TRAILING_ASIDE = re.compile(r",\s+(?:which|who|whose|as part of|amid|in a bid)\b.*$", re.S)
 _OPINION = re.compile(
-    r"\b(?:should|must|ought to|need to|needs to|I think|we think|I believe|we believe|in my view|regrettable|"
+    r"\b(?:should|must|ought to|need to|needs to|I think|we think|I believe|we believe|in my view|"
+    r"regrettable|"
     r"unfortunately|hopefully|shame|disgrace|nothing short of|up to something|looks more like|it seems)\b",
     re.I,
 )
 _HEDGE = re.compile(r"\b(?:may|might|could|perhaps|possibly|allegedly|reportedly)\b", re.I)
 _CAUSAL = re.compile(
-    r"\b(?:because|due to|caused|causes|led to|leads to|as a result|resulted in|results in|owing to|thanks to|blamed)\b",
+    r"\b(?:because|due to|caused|causes|led to|leads to|as a result|resulted in|results in|owing to|"
+    r"thanks to|blamed)\b",
     re.I,
 )
 _COMPARISON = re.compile(
-    r"\b(?:(?:more|less|fewer|higher|lower|larger|smaller|bigger|greater|worse|better|faster|slower) than|unlike|"
+    r"\b(?:(?:more|less|fewer|higher|lower|larger|smaller|bigger|greater|worse|better|faster|slower) than|"
+    r"unlike|"
     r"compared (?:with|to)|the (?:largest|biggest|highest|lowest|most|least|first|only|worst|best)|twice as|"
     r"record (?:high|low)|while (?:NATO|the)\b)",
     re.I,
 )
 _PREDICTION = re.compile(
-    r"\b(?:will|would|is expected to|are expected to|is going to|plans? to|is planning to|forecasts?|predicts?)\b",
+    r"\b(?:will|would|is expected to|are expected to|is going to|plans? to|is planning to|forecasts?|"
+    r"predicts?)\b",
     re.I,
 )
 _EVENT_VERB = re.compile(
@@ -144,7 +150,7 @@ def detect_claims(
         drafts.extend(_claims_in_sentence(text, sentence, context))
     if scorer and drafts:
         unique = list(dict.fromkeys(d["sentence"].text for d in drafts))  # one embedding per sentence
-        learned = dict(zip(unique, scorer(unique)))
+        learned = dict(zip(unique, scorer(unique), strict=True))
         for draft in drafts:
             probability = learned[draft["sentence"].text]
             draft["score"] = round((1 - LEARNED_WEIGHT) * draft["score"] + LEARNED_WEIGHT * probability, 3)
@@ -190,45 +196,45 @@ def _claims_in_sentence(text: str, sentence: Sentence, context: _Context) -> lis
     for quote in quotes:
         if attribution or context.last_speaker:
             found.append(
-                dict(
-                    sentence=sentence,
-                    start=quote.start,
-                    end=quote.end,
-                    type=ClaimType.quote,
-                    speaker=speaker or context.last_speaker,
-                    channel=channel,
-                    score=rule_score(ClaimType.quote, quote.text, []),
-                )
+                {
+                    "sentence": sentence,
+                    "start": quote.start,
+                    "end": quote.end,
+                    "type": ClaimType.quote,
+                    "speaker": speaker or context.last_speaker,
+                    "channel": channel,
+                    "score": rule_score(ClaimType.quote, quote.text, []),
+                }
             )
     quantities = find_quantities(text, s_start, s_end)
     for quantity in quantities:
         q_start, q_end = quantity_claim_span(text, quantity, s_end)
         found.append(
-            dict(
-                sentence=sentence,
-                start=q_start,
-                end=q_end,
-                type=ClaimType.quantity,
-                speaker=speaker,
-                channel=channel,
-                quantities=[quantity],
-                score=rule_score(ClaimType.quantity, sentence_text, [quantity]),
-            )
+            {
+                "sentence": sentence,
+                "start": q_start,
+                "end": q_end,
+                "type": ClaimType.quantity,
+                "speaker": speaker,
+                "channel": channel,
+                "quantities": [quantity],
+                "score": rule_score(ClaimType.quantity, sentence_text, [quantity]),
+            }
         )
     if not found:
         claim_type = classify(sentence_text, attribution)
         start, end = core_span(text, sentence, trim_aside=claim_type == ClaimType.event)
         if end - start >= 20:
             found.append(
-                dict(
-                    sentence=sentence,
-                    start=start,
-                    end=end,
-                    type=claim_type,
-                    speaker=speaker,
-                    channel=channel,
-                    score=rule_score(claim_type, sentence_text, quantities),
-                )
+                {
+                    "sentence": sentence,
+                    "start": start,
+                    "end": end,
+                    "type": claim_type,
+                    "speaker": speaker,
+                    "channel": channel,
+                    "score": rule_score(claim_type, sentence_text, quantities),
+                }
             )
     return found
 

@@ -53,7 +53,8 @@ def statement_for(claim: Claim, core_sentence: str, speaker: str) -> str:
     if not when:
         return sentence + "."
     if claim.type == ClaimType.quantity:
-        return f"As of {when}, {sentence[:1].lower() + sentence[1:] if not _starts_with_name(sentence) else sentence}."
+        lead = sentence if _starts_with_name(sentence) else sentence[:1].lower() + sentence[1:]
+        return f"As of {when}, {lead}."
     return f"{sentence} (reported on {when})."
 
 

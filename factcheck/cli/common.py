@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import typer
@@ -72,6 +72,6 @@ def print_json(data: object) -> None:
     typer.echo(text)
 
 
-def print_jsonl(items: list[BaseModel]) -> None:
+def print_jsonl(items: Sequence[BaseModel]) -> None:
     for item in items:
         typer.echo(item.model_dump_json())

@@ -58,7 +58,9 @@ def verdicts(
     as_json: bool = JSON,
     report: Path = REPORT,
 ) -> None:
-    """Verdicts and citations: accuracy, macro-F1, per-class scores, confusion matrix, citation precision/recall."""
+    """Verdicts and citations: accuracy, macro-F1, per-class scores, confusion matrix, citation
+    precision/recall.
+    """
     with open_workspace(ctx) as workspace, progress_bar("evaluating") as progress:
         run = workspace.evaluate_verdicts(
             dataset, fmt.value, corpus, judge, limit, seed, workers, (price_in, price_out), progress

@@ -35,7 +35,7 @@ def review_command(
     ),
     reviewer: str = REVIEWER,
 ) -> None:
-    """Review drafted notes one by one: approve, reject, change the verdict, edit in $EDITOR, add citations."""
+    """Review drafted notes one by one: approve, reject, change the verdict, edit, add citations."""
     name = reviewer_name(ctx, reviewer)
     if not name:
         raise InputError("who is reviewing? pass --reviewer NAME or set FACTCHECK_REVIEWER")

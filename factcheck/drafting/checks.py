@@ -51,7 +51,7 @@ def independent(evidence: list[Evidence]) -> list[Evidence]:
 
 
 def _surname(speaker: str) -> str:
-    names = [w for w in re.findall(r"[A-Z][\w'’-]+", speaker)]
+    names = list(re.findall(r"[A-Z][\w'’-]+", speaker))
     return names[-1] if names else ""
 
 
@@ -68,6 +68,8 @@ def quote_check(claim: Claim, evidence: list[Evidence]) -> tuple[CheckResult, li
             match = (100.0, item, position, position + len(quote))
         else:
             alignment = fuzz.partial_ratio_alignment(quote.lower(), text.lower())
+            if alignment is None:  # nothing in common at all
+                continue
             match = (alignment.score, item, alignment.dest_start, alignment.dest_end)
         if best is None or match[0] > best[0]:
             best = match

@@ -138,7 +138,7 @@ class Drafter:
         budget: Budget | None = None,
     ) -> DraftReport:
         """Draft and store a note per claim. Claims with a note are skipped unless `redo` (approved or
-        rejected notes never are). Each finished note is stored at once, so an interrupted run loses nothing."""
+        rejected notes never are). Each finished note is stored at once: an interrupted run loses nothing."""
         started = time.perf_counter()
         report = DraftReport(claim_texts={c.id: c.text for c in claims})
         todo = []

@@ -1,8 +1,7 @@
-"""Judges turn a claim, its evidence and the check results into a verdict. The `evidence` judge uses no LLM."""
+"""Judges turn a claim, its evidence and the check results into a verdict. `evidence` uses no LLM."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -72,14 +71,15 @@ class EvidenceJudge:
             verdict, confidence = Verdict.refuted, 0.5
         elif quantity and quantity.outcome == "mixed":
             verdict, confidence = Verdict.partly_supported, 0.4
-        if verdict != Verdict.not_enough_evidence:
-            deciding = quote if quote and quote.outcome.startswith("found") else quantity
+        deciding = quote if quote and quote.outcome.startswith("found") else quantity
+        if verdict != Verdict.not_enough_evidence and deciding is not None:
             cited = [c for c in check_citations if c.passage_id in deciding.passage_ids]
         findings = " ".join(c.detail for c in checks if c.name in ("quote", "quantity"))
         if verdict == Verdict.not_enough_evidence:
             reason = (
                 findings
-                or "No check applies to this kind of claim without an LLM; the retrieved passages are listed for a person to read."
+                or "No check applies to this kind of claim without an LLM; the retrieved passages are "
+                "listed for a person to read."
             )
         else:
             reason = findings

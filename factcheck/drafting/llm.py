@@ -6,17 +6,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from factcheck.claims.detect import ClaimRefiner
 from factcheck.drafting.grounding import resolve_quote
-from factcheck.storage.db import Database
-from factcheck.errors import ConfigError, ProviderError, ProviderUnavailable
 from factcheck.drafting.judges import Judgement
-from factcheck.models import CheckResult, Citation, Claim, ClaimType, Document, Evidence, Verdict
 from factcheck.drafting.prompts import load_prompt
+from factcheck.errors import ConfigError, ProviderError, ProviderUnavailable
+from factcheck.models import CheckResult, Citation, Claim, ClaimType, Document, Evidence, Verdict
 from factcheck.settings import LLMSettings
+from factcheck.storage.db import Database
 
 
 class AnswerCitation(BaseModel):
@@ -42,13 +43,16 @@ class ChatClient(Protocol):
         """The reply text and the usage the server reported."""
 
 
+ResponseStyle = Literal["json_schema", "json_object"]
+
+
 class OpenAIChatClient:
-    """Any OpenAI-compatible server through the official client (OpenAI, vLLM, Ollama, LM Studio, llama.cpp)."""
+    """Any OpenAI-compatible server through the official client (OpenAI, vLLM, Ollama, llama.cpp, ...)."""
 
     def __init__(
         self,
         settings: LLMSettings,
-        style: Literal["json_schema", "json_object"],
+        style: ResponseStyle,
         model: str | None = None,
         base_url: str | None = None,
     ) -> None:
@@ -57,13 +61,15 @@ class OpenAIChatClient:
         self.model = model or settings.model or ""
         if not self.model:
             raise ConfigError(
-                "no LLM model set: export FACTCHECK_LLM__MODEL (and FACTCHECK_LLM__BASE_URL for a local server)"
+                "no LLM model set: export FACTCHECK_LLM__MODEL (and FACTCHECK_LLM__BASE_URL for a local "
+                "server)"
             )
         key = settings.api_key.get_secret_value() if settings.api_key else os.environ.get("OPENAI_API_KEY")
         self.base_url = base_url or settings.base_url
         if not key and not self.base_url:
             raise ConfigError(
-                "the llm judge needs FACTCHECK_LLM__API_KEY (or OPENAI_API_KEY), or FACTCHECK_LLM__BASE_URL for a keyless server"
+                "the llm judge needs FACTCHECK_LLM__API_KEY (or OPENAI_API_KEY), or FACTCHECK_LLM__BASE_URL "
+                "for a keyless server"
             )
         self.client = openai.OpenAI(
             api_key=key or "not-needed",
@@ -78,22 +84,24 @@ class OpenAIChatClient:
         import openai
 
         json_schema = strict_schema(schema.model_json_schema())
+        response_format: dict[str, Any]
         if self.style == "json_schema":
             response_format = {
                 "type": "json_schema",
                 "json_schema": {"name": schema.__name__, "schema": json_schema, "strict": True},
             }
-        else:  # llama.cpp's server: json_object constrained by a schema
+        else:  # llama.cpp's server: json_object constrained by a schema (not in OpenAI's own types)
             response_format = {"type": "json_object", "schema": json_schema}
+        request: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "temperature": 0,
+            "max_tokens": self.max_tokens,
+            "response_format": response_format,
+        }
         where = self.base_url or "api.openai.com"
         try:
-            response = self.client.chat.completions.create(
-                model=self.model,
-                messages=messages,
-                temperature=0,
-                max_tokens=self.max_tokens,
-                response_format=response_format,
-            )
+            response = self.client.chat.completions.create(**request)
         except openai.APIConnectionError as exc:  # includes timeouts, after the client's own retries
             kind = "timed out" if isinstance(exc, openai.APITimeoutError) else "is unreachable"
             error = ProviderError if isinstance(exc, openai.APITimeoutError) else ProviderUnavailable
@@ -102,7 +110,8 @@ class OpenAIChatClient:
             ) from None
         except openai.RateLimitError:
             raise ProviderError(
-                f"LLM server at {where} kept answering 429 (rate limit) after retries; lower --workers or try later"
+                f"LLM server at {where} kept answering 429 (rate limit) after retries; lower --workers or "
+                f"try later"
             ) from None
         except openai.APIStatusError as exc:
             raise ProviderError(
@@ -173,7 +182,8 @@ def validate_answer(answer: JudgeAnswer, shown: dict[str, Evidence]) -> tuple[li
 
 
 def _fence(alias: str, item: Evidence) -> str:
-    meta = f"{item.document_title or item.passage.document_id}; {item.outlet or 'unknown outlet'}; {item.published or 'undated'}"
+    title = item.document_title or item.passage.document_id
+    meta = f"{title}; {item.outlet or 'unknown outlet'}; {item.published or 'undated'}"
     flags = f"; flags: {', '.join(item.flags)}" if item.flags else ""
     body = item.passage.text.replace("<<<", "‹‹‹").replace(
         ">>>", "›››"
@@ -190,7 +200,7 @@ class LLMJudge:
         self, client: ChatClient, max_reasks: int = 2, name: str = "llm", refine_statements: bool = False
     ) -> None:
         self.client, self.max_reasks, self.name = client, max_reasks, name
-        self.refiner = StatementRefiner(client) if refine_statements else None
+        self.refiner: ClaimRefiner | None = StatementRefiner(client) if refine_statements else None
         self.prompt = load_prompt(self.prompt_name)
         self.prompt_hash = self.prompt.sha256
         self.model = client.model
@@ -248,7 +258,8 @@ class LLMJudge:
                     "role": "user",
                     "content": "Your answer cannot be used: "
                     + "; ".join(problems)
-                    + ". Answer again with JSON only, citing only the passages shown and copying quotes exactly.",
+                    + ". Answer again with JSON only, citing only the passages shown and copying quotes "
+                    "exactly.",
                 },
             ]
         return Judgement(

@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 from factcheck.errors import ConfigError, ProviderError
 
@@ -45,7 +46,7 @@ class LocalServer:
     def __init__(self, context_tokens: int = 4096, startup_timeout_s: float = 120.0) -> None:
         self.context_tokens, self.startup_timeout_s = context_tokens, startup_timeout_s
         self.process: subprocess.Popen | None = None
-        self._log = None
+        self._log: IO[str] | None = None
         self.base_url = ""
 
     def __enter__(self) -> str:
@@ -53,7 +54,7 @@ class LocalServer:
             raise ConfigError(f"the local judge needs llama-cpp-python; {INSTALL_HINT}")
         model = gguf_path()
         port = free_port()
-        self._log = tempfile.TemporaryFile(mode="w+")
+        log = self._log = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -71,19 +72,19 @@ class LocalServer:
                 str(self.context_tokens),
             ],
             stdout=subprocess.DEVNULL,
-            stderr=self._log,
+            stderr=log,
             text=True,  # a pipe would fill up and block the server
         )
         self.base_url = f"http://127.0.0.1:{port}/v1"
-        self._wait_ready()
+        self._wait_ready(self.process, log)
         return self.base_url
 
-    def _wait_ready(self) -> None:
+    def _wait_ready(self, process: subprocess.Popen, log: IO[str]) -> None:
         deadline = time.monotonic() + self.startup_timeout_s
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self._log.seek(0)
-                tail = self._log.read().strip().splitlines()[-1:] or ["no output"]
+            if process.poll() is not None:
+                log.seek(0)
+                tail = log.read().strip().splitlines()[-1:] or ["no output"]
                 raise ProviderError(f"the local llama.cpp server exited at start: {tail[0][:200]}")
             try:
                 with urllib.request.urlopen(f"{self.base_url}/models", timeout=2) as response:

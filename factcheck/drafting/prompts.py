@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import string
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -29,7 +29,8 @@ class Prompt:
         unknown = values.keys() - set(self.variables)
         if missing or unknown:
             raise ConfigError(
-                f"prompt {self.name} v{self.version}: missing {sorted(missing)} / unexpected {sorted(unknown)} variables"
+                f"prompt {self.name} v{self.version}: missing {sorted(missing)} / unexpected "
+                f"{sorted(unknown)} variables"
             )
         return string.Template(self.template).substitute({k: str(v) for k, v in values.items()})
 
@@ -40,7 +41,7 @@ def _prompt_dir() -> Path:
     return Path(str(packaged)) if packaged.is_dir() else _REPO_PROMPTS
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_prompt(name: str) -> Prompt:
     path = _prompt_dir() / f"{name}.md"
     if not path.is_file():

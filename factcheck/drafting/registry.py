@@ -30,9 +30,9 @@ def _open_evidence(settings: Settings, db: Database) -> Iterator[Judge]:
 
 @contextlib.contextmanager
 def _open_llm(settings: Settings, db: Database) -> Iterator[Judge]:
-    from factcheck.drafting.llm import CachedClient, LLMJudge, OpenAIChatClient
+    from factcheck.drafting.llm import CachedClient, LLMJudge, OpenAIChatClient, ResponseStyle
 
-    style = "json_object" if settings.llm.response_format == "json_object" else "json_schema"
+    style: ResponseStyle = "json_object" if settings.llm.response_format == "json_object" else "json_schema"
     client = OpenAIChatClient(settings.llm, style)
     yield LLMJudge(
         CachedClient(client, db),
@@ -45,11 +45,13 @@ def _open_llm(settings: Settings, db: Database) -> Iterator[Judge]:
 @contextlib.contextmanager
 def _open_local(settings: Settings, db: Database) -> Iterator[Judge]:
     """The local llama.cpp server lives exactly as long as this context."""
-    from factcheck.drafting.llm import CachedClient, LLMJudge, OpenAIChatClient
+    from factcheck.drafting.llm import CachedClient, LLMJudge, OpenAIChatClient, ResponseStyle
     from factcheck.drafting.local import MODEL_ALIAS, LocalServer
 
     with LocalServer() as base_url:
-        style = "json_schema" if settings.llm.response_format == "json_schema" else "json_object"
+        style: ResponseStyle = (
+            "json_schema" if settings.llm.response_format == "json_schema" else "json_object"
+        )
         client = OpenAIChatClient(settings.llm, style, model=MODEL_ALIAS, base_url=base_url)
         client.max_tokens = min(client.max_tokens, LOCAL_MAX_TOKENS)
         yield LLMJudge(
@@ -86,7 +88,9 @@ JUDGES: dict[JudgeName, JudgeSpec] = {
 
 
 def active_judge(requested: str | None, settings: Settings) -> JudgeName:
-    """The judge to use: the one asked for, else the setting; 'auto' is llm when a model is set, else evidence."""
+    """The judge to use: the one asked for, else the setting; 'auto' is llm when a model is set, else
+    evidence.
+    """
     name = requested or settings.llm.judge
     if name == "auto":
         return JudgeName.llm if settings.llm.model else JudgeName.evidence

@@ -9,17 +9,17 @@ Project format (documented in examples/README.md):
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import random
-import datetime as dt
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from factcheck.errors import InputError
-from factcheck.text.metadata import parse_date
 from factcheck.models import DetectionFormat, Verdict, VerdictFormat
+from factcheck.text.metadata import parse_date
 from factcheck.text.sentences import split_sentences
 
 DETECTION_FORMATS = tuple(f.value for f in DetectionFormat)
@@ -126,6 +126,8 @@ def load_detection(path: Path, fmt: str = "factcheck") -> list[DetectionItem]:
             text = row.get("text")
             if text is None and row.get("path"):
                 text = (path.parent / row["path"]).read_text(encoding="utf-8")
+            if not isinstance(text, str):
+                raise InputError(f"{path}: item {row.get('id')!r} has no 'text' (or 'path' to a text file)")
             items.append(
                 DetectionItem(
                     id=str(row["id"]),

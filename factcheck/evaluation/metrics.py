@@ -9,14 +9,14 @@ def confusion(gold: list[str], predicted: list[str], labels: list[str]) -> list[
     """Rows are gold labels, columns predictions, both in `labels` order."""
     index = {label: i for i, label in enumerate(labels)}
     matrix = [[0] * len(labels) for _ in labels]
-    for g, p in zip(gold, predicted):
+    for g, p in zip(gold, predicted, strict=True):
         matrix[index[g]][index[p]] += 1
     return matrix
 
 
 def per_class(gold: list[str], predicted: list[str], labels: list[str]) -> dict[str, dict[str, float]]:
-    """Precision, recall, F1 and support per label; a class never predicted (or never gold) scores 0, not NaN."""
-    pairs = Counter(zip(gold, predicted))
+    """Precision, recall, F1 and support per label; a class never predicted (or gold) scores 0, not NaN."""
+    pairs = Counter(zip(gold, predicted, strict=True))
     gold_counts, predicted_counts = Counter(gold), Counter(predicted)
     scores = {}
     for label in labels:
@@ -34,13 +34,13 @@ def per_class(gold: list[str], predicted: list[str], labels: list[str]) -> dict[
 
 
 def classification(gold: list[str], predicted: list[str], labels: list[str]) -> dict:
-    """Accuracy, macro-F1 over the labels present in gold or predictions, per-class scores, confusion matrix."""
+    """Accuracy, macro-F1 over labels present in gold or predictions, per-class scores, confusion matrix."""
     if len(gold) != len(predicted):
         raise ValueError("gold and predicted differ in length")
     classes = per_class(gold, predicted, labels)
     present = [label for label in labels if classes[label]["support"] or label in predicted]
     macro = sum(classes[label]["f1"] for label in present) / len(present) if present else 0.0
-    accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold) if gold else 0.0
+    accuracy = sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold) if gold else 0.0
     return {
         "n": len(gold),
         "accuracy": round(accuracy, 4),
@@ -52,9 +52,9 @@ def classification(gold: list[str], predicted: list[str], labels: list[str]) -> 
 
 
 def binary(gold: list[bool], predicted: list[bool]) -> dict:
-    tp = sum(g and p for g, p in zip(gold, predicted))
-    fp = sum(p and not g for g, p in zip(gold, predicted))
-    fn = sum(g and not p for g, p in zip(gold, predicted))
+    tp = sum(g and p for g, p in zip(gold, predicted, strict=True))
+    fp = sum(p and not g for g, p in zip(gold, predicted, strict=True))
+    fn = sum(g and not p for g, p in zip(gold, predicted, strict=True))
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0

@@ -220,7 +220,7 @@ def claim_for(item: VerdictItem) -> Claim:
 
 @dataclass
 class VerdictPlan:
-    """A verdict evaluation before it runs: its items, the evidence corpus written for indexing, the run id."""
+    """A verdict evaluation before it runs: its items and the evidence corpus written for indexing."""
 
     items: list[VerdictItem]
     records: list[CorpusRecord]
@@ -278,7 +278,7 @@ def plan_verdicts(
 def verdict_metrics(items: list[ItemResult], prices: tuple[float, float] = (0.0, 0.0)) -> dict:
     gold = [i.gold["verdict"] for i in items]
     predicted = [i.predicted["verdict"] for i in items]
-    three = [(g, p) for g, p in zip(gold, predicted) if g in THREE_WAY]
+    three = [(g, p) for g, p in zip(gold, predicted, strict=True) if g in THREE_WAY]
     cited = sum(len(i.predicted["cited"]) for i in items if i.gold["evidence_ids"])
     correct_cites = sum(len(set(i.predicted["cited"]) & set(i.gold["evidence_ids"])) for i in items)
     gold_cites = sum(len(set(i.gold["evidence_ids"])) for i in items if i.predicted is not None)
@@ -319,7 +319,9 @@ def run_verdicts(
     prices: tuple[float, float] = (0.0, 0.0),
     progress: ProgressCallback | None = None,
 ) -> EvalRun:
-    """Draft a note for each item against the plan's indexed evidence (`drafter`), storing each result in `db`."""
+    """Draft a note for each item against the plan's indexed evidence (`drafter`), storing each result in
+    `db`.
+    """
     judge, evidence_db = drafter.judge, drafter.db
     judge.refiner = None  # the refinement pass needs the claim's article, which eval items do not have
     run = EvalRun(

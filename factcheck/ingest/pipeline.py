@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from factcheck.storage.db import Database
 from factcheck.errors import InputError
 from factcheck.ingest.readers import discover, make_passages, read_documents
 from factcheck.models import Document, IndexReport, Passage, ProgressCallback
 from factcheck.settings import Settings
+from factcheck.storage.db import Database
 
 GROUP_PASSAGES = 512  # passages embedded together across small documents, then written in one batch
 FIRST_GROUP_PASSAGES = 64  # groups grow from this size, so the embedder starts before much is read
@@ -107,6 +107,8 @@ class Indexer:
         return vectors
 
     def _write(self, group: _Group, report: IndexReport) -> None:
+        if group.vectors is None:
+            raise RuntimeError("a group is written only after its embedding was submitted")
         vectors = group.vectors.result()
         existing = [document.id for document, _, existed in group.items if existed]
         if existing:

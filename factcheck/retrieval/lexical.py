@@ -1,6 +1,6 @@
 """BM25 over every stored passage, updated incrementally and saved in the workspace.
 
-Term frequencies are kept as column-compressed segments (numpy arrays) (one per update), so indexing more articles
+Term frequencies are kept as column-compressed numpy segments (one per update), so indexing more articles
 tokenizes only the new passages, and removing or replacing a document only marks its rows dead.
 Document frequencies, N and the average length are taken from live rows at query time, so scores are
 exactly those of a BM25 index built from scratch (Lucene variant, k1=1.5, b=0.75, as bm25s computes
@@ -14,6 +14,7 @@ import math
 import re
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -79,7 +80,11 @@ class LexicalIndex:
 
     def _append(self, rows: list[tuple[str, str, str]], hashes: dict[str, str]) -> None:
         first_row = len(self.ids)
-        indptr, indices, counts, lengths, owners = [0], [], [], [], []
+        indptr: list[int] = [0]
+        indices: list[int] = []
+        counts: list[int] = []
+        lengths: list[int] = []
+        owners: list[int] = []
         for passage_id, document_id, text in rows:
             terms: dict[int, int] = {}
             tokens = self.tokens(text)
@@ -114,7 +119,9 @@ class LexicalIndex:
         keep = np.flatnonzero(self.live)
         renumber = np.full(len(self.live), -1, dtype=np.int64)
         renumber[keep] = np.arange(len(keep))
-        terms, rows, counts = (np.concatenate(parts) for parts in zip(*(s.triples() for s in self.segments)))
+        terms, rows, counts = (
+            np.concatenate(parts) for parts in zip(*(s.triples() for s in self.segments), strict=True)
+        )
         alive = self.live[rows]
         self.segments = [
             Postings.build(
@@ -163,7 +170,11 @@ class LexicalIndex:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        arrays = {"row_document": self.row_document, "lengths": self.lengths, "live": self.live}
+        arrays: dict[str, Any] = {
+            "row_document": self.row_document,
+            "lengths": self.lengths,
+            "live": self.live,
+        }
         for n, segment in enumerate(self.segments):
             arrays.update(
                 {f"s{n}_indptr": segment.indptr, f"s{n}_rows": segment.rows, f"s{n}_counts": segment.counts}
@@ -209,13 +220,13 @@ class LexicalIndex:
 
 
 class Postings:
-    """Column-compressed term frequencies: for term t, rows[indptr[t]:indptr[t+1]] hold it counts[...] times."""
+    """Column-compressed term frequencies: term t is in rows[indptr[t]:indptr[t+1]], counts[...] times."""
 
     def __init__(self, indptr: np.ndarray, rows: np.ndarray, counts: np.ndarray) -> None:
         self.indptr, self.rows, self.counts = indptr, rows, counts
 
     @classmethod
-    def build(cls, terms: np.ndarray, rows: np.ndarray, counts: np.ndarray, vocabulary: int) -> "Postings":
+    def build(cls, terms: np.ndarray, rows: np.ndarray, counts: np.ndarray, vocabulary: int) -> Postings:
         order = np.lexsort((rows, terms))
         indptr = np.zeros(vocabulary + 1, dtype=np.int64)
         np.cumsum(np.bincount(terms, minlength=vocabulary), out=indptr[1:])

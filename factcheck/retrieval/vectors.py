@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from urllib.parse import urlparse
 
-from factcheck.retrieval.embeddings import embedding_function, embedding_id
 from factcheck.errors import ConfigError, FactcheckError, StoreError
 from factcheck.models import Document, Passage
+from factcheck.retrieval.embeddings import embedding_function, embedding_id
 from factcheck.settings import Settings
 
 UPSERT_BATCH = 1024
@@ -101,7 +101,9 @@ class VectorStore:
         )
         hits = [
             (pid, 1.0 - dist)
-            for pid, dist, meta in zip(result["ids"][0], result["distances"][0], result["metadatas"][0])
+            for pid, dist, meta in zip(
+                result["ids"][0], result["distances"][0], result["metadatas"][0], strict=True
+            )
             if not exclude_document or meta.get("document_id") != exclude_document
         ]
         return hits[:k]

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 
 from factcheck.drafting.grounding import resolve_quote
-from factcheck.storage.db import Database
 from factcheck.errors import InputError
 from factcheck.models import Citation, Claim, Note, NoteStatus, QueueFilter, QueueItem, Review, Verdict
+from factcheck.storage.db import Database
 
 REVIEWABLE = ("verdict", "confidence", "rationale", "citations", "status")
 
@@ -51,7 +51,7 @@ def _record(db: Database, before: Note, after: Note, reviewer: str, action: str,
         reason=reason,
         before=_snapshot(before),
         after=_snapshot(after),
-        at=datetime.now(timezone.utc),
+        at=datetime.now(UTC),
     )
     db.record_review(review, after)
     return after
@@ -61,7 +61,8 @@ def approve(db: Database, note_id: str, reviewer: str) -> Note:
     note = db.note(note_id)
     if note.status == NoteStatus.failed:
         raise InputError(
-            f"note {note.id} failed ({note.failure[:80]}); edit it so its citations are grounded, or reject it"
+            f"note {note.id} failed ({note.failure[:80]}); edit it so its citations are grounded, or reject "
+            f"it"
         )
     return _record(db, note, note.model_copy(update={"status": NoteStatus.approved}), reviewer, "approve")
 
@@ -85,7 +86,9 @@ def set_verdict(db: Database, note_id: str, verdict: Verdict, reviewer: str, rea
 
 
 def resolve_citation(db: Database, passage_id: str, quote: str) -> Citation:
-    """A citation checked against the stored passage: the quote must be in it (repaired to its exact characters)."""
+    """A citation checked against the stored passage: the quote must be in it (repaired to its exact
+    characters).
+    """
     passage = db.passages_by_id([passage_id]).get(passage_id)
     if passage is None:
         raise InputError(
@@ -113,7 +116,8 @@ def edit_text(note: Note, claim: Claim) -> str:
         for line in (
             f"Note {note.id} for claim {claim.id} ({claim.type.value}, said by {claim.speaker or 'unknown'})",
             f"Claim: {claim.text}",
-            "Edit below. Lines starting with # are ignored. verdict: supported | partly_supported | refuted | not_enough_evidence",
+            "Edit below. Lines starting with # are ignored. verdict: supported | partly_supported |"
+            " refuted | not_enough_evidence",
             "Each citation quotes its passage word for word; passage ids come from `factcheck search`.",
         )
     )

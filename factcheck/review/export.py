@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from factcheck.errors import InputError
-from factcheck.storage.db import Database
 from factcheck.models import Claim, Document, Note, Verdict
 from factcheck.settings import PublisherSettings
+from factcheck.storage.db import Database
 
 # The documented 1-5 mapping of the verdict scale onto ClaimReview's reviewRating.
 RATINGS = {
@@ -123,7 +123,9 @@ def markdown_per_article(items: list[ExportItem]) -> dict[str, str]:
 
 
 def claim_review(item: ExportItem, publisher: PublisherSettings, published: date | None = None) -> dict:
-    """One schema.org ClaimReview. Evidence has no ClaimReview field: citations go in `citation` (CreativeWork)."""
+    """One schema.org ClaimReview. Evidence has no ClaimReview field: citations go in `citation`
+    (CreativeWork).
+    """
     note, claim, document = item.note, item.claim, item.document
     value, label = RATINGS[note.verdict]
     author = {"@type": "Organization", "name": publisher.name or "factcheck"}
@@ -181,7 +183,8 @@ body{font:16px/1.5 Georgia,serif;margin:2rem auto;max-width:72rem;color:#111}
 h1{font-size:1.6rem} h2{margin-top:2.5rem;border-bottom:1px solid #ccc}
 .article{display:grid;grid-template-columns:3fr 2fr;gap:2rem;align-items:start}
 .text{white-space:pre-wrap} mark.claim{background:#fff3a8;padding:0 2px}
-mark.v-refuted{background:#ffc9c9} mark.v-supported{background:#c9f2d0} mark.v-partly_supported{background:#ffe3b3}
+mark.v-refuted{background:#ffc9c9} mark.v-supported{background:#c9f2d0}
+mark.v-partly_supported{background:#ffe3b3}
 .note{border-left:4px solid #999;padding:.3rem .8rem;margin-bottom:1rem;font-size:.92rem}
 .note .verdict{font-weight:bold;text-transform:uppercase;font-size:.8rem}
 .sources blockquote{margin:.3rem 0 .3rem 1rem} .meta{color:#555;font-size:.9rem}
@@ -197,7 +200,8 @@ def _highlighted(document: Document, items: list[ExportItem]) -> str:
             continue  # overlapping spans: the first one is marked
         parts.append(html.escape(document.text[cursor:start]))
         parts.append(
-            f'<a href="#note-{item.note.id}"><mark class="claim v-{item.note.verdict.value}" id="claim-{item.claim.id}" '
+            f'<a href="#note-{item.note.id}"><mark class="claim v-{item.note.verdict.value}" '
+            f'id="claim-{item.claim.id}" '
             f'data-note="{item.note.id}">{html.escape(document.text[start:end])}</mark></a>'
         )
         cursor = end
@@ -231,7 +235,8 @@ def to_html(items: list[ExportItem], title: str = "Fact-check report") -> str:
                     f'"{html.escape(c.quote)}"</li>'
                 )
                 sources.append(
-                    f'<div class="source" id="{anchor}"><p class="meta">{html.escape(c.document_title or c.document_id)}'
+                    f'<div class="source" id="{anchor}"><p class="meta">'
+                    f"{html.escape(c.document_title or c.document_id)}"
                     + (
                         f' · <a href="{html.escape(c.document_url)}">{html.escape(c.document_url)}</a>'
                         if c.document_url
@@ -240,7 +245,8 @@ def to_html(items: list[ExportItem], title: str = "Fact-check report") -> str:
                     + f'</p><blockquote><mark class="quote">{html.escape(c.quote)}</mark></blockquote></div>'
                 )
             notes_html.append(
-                f'<div class="note" id="note-{note.id}"><a href="#claim-{item.claim.id}">{html.escape(item.claim.text[:80])}</a>'
+                f'<div class="note" id="note-{note.id}"><a '
+                f'href="#claim-{item.claim.id}">{html.escape(item.claim.text[:80])}</a>'
                 f'<div class="verdict">{VERDICT_DISPLAY[note.verdict]} ({note.confidence:.2f})</div>'
                 f"<p>{html.escape(item.claim.statement)}</p><p>{html.escape(note.rationale)}</p>"
                 + (f'<ul class="citations">{"".join(cites)}</ul>' if cites else "")
@@ -254,14 +260,17 @@ def to_html(items: list[ExportItem], title: str = "Fact-check report") -> str:
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>{''.join(body)}"
-        f'<h2>Sources</h2><div class="sources">{"".join(sources) or "<p>No citations.</p>"}</div></body></html>\n'
+        f'<h2>Sources</h2><div class="sources">{"".join(sources) or "<p>No citations.</p>"}</div>'
+        "</body></html>\n"
     )
 
 
 def render(
     items: list[ExportItem], fmt: str, publisher: PublisherSettings, per_article: bool = False
 ) -> dict[str, str]:
-    """File name -> content: one file named 'notes.<ext>', or with `per_article` one Markdown file per article."""
+    """File name -> content: one file named 'notes.<ext>', or with `per_article` one Markdown file per
+    article.
+    """
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if per_article:

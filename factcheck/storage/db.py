@@ -8,7 +8,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from factcheck.errors import NotFoundError, StoreError
@@ -17,7 +17,7 @@ from factcheck.storage.migrations import migrate
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Database:
@@ -65,7 +65,7 @@ class Database:
         return self.conn.execute("SELECT 1 FROM documents WHERE id=?", (document_id,)).fetchone() is not None
 
     def save_documents(self, documents: list[tuple[Document, list[Passage]]], embedding: str) -> None:
-        """Replace documents and their passages in one transaction (their old claims go: offsets are stale)."""
+        """Replace documents and their passages in one transaction (old claims go: offsets are stale)."""
         with self._write():
             self._bump_revision()
             for document, passages in documents:
@@ -125,7 +125,8 @@ class Database:
 
     def documents(self) -> list[DocumentSummary]:
         rows = self.conn.execute(
-            "SELECT id, title, url, outlet, published, path, passages, indexed_at FROM documents ORDER BY indexed_at, id"
+            "SELECT id, title, url, outlet, published, path, passages, indexed_at FROM documents ORDER BY "
+            "indexed_at, id"
         ).fetchall()
         return [DocumentSummary(**dict(row)) for row in rows]
 
@@ -149,7 +150,8 @@ class Database:
         for begin in range(0, len(document_ids), 500):
             chunk = document_ids[begin : begin + 500]
             out += self.conn.execute(
-                f"SELECT id, document_id, text FROM passages WHERE document_id IN ({','.join('?' * len(chunk))}) "
+                "SELECT id, document_id, text FROM passages "
+                f"WHERE document_id IN ({','.join('?' * len(chunk))}) "
                 "ORDER BY document_id, idx",
                 chunk,
             ).fetchall()
@@ -169,7 +171,8 @@ class Database:
         for begin in range(0, len(ids), 500):
             chunk = ids[begin : begin + 500]
             rows = self.conn.execute(
-                f'SELECT id, document_id, idx, start, "end", text FROM passages WHERE id IN ({",".join("?" * len(chunk))})',
+                'SELECT id, document_id, idx, start, "end", text FROM passages '
+                f"WHERE id IN ({','.join('?' * len(chunk))})",
                 chunk,
             ).fetchall()
             out.update({r["id"]: self._passage(r) for r in rows})
@@ -197,7 +200,8 @@ class Database:
             )
             now = _now()
             self.conn.executemany(
-                "INSERT INTO claims (id, document_id, start, checkworthiness, data, created_at) VALUES (?,?,?,?,?,?) "
+                "INSERT INTO claims (id, document_id, start, checkworthiness, data, created_at) VALUES "
+                "(?,?,?,?,?,?) "
                 "ON CONFLICT(id) DO UPDATE SET checkworthiness=excluded.checkworthiness, data=excluded.data",
                 [
                     (c.id, c.document_id, c.span.start, c.checkworthiness, c.model_dump_json(), now)
@@ -245,7 +249,8 @@ class Database:
         with self._write():
             self.conn.execute(
                 "INSERT INTO notes (id, claim_id, status, verdict, data, updated_at) VALUES (?,?,?,?,?,?) "
-                "ON CONFLICT(id) DO UPDATE SET status=excluded.status, verdict=excluded.verdict, data=excluded.data, "
+                "ON CONFLICT(id) DO UPDATE SET status=excluded.status, verdict=excluded.verdict, "
+                "data=excluded.data, "
                 "updated_at=excluded.updated_at",
                 (
                     note.id,
@@ -262,7 +267,7 @@ class Database:
         return Note.model_validate_json(row["data"]) if row else None
 
     def notes(self, status: str | None = None) -> list[Note]:
-        query, args = "SELECT data FROM notes", ()
+        query, args = "SELECT data FROM notes", tuple[str, ...]()
         if status:
             query, args = query + " WHERE status=?", (status,)
         return [

@@ -27,7 +27,7 @@ def _run(conn: sqlite3.Connection, statements: str) -> None:
 
 @migration
 def m001_initial(conn: sqlite3.Connection) -> None:
-    """The schema of release 0.1.0, which had no migrations (IF NOT EXISTS: its workspaces already have it)."""
+    """The schema of release 0.1.0, which had no migrations (IF NOT EXISTS: its workspaces have it)."""
     _run(
         conn,
         """
@@ -43,7 +43,8 @@ def m001_initial(conn: sqlite3.Connection) -> None:
         CREATE INDEX IF NOT EXISTS passages_document ON passages(document_id);
         CREATE TABLE IF NOT EXISTS claims (
             id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-            start INTEGER NOT NULL, checkworthiness REAL NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL
+            start INTEGER NOT NULL, checkworthiness REAL NOT NULL, data TEXT NOT NULL,
+            created_at TEXT NOT NULL
         );
         CREATE INDEX IF NOT EXISTS claims_document ON claims(document_id);
         CREATE TABLE IF NOT EXISTS notes (
@@ -57,7 +58,9 @@ def m001_initial(conn: sqlite3.Connection) -> None:
         CREATE INDEX IF NOT EXISTS reviews_note ON reviews(note_id);
         CREATE TABLE IF NOT EXISTS review_state (reviewer TEXT PRIMARY KEY, note_id TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-        CREATE TABLE IF NOT EXISTS eval_runs (id TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS eval_runs (
+            id TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS eval_items (
             run_id TEXT NOT NULL, item_id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (run_id, item_id)
         );

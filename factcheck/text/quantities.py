@@ -67,12 +67,16 @@ _WORD_NUMBER = rf"(?:(?:{_NUMBER_WORDS}|one|a)(?:[\s-]+(?:and\s+)?(?:{_NUMBER_WO
 _QUANTITY = re.compile(
     rf"(?:\b(?P<approx>{_APPROX})\s+)?"
     rf"(?:(?P<currency>[$£€¥])\s?)?"
-    rf"(?:(?P<digits>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)|\b(?P<vague>tens of thousands|hundreds of thousands|dozens|hundreds|thousands|millions|billions)\s+of|\b(?P<words>{_WORD_NUMBER})\b)"
+    rf"(?:(?P<digits>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)|\b(?P<vague>tens of thousands|"
+    rf"hundreds of thousands|dozens|hundreds|thousands|millions|billions)\s+of|\b(?P<words>{_WORD_NUMBER})\b)"
     rf"(?:\s?(?P<scale>thousand|million|mln|billion|bn|trillion)\b)?"
     rf"(?P<percent>\s?(?:%|per\s?cent\b|percent\b))?",
     re.I,
 )
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+)
 _STOP = {
     "on",
     "in",
@@ -174,7 +178,7 @@ def _is_date_or_year(text: str, match: re.Match) -> bool:
 
 
 def _counted_noun(text: str, start: int, limit: int) -> tuple[str, int]:
-    """The unit or counted noun after a number and where the noun phrase ends ('Moscow troops' -> 'troops')."""
+    """The unit or counted noun after a number, and where its phrase ends ('Moscow troops' -> 'troops')."""
     words = list(re.finditer(r"[A-Za-z][\w'’-]*", text[start:limit]))
     head, end = "", start
     for position, word in enumerate(words[:4]):

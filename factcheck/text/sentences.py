@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 # "Truss.Both" and "comedy".Security": a sentence end glued to the next sentence's capital letter.
 _GLUED_END = re.compile(
@@ -67,7 +68,7 @@ def _glue_splits(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for match in _GLUED_END.finditer(text, start, end):
         cuts.append(match.end())
     cuts.append(end)
-    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+    return [(a, b) for a, b in pairwise(cuts) if b > a]
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Sentence]:

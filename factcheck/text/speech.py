@@ -10,7 +10,8 @@ REPORTING_VERBS = (
     "noted|argued|claimed|claims|asserted|asserts|insisted|insists|explained|outlined|warned|announced|declared|tweeted|"
     "posted|underlined|emphasized|emphasised|accused|accuse|branded|described|denied|admitted|confirmed|reported|"
     "regretted|addressed|alleged|acknowledged|revealed|promised|vowed|suggested|blamed|called|urged|demanded|"
-    "remarked|pointed out|maintained|reiterated|recalled|estimated|predicted|saying|insist|insisted|rule out|ruled out|"
+    "remarked|pointed out|maintained|reiterated|recalled|estimated|predicted|saying|insist|insisted|"
+    "rule out|ruled out|"
     "warned|warning|stressing"
 )
 _CAP = r"[A-Z][\w'’.&-]*"
@@ -19,18 +20,26 @@ _ROLE = (
     r"counterpart|foreign|prime|deputy|representative|envoy|general|commander|analysts?|experts?|lawmakers?|senator|"
     r"governor|mayor|ministry|government|authorities|police|army|military|sources?)"
 )
-_NP = rf"(?:(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+)?(?:{_CAP}|{_ROLE})(?:\s+(?:{_CAP}|{_ROLE}|of|for|and(?:\s+the)?))*"
+_NP = (
+    rf"(?:(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+)?(?:{_CAP}|{_ROLE})"
+    rf"(?:\s+(?:{_CAP}|{_ROLE}|of|for|and(?:\s+the)?))*"
+)
 _PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey)"
-_FILLER = r"(?:\s+(?:did\s+not|does\s+not|also|further|has|have|had|repeatedly|reportedly|later|earlier|then|again|previously|continues\s+to|continue\s+to|however,?|was|were|is|been|quoted\s+as))*"
+_FILLER = (
+    r"(?:\s+(?:did\s+not|does\s+not|also|further|has|have|had|repeatedly|reportedly|later|earlier|then|"
+    r"again|previously|continues\s+to|continue\s+to|however,?|was|were|is|been|quoted\s+as))*"
+)
 _PAREN = r"(?:,\s[^,\"“”]{1,30},)?"
 _VERB = rf"(?P<verb>{REPORTING_VERBS})"
 SUBJECT_VERB = re.compile(rf"(?<![\w'’])(?P<speaker>{_NP}|{_PRONOUN}){_PAREN}{_FILLER}\s+{_VERB}\b")
 VERB_SUBJECT = re.compile(rf"(?:^|[,\"”]\s*){_VERB}\s+(?P<speaker>{_NP})\s*(?:[,.]|$)")
 PASSIVE_BY = re.compile(rf"\b(?:was|were|is|are)\s+(?:\w+ly\s+)?(?P<verb>\w+ed)\s+by\s+(?P<speaker>{_NP})")
 _CHANNEL = re.compile(
-    r"\b(?:on|via)\s+(?P<platform>Twitter|X|Facebook|Telegram|Instagram|TikTok|YouTube|Truth Social|LinkedIn|Weibo)\b"
+    r"\b(?:on|via)\s+(?P<platform>Twitter|X|Facebook|Telegram|Instagram|TikTok|YouTube|Truth Social|"
+    r"LinkedIn|Weibo)\b"
     r"|\b(?:by|to|told)\s+(?P<agency>(?:the\s+)?(?:[A-Z]{2,}|[A-Z][a-z]+\s+(?:News|Agency|Times|Post|Press|Journal))\b)"
-    r"|\bin\s+(?:a|an|the)\s+(?P<venue>(?:press\s+)?(?:statement|interview|press conference|briefing|speech|post|op-ed|letter))"
+    r"|\bin\s+(?:a|an|the)\s+(?P<venue>(?:press\s+)?(?:statement|interview|press conference|briefing|speech|"
+    r"post|op-ed|letter))"
 )
 _NON_SPEAKERS = {"it", "this", "that", "there", "which", "who", "i", "we", "you", "report", "reports"}
 _TITLE_WORDS = {"the", "his", "her", "their"}
@@ -121,5 +130,5 @@ def find_attribution(text: str, start: int, end: int, quotes: list[QuoteSpan]) -
 
 
 def is_person_like(speaker: str) -> bool:
-    """A named speaker a later 'he' or 'she' can refer to: at least one capitalised word that is not a role."""
+    """A named speaker a later 'he' or 'she' can refer to: a capitalised word that is not a role."""
     return any(word[0].isupper() and not re.fullmatch(_ROLE, word.lower()) for word in speaker.split())

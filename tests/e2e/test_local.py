@@ -2,11 +2,10 @@
 
 import importlib.util
 import shutil
-from pathlib import Path
 
 import pytest
-from paths import DATA, SEED_A, SEED_B
 from fakes import problems
+from paths import DATA, SEED_A, SEED_B
 
 from factcheck.models import NoteStatus
 

@@ -6,15 +6,14 @@ import sys
 from pathlib import Path
 
 import pexpect
-import pytest
-from paths import DATA, SEED_A
 from fakes import drafter
-from test_review import FAKE_EDITOR, _edit_yaml, _wire_passage
+from paths import DATA, SEED_A
+from reviewing import FAKE_EDITOR, edit_yaml, wire_passage
 
-from factcheck.review import actions as review
 from factcheck.drafting.judges import EvidenceJudge
 from factcheck.models import NoteStatus, Verdict
 from factcheck.retrieval.fusion import RetrievalSettings
+from factcheck.review import actions as review
 
 
 def test_review_in_a_real_terminal(workspace, corpus, tmp_path):
@@ -30,8 +29,8 @@ def test_review_in_a_real_terminal(workspace, corpus, tmp_path):
         "EDITOR": f"{sys.executable} {script}",
         "TERM": "xterm",
         "COLUMNS": "120",
-        "FAKE_EDIT_CONTENT": _edit_yaml(
-            _wire_passage(workspace).id, "about 130,000 Russian troops", "partly_supported"
+        "FAKE_EDIT_CONTENT": edit_yaml(
+            wire_passage(workspace).id, "about 130,000 Russian troops", "partly_supported"
         ),
     }
     factcheck = str(Path(sys.executable).with_name("factcheck"))

@@ -78,4 +78,4 @@ def test_unreachable_server_is_a_one_line_store_error(tmp_path):
         update={"store": load_settings().store.model_copy(update={"url": "http://127.0.0.1:9"})}
     )
     with pytest.raises(StoreError, match="cannot open the Chroma store at http://127.0.0.1:9"):
-        Workspace(settings).store
+        _ = Workspace(settings).store

@@ -1,10 +1,9 @@
 import json
 import shutil
-from pathlib import Path
 
 import pytest
-from paths import DATA, SEED_A
 from fakes import FakeChatClient, drafter, obedient_model, problems
+from paths import DATA, SEED_A
 
 from factcheck.drafting.judges import NO_LLM, EvidenceJudge
 from factcheck.drafting.llm import CachedClient, LLMJudge
@@ -232,7 +231,8 @@ def test_llm_refines_statement_and_type_before_retrieval_but_never_the_span(inde
     client = FakeChatClient(
         [
             {
-                "statement": "As of 10 February 2022, about 100,000 Russian troops were near Ukraine's border.",
+                "statement": "As of 10 February 2022, about 100,000 Russian troops were near Ukraine's "
+                "border.",
                 "type": "quantity",
             },
             {"verdict": "not_enough_evidence", "rationale": "Unclear.", "confidence": 0.2, "citations": []},

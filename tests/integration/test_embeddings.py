@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from factcheck.retrieval import embeddings
 from factcheck.errors import ModelError
+from factcheck.retrieval import embeddings
 
 
 def test_shipped_files_match_pinned_hashes():
@@ -44,7 +44,7 @@ def test_batches_sorted_by_length_come_back_in_input_order():
         "Rain.",
     ]
     together = model.embed(texts, batch_size=2)
-    for text, vector in zip(texts, together):
+    for text, vector in zip(texts, together, strict=True):
         assert np.allclose(model.embed([text])[0], vector, atol=1e-5)
 
 

@@ -1,16 +1,13 @@
 import json
 from pathlib import Path
 
-import pytest
 from fakes import FakeChatClient
 from paths import EXAMPLES
 from typer.testing import CliRunner
 
 from factcheck.cli import app
-from factcheck.evaluation.datasets import load_detection, load_verdicts
 from factcheck.drafting.llm import LLMJudge
 from factcheck.evaluation.runs import compare_runs
-from factcheck.models import Verdict
 
 EVAL = EXAMPLES / "eval"
 

@@ -8,17 +8,17 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from paths import DATA, SEED_A
 from fakes import drafter
+from paths import DATA, SEED_A
 from pyld import jsonld
 from typer.testing import CliRunner
 
+from factcheck.cli import app
+from factcheck.drafting.judges import EvidenceJudge
+from factcheck.models import QueueFilter
+from factcheck.retrieval.fusion import RetrievalSettings
 from factcheck.review import actions as review
 from factcheck.review import export
-from factcheck.cli import app
-from factcheck.models import QueueFilter
-from factcheck.drafting.judges import EvidenceJudge
-from factcheck.retrieval.fusion import RetrievalSettings
 from factcheck.settings import PublisherSettings
 
 SECRET = "sk-test-secret-42"

@@ -5,16 +5,15 @@ import shutil
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
-from paths import DATA, SEED_A
 from fakes import drafter
+from paths import DATA, SEED_A
 from typer.testing import CliRunner
 
 from factcheck.cli import app
-from factcheck.errors import ProviderError, ProviderUnavailable
 from factcheck.drafting.llm import JudgeAnswer, LLMJudge, OpenAIChatClient
+from factcheck.errors import ProviderError, ProviderUnavailable
 from factcheck.models import NoteStatus, Verdict
 from factcheck.retrieval.fusion import RetrievalSettings
 from factcheck.settings import LLMSettings
@@ -23,7 +22,9 @@ NEE = {"verdict": "not_enough_evidence", "rationale": "Unclear.", "confidence": 
 
 
 class ScriptedServer:
-    """Each request takes the next behaviour: a dict (answered as JSON content), 'malformed', 429, 500, 'slow'."""
+    """Each request takes the next behaviour: a dict (answered as JSON content), 'malformed', 429, 500,
+    'slow'.
+    """
 
     def __init__(self):
         self.script, self.requests = [], []

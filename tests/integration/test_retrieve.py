@@ -1,9 +1,8 @@
 from datetime import date
 
-
 from paths import SEED_A
 
-from factcheck.retrieval.fusion import RetrievalSettings, date_flags, diversify, fuse
+from factcheck.retrieval.fusion import RetrievalSettings
 
 
 def test_retrieval_excludes_own_article_diversifies_and_flags(workspace, corpus):

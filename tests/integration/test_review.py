@@ -1,30 +1,19 @@
 import json
 import shutil
 import sys
-from pathlib import Path
 
 import pytest
-from paths import DATA, SEED_A
 from fakes import drafter
+from paths import DATA, SEED_A
+from reviewing import FAKE_EDITOR, edit_yaml, wire_passage
 from typer.testing import CliRunner
 
-from factcheck.review import actions as review
 from factcheck.cli import app
-from factcheck.errors import InputError
 from factcheck.drafting.judges import EvidenceJudge
+from factcheck.errors import InputError
 from factcheck.models import NoteStatus, Verdict
 from factcheck.retrieval.fusion import RetrievalSettings
-
-FAKE_EDITOR = """
-import os, sys
-path = sys.argv[1]
-log = os.environ.get("FAKE_EDITOR_LOG")
-if log:
-    with open(log, "a") as handle:
-        handle.write(open(path).read() + "\\n=====\\n")
-with open(path, "w") as handle:
-    handle.write(os.environ["FAKE_EDIT_CONTENT"])
-"""
+from factcheck.review import actions as review
 
 
 @pytest.fixture
@@ -44,18 +33,6 @@ def editor(tmp_path, monkeypatch):
     monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
     monkeypatch.setenv("FAKE_EDITOR_LOG", str(tmp_path / "editor.log"))
     return tmp_path / "editor.log"
-
-
-def _wire_passage(workspace):
-    hit = next(h for h in workspace.search("130,000 Russian troops", k=5) if "130,000" in h.passage.text)
-    return hit.passage
-
-
-def _edit_yaml(passage_id, quote, verdict="refuted"):
-    return (
-        f"verdict: {verdict}\nconfidence: 0.7\nrationale: Western officials put the figure at 130,000.\n"
-        f'citations:\n  - passage: {passage_id}\n    quote: "{quote}"\n'
-    )
 
 
 def test_actions_are_recorded_with_before_and_after(drafted):
@@ -91,16 +68,16 @@ def test_edit_is_parsed_validated_and_can_ground_a_failed_note(drafted):
     db = drafted.db
     item = review.queue(db)[0]
     db.save_note(item.note.model_copy(update={"status": NoteStatus.failed, "failure": "x"}))
-    passage = _wire_passage(drafted)
+    passage = wire_passage(drafted)
     text = review.edit_text(item.note, item.claim)
     assert text.startswith("# Note ") and "verdict:" in text
     with pytest.raises(InputError, match="is not in passage"):
-        review.apply_edit(db, item.note.id, _edit_yaml(passage.id, "about 999 troops"), "ann")
+        review.apply_edit(db, item.note.id, edit_yaml(passage.id, "about 999 troops"), "ann")
     with pytest.raises(InputError, match="does not exist"):
-        review.apply_edit(db, item.note.id, _edit_yaml("d0:0", "x"), "ann")
+        review.apply_edit(db, item.note.id, edit_yaml("d0:0", "x"), "ann")
     with pytest.raises(InputError, match="not one of"):
         review.apply_edit(db, item.note.id, "verdict: maybe\nconfidence: 1\nrationale: r\n", "ann")
-    note = review.apply_edit(db, item.note.id, _edit_yaml(passage.id, "about 130,000 russian troops"), "ann")
+    note = review.apply_edit(db, item.note.id, edit_yaml(passage.id, "about 130,000 russian troops"), "ann")
     assert note.status == NoteStatus.draft and note.verdict == Verdict.refuted
     assert note.citations[0].quote == "about 130,000 Russian troops"
     assert (
@@ -127,19 +104,19 @@ def test_review_loop_with_scripted_keys_and_resume(drafted, editor, monkeypatch)
 
 def test_editor_round_trip_and_broken_edit_keeps_the_text(drafted, editor, monkeypatch):
     runner = CliRunner()
-    passage = _wire_passage(drafted)
+    passage = wire_passage(drafted)
     first = review.queue(drafted.db)[0].note.id
     original = drafted.db.note(first)
     monkeypatch.setenv(
-        "FAKE_EDIT_CONTENT", _edit_yaml(passage.id, "not in the passage at all", "partly_supported")
+        "FAKE_EDIT_CONTENT", edit_yaml(passage.id, "not in the passage at all", "partly_supported")
     )
     broken = runner.invoke(app, ["review", "--reviewer", "ann"], input="eq")
     assert "edit not saved" in broken.output and "is not in passage" in broken.output
     assert drafted.db.note(first) == original and drafted.db.reviews(first) == []  # nothing changed
     kept = drafted.settings.home / "pending-edits" / f"{first}.yaml"
-    assert kept.read_text() == _edit_yaml(passage.id, "not in the passage at all", "partly_supported")
+    assert kept.read_text() == edit_yaml(passage.id, "not in the passage at all", "partly_supported")
     monkeypatch.setenv(
-        "FAKE_EDIT_CONTENT", _edit_yaml(passage.id, "about 130,000 Russian troops", "partly_supported")
+        "FAKE_EDIT_CONTENT", edit_yaml(passage.id, "about 130,000 Russian troops", "partly_supported")
     )
     fixed = runner.invoke(app, ["review", "--reviewer", "ann"], input="eaq")
     assert "saved edit" in fixed.output and f"approved {first}" in fixed.output

@@ -117,7 +117,8 @@ def test_reopening_the_store_uses_the_explicit_embedding_function(settings, corp
 def test_claims_of_a_multi_record_file_ask_for_one_id(workspace, tmp_path):
     path = tmp_path / "wire.jsonl"
     path.write_text(
-        '{"id": "a", "text": "The mayor said 40 schools closed."}\n{"id": "b", "text": "Exports fell 3 percent."}\n'
+        '{"id": "a", "text": "The mayor said 40 schools closed."}\n{"id": "b", "text": "Exports fell 3 '
+        'percent."}\n'
     )
     with pytest.raises(InputError, match="holds 2 records"):
         workspace.claims(str(path))

@@ -43,7 +43,8 @@ def test_a_single_paragraph_ending_like_a_teaser_is_body_not_header(tmp_path):
 def test_markdown_front_matter(tmp_path):
     path = tmp_path / "a.md"
     path.write_text(
-        "---\ntitle: Budget row\ndate: 2024-03-01\nurl: https://example.org/a\n---\nThe council cut 40 jobs.\n"
+        "---\ntitle: Budget row\ndate: 2024-03-01\nurl: https://example.org/a\n---\nThe council cut 40 "
+        "jobs.\n"
     )
     document = read_documents(path, 10)[0]
     assert (document.title, document.published, document.outlet) == (
@@ -62,7 +63,8 @@ def test_html_main_text_without_boilerplate(tmp_path):
     )
     path.write_text(
         "<html><head><title>Hospitals reopen</title></head><body><nav>Home | Sport | Weather</nav>"
-        f"<article><h1>Hospitals reopen</h1>{paragraphs}</article><footer>Cookie policy</footer></body></html>"
+        f"<article><h1>Hospitals reopen</h1>{paragraphs}</article><footer>Cookie "
+        f"policy</footer></body></html>"
     )
     document = read_documents(path, 10)[0]
     assert "hospitals reopened on Monday" in document.text

@@ -52,7 +52,7 @@ def scratch_scores(db: FakeDatabase, query: str, k: int) -> dict[str, float]:
     indices, scores = retriever.retrieve(
         bm25s.tokenize([query], stopwords="en", show_progress=False), k=k, show_progress=False, n_threads=1
     )
-    return {rows[i][0]: float(s) for i, s in zip(indices[0], scores[0]) if s > 0}
+    return {rows[i][0]: float(s) for i, s in zip(indices[0], scores[0], strict=True) if s > 0}
 
 
 def assert_matches_scratch(index: LexicalIndex, db: FakeDatabase, queries: list[str]) -> None:

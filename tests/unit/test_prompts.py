@@ -1,7 +1,7 @@
 import pytest
 
-from factcheck.errors import ConfigError
 from factcheck.drafting.prompts import load_prompt
+from factcheck.errors import ConfigError
 
 
 def test_prompt_loads_with_version_hash_and_fences_untrusted_text():

@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from paths import SEED_A, SEED_B
 
 from factcheck.ingest.readers import make_passages, read_documents
@@ -56,7 +58,7 @@ def test_passages_have_exact_offsets_and_overlap_by_a_sentence():
         assert document.text[passage.start : passage.end] == passage.text
         assert passage.start >= document.body_start
         assert len(passage.text) <= 2 * 400
-    pairs = list(zip(passages, passages[1:]))
+    pairs = list(pairwise(passages))
     for before, after in pairs:  # no body text falls between two passages
         assert after.start > before.start and not document.text[before.end : after.start].strip()
     assert sum(after.start < before.end for before, after in pairs) >= len(pairs) // 2, (

@@ -1,11 +1,10 @@
-from paths import EXAMPLES, SEED_A, SEED_B
+from paths import EXAMPLES
 
 from factcheck.claims.detect import detect_claims
+from factcheck.claims.scoring import load_scorer
 from factcheck.evaluation.datasets import load_detection
 from factcheck.evaluation.runs import _detect_item, detection_metrics
 from factcheck.ingest.readers import read_documents
-from factcheck.models import ClaimType
-from factcheck.claims.scoring import load_scorer
 from factcheck.settings import ClaimSettings
 
 THRESHOLD = ClaimSettings().threshold
@@ -33,7 +32,8 @@ def test_detection_against_the_team_labels(capsys):
     span = detection_metrics(results)["span"]
     with capsys.disabled():
         print(
-            f"\nclaim detection on examples: precision {span['precision']:.2f}, recall {span['recall']:.2f} ({span})"
+            f"\nclaim detection on examples: precision {span['precision']:.2f}, recall {span['recall']:.2f} "
+            f"({span})"
         )
     assert span["recall"] >= 0.8
     assert span["precision"] >= 0.75
