@@ -71,7 +71,7 @@ def main() -> None:
         for item in items:
             review.approve(db, item.note.id, "bench")
         notes = [i.note for i in review.queue(db, QueueFilter(status=None))]
-        gathered = timed("gather notes for export", lambda: export.gather(db, notes), rows)
+        gathered = timed("gather notes for export", lambda: export.gather(db, notes)[0], rows)
         timed("export Markdown", lambda: export.to_markdown(gathered), rows)
         timed("export HTML report", lambda: export.to_html(gathered), rows)
         timed("export JSON", lambda: export.to_json(gathered), rows)

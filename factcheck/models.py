@@ -312,6 +312,7 @@ class Export(_Model):
 
     files: dict[str, str]
     notes: int = Field(description="How many notes the files hold.")
+    withheld: list[str] = Field(default_factory=list, description="One line per note left out, and why.")
 
 
 class DetectionFormat(StrEnum):

@@ -316,13 +316,16 @@ class Workspace:
         from factcheck.review import export
 
         filters = filters or QueueFilter(status=NoteStatus.approved)
-        items = export.gather(self.db, [item.note for item in self.queue(filters)])
+        items, withheld = export.gather(self.db, [item.note for item in self.queue(filters)])
         if not items:
             status = filters.status.value if filters.status else "matching"
+            reason = f" ({len(withheld)} left out: {withheld[0]})" if withheld else ""
             raise InputError(
-                f"no {status} notes to export; approve some first (`factcheck review`) or pass --status all"
+                f"no {status} notes to export{reason}; approve some first (`factcheck review`) "
+                "or pass --status all"
             )
-        return Export(files=export.render(items, fmt, self.settings.publisher, per_article), notes=len(items))
+        files = export.render(items, fmt, self.settings.publisher, per_article)
+        return Export(files=files, notes=len(items), withheld=withheld)
 
     # evaluation -----------------------------------------------------------------------------------
     def evaluate_claims(

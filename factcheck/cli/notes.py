@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from factcheck.cli.common import console, open_workspace, print_json, say, settings_from
+from factcheck.cli.common import console, err_console, open_workspace, print_json, say, settings_from
 from factcheck.cli.render import render_note
 from factcheck.errors import InputError
 
@@ -152,5 +152,7 @@ def export_notes(
         raise InputError(
             f"cannot write {out} ({exc.strerror or exc}); choose a writable --out path"
         ) from None
+    for line in export.withheld:
+        err_console.print(f"warning: {line}", soft_wrap=True)
     where = f"{out}/ ({len(export.files)} files)" if per_article else str(out)
     say(f"wrote {export.notes} notes to {where}")

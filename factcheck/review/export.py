@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from factcheck.drafting.grounding import ungrounded
 from factcheck.errors import InputError
 from factcheck.models import Claim, Document, Note, Verdict
 from factcheck.settings import PublisherSettings
@@ -33,16 +34,22 @@ class ExportItem:
     document: Document
 
 
-def gather(db: Database, notes: list[Note]) -> list[ExportItem]:
+def gather(db: Database, notes: list[Note]) -> tuple[list[ExportItem], list[str]]:
+    """The notes with their claims and articles, and one line for each note left out because a citation no
+    longer resolves verbatim to a stored passage (its source was re-indexed with other text, or removed)."""
     claims = db.claims_by_id(n.claim_id for n in notes)
+    passages = db.passages_by_id(c.passage_id for n in notes for c in n.citations)
     documents: dict[str, Document] = {}
-    items = []
+    items, withheld = [], []
     for note in notes:
+        if problems := ungrounded(note.citations, passages):
+            withheld.append(f"note {note.id} left out: {problems[0]}; re-check it in review")
+            continue
         claim = claims[note.claim_id]
         if claim.document_id not in documents:
             documents[claim.document_id] = db.document(claim.document_id)
         items.append(ExportItem(note, claim, documents[claim.document_id]))
-    return sorted(items, key=lambda i: (i.document.title, i.claim.span.start))
+    return sorted(items, key=lambda i: (i.document.title, i.claim.span.start)), withheld
 
 
 def _public_note(note: Note) -> dict:

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from factcheck.cli import app
 from factcheck.drafting.judges import EvidenceJudge
-from factcheck.models import QueueFilter
+from factcheck.models import NoteStatus, QueueFilter
 from factcheck.retrieval.fusion import RetrievalSettings
 from factcheck.review import actions as review
 from factcheck.review import export
@@ -148,3 +148,22 @@ def test_html_report_renders_in_headless_chromium(approved, tmp_path):
         check=True,
     )
     assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def test_a_note_whose_cited_source_changed_is_left_out_of_exports(approved, corpus, tmp_path):
+    cited = next(
+        item.note for item in review.queue(approved.db, QueueFilter(status=None)) if item.note.citations
+    )
+    if cited.status != NoteStatus.approved:
+        approved.approve(cited.id, "ann")
+    source = Path(approved.db.document(cited.citations[0].document_id).path)
+    assert source.is_relative_to(corpus)
+    source.write_text("---\ntitle: Corrected\n---\nThe earlier figure in this article was withdrawn.\n")
+    approved.index([corpus])
+    result = CliRunner().invoke(
+        app, ["notes", "export", "--format", "json", "--out", str(tmp_path / "o.json")]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"note {cited.id} left out" in result.stderr and "not" in result.stderr
+    exported = {r["note"]["id"] for r in json.loads((tmp_path / "o.json").read_text())}
+    assert cited.id not in exported
