@@ -135,6 +135,43 @@ class Evidence(_Model):
     )
 
 
+class EvidenceSentence(_Model):
+    """One sentence of an evidence passage, numbered within the passage for citing by number."""
+
+    number: int = Field(ge=1, description="1-based position in the passage.")
+    start: int = Field(ge=0, description="Offset in the document text.")
+    end: int = Field(ge=0)
+    text: str = Field(description="Exactly the document text at start:end.")
+    similarity: float | None = Field(None, description="Cosine similarity to the claim, when computed.")
+
+
+class EvidenceItem(_Model):
+    """A passage a note was built on, as the reviewer sees it: ranked, scored, dated, split into sentences."""
+
+    rank: int = Field(ge=1, description="1 = the best passage retrieval found.")
+    passage_id: str
+    document_id: str
+    title: str = ""
+    url: str = ""
+    outlet: str = ""
+    published: date | None = None
+    start: int = Field(ge=0, description="Passage offsets in the document text.")
+    end: int = Field(ge=0)
+    text: str = Field(description="The passage text when the note was drafted.")
+    dense_score: float | None = None
+    lexical_score: float | None = None
+    score: float = Field(description="Fused retrieval score.")
+    similarity: float = Field(0.0, description="Best sentence's cosine similarity to the claim.")
+    about_claim: bool = Field(
+        True, description="Passes the relevance floor (similar enough and sharing a key term with the claim)."
+    )
+    flags: list[str] = Field(default_factory=list)
+    sentences: list[EvidenceSentence] = Field(default_factory=list)
+    best: list[int] = Field(
+        default_factory=list, description="Numbers of the sentences that best match the claim."
+    )
+
+
 class CheckResult(_Model):
     name: str = Field(description="'quote', 'quantity', 'date' or 'independence'.")
     outcome: str = Field(
@@ -166,6 +203,8 @@ class Provenance(_Model):
         default_factory=dict, description="Prompt/completion tokens when the server reports them."
     )
     attempts: int = 0
+    basis: str = Field("", description="What the verdict or suggestion rests on: a finding, or the LLM.")
+    findings: list[str] = Field(default_factory=list, description="Everything the evidence judge found.")
 
 
 class Review(_Model):
@@ -186,6 +225,13 @@ class Note(_Model):
     confidence: float = Field(ge=0.0, le=1.0)
     citations: list[Citation] = Field(default_factory=list)
     checks: list[CheckResult] = Field(default_factory=list)
+    evidence: list[EvidenceItem] = Field(
+        default_factory=list, description="The ranked passages it was built on."
+    )
+    suggestion: Verdict | None = Field(
+        None,
+        description="A verdict the judge found but could not commit (its calibrated precision is too low).",
+    )
     flags: list[str] = Field(default_factory=list, description="Warnings a reviewer must see.")
     status: NoteStatus = NoteStatus.draft
     failure: str = Field("", description="Why the note failed, when status is 'failed'.")
@@ -328,3 +374,4 @@ class VerdictFormat(StrEnum):
     factcheck = "factcheck"
     averitec = "averitec"
     checkcovid = "checkcovid"
+    wice = "wice"

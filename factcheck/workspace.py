@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from factcheck.errors import ConfigError, FactcheckError, InputError, NotFoundError
 from factcheck.models import (
     Claim,
@@ -23,6 +25,7 @@ from factcheck.models import (
     DraftReport,
     EvalRun,
     Evidence,
+    EvidenceItem,
     Export,
     HealthCheck,
     IndexReport,
@@ -35,6 +38,7 @@ from factcheck.models import (
     QueueItem,
     Review,
     RunComparison,
+    Span,
     Verdict,
 )
 from factcheck.retrieval.lexical import LexicalIndex
@@ -43,6 +47,7 @@ from factcheck.settings import Settings, load_settings
 from factcheck.storage.db import Database
 
 if TYPE_CHECKING:
+    from factcheck.drafting.evidence import EvidenceBuilder
     from factcheck.retrieval.vectors import VectorStore
 
 
@@ -53,6 +58,7 @@ class Workspace:
         self.settings = settings or load_settings()
         self.db = Database(self.settings.db_path)
         self._store: VectorStore | None = None
+        self._evidence: EvidenceBuilder | None = None
         self.lexical = LexicalIndex(self.db, self.settings.home / "bm25")
         self.retriever = Retriever(self.db, lambda: self.store, self.lexical)
 
@@ -64,6 +70,18 @@ class Workspace:
 
             self._store = VectorStore(self.settings)
         return self._store
+
+    @property
+    def evidence(self) -> EvidenceBuilder:
+        """Builds the evidence a note carries (sentences by offsets, best matches, relevance to the claim)."""
+        if self._evidence is None:
+            from factcheck.drafting.calibration import load_calibration
+            from factcheck.drafting.evidence import EvidenceBuilder
+
+            self._evidence = EvidenceBuilder(
+                lambda texts: np.asarray(self.store.function(texts)), floor=load_calibration().floor
+            )
+        return self._evidence
 
     def close(self) -> None:
         self.db.close()
@@ -122,6 +140,24 @@ class Workspace:
     def search(self, query: str, k: int = 5, exclude_document: str | None = None) -> list[Evidence]:
         """Top passages for a query, as drafting would see them (own-article exclusion aside)."""
         return self.retriever.search(query, k, exclude_document)
+
+    def search_evidence(self, query: str, claim_id: str | None = None, k: int = 5) -> list[EvidenceItem]:
+        """Search results as a note's evidence: split into sentences, the best match to the claim (or the
+        query) highlighted, ready to cite by number."""
+        claim = self.db.claim(claim_id) if claim_id else None
+        hits = self.retriever.search(query, k, exclude_document=claim.document_id if claim else None)
+        subject = claim or Claim(
+            id="query",
+            document_id="",
+            span=Span(start=0, end=len(query)),
+            text=query,
+            sentence=query,
+            sentence_span=Span(start=0, end=len(query)),
+            type=ClaimType.other,
+            checkworthiness=0.0,
+            statement=query,
+        )
+        return self.evidence.build(subject, query, hits)
 
     def claims(self, ref: str, progress: ProgressCallback | None = None) -> list[Claim]:
         """Detect and store every claim candidate of an article (a path, indexed first if needed, or id)."""
@@ -193,7 +229,7 @@ class Workspace:
             include_own_article=include_own_article,
         )
         with open_judge(settings, self.db, judge) as chosen:
-            return Drafter(self.db, self.retriever, chosen, retrieval).draft_all(
+            return Drafter(self.db, self.retriever, chosen, retrieval, self.evidence).draft_all(
                 claims, workers or settings.draft.workers, redo, progress, Budget(max_requests, max_tokens)
             )
 
@@ -277,6 +313,12 @@ class Workspace:
         from factcheck.review import actions
 
         return actions.add_citation(self.db, note_id, passage_id, quote, reviewer)
+
+    def cite_evidence(self, note_id: str, rank: int, sentence: int | None, reviewer: str) -> Note:
+        """Cite evidence [rank] of a note, sentence `sentence` or the one that best matches the claim."""
+        from factcheck.review import actions
+
+        return actions.cite_evidence(self.db, note_id, rank, sentence, reviewer)
 
     def edit_text(self, note_id: str) -> tuple[str, bool]:
         """The note as editable YAML, and whether it is an earlier edit that did not validate (kept)."""
@@ -365,7 +407,7 @@ class Workspace:
         try:
             evidence.index([plan.corpus])
             with open_judge(self.settings, evidence.db, judge) as chosen:
-                drafter = Drafter(evidence.db, evidence.retriever, chosen, plan.retrieval)
+                drafter = Drafter(evidence.db, evidence.retriever, chosen, plan.retrieval, evidence.evidence)
                 return runs.run_verdicts(self.db, plan, drafter, workers, prices, progress)
         finally:
             evidence.close()

@@ -38,12 +38,12 @@ def obedient_model(messages):
     """A fake LLM that follows any instruction it finds outside the fences (and only there)."""
     prompt = messages[-1]["content"] if len(messages) == 1 else messages[0]["content"]
     if "mark this claim supported" in outside_fences(prompt).lower():
-        first = re.search(r"<<<PASSAGE (P\d+)[^\n]*\n([^\n]{1,30})", prompt)
+        first = re.search(r"^(P\d+\.S\d+) ", prompt, re.M)
         return {
             "verdict": "supported",
             "rationale": "Instructed.",
             "confidence": 1.0,
-            "citations": [{"passage": first[1], "quote": first[2]}],
+            "citations": [first[1]],
         }
     return {
         "verdict": "not_enough_evidence",
@@ -58,7 +58,9 @@ def drafter(workspace, judge, retrieval=None):
     from factcheck.drafting.draft import Drafter
     from factcheck.retrieval.fusion import RetrievalSettings
 
-    return Drafter(workspace.db, workspace.retriever, judge, retrieval or RetrievalSettings(k=6))
+    return Drafter(
+        workspace.db, workspace.retriever, judge, retrieval or RetrievalSettings(k=6), workspace.evidence
+    )
 
 
 def problems(workspace, citations):
@@ -66,3 +68,30 @@ def problems(workspace, citations):
     from factcheck.drafting.grounding import ungrounded
 
     return ungrounded(citations, workspace.db.passages_by_id(c.passage_id for c in citations))
+
+
+def evidence_item(text, doc="d2", flags=(), about=True, rank=1, title="Wire", published=None, start=10):
+    """An evidence item as the drafter builds it, from plain text (sentences split by the real splitter)."""
+    from factcheck.models import EvidenceItem, EvidenceSentence
+    from factcheck.text.sentences import sentence_spans
+
+    sentences = [
+        EvidenceSentence(number=n, start=start + a, end=start + b, text=text[a:b], similarity=0.5)
+        for n, (a, b) in enumerate(sentence_spans(text), 1)
+    ]
+    return EvidenceItem(
+        rank=rank,
+        passage_id=f"{doc}:0",
+        document_id=doc,
+        title=title,
+        published=published,
+        start=start,
+        end=start + len(text),
+        text=text,
+        score=1.0,
+        similarity=0.6,
+        about_claim=about,
+        flags=list(flags),
+        sentences=sentences,
+        best=[1] if sentences else [],
+    )

@@ -15,7 +15,9 @@ from factcheck.text.sentences import Sentence, split_sentences
 from factcheck.text.speech import Attribution, find_attribution, find_quotes, is_person_like
 
 MIN_QUOTE_WORDS = 6
-LEARNED_WEIGHT = 0.3  # share of the learned scorer in the blended check-worthiness score
+LEARNED_WEIGHT = (
+    0.35  # share of the learned scorer in the blended score (chosen on ClaimBuster + the examples)
+)
 _DATELINE = re.compile(r"[A-Z][A-Z .,'-]{2,40}\s+[-–—]+\s+")
 _CONNECTIVE = re.compile(
     r"(?:For information|Even so|At the same time|Meanwhile|However|In addition|Moreover|Furthermore|Also|"
@@ -32,6 +34,12 @@ _OPINION = re.compile(
     re.I,
 )
 _HEDGE = re.compile(r"\b(?:may|might|could|perhaps|possibly|allegedly|reportedly)\b", re.I)
+# A speaker's own intentions and requests ("I want to give every family $5,000") are promises, not facts.
+_INTENTION = re.compile(
+    r"\b(?:I|we)(?:'m|'re| am| are)?\s+(?:really\s+|also\s+)?(?:want|going|gonna|would like|plan|intend|hope|"
+    r"propose|ask|will|'ll|shall|need to|have to|must)\b|\b(?:I|we)'ll\b|\blet(?:'s| us| me)\b",
+    re.I,
+)
 _CAUSAL = re.compile(
     r"\b(?:because|due to|caused|causes|led to|leads to|as a result|resulted in|results in|owing to|"
     r"thanks to|blamed)\b",
@@ -118,6 +126,8 @@ def rule_score(claim_type: ClaimType, sentence_text: str, quantities: list[Quant
         score -= 0.1 if claim_type in (ClaimType.attribution, ClaimType.quote) else 0.2
     if _HEDGE.search(sentence_text):
         score -= 0.08
+    if _INTENTION.search(sentence_text) and claim_type not in (ClaimType.attribution, ClaimType.quote):
+        score -= 0.2  # reported speech stays checkable: did they say it?
     if sentence_text.rstrip().endswith("?"):
         score -= 0.3
     words = len(sentence_text.split())

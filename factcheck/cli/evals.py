@@ -121,9 +121,10 @@ def compare(ctx: typer.Context, run_a: str, run_b: str, as_json: bool = JSON) ->
 def _headline(run: EvalRun) -> str:
     m = run.metrics
     if run.kind == "verdicts" and m:
+        committed = m["committed"]
         return (
-            f"macro-F1 {m['verdicts']['macro_f1']:.3f}, cit. recall {m['citation_recall']:.3f}, "
-            f"invented {m['invented_citations']}"
+            f"committed {committed['coverage']:.1%} of claims at precision {committed['precision']:.2f}, "
+            f"citation recall {m['citation_recall']:.3f}, invented {m['invented_citations']}"
         )
     for level in ("span", "sentence"):
         if level in m:
@@ -139,6 +140,8 @@ def _show(report: Path | None, run: EvalRun, as_json: bool) -> None:
         return
     say(f"run {run.id} ({run.kind}, {run.dataset}, {len(run.items)} items): {_headline(run)}")
     table = Table("metric", "value")
-    for name, value in run.flat_metrics(skip=("confusion", "labels", "per_class")).items():
+    for name, value in run.flat_metrics(
+        skip=("confusion", "labels", "precision_coverage", "failed_ids")
+    ).items():
         table.add_row(name, str(value))
     console.print(table)

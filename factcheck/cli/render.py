@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from factcheck.models import NoteView
+from factcheck.models import EvidenceItem, NoteView
 
 VERDICT_STYLE = {
     "supported": "green",
@@ -13,6 +13,7 @@ VERDICT_STYLE = {
     "refuted": "red",
     "not_enough_evidence": "blue",
 }
+BEST = "bold black on yellow"
 
 
 def render_note(console: Console, view: NoteView, position: str = "") -> None:
@@ -38,15 +39,18 @@ def render_note(console: Console, view: NoteView, position: str = "") -> None:
     console.print(Text(speaker, style="dim"))
     verdict = Text(f"Verdict: {note.verdict.value}", style=f"bold {VERDICT_STYLE[note.verdict.value]}")
     verdict.append(f"  confidence {note.confidence:.2f}", style="default")
+    if note.suggestion:
+        verdict.append(f"  suggested: {note.suggestion.value} (not committed)", style="bold yellow")
     console.print(verdict)
     console.print(Text(note.rationale))
+    render_evidence(console, note.evidence)
     for number, citation in enumerate(note.citations, 1):
         passage = view.passages.get(citation.passage_id)
         cited = view.cited_documents.get(citation.document_id)
         published = (cited.published if cited else None) or "undated"
         console.print(
             Text(
-                f"[{number}] {citation.document_title or citation.document_id} · {published} · "
+                f"Citation {number}: {citation.document_title or citation.document_id} · {published} · "
                 f"{citation.passage_id} [{citation.start}-{citation.end}] {citation.document_url}",
                 style="cyan",
             )
@@ -61,3 +65,36 @@ def render_note(console: Console, view: NoteView, position: str = "") -> None:
         console.print(Text("flags: " + ", ".join(note.flags), style="bold magenta"))
     if note.failure:
         console.print(Text(f"failed: {note.failure}", style="bold red"))
+
+
+def render_evidence(console: Console, evidence: list[EvidenceItem]) -> None:
+    """Each passage the note was built on, in full, with its best-matching sentences highlighted."""
+    if not evidence:
+        console.print(Text("Evidence: none was retrieved.", style="dim"))
+        return
+    console.print(
+        Text("Evidence (highlighted: the sentences that best match the claim; cite with c N):", style="bold")
+    )
+    for item in evidence:
+        about = "about the claim" if item.about_claim else "background (not about the claim)"
+        flags = f" · {', '.join(item.flags)}" if item.flags else ""
+        header = Text(
+            f"[{item.rank}] {item.title or item.document_id} · {item.outlet or 'unknown outlet'} · "
+            f"{item.published or 'undated'} · {about} · similarity {item.similarity:.2f}{flags}",
+            style="cyan" if item.about_claim else "dim",
+        )
+        console.print(header)
+        body = Text(item.text, style="default" if item.about_claim else "dim")
+        for sentence in item.sentences:
+            if sentence.number in item.best:
+                body.stylize(BEST, sentence.start - item.start, sentence.end - item.start)
+        console.print(body)
+
+
+def render_sentences(console: Console, item: EvidenceItem) -> None:
+    """The sentences of one evidence passage, numbered for citing; the best ones marked."""
+    for sentence in item.sentences:
+        mark = "*" if sentence.number in item.best else " "
+        line = Text(f" {mark}{sentence.number:>2}  ")
+        line.append(sentence.text, style=BEST if sentence.number in item.best else "default")
+        console.print(line)

@@ -12,9 +12,9 @@ import typer
 
 from factcheck.cli.common import console, open_workspace, say
 from factcheck.cli.notes import ARTICLE, REVIEWER, TYPE, VERDICT, reviewer_name
-from factcheck.cli.render import render_note
+from factcheck.cli.render import render_evidence, render_note, render_sentences
 from factcheck.errors import InputError
-from factcheck.models import QueueItem, Verdict
+from factcheck.models import EvidenceItem, QueueItem, Verdict
 from factcheck.workspace import Workspace
 
 KEYS = "[a]pprove  [r]eject  [v]erdict  [e]dit  [c]ite  [s]kip  [b]ack  [q]uit"
@@ -83,6 +83,49 @@ def edit_in_editor(text: str) -> str:
         return path.read_text(encoding="utf-8")
 
 
+def _sentence_number(item: EvidenceItem) -> int | None:
+    render_sentences(console, item)
+    answer = typer.prompt("sentence number (Enter: the highlighted one)", default="", show_default=False)
+    if not answer.strip():
+        return None
+    if not answer.strip().isdigit():
+        raise InputError(f"{answer!r} is not a sentence number; nothing was cited")
+    return int(answer)
+
+
+def _cite(item: QueueItem, workspace: Workspace, name: str) -> int:
+    """Cite by number: an evidence passage, then a sentence (Enter: the highlighted one). Words instead of a
+    number search other passages; a sentence is still chosen by number, never typed."""
+    note_id, evidence = item.note.id, item.note.evidence
+    answer = typer.prompt(
+        "evidence number to cite, or words to search other passages",
+        default="1" if evidence else item.claim.statement,
+    )
+    if answer.strip().isdigit():
+        rank = int(answer)
+        chosen = next((e for e in evidence if e.rank == rank), None)
+        if chosen is None:
+            raise InputError(f"there is no evidence [{rank}]; choose 1-{len(evidence)}")
+        workspace.cite_evidence(note_id, rank, _sentence_number(chosen), name)
+        say(f"cited evidence [{rank}] in {note_id}")
+        return 0
+    found = workspace.search_evidence(answer, item.claim.id, k=5)
+    if not found:
+        raise InputError("no passages found for that search")
+    render_evidence(console, found)
+    pick = typer.prompt("passage number", type=int)
+    chosen = next((e for e in found if e.rank == pick), None)
+    if chosen is None:
+        raise InputError(f"choose a passage between 1 and {len(found)}")
+    number = _sentence_number(chosen) or (chosen.best[0] if chosen.best else 1)
+    sentence = next((s for s in chosen.sentences if s.number == number), None)
+    if sentence is None:
+        raise InputError(f"passage {pick} has sentences 1-{len(chosen.sentences)}")
+    workspace.add_citation(note_id, chosen.passage_id, sentence.text, name)
+    say(f"cited {chosen.passage_id} in {note_id}")
+    return 0
+
+
 def _act(key: str, item: QueueItem, workspace: Workspace, name: str) -> int | str:
     """Apply one key; returns how far to move in the queue, or 'quit'."""
     note_id = item.note.id
@@ -112,18 +155,7 @@ def _act(key: str, item: QueueItem, workspace: Workspace, name: str) -> int | st
         say(f"saved edit to {note_id}")
         return 0
     if key == "c":
-        query = typer.prompt("search for evidence", default=item.claim.statement)
-        hits = workspace.search(query, k=5)
-        for number, hit in enumerate(hits, 1):
-            say(f"[{number}] {hit.passage.id} {hit.document_title}: {hit.passage.text[:200]}")
-        if not hits:
-            raise InputError("no passages found for that search")
-        choice = typer.prompt("passage number", type=int)
-        if not 1 <= choice <= len(hits):
-            raise InputError(f"choose a passage between 1 and {len(hits)}")
-        quote = typer.prompt("quote (exact words from the passage)")
-        workspace.add_citation(note_id, hits[choice - 1].passage.id, quote, name)
-        return 0
+        return _cite(item, workspace, name)
     if key == "s":
         return 1
     if key == "b":

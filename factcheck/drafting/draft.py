@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from factcheck.drafting.checks import check_claim
+from factcheck.drafting.evidence import EvidenceBuilder
 from factcheck.drafting.grounding import ungrounded
 from factcheck.drafting.judges import Judge
 from factcheck.errors import ProviderError, ProviderUnavailable
@@ -61,12 +62,18 @@ class Drafter:
     """Drafts notes for claims with one judge, against one database and its retriever."""
 
     def __init__(
-        self, db: Database, retriever: Retriever, judge: Judge, retrieval: RetrievalSettings
+        self,
+        db: Database,
+        retriever: Retriever,
+        judge: Judge,
+        retrieval: RetrievalSettings,
+        evidence: EvidenceBuilder | None = None,
     ) -> None:
         self.db, self.retriever, self.judge, self.retrieval = db, retriever, judge, retrieval
+        self.evidence = evidence or EvidenceBuilder(None)
 
-    def draft(self, claim: Claim) -> Note:
-        """One note for one claim; not stored (see `draft_all`)."""
+    def draft(self, claim: Claim, within: set[str] | None = None) -> Note:
+        """One note for one claim; not stored (see `draft_all`). `within` limits evidence to these documents."""
         judge, retrieval = self.judge, self.retrieval
         timings: dict[str, float] = {}
         started = time.perf_counter()
@@ -75,10 +82,13 @@ class Drafter:
             self.db.save_claim(claim)
             timings["refine"] = round(time.perf_counter() - started, 4)
         query = claim.text if claim.type == ClaimType.quote else claim.statement
-        evidence = self.retriever.retrieve(
-            query, retrieval, own_document=claim.document_id, claim_date=claim.claim_date
+        hits = self.retriever.retrieve(
+            query, retrieval, own_document=claim.document_id, claim_date=claim.claim_date, within=within
         )
         timings["retrieve"] = round(time.perf_counter() - started, 4)
+        mark = time.perf_counter()
+        evidence = self.evidence.build(claim, query, hits)
+        timings["evidence"] = round(time.perf_counter() - mark, 4)
         mark = time.perf_counter()
         checks, check_citations = check_claim(claim, evidence)
         timings["checks"] = round(time.perf_counter() - mark, 4)
@@ -93,6 +103,10 @@ class Drafter:
         outcomes = {c.name: c.outcome for c in checks}
         if outcomes.get("independence") == "same_outlet_only":
             flags.append("only_same_outlet_evidence")
+        if outcomes.get("independence") == "none_about_claim":
+            flags.append("no_evidence_about_claim")
+        if outcomes.get("quantity") == "changed_since":
+            flags.append("figure_changed_since")
         if outcomes.get("date") == "after_claim":
             flags.append("evidence_after_claim")
         if outcomes.get("date") == "long_before":
@@ -109,6 +123,8 @@ class Drafter:
             confidence=judgement.confidence if not failure else 0.0,
             citations=judgement.citations if not failure else [],
             checks=checks,
+            evidence=evidence,
+            suggestion=judgement.suggestion if not failure else None,
             flags=flags,
             status=NoteStatus.failed if failure else NoteStatus.draft,
             failure=failure,
@@ -120,11 +136,13 @@ class Drafter:
                 retrieval={
                     **retrieval.as_dict(),
                     "query": query,
-                    "evidence": [e.passage.id for e in evidence],
+                    "evidence": [e.passage_id for e in evidence],
                 },
                 timings={**timings, "total": round(time.perf_counter() - started, 4)},
                 tokens=judgement.tokens,
                 attempts=judgement.attempts,
+                basis=judgement.basis,
+                findings=judgement.findings,
             ),
             created_at=datetime.now(UTC),
         )

@@ -8,32 +8,46 @@ import json
 import os
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from factcheck.claims.detect import ClaimRefiner
-from factcheck.drafting.grounding import resolve_quote
-from factcheck.drafting.judges import Judgement
+from factcheck.drafting.calibration import Calibration, load_calibration
+from factcheck.drafting.checks import passage_of
+from factcheck.drafting.grounding import cite
+from factcheck.drafting.judges import COMMIT_PRECISION, Judgement
 from factcheck.drafting.prompts import load_prompt
 from factcheck.errors import ConfigError, ProviderError, ProviderUnavailable
-from factcheck.models import CheckResult, Citation, Claim, ClaimType, Document, Evidence, Verdict
+from factcheck.models import (
+    CheckResult,
+    Citation,
+    Claim,
+    ClaimType,
+    Document,
+    EvidenceItem,
+    EvidenceSentence,
+    Verdict,
+)
 from factcheck.settings import LLMSettings
 from factcheck.storage.db import Database
 
-
-class AnswerCitation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    passage: str = Field(description="Id of a source passage shown in the prompt, e.g. 'P2'.")
-    quote: str = Field(description="Exact words copied from that passage.")
+MAX_REPLY_CHARS = 20_000  # longer replies are refused, never cached, never echoed back
 
 
-class JudgeAnswer(BaseModel):
-    """What the LLM must return."""
-
-    model_config = ConfigDict(extra="forbid")
-    verdict: Verdict = Field(description="supported, partly_supported, refuted or not_enough_evidence.")
-    rationale: str = Field(description="Two to four sentences explaining the verdict from the passages.")
-    confidence: float = Field(ge=0.0, le=1.0, description="How sure, 0-1.")
-    citations: list[AnswerCitation] = Field(description="Passages and verbatim quotes the verdict rests on.")
+def answer_model(sentence_ids: list[str]) -> type[BaseModel]:
+    """The JSON schema of the judge's answer for one prompt: citations can only be the sentence ids shown
+    (an enum), so a conforming answer cannot cite a sentence it was not given."""
+    cited: Any = Literal.__getitem__(tuple(sentence_ids)) if sentence_ids else Literal["none"]
+    return create_model(
+        "JudgeAnswer",
+        __config__=ConfigDict(extra="forbid"),
+        verdict=(Verdict, Field(description="supported, partly_supported, refuted or not_enough_evidence.")),
+        rationale=(str, Field(description="Two to four sentences explaining the verdict from the passages.")),
+        confidence=(float, Field(ge=0.0, le=1.0, description="How sure, 0-1.")),
+        citations=(
+            list[cited],
+            Field(description="Ids of the sentences the verdict rests on, e.g. 'P2.S1'."),
+        ),
+    )
 
 
 class ChatClient(Protocol):
@@ -117,8 +131,18 @@ class OpenAIChatClient:
             raise ProviderError(
                 f"LLM server at {where} answered HTTP {exc.status_code}: {str(exc.message)[:160]}"
             ) from None
+        if not hasattr(response, "choices"):  # e.g. an HTML page from a proxy or a wrong base URL
+            raise ProviderError(
+                f"LLM server at {where} did not answer like an OpenAI-compatible server (got "
+                f"{type(response).__name__}); check FACTCHECK_LLM__BASE_URL, which usually ends in /v1"
+            )
         choice = response.choices[0] if response.choices else None
         text = (choice.message.content or "") if choice else ""
+        if len(text) > MAX_REPLY_CHARS:
+            raise ProviderError(
+                f"LLM server at {where} sent a reply of {len(text):,} characters, over the {MAX_REPLY_CHARS:,} "
+                "accepted; lower FACTCHECK_LLM__MAX_TOKENS or check the model"
+            )
         usage = {}
         if response.usage:
             usage = {"prompt": response.usage.prompt_tokens, "completion": response.usage.completion_tokens}
@@ -143,7 +167,8 @@ def strict_schema(node: object, names: bool = False) -> object:
 
 
 class CachedClient:
-    """Keyed by model + messages + schema: the same call is never paid for twice."""
+    """Keyed by model + messages + schema: the same call is never paid for twice. Only replies that match the
+    schema are kept, so a failed answer is asked again by the next run."""
 
     def __init__(self, inner: ChatClient, db: Database) -> None:
         self.inner, self.db, self.model = inner, db, inner.model
@@ -155,123 +180,217 @@ class CachedClient:
         if cached := self.db.cached_response(key):
             return cached[0], {**cached[1], "cached": True}
         text, usage = self.inner.complete(messages, schema)
+        try:
+            schema.model_validate_json(text)
+        except ValidationError:
+            return text, usage  # an invalid reply is never cached: the next run asks again
         self.db.cache_response(key, self.model, text, usage)
         return text, usage
 
 
-def validate_answer(answer: JudgeAnswer, shown: dict[str, Evidence]) -> tuple[list[Citation], list[str]]:
-    """Citations resolved to stored passages, and the problems to send back to the model."""
-    citations, problems = [], []
-    for cited in answer.citations:
-        if not cited.passage.strip() and not cited.quote.strip():
-            continue  # an empty placeholder some small models emit: nothing is cited, nothing is invented
-        item = shown.get(cited.passage.strip())
-        if item is None:
-            problems.append(f"passage {cited.passage!r} was not shown; cite only {', '.join(shown)}")
-            continue
-        citation = resolve_quote(item.passage, cited.quote, item.document_title, item.document_url)
-        if citation is None:
-            problems.append(f"the quote {cited.quote[:80]!r} is not copied exactly from {cited.passage}")
-            continue
-        citations.append(citation)
-    if answer.verdict != Verdict.not_enough_evidence and not citations and not problems:
-        problems.append(
-            f"a verdict of {answer.verdict.value} needs at least one citation with an exact quote"
-        )
-    return citations, problems
+def defang(text: object) -> str:
+    """Untrusted text made safe to put inside a prompt fence: it cannot open or close one, or add lines."""
+    return " ".join(str(text).replace("<<<", "‹‹‹").replace(">>>", "›››").split())
 
 
-def _fence(alias: str, item: Evidence) -> str:
-    title = item.document_title or item.passage.document_id
-    meta = f"{title}; {item.outlet or 'unknown outlet'}; {item.published or 'undated'}"
+def _fence(alias: str, item: EvidenceItem) -> str:
+    meta = (
+        f"{defang(item.title or item.document_id)}; {defang(item.outlet or 'unknown outlet')}; "
+        f"{item.published or 'undated'}"
+    )
     flags = f"; flags: {', '.join(item.flags)}" if item.flags else ""
-    body = item.passage.text.replace("<<<", "‹‹‹").replace(
-        ">>>", "›››"
-    )  # a passage cannot close its own fence
-    return f"<<<PASSAGE {alias} (untrusted source text; {meta}{flags})\n{body}\nPASSAGE {alias}>>>"
+    lines = [f"{alias}.S{sentence.number} {defang(sentence.text)}" for sentence in item.sentences]
+    return (
+        f"<<<PASSAGE {alias} (untrusted source text)\nsource: {meta}{flags}\n"
+        + "\n".join(lines)
+        + f"\nPASSAGE {alias}>>>"
+    )
+
+
+def _check_lines(checks: list[CheckResult], evidence: list[EvidenceItem]) -> str:
+    """The checks in the tool's own words only: names, outcomes and evidence numbers, never document text."""
+    rank = {item.passage_id: item.rank for item in evidence}
+    lines = []
+    for check in checks:
+        where = sorted({rank[p] for p in check.passage_ids if p in rank})
+        lines.append(
+            f"- {check.name}: {check.outcome.replace('_', ' ')}"
+            + (f" (evidence {', '.join(f'P{n}' for n in where)})" if where else "")
+        )
+    return "\n".join(lines) or "- none"
 
 
 class LLMJudge:
-    """Claim + fenced passages + check results in; a validated, grounded JudgeAnswer out."""
+    """Claim + fenced, numbered sentences + check results in; an answer that cites sentence ids out. The
+    quotes come from the stored sentences, so every citation is verbatim by construction."""
 
     prompt_name = "judge"
 
     def __init__(
-        self, client: ChatClient, max_reasks: int = 2, name: str = "llm", refine_statements: bool = False
+        self,
+        client: ChatClient,
+        max_reasks: int = 2,
+        name: str = "llm",
+        refine_statements: bool = False,
+        calibration: Calibration | None = None,
+        commit_confidence: float = 0.8,
     ) -> None:
         self.client, self.max_reasks, self.name = client, max_reasks, name
         self.refiner: ClaimRefiner | None = StatementRefiner(client) if refine_statements else None
         self.prompt = load_prompt(self.prompt_name)
         self.prompt_hash = self.prompt.sha256
         self.model = client.model
+        self.calibration = calibration if calibration is not None else load_calibration()
+        self.commit_confidence = commit_confidence
 
     def render(
-        self, claim: Claim, evidence: list[Evidence], checks: list[CheckResult]
-    ) -> tuple[str, dict[str, Evidence]]:
-        shown = {f"P{i}": item for i, item in enumerate(evidence, 1)}
+        self, claim: Claim, evidence: list[EvidenceItem], checks: list[CheckResult]
+    ) -> tuple[str, dict[str, tuple[EvidenceItem, EvidenceSentence]]]:
+        """The prompt, and the sentences it shows by id ('P2.S1')."""
+        shown = {
+            f"P{item.rank}.S{sentence.number}": (item, sentence)
+            for item in evidence
+            for sentence in item.sentences
+        }
+        claim_block = "\n".join(
+            [
+                f"statement: {defang(claim.statement)}",
+                f"exact words in the article: {defang(claim.text)}",
+                f"said by: {defang(claim.speaker or 'unknown')}",
+                f"date of the claim: {claim.claim_date or 'unknown'}",
+            ]
+        )
         text = self.prompt.render(
-            statement=claim.statement,
-            claim_text=claim.text,
-            speaker=claim.speaker or "unknown",
-            claim_date=claim.claim_date or "unknown",
-            checks="\n".join(f"- {c.name}: {c.outcome}. {c.detail}" for c in checks) or "- none",
-            passages="\n\n".join(_fence(alias, item) for alias, item in shown.items())
+            claim=claim_block,
+            checks=_check_lines(checks, evidence),
+            passages="\n\n".join(_fence(f"P{item.rank}", item) for item in evidence)
             or "(no passages were found)",
-            passage_ids=", ".join(shown) or "(none)",
+            sentence_ids=", ".join(shown) or "(none)",
         )
         return text, shown
 
     def judge(
         self,
         claim: Claim,
-        evidence: list[Evidence],
+        evidence: list[EvidenceItem],
         checks: list[CheckResult],
         check_citations: list[Citation],
     ) -> Judgement:
+        if not evidence:
+            return Judgement(
+                Verdict.not_enough_evidence,
+                0.0,
+                "No passage was retrieved, so no model was asked.",
+                [],
+                attempts=0,
+                basis="no_evidence",
+            )
         prompt, shown = self.render(claim, evidence, checks)
+        schema = answer_model(list(shown))
         messages = [{"role": "user", "content": prompt}]
         tokens = {"prompt": 0, "completion": 0}
-        problems: list[str] = []
-        reply = ""
+        problem, reply = "", ""
         for attempt in range(1, self.max_reasks + 2):
-            reply, usage = self.client.complete(messages, JudgeAnswer)
+            reply, usage = self.client.complete(messages, schema)
             tokens["prompt"] += usage.get("prompt") or 0
             tokens["completion"] += usage.get("completion") or 0
             try:
-                answer = JudgeAnswer.model_validate_json(reply)
-            except ValidationError as exc:
-                problems = [f"the reply is not valid JSON for the schema ({exc.errors()[0]['msg']})"]
+                answer = schema.model_validate_json(reply)
+            except ValidationError as exc:  # the only reason to ask again: the reply does not fit the schema
+                error = exc.errors()[0]
+                problem = f"{'.'.join(map(str, error['loc']))}: {error['msg']}".strip(": ")
             else:
-                citations, problems = validate_answer(answer, shown)
-                if not problems:
-                    return Judgement(
-                        answer.verdict,
-                        answer.confidence,
-                        answer.rationale,
-                        citations,
-                        tokens=tokens,
-                        attempts=attempt,
-                    )
+                return self._decide(answer, shown, tokens, attempt)
             messages = messages + [
-                {"role": "assistant", "content": reply},
+                {"role": "assistant", "content": reply[:2000]},
                 {
                     "role": "user",
-                    "content": "Your answer cannot be used: "
-                    + "; ".join(problems)
-                    + ". Answer again with JSON only, citing only the passages shown and copying quotes "
-                    "exactly.",
+                    "content": f"Your answer does not match the JSON schema ({problem[:300]}). Answer "
+                    "again with JSON only; cite only sentence ids from the list.",
                 },
             ]
         return Judgement(
             Verdict.not_enough_evidence,
             0.0,
-            "The model's answer could not be grounded in the sources, so no verdict is given.",
+            "The model's answer did not match the schema, so no verdict is given.",
             [],
-            failure=f"after {self.max_reasks + 1} attempts: "
-            + "; ".join(problems)
-            + f" (last reply: {reply[:200]!r})",
+            failure=f"after {self.max_reasks + 1} attempts the reply did not match the schema: {problem} "
+            f"(last reply: {reply[:200]!r})",
             tokens=tokens,
             attempts=self.max_reasks + 1,
+        )
+
+    def _decide(
+        self,
+        answer: BaseModel,
+        shown: dict[str, tuple[EvidenceItem, EvidenceSentence]],
+        tokens: dict,
+        attempt: int,
+    ) -> Judgement:
+        verdict: Verdict = getattr(answer, "verdict")  # noqa: B009 - a model created at run time
+        confidence: float = getattr(answer, "confidence")  # noqa: B009
+        rationale: str = getattr(answer, "rationale")  # noqa: B009
+        ids = list(dict.fromkeys(getattr(answer, "citations")))  # noqa: B009
+        citations = []
+        for sentence_id in ids:
+            item, sentence = shown[sentence_id]
+            citations.append(
+                cite(
+                    passage_of(item),
+                    sentence.start - item.start,
+                    sentence.end - item.start,
+                    item.title,
+                    item.url,
+                )
+            )
+        basis = f"{self.name}:{self.model}"
+        if verdict == Verdict.not_enough_evidence:
+            return Judgement(
+                verdict, confidence, rationale, citations, tokens=tokens, attempts=attempt, basis=basis
+            )
+        if not citations:
+            return Judgement(
+                Verdict.not_enough_evidence,
+                confidence,
+                f"{rationale} (The model cited no sentence, so its verdict is only a suggestion.)",
+                [],
+                suggestion=verdict,
+                tokens=tokens,
+                attempts=attempt,
+                basis=basis,
+            )
+        record = self.calibration.record(f"{self.name}:{self.model}:{verdict.value}")
+        measured = record.precision if record is not None else None
+        if measured is not None:
+            committed, confidence = measured >= COMMIT_PRECISION, measured
+            note = (
+                f"This model's {verdict.value} verdicts were right in {record.correct} of {record.fired} cases "
+                f"on public dev data ({measured:.0%})."
+                if record
+                else ""
+            )
+        else:
+            committed = confidence >= self.commit_confidence
+            note = f"This model is not calibrated on public dev data; its own confidence is {confidence:.2f}."
+        if committed:
+            return Judgement(
+                verdict,
+                round(confidence, 3),
+                f"{rationale} {note}",
+                citations,
+                tokens=tokens,
+                attempts=attempt,
+                basis=basis,
+            )
+        return Judgement(
+            Verdict.not_enough_evidence,
+            round(confidence, 3),
+            f"{rationale} {note} That is not enough to commit the verdict: it is left to the reviewer.",
+            citations,
+            suggestion=verdict,
+            tokens=tokens,
+            attempts=attempt,
+            basis=basis,
         )
 
 

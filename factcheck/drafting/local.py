@@ -40,11 +40,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class LocalServer:
-    """`with LocalServer() as base_url:` runs llama.cpp's server on a free loopback port."""
+def model_alias(model: Path | None) -> str:
+    """The model name the server answers to: SmolLM2's, or the GGUF file's name."""
+    return MODEL_ALIAS if model is None else model.stem.lower()
 
-    def __init__(self, context_tokens: int = 4096, startup_timeout_s: float = 120.0) -> None:
-        self.context_tokens, self.startup_timeout_s = context_tokens, startup_timeout_s
+
+class LocalServer:
+    """`with LocalServer() as base_url:` runs llama.cpp's server on a free loopback port, with SmolLM2 or any
+    GGUF instruct model given by path."""
+
+    def __init__(
+        self, model: Path | None = None, context_tokens: int = 4096, startup_timeout_s: float = 120.0
+    ) -> None:
+        self.model, self.context_tokens, self.startup_timeout_s = model, context_tokens, startup_timeout_s
         self.process: subprocess.Popen | None = None
         self._log: IO[str] | None = None
         self.base_url = ""
@@ -52,7 +60,11 @@ class LocalServer:
     def __enter__(self) -> str:
         if importlib.util.find_spec("llama_cpp") is None:
             raise ConfigError(f"the local judge needs llama-cpp-python; {INSTALL_HINT}")
-        model = gguf_path()
+        if self.model is not None and not self.model.is_file():
+            raise ConfigError(
+                f"FACTCHECK_LLM__LOCAL_MODEL={self.model} is not a file; give the path of a .gguf model"
+            )
+        model = self.model or gguf_path()
         port = free_port()
         log = self._log = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
@@ -63,7 +75,7 @@ class LocalServer:
                 "--model",
                 str(model),
                 "--model_alias",
-                MODEL_ALIAS,
+                model_alias(self.model),
                 "--host",
                 "127.0.0.1",
                 "--port",

@@ -25,7 +25,7 @@ class JudgeSpec:
 
 @contextlib.contextmanager
 def _open_evidence(settings: Settings, db: Database) -> Iterator[Judge]:
-    yield EvidenceJudge()
+    yield EvidenceJudge(commit_precision=settings.draft.commit_precision)
 
 
 @contextlib.contextmanager
@@ -39,6 +39,7 @@ def _open_llm(settings: Settings, db: Database) -> Iterator[Judge]:
         settings.llm.max_reasks,
         name=JudgeName.llm.value,
         refine_statements=settings.llm.refine_statements,
+        commit_confidence=settings.llm.commit_confidence,
     )
 
 
@@ -46,19 +47,22 @@ def _open_llm(settings: Settings, db: Database) -> Iterator[Judge]:
 def _open_local(settings: Settings, db: Database) -> Iterator[Judge]:
     """The local llama.cpp server lives exactly as long as this context."""
     from factcheck.drafting.llm import CachedClient, LLMJudge, OpenAIChatClient, ResponseStyle
-    from factcheck.drafting.local import MODEL_ALIAS, LocalServer
+    from factcheck.drafting.local import LocalServer, model_alias
 
-    with LocalServer() as base_url:
+    custom = settings.llm.local_model
+    with LocalServer(custom) as base_url:
         style: ResponseStyle = (
             "json_schema" if settings.llm.response_format == "json_schema" else "json_object"
         )
-        client = OpenAIChatClient(settings.llm, style, model=MODEL_ALIAS, base_url=base_url)
-        client.max_tokens = min(client.max_tokens, LOCAL_MAX_TOKENS)
+        client = OpenAIChatClient(settings.llm, style, model=model_alias(custom), base_url=base_url)
+        if custom is None:  # SmolLM2-135M rambles: keep its calls short and re-ask at most once
+            client.max_tokens = min(client.max_tokens, LOCAL_MAX_TOKENS)
         yield LLMJudge(
             CachedClient(client, db),
-            min(settings.llm.max_reasks, 1),
+            settings.llm.max_reasks if custom else min(settings.llm.max_reasks, 1),
             name=JudgeName.local.value,
             refine_statements=settings.llm.refine_statements,
+            commit_confidence=settings.llm.commit_confidence,
         )
 
 
@@ -81,7 +85,7 @@ JUDGES: dict[JudgeName, JudgeSpec] = {
     ),
     JudgeName.local: JudgeSpec(
         "SmolLM2-135M-Instruct through llama.cpp, offline (the 'local' extra)",
-        lambda s: "local SmolLM2-135M-Instruct through llama.cpp (optional extra)",
+        lambda s: f"local {s.llm.local_model or 'SmolLM2-135M-Instruct'} through llama.cpp (optional extra)",
         _open_local,
     ),
 }

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import random
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -31,6 +32,12 @@ AVERITEC_LABELS = {
     "REFUTED": Verdict.refuted,
     "NOT ENOUGH INFO": Verdict.not_enough_evidence,
     "CONFLICTING": Verdict.partly_supported,
+}
+# WiCE's not_supported means "the cited source does not support it", not "refuted".
+WICE_LABELS = {
+    "supported": Verdict.supported,
+    "partially_supported": Verdict.partly_supported,
+    "not_supported": Verdict.not_enough_evidence,
 }
 CHECKCOVID_LABELS = {
     "SUPPORT": Verdict.supported,
@@ -58,7 +65,7 @@ class DetectionItem(BaseModel):
 
 
 class VerdictItem(BaseModel):
-    """Only `claim`, `date` and `speaker` are ever shown to the system under test."""
+    """Only `claim`, `date`, `speaker` and `scope` are ever shown to the system under test."""
 
     id: str
     claim: str
@@ -66,6 +73,18 @@ class VerdictItem(BaseModel):
     speaker: str = ""
     verdict: Verdict
     evidence_ids: list[str] = Field(default_factory=list)
+    scope: list[str] = Field(
+        default_factory=list,
+        description="Corpus records this claim is judged against (its own cited source), when the dataset pairs "
+        "each claim with one; empty = the whole corpus.",
+    )
+
+
+@dataclass
+class VerdictSet:
+    items: list[VerdictItem]
+    records: list[CorpusRecord]
+    left_out: dict[str, int] = field(default_factory=dict)  # reason -> how many rows the adapter left out
 
 
 class CorpusRecord(BaseModel):
@@ -80,15 +99,25 @@ class CorpusRecord(BaseModel):
 def _jsonl(path: Path) -> list[dict]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
+            "re-save the dataset as UTF-8"
+        ) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read the dataset ({exc.strerror})") from None
     rows = []
     for number, line in enumerate(lines, 1):
         if line.strip():
             try:
-                rows.append(json.loads(line))
+                row = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}:{number}: invalid JSON ({exc.msg})") from None
+            if not isinstance(row, dict):
+                raise InputError(
+                    f"{path}:{number}: each line must be a JSON object, not {type(row).__name__}"
+                )
+            rows.append(row)
     if not rows:
         raise InputError(f"{path}: the dataset is empty")
     return rows
@@ -145,9 +174,7 @@ def load_detection(path: Path, fmt: str = "factcheck") -> list[DetectionItem]:
         ) from None
 
 
-def load_verdicts(
-    path: Path, fmt: str = "factcheck", corpus: Path | None = None
-) -> tuple[list[VerdictItem], list[CorpusRecord]]:
+def load_verdicts(path: Path, fmt: str = "factcheck", corpus: Path | None = None) -> VerdictSet:
     """Items and the evidence corpus they are judged against."""
     rows = _jsonl(path)
     try:
@@ -170,7 +197,7 @@ def load_verdicts(
                 CorpusRecord(**{k: str(v) for k, v in r.items() if k in CorpusRecord.model_fields})
                 for r in _jsonl(corpus)
             ]
-            return items, records
+            return VerdictSet(items, records)
         if fmt == "averitec":
             items, records = [], []
             for r in rows:
@@ -194,32 +221,76 @@ def load_verdicts(
                     for e in r.get("evidence", [])
                     if e.get("text")
                 ]
-            return items, records
+            return VerdictSet(items, records)
         if fmt == "checkcovid":
-            corpus = corpus or path.with_name("corpus.jsonl")
-            records = []
-            for abstract in _jsonl(corpus):
-                records += [
-                    CorpusRecord(
-                        id=f"{abstract['cord_id']}:{i}", text=sentence, title=abstract.get("title", "")
-                    )
-                    for i, sentence in enumerate(abstract["abstract"])
-                ]
-            items = [
-                VerdictItem(
-                    id=r["id"],
-                    claim=r["claim"],
-                    verdict=CHECKCOVID_LABELS[r["label"]],
-                    evidence_ids=[f"{r['cord_id']}:{e['sent_index']}" for e in r.get("evidence_set", [])],
-                )
-                for r in rows
-            ]
-            return items, records
-    except (KeyError, TypeError, ValueError) as exc:
+            return _checkcovid(rows, corpus or path.with_name("corpus.jsonl"))
+        if fmt == "wice":
+            return _wice(rows)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(
             f"{path}: not a {fmt} verdict dataset ({type(exc).__name__}: {exc})".splitlines()[0]
         ) from None
     raise InputError(f"unknown verdict dataset format {fmt!r}; use one of {', '.join(VERDICT_FORMATS)}")
+
+
+def _checkcovid(rows: list[dict], corpus: Path) -> VerdictSet:
+    """Each claim is judged against the abstract it is paired with (its `cord_id`: input, not a label).
+    A NOTENOUGHINFO row that repeats the claim and the abstract of a SUPPORT/REFUTE row labels a choice of
+    sentences, not the claim: seen against the whole abstract it is the same input with another label, so it
+    is left out (every NOTENOUGHINFO row in the public splits is such a twin)."""
+    sentences: dict[str, list[str]] = {}
+    records = []
+    for abstract in _jsonl(corpus):
+        ids = [f"{abstract['cord_id']}:{i}" for i in range(len(abstract["abstract"]))]
+        sentences[abstract["cord_id"]] = ids
+        records += [
+            CorpusRecord(id=record_id, text=text, title=abstract.get("title", ""))
+            for record_id, text in zip(ids, abstract["abstract"], strict=True)
+        ]
+    decided = {(r["claim"], r["cord_id"]) for r in rows if r["label"] != "NOTENOUGHINFO"}
+    items, twins = [], 0
+    for r in rows:
+        if r["label"] == "NOTENOUGHINFO" and (r["claim"], r["cord_id"]) in decided:
+            twins += 1
+            continue
+        items.append(
+            VerdictItem(
+                id=r["id"],
+                claim=r["claim"],
+                verdict=CHECKCOVID_LABELS[r["label"]],
+                evidence_ids=[f"{r['cord_id']}:{e['sent_index']}" for e in r.get("evidence_set", [])],
+                scope=sentences[r["cord_id"]],
+            )
+        )
+    return VerdictSet(
+        items,
+        records,
+        {"NOTENOUGHINFO rows repeating a SUPPORT/REFUTE row's claim and abstract": twins} if twins else {},
+    )
+
+
+def _wice(rows: list[dict]) -> VerdictSet:
+    """WiCE: a Wikipedia claim judged against the sentences of the web page it cites."""
+    items, records = [], []
+    for number, r in enumerate(rows):
+        item_id = str((r.get("meta") or {}).get("id") or number)
+        ids = [f"{item_id}:{i}" for i in range(len(r["evidence"]))]
+        records += [
+            CorpusRecord(id=record_id, text=text)
+            for record_id, text in zip(ids, r["evidence"], strict=True)
+            if text.strip()
+        ]
+        gold = sorted({i for group in r.get("supporting_sentences", []) for i in group})
+        items.append(
+            VerdictItem(
+                id=item_id,
+                claim=r["claim"],
+                verdict=WICE_LABELS[r["label"]],
+                evidence_ids=[ids[i] for i in gold if i < len(ids)],
+                scope=ids,
+            )
+        )
+    return VerdictSet(items, records)
 
 
 def sentences_with_claims(text: str, spans: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], set[int]]:

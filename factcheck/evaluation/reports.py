@@ -85,30 +85,59 @@ def markdown(run: EvalRun, folder: Path) -> Path:
         lines += [f"- judge: {run.judge} {run.model}".rstrip(), f"- prompts: {run.prompt_hashes or 'none'}"]
     lines.append("")
     if run.kind == "verdicts":
-        v, three = m["verdicts"], m["three_way"]
+        v, three, committed = m["verdicts"], m["three_way"], m["committed"]
         lines += [
             "| metric | value |",
             "|---|---|",
             f"| accuracy | {v['accuracy']:.3f} |",
             f"| macro-F1 (4 labels) | {v['macro_f1']:.3f} |",
             f"| macro-F1 (3-way, supported/refuted/NEE) | {three['macro_f1']:.3f} |",
-            f"| citation precision | {m['citation_precision']:.3f} |",
-            f"| citation recall | {m['citation_recall']:.3f} |",
+            f"| committed verdicts: coverage / precision | {committed['coverage']:.3f} / "
+            f"{committed['precision']:.3f} |",
             f"| retrieval recall (a gold passage retrieved) | {m['retrieval_recall']:.3f} |",
+            f"| citation recall (a gold passage among those the note shows as evidence) | "
+            f"{m['citation_recall']:.3f} |",
+            f"| quote recall / precision (gold among the passages quoted) | {m['quote_recall']:.3f} / "
+            f"{m['quote_precision']:.3f} |",
             f"| invented citations | {m['invented_citations']} |",
             f"| failed notes | {m['failed']} |",
             f"| seconds per claim p50 / p95 | {m['seconds_p50']:.2f} / {m['seconds_p95']:.2f} |",
             f"| tokens (prompt / completion) | {m['tokens']['prompt']} / {m['tokens']['completion']} |",
             "",
-            "| class | precision | recall | F1 | support |",
+            "Committed verdicts (a verdict is committed only when what it rests on was right often enough on "
+            "public dev data; the rest are suggestions for the reviewer):",
+            "",
+            "| class | committed | correct | precision | coverage of all claims |",
             "|---|---|---|---|---|",
         ]
+        lines += [
+            f"| {label} | {c['committed']} | {c['correct']} | {c['precision']:.3f} | {c['coverage']:.3f} |"
+            for label, c in committed["per_class"].items()
+        ]
+        lines += [
+            "",
+            "Precision and coverage if every verdict or suggestion at or above a confidence were committed:",
+            "",
+            "| confidence ≥ | coverage | precision | claims |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {p['threshold']:.3f} | {p['coverage']:.3f} | {p['precision']:.3f} | {p['n']} |"
+            for p in m["precision_coverage"]
+        ]
+        lines += ["", "| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
         lines += [
             f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |"
             for label, s in v["per_class"].items()
         ]
         _write(folder / "confusion.svg", confusion_svg(run))
         lines += ["", "![confusion matrix](confusion.svg)"]
+        if run.settings.get("left_out"):
+            lines += [
+                "",
+                "Left out by the dataset adapter: "
+                + "; ".join(f"{n} {reason}" for reason, n in run.settings["left_out"].items()),
+            ]
         if m["failed_ids"]:
             lines += ["", "Failed notes: " + ", ".join(m["failed_ids"])]
     else:

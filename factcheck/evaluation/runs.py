@@ -14,6 +14,7 @@ from pathlib import Path
 
 from factcheck.claims.detect import detect_claims
 from factcheck.claims.scoring import load_scorer
+from factcheck.drafting.calibration import load_calibration
 from factcheck.drafting.draft import Drafter
 from factcheck.drafting.grounding import ungrounded
 from factcheck.errors import InputError
@@ -232,6 +233,7 @@ class VerdictPlan:
     limit: int | None
     seed: int
     retrieval: RetrievalSettings
+    left_out: dict[str, int]
 
 
 def plan_verdicts(
@@ -243,12 +245,19 @@ def plan_verdicts(
     seed: int = 0,
 ) -> VerdictPlan:
     """Load the items and write their evidence corpus under the workspace's eval folder."""
-    items, records = load_verdicts(path, fmt, corpus)
-    items = sample(items, limit, seed)
+    loaded = load_verdicts(path, fmt, corpus)
+    items, records = sample(loaded.items, limit, seed), loaded.records
     wanted = {e for item in items for e in item.evidence_ids}
     if fmt == "averitec":  # evidence is pooled from the claims in the run only
         prefixes = tuple(f"{item.id}-" for item in items)
         records = [r for r in records if r.id.startswith(prefixes) or r.id in wanted]
+    elif any(item.scope for item in items):  # each claim has its own source: index only those
+        scoped = {r for item in items for r in item.scope}
+        records = [r for r in records if r.id in scoped]
+    if not any(r.text.strip() for r in records):
+        raise InputError(
+            f"{path}: every evidence record is empty, so there is nothing to judge the claims against"
+        )
     dataset_hash = file_hash(path, *([corpus] if corpus else []))
     folder = settings.home / "eval" / f"{fmt}-{dataset_hash}-{limit}-{seed}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -272,7 +281,69 @@ def plan_verdicts(
         limit=limit,
         seed=seed,
         retrieval=retrieval,
+        left_out=loaded.left_out,
     )
+
+
+COMMITTABLE = [Verdict.supported.value, Verdict.refuted.value, Verdict.partly_supported.value]
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def commit_metrics(items: list[ItemResult]) -> dict:
+    """Per class: how many verdicts were committed, how many were right (precision) and the share of all
+    claims they cover. A verdict left as a suggestion is not committed."""
+    total = len(items)
+    per_class = {}
+    for label in COMMITTABLE:
+        committed = [i for i in items if i.predicted["verdict"] == label]
+        right = sum(i.gold["verdict"] == label for i in committed)
+        per_class[label] = {
+            "committed": len(committed),
+            "correct": right,
+            "precision": _share(right, len(committed)),
+            "coverage": _share(len(committed), total),
+        }
+    committed_all = sum(v["committed"] for v in per_class.values())
+    return {
+        "per_class": per_class,
+        "coverage": _share(committed_all, total),
+        "precision": _share(sum(v["correct"] for v in per_class.values()), committed_all),
+    }
+
+
+def precision_coverage(items: list[ItemResult]) -> list[dict]:
+    """What committing at each confidence threshold would give: the judge's verdict or suggestion counts when
+    its confidence is at or above the threshold. One point per distinct confidence, most confident first."""
+    scored = sorted(
+        (
+            (i.predicted.get("confidence", 0.0), i)
+            for i in items
+            if (i.predicted.get("suggestion") or i.predicted["verdict"]) != Verdict.not_enough_evidence.value
+        ),
+        key=lambda pair: -pair[0],
+    )
+    points, right = [], 0
+    for rank, (confidence, item) in enumerate(scored, 1):
+        right += (item.predicted.get("suggestion") or item.predicted["verdict"]) == item.gold["verdict"]
+        if rank == len(scored) or scored[rank][0] != confidence:
+            points.append(
+                {
+                    "threshold": round(confidence, 4),
+                    "coverage": _share(rank, len(items)),
+                    "precision": _share(right, rank),
+                    "n": rank,
+                }
+            )
+    return points
+
+
+def _any_gold(items: list[ItemResult], field_name: str) -> float:
+    with_gold = [i for i in items if i.gold["evidence_ids"]]
+    found = sum(bool(set(i.predicted.get(field_name, [])) & set(i.gold["evidence_ids"])) for i in with_gold)
+    return _share(found, len(with_gold))
 
 
 def verdict_metrics(items: list[ItemResult], prices: tuple[float, float] = (0.0, 0.0)) -> dict:
@@ -281,11 +352,10 @@ def verdict_metrics(items: list[ItemResult], prices: tuple[float, float] = (0.0,
     three = [(g, p) for g, p in zip(gold, predicted, strict=True) if g in THREE_WAY]
     cited = sum(len(i.predicted["cited"]) for i in items if i.gold["evidence_ids"])
     correct_cites = sum(len(set(i.predicted["cited"]) & set(i.gold["evidence_ids"])) for i in items)
-    gold_cites = sum(len(set(i.gold["evidence_ids"])) for i in items if i.predicted is not None)
-    recalled = sum(len(set(i.predicted["cited"]) & set(i.gold["evidence_ids"])) for i in items)
     prompt_tokens = sum(i.predicted.get("tokens", {}).get("prompt", 0) for i in items)
     completion_tokens = sum(i.predicted.get("tokens", {}).get("completion", 0) for i in items)
     failed = [i.id for i in items if i.predicted["status"] == "failed"]
+    errors = [i.id for i in items if i.predicted["status"] == "error"]
     seconds = [i.seconds for i in items]
     return {
         "verdicts": classification(gold, predicted, VERDICT_CLASSES),
@@ -294,16 +364,17 @@ def verdict_metrics(items: list[ItemResult], prices: tuple[float, float] = (0.0,
             [p if p in THREE_WAY else "not_enough_evidence" for _, p in three],
             THREE_WAY,
         ),
-        "citation_precision": round(correct_cites / cited, 4) if cited else 0.0,
-        "citation_recall": round(recalled / gold_cites, 4) if gold_cites else 0.0,
-        "retrieval_recall": round(
-            sum(bool(set(i.predicted["retrieved"]) & set(i.gold["evidence_ids"])) for i in items)
-            / max(1, sum(bool(i.gold["evidence_ids"]) for i in items)),
-            4,
-        ),
+        "committed": commit_metrics(items),
+        "precision_coverage": precision_coverage(items),
+        # Recall per claim: a gold passage among ...
+        "retrieval_recall": _any_gold(items, "retrieved"),  # ... everything retrieval returned
+        "citation_recall": _any_gold(items, "shown"),  # ... the passages the note shows as evidence
+        "quote_recall": _any_gold(items, "cited"),  # ... the passages the note quotes
+        "quote_precision": _share(correct_cites, cited),  # quoted passages that are gold evidence
         "invented_citations": sum(i.predicted["invented"] for i in items),
         "failed": len(failed),
         "failed_ids": failed,
+        "errors": len(errors),
         "seconds_p50": round(percentile(seconds, 50), 4),
         "seconds_p95": round(percentile(seconds, 95), 4),
         "tokens": {"prompt": prompt_tokens, "completion": completion_tokens},
@@ -319,9 +390,7 @@ def run_verdicts(
     prices: tuple[float, float] = (0.0, 0.0),
     progress: ProgressCallback | None = None,
 ) -> EvalRun:
-    """Draft a note for each item against the plan's indexed evidence (`drafter`), storing each result in
-    `db`.
-    """
+    """Draft a note for each item against the plan's indexed evidence (`drafter`), storing each result in `db`."""
     judge, evidence_db = drafter.judge, drafter.db
     judge.refiner = None  # the refinement pass needs the claim's article, which eval items do not have
     run = EvalRun(
@@ -335,6 +404,7 @@ def run_verdicts(
             judge.model,
             judge.prompt_hash,
             plan.retrieval.as_dict(),
+            load_calibration().fingerprint,
         ),
         kind="verdicts",
         dataset=plan.dataset.name,
@@ -349,28 +419,52 @@ def run_verdicts(
             "seed": plan.seed,
             "retrieval": plan.retrieval.as_dict(),
             "corpus_records": len(plan.records),
+            "left_out": plan.left_out,
         },
     )
     run, done = _start(db, run)
-    record_of = plan.record_of
+    record_of, document_of = plan.record_of, {record: doc for doc, record in plan.record_of.items()}
+
+    def records(document_ids: list[str]) -> list[str]:
+        return sorted({record_of.get(d, d) for d in document_ids})
 
     def one(item: VerdictItem) -> ItemResult:
         started = time.perf_counter()
-        note = drafter.draft(claim_for(item))
+        gold = {"verdict": item.verdict.value, "evidence_ids": item.evidence_ids}
+        within = {document_of[r] for r in item.scope if r in document_of} if item.scope else None
+        try:
+            note = drafter.draft(claim_for(item), within=within)
+        except InputError as exc:  # one bad item (an empty claim) is reported, the rest are evaluated
+            return ItemResult(
+                id=item.id,
+                gold=gold,
+                correct=False,
+                predicted={
+                    "verdict": Verdict.not_enough_evidence.value,
+                    "status": "error",
+                    "failure": str(exc),
+                    "cited": [],
+                    "retrieved": [],
+                    "shown": [],
+                    "invented": 0,
+                },
+            )
         cited_passages = evidence_db.passages_by_id(c.passage_id for c in note.citations)
         return ItemResult(
             id=item.id,
             seconds=round(time.perf_counter() - started, 4),
-            gold={"verdict": item.verdict.value, "evidence_ids": item.evidence_ids},
+            gold=gold,
             predicted={
                 "verdict": note.verdict.value,
+                "suggestion": note.suggestion.value if note.suggestion else None,
                 "status": note.status.value,
                 "failure": note.failure,
                 "confidence": note.confidence,
-                "cited": sorted({record_of.get(c.document_id, c.document_id) for c in note.citations}),
-                "retrieved": sorted(
-                    {record_of.get(p.split(":")[0], p) for p in note.provenance.retrieval["evidence"]}
-                ),
+                "basis": note.provenance.basis,
+                "findings": note.provenance.findings,
+                "cited": records([c.document_id for c in note.citations]),
+                "retrieved": records([e.document_id for e in note.evidence]),
+                "shown": records([e.document_id for e in note.evidence if e.about_claim]),
                 "invented": len(ungrounded(note.citations, cited_passages)),
                 "tokens": note.provenance.tokens,
             },

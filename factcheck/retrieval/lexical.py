@@ -136,8 +136,11 @@ class LexicalIndex:
         self.live = np.ones(len(keep), dtype=bool)
 
     # queries -----------------------------------------------------------------------------------
-    def search(self, query: str, k: int, exclude_document: str | None = None) -> list[tuple[str, float]]:
-        """(passage id, BM25 score) of the best k passages with a positive score."""
+    def search(
+        self, query: str, k: int, exclude_document: str | None = None, within: set[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(passage id, BM25 score) of the best k passages with a positive score, only from the documents
+        `within` when given."""
         with self._lock:
             self.refresh()
             terms = {self.vocab[t] for t in self.tokens(query) if t in self.vocab}
@@ -146,6 +149,9 @@ class LexicalIndex:
             scores = self._scores(terms)
             if exclude_document is not None and exclude_document in self.codes:
                 scores[self.row_document == self.codes[exclude_document]] = 0.0
+            if within is not None:
+                codes = [self.codes[d] for d in within if d in self.codes]
+                scores[~np.isin(self.row_document, codes)] = 0.0
             k = min(k, len(scores))
             top = np.argpartition(-scores, k - 1)[:k]
             top = top[np.lexsort((top, -scores[top]))]

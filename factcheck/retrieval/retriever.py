@@ -42,16 +42,19 @@ class Retriever:
         settings: RetrievalSettings,
         own_document: str | None = None,
         claim_date: date | None = None,
+        within: set[str] | None = None,
     ) -> list[Evidence]:
-        """Dense + BM25 evidence, fused and diversified, flagged for dates and same-outlet sources."""
+        """Dense + BM25 evidence, fused and diversified, flagged for dates and same-outlet sources.
+        `within` limits the evidence to those documents (an evaluation item judged against its own source)."""
         if not query.strip():
             raise InputError("the search query is empty; give some words to look for")
         exclude = None if settings.include_own_article else own_document
         headers = self.headers()
         excluded_passages = headers[exclude].passages if exclude in headers else 0
+        scope = sorted(within) if within is not None else None
         with self._lock:
-            dense = self._store().query(query, settings.candidates, exclude, excluded_passages)
-        lexical = self.lexical.search(query, settings.candidates, exclude)
+            dense = self._store().query(query, settings.candidates, exclude, excluded_passages, within=scope)
+        lexical = self.lexical.search(query, settings.candidates, exclude, within=within)
         fused = fuse(dense, lexical)
         passages = self.db.passages_by_id(fused)
         if any(p.document_id not in headers for p in passages.values()):

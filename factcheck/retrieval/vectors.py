@@ -86,18 +86,31 @@ class VectorStore:
             self._call(self.collection.delete, where={"document_id": {"$in": batch}})
 
     def query(
-        self, text: str, k: int, exclude_document: str | None = None, exclude_passages: int = 0
+        self,
+        text: str,
+        k: int,
+        exclude_document: str | None = None,
+        exclude_passages: int = 0,
+        within: list[str] | None = None,
     ) -> list[tuple[str, float]]:
-        """(passage id, cosine similarity) of the k nearest passages, none from `exclude_document`.
+        """(passage id, cosine similarity) of the k nearest passages, none from `exclude_document`, and only
+        from the documents `within` when given.
 
         The exclusion is applied here, not as a Chroma `where` filter (which scans every passage's
-        metadata: 10x slower at 100k passages): `exclude_passages` extra neighbours are fetched instead."""
+        metadata: 10x slower at 100k passages): `exclude_passages` extra neighbours are fetched instead.
+        `within` (a handful of documents, as in an evaluation that judges a claim against its own source) is
+        a `where` filter."""
         total = self.count()
-        if total == 0:
+        if total == 0 or within == []:
             return []
         fetch = min(k + (exclude_passages if exclude_document else 0), total)
+        where = {"document_id": {"$in": within}} if within else None
         result = self._call(
-            self.collection.query, query_texts=[text], n_results=fetch, include=["distances", "metadatas"]
+            self.collection.query,
+            query_texts=[text],
+            n_results=fetch,
+            where=where,
+            include=["distances", "metadatas"],
         )
         hits = [
             (pid, 1.0 - dist)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from factcheck.drafting.grounding import resolve_quote
+from factcheck.drafting.grounding import cite, resolve_quote
 from factcheck.errors import InputError
 from factcheck.models import Citation, Claim, Note, NoteStatus, QueueFilter, QueueItem, Review, Verdict
 from factcheck.storage.db import Database
@@ -107,6 +107,38 @@ def add_citation(db: Database, note_id: str, passage_id: str, quote: str, review
     return _record(
         db, note, note.model_copy(update={"citations": [*note.citations, citation]}), reviewer, "add_citation"
     )
+
+
+def cite_evidence(db: Database, note_id: str, rank: int, sentence: int | None, reviewer: str) -> Note:
+    """Cite a sentence of the note's evidence by number: evidence `rank`, sentence `sentence` (default: the
+    sentence that best matches the claim). The quote is the stored text, checked against the stored passage."""
+    note = db.note(note_id)
+    item = next((e for e in note.evidence if e.rank == rank), None)
+    if item is None:
+        raise InputError(
+            f"note {note.id} has no evidence [{rank}]; choose 1-{len(note.evidence)}"
+            if note.evidence
+            else f"note {note.id} has no evidence; search for a passage instead"
+        )
+    number = sentence if sentence is not None else (item.best[0] if item.best else 1)
+    chosen = next((s for s in item.sentences if s.number == number), None)
+    if chosen is None:
+        raise InputError(
+            f"evidence [{rank}] has sentences 1-{len(item.sentences)}; {number} is not one of them"
+        )
+    passage = db.passages_by_id([item.passage_id]).get(item.passage_id)
+    citation = None
+    if passage is not None and passage.start <= chosen.start and chosen.end <= passage.end:
+        citation = cite(
+            passage, chosen.start - passage.start, chosen.end - passage.start, item.title, item.url
+        )
+    if citation is None or citation.quote != chosen.text:
+        raise InputError(
+            f"the source of evidence [{rank}] changed after the note was drafted; draft the note "
+            "again (`factcheck draft --redo`) to see its current text"
+        )
+    updated = note.model_copy(update={"citations": [*note.citations, citation]})
+    return _record(db, note, updated, reviewer, "add_citation")
 
 
 # Editing in $EDITOR: a readable YAML document, parsed back and validated -------------------------

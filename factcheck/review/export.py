@@ -3,14 +3,14 @@ Nothing exported carries API keys, local paths or prompts."""
 
 from __future__ import annotations
 
-import html
 import json
-from dataclasses import dataclass
 from datetime import date
 
 from factcheck.drafting.grounding import ungrounded
 from factcheck.errors import InputError
-from factcheck.models import Claim, Document, Note, Verdict
+from factcheck.models import Document, Note, Verdict
+from factcheck.review.report import ExportItem, to_html
+from factcheck.review.safety import markdown_link, markdown_text
 from factcheck.settings import PublisherSettings
 from factcheck.storage.db import Database
 
@@ -27,18 +27,12 @@ VERDICT_DISPLAY = {v: v.value.replace("_", " ") for v in Verdict}
 FORMATS = ("md", "html", "json", "claimreview")
 
 
-@dataclass
-class ExportItem:
-    note: Note
-    claim: Claim
-    document: Document
-
-
 def gather(db: Database, notes: list[Note]) -> tuple[list[ExportItem], list[str]]:
     """The notes with their claims and articles, and one line for each note left out because a citation no
     longer resolves verbatim to a stored passage (its source was re-indexed with other text, or removed)."""
     claims = db.claims_by_id(n.claim_id for n in notes)
     passages = db.passages_by_id(c.passage_id for n in notes for c in n.citations)
+    headers = {d.id: d for d in db.documents()}
     documents: dict[str, Document] = {}
     items, withheld = [], []
     for note in notes:
@@ -48,7 +42,9 @@ def gather(db: Database, notes: list[Note]) -> tuple[list[ExportItem], list[str]
         claim = claims[note.claim_id]
         if claim.document_id not in documents:
             documents[claim.document_id] = db.document(claim.document_id)
-        items.append(ExportItem(note, claim, documents[claim.document_id]))
+        cited = {c.document_id for c in note.citations}
+        dates = {d: headers[d].published if d in headers else None for d in cited}
+        items.append(ExportItem(note, claim, documents[claim.document_id], dates))
     return sorted(items, key=lambda i: (i.document.title, i.claim.span.start)), withheld
 
 
@@ -80,29 +76,36 @@ def to_json(items: list[ExportItem]) -> str:
 
 def _markdown_one(item: ExportItem) -> str:
     note, claim = item.note, item.claim
+    said = ", ".join(
+        x
+        for x in (
+            claim.speaker or "unknown",
+            f"via {claim.channel}" if claim.channel else "",
+            str(claim.claim_date or ""),
+        )
+        if x
+    )
     lines = [
-        f"### {claim.statement}",
+        f"### {markdown_text(item.headline)}",
         "",
-        f"**Verdict: {VERDICT_DISPLAY[note.verdict]}** (confidence {note.confidence:.2f})",
+        f"**Verdict: {VERDICT_DISPLAY[note.verdict]}**",
         "",
-        f"> {claim.text}",
+        f"> {markdown_text(claim.text)}",
         "",
-        f"Said by: {claim.speaker or 'unknown'}"
-        + (f", via {claim.channel}" if claim.channel else "")
-        + (f", {claim.claim_date}" if claim.claim_date else ""),
+        f"Said by: {markdown_text(said)}",
         "",
-        note.rationale,
+        markdown_text(item.explanation),
         "",
     ]
     if note.citations:
         lines.append("Sources:")
         for c in note.citations:
-            title = (
-                f"[{c.document_title or c.document_id}]({c.document_url})"
-                if c.document_url
-                else (c.document_title or c.document_id)
+            published = item.cited_dates.get(c.document_id)
+            when = f" ({published})" if published else ""
+            lines.append(
+                f"- {markdown_link(c.document_title or c.document_id, c.document_url)}{when}: "
+                f"“{markdown_text(c.quote)}”"
             )
-            lines.append(f'- {title}: "{c.quote}"')
         lines.append("")
     return "\n".join(lines)
 
@@ -112,11 +115,11 @@ def to_markdown(items: list[ExportItem]) -> str:
     for item in items:
         if item.document.id != current:
             current = item.document.id
-            out += [f"## {item.document.title or item.document.id}", ""]
-            meta = ", ".join(
-                x for x in (item.document.outlet, str(item.document.published or ""), item.document.url) if x
-            )
-            out += [meta, ""] if meta else []
+            document = item.document
+            out += [f"## {markdown_text(document.title or document.id)}", ""]
+            meta = ", ".join(markdown_text(x) for x in (document.outlet, str(document.published or "")) if x)
+            link = markdown_link(document.url, document.url) if document.url else ""
+            out += [", ".join(x for x in (meta, link) if x), ""] if meta or link else []
         out.append(_markdown_one(item))
     return "\n".join(out).rstrip() + "\n"
 
@@ -183,93 +186,6 @@ def to_claimreview(
     items: list[ExportItem], publisher: PublisherSettings, published: date | None = None
 ) -> str:
     return json.dumps([claim_review(i, publisher, published) for i in items], indent=2, ensure_ascii=False)
-
-
-_CSS = """
-body{font:16px/1.5 Georgia,serif;margin:2rem auto;max-width:72rem;color:#111}
-h1{font-size:1.6rem} h2{margin-top:2.5rem;border-bottom:1px solid #ccc}
-.article{display:grid;grid-template-columns:3fr 2fr;gap:2rem;align-items:start}
-.text{white-space:pre-wrap} mark.claim{background:#fff3a8;padding:0 2px}
-mark.v-refuted{background:#ffc9c9} mark.v-supported{background:#c9f2d0}
-mark.v-partly_supported{background:#ffe3b3}
-.note{border-left:4px solid #999;padding:.3rem .8rem;margin-bottom:1rem;font-size:.92rem}
-.note .verdict{font-weight:bold;text-transform:uppercase;font-size:.8rem}
-.sources blockquote{margin:.3rem 0 .3rem 1rem} .meta{color:#555;font-size:.9rem}
-@media print{.article{display:block}.note{page-break-inside:avoid}a{color:#000}}
-"""
-
-
-def _highlighted(document: Document, items: list[ExportItem]) -> str:
-    parts, cursor = [], document.body_start
-    for item in sorted(items, key=lambda i: i.claim.span.start):
-        start, end = item.claim.span.start, item.claim.span.end
-        if start < cursor:
-            continue  # overlapping spans: the first one is marked
-        parts.append(html.escape(document.text[cursor:start]))
-        parts.append(
-            f'<a href="#note-{item.note.id}"><mark class="claim v-{item.note.verdict.value}" '
-            f'id="claim-{item.claim.id}" '
-            f'data-note="{item.note.id}">{html.escape(document.text[start:end])}</mark></a>'
-        )
-        cursor = end
-    parts.append(html.escape(document.text[cursor:]))
-    return "".join(parts).strip()
-
-
-def to_html(items: list[ExportItem], title: str = "Fact-check report") -> str:
-    """A standalone page (no network at view time): articles with claims marked in place, notes beside them,
-    citations linked to the quoted passages."""
-    by_document: dict[str, list[ExportItem]] = {}
-    for item in items:
-        by_document.setdefault(item.document.id, []).append(item)
-    body, sources = [], []
-    for group in by_document.values():
-        document = group[0].document
-        meta = " · ".join(html.escape(x) for x in (document.outlet, str(document.published or "")) if x)
-        link = (
-            f' · <a href="{html.escape(document.url)}">{html.escape(document.url)}</a>'
-            if document.url
-            else ""
-        )
-        notes_html = []
-        for item in sorted(group, key=lambda i: i.claim.span.start):
-            note = item.note
-            cites = []
-            for n, c in enumerate(note.citations, 1):
-                anchor = f"src-{note.id}-{n}"
-                cites.append(
-                    f'<li><a href="#{anchor}">{html.escape(c.document_title or c.document_id)}</a>: '
-                    f'"{html.escape(c.quote)}"</li>'
-                )
-                sources.append(
-                    f'<div class="source" id="{anchor}"><p class="meta">'
-                    f"{html.escape(c.document_title or c.document_id)}"
-                    + (
-                        f' · <a href="{html.escape(c.document_url)}">{html.escape(c.document_url)}</a>'
-                        if c.document_url
-                        else ""
-                    )
-                    + f'</p><blockquote><mark class="quote">{html.escape(c.quote)}</mark></blockquote></div>'
-                )
-            notes_html.append(
-                f'<div class="note" id="note-{note.id}"><a '
-                f'href="#claim-{item.claim.id}">{html.escape(item.claim.text[:80])}</a>'
-                f'<div class="verdict">{VERDICT_DISPLAY[note.verdict]} ({note.confidence:.2f})</div>'
-                f"<p>{html.escape(item.claim.statement)}</p><p>{html.escape(note.rationale)}</p>"
-                + (f'<ul class="citations">{"".join(cites)}</ul>' if cites else "")
-                + "</div>"
-            )
-        body.append(
-            f'<h2>{html.escape(document.title or document.id)}</h2><p class="meta">{meta}{link}</p>'
-            f'<div class="article"><div class="text">{_highlighted(document, group)}</div>'
-            f'<aside class="notes">{"".join(notes_html)}</aside></div>'
-        )
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>{''.join(body)}"
-        f'<h2>Sources</h2><div class="sources">{"".join(sources) or "<p>No citations.</p>"}</div>'
-        "</body></html>\n"
-    )
 
 
 def render(

@@ -207,6 +207,21 @@ def _extend_with_place(text: str, end: int, limit: int) -> int:
     return end + len(phrase)
 
 
+def _is_part_of_a_name(text: str, match: re.Match) -> bool:
+    """'COVID-19', 'MH17', 'F-35', 'G7': digits glued to a word are a name, not an amount."""
+    if not match["digits"] or match["approx"] or match["currency"]:
+        return False
+    before = text[max(0, match.start() - 2) : match.start()]
+    return bool(re.search(r"[A-Za-z]-?$", before))
+
+
+def is_vague(quantity: Quantity) -> bool:
+    """'thousands of dollars', 'dozens of people': an amount too vague to agree or disagree with a figure."""
+    return not re.search(r"\d", quantity.text) and bool(
+        re.search(r"\b(?:dozens|hundreds|thousands|millions|billions)\b", quantity.text, re.I)
+    )
+
+
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
     """Quantities in text[start:end] with exact offsets; years, dates, ordinals and references are ignored."""
     end = len(text) if end is None else end
@@ -216,7 +231,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             continue
         if match["words"] and match["words"].lower() in ("a", "one") and not match["scale"]:
             continue
-        if _is_date_or_year(text, match):
+        if _is_date_or_year(text, match) or _is_part_of_a_name(text, match):
             continue
         value = _value(match)
         if value is None:

@@ -4,9 +4,11 @@ import shutil
 import pytest
 from fakes import FakeChatClient, drafter, obedient_model, problems
 from paths import DATA, SEED_A
+from pydantic import ValidationError
 
+from factcheck.drafting.calibration import Calibration, FindingRecord
 from factcheck.drafting.judges import NO_LLM, EvidenceJudge
-from factcheck.drafting.llm import CachedClient, LLMJudge
+from factcheck.drafting.llm import CachedClient, LLMJudge, answer_model
 from factcheck.models import NoteStatus, Verdict
 from factcheck.retrieval.fusion import RetrievalSettings
 
@@ -29,106 +31,162 @@ def _quote(claims):
     return claims["I delivered a clear messa"]
 
 
-def test_evidence_judge_refutes_a_clearly_different_number_and_cites_it(indexed):
+def _calibrated(**findings):
+    """A calibration in which each named finding was right `correct` of `fired` times."""
+    return Calibration(findings={name: FindingRecord(*record) for name, record in findings.items()})
+
+
+def test_a_later_larger_troop_estimate_is_a_change_since_not_a_refutation(indexed):
     workspace, claims = indexed
-    note = drafter(workspace, EvidenceJudge(), RETRIEVAL).draft(_troops(claims))
-    assert note.verdict == Verdict.refuted and note.status == NoteStatus.draft
-    assert note.rationale.startswith(NO_LLM) and "no_llm" in note.flags
-    assert any("130,000" in c.quote for c in note.citations)
-    assert problems(workspace, note.citations) == []
+    judge = EvidenceJudge(_calibrated(quantity_disagree=("refuted", 20, 20)))
+    note = drafter(workspace, judge, RETRIEVAL).draft(_troops(claims))
     quantity = next(c for c in note.checks if c.name == "quantity")
-    assert quantity.outcome == "disagree" and "ratio 1.30" in quantity.detail
+    assert quantity.outcome == "changed_since" and "ratio 1.30" in quantity.detail
+    assert "changed over time" in quantity.detail
+    assert note.verdict == Verdict.not_enough_evidence and note.suggestion is None
+    assert "figure_changed_since" in note.flags and note.rationale.startswith(NO_LLM)
+    assert any("130,000" in e.text and e.about_claim for e in note.evidence)
 
 
-def test_evidence_judge_supports_a_quote_found_verbatim_and_attributed(indexed):
+def test_a_figure_about_another_army_is_not_compared(indexed, corpus):
     workspace, claims = indexed
-    note = drafter(workspace, EvidenceJudge(), RETRIEVAL).draft(_quote(claims))
-    assert note.verdict == Verdict.supported
+    (corpus / "us.md").write_text(
+        "---\ntitle: Pentagon\ndate: 2022-02-08\noutlet: Example Post\n---\n"
+        "The Pentagon put 8,500 US troops on alert for Europe, officials said.\n"
+    )
+    workspace.index([corpus])
+    note = drafter(workspace, EvidenceJudge(), RETRIEVAL).draft(_troops(claims))
+    quantity = next(c for c in note.checks if c.name == "quantity")
+    assert "8,500" not in quantity.detail  # US troops are not Russian troops
+
+
+def test_evidence_judge_commits_only_findings_calibrated_above_the_threshold(indexed):
+    workspace, claims = indexed
+    committed = drafter(
+        workspace, EvidenceJudge(_calibrated(quote_verbatim=("supported", 20, 19))), RETRIEVAL
+    )
+    note = committed.draft(_quote(claims))
+    assert note.verdict == Verdict.supported and note.confidence == 0.95
+    assert note.provenance.basis == "quote_verbatim" and "19 of 20" in note.rationale
     (citation,) = note.citations
     assert citation.quote == _quote(claims).text
     document = workspace.db.document(citation.document_id)
     assert document.text[citation.start : citation.end] == citation.quote
+    suggested = drafter(
+        workspace, EvidenceJudge(_calibrated(quote_verbatim=("supported", 20, 14))), RETRIEVAL
+    )
+    note = suggested.draft(_quote(claims))
+    assert note.verdict == Verdict.not_enough_evidence and note.suggestion == Verdict.supported
+    assert "left to the reviewer" in note.rationale and note.citations
+    unmeasured = drafter(workspace, EvidenceJudge(_calibrated()), RETRIEVAL).draft(_quote(claims))
+    assert unmeasured.verdict == Verdict.not_enough_evidence and unmeasured.suggestion == Verdict.supported
 
 
 def test_evidence_judge_abstains_without_a_deciding_check(indexed):
     workspace, claims = indexed
     claim = claims["Kremlin spokesman Dmitry "]
     note = drafter(workspace, EvidenceJudge(), RETRIEVAL).draft(claim)
-    assert note.verdict == Verdict.not_enough_evidence and note.citations == []
+    assert note.verdict == Verdict.not_enough_evidence and note.citations == [] and note.suggestion is None
 
 
-def _llm(client, reasks=2):
-    return LLMJudge(client, max_reasks=reasks)
+def test_every_note_carries_its_ranked_evidence_with_best_sentences(indexed):
+    workspace, claims = indexed
+    note = drafter(workspace, EvidenceJudge(), RETRIEVAL).draft(_troops(claims))
+    assert [e.rank for e in note.evidence] == list(range(1, len(note.evidence) + 1)) and note.evidence
+    for item in note.evidence:
+        document = workspace.db.document(item.document_id)
+        assert document.text[item.start : item.end] == item.text
+        for sentence in item.sentences:
+            assert document.text[sentence.start : sentence.end] == sentence.text
+        assert item.best and set(item.best) <= {s.number for s in item.sentences}
+    wire = next(e for e in note.evidence if "130,000" in e.text)
+    best = [s.text for s in wire.sentences if s.number in wire.best]
+    assert any("130,000" in text for text in best)
 
 
-def test_llm_answer_is_validated_and_citations_resolve(indexed):
+def _llm(client, reasks=2, commit_confidence=0.8):
+    return LLMJudge(client, max_reasks=reasks, calibration=Calibration(), commit_confidence=commit_confidence)
+
+
+def _sentence_id(judge, workspace, claim, needle):
+    evidence = workspace.evidence.build(
+        claim,
+        claim.statement,
+        workspace.retriever.retrieve(claim.statement, RETRIEVAL, claim.document_id, claim.claim_date),
+    )
+    _, shown = judge.render(claim, evidence, [])
+    return next(sid for sid, (_, sentence) in shown.items() if needle in sentence.text), shown
+
+
+def test_llm_cites_sentence_ids_and_quotes_come_from_stored_text(indexed):
     workspace, claims = indexed
     client = FakeChatClient()
     judge = _llm(client)
     claim = _troops(claims)
-    prompt, shown = judge.render(
-        claim, workspace.retriever.retrieve(claim.statement, RETRIEVAL, claim.document_id), []
-    )
-    alias = next(a for a, e in shown.items() if "130,000" in e.passage.text)
+    sentence_id, shown = _sentence_id(judge, workspace, claim, "130,000")
     client.enqueue(
         {
             "verdict": "refuted",
             "rationale": "Sources give 130,000.",
-            "confidence": 0.8,
-            "citations": [{"passage": alias, "quote": "about   130,000 RUSSIAN troops"}],
+            "confidence": 0.9,
+            "citations": [sentence_id],
         }
     )
     note = drafter(workspace, judge, RETRIEVAL).draft(claim)
     assert note.verdict == Verdict.refuted and note.status == NoteStatus.draft
-    assert (
-        note.citations[0].quote == "about 130,000 Russian troops"
-    )  # repaired to the passage's own characters
+    assert note.citations[0].quote == shown[sentence_id][1].text  # the stored sentence, verbatim
+    assert problems(workspace, note.citations) == []
     assert note.provenance.prompt_name == "judge" and len(note.provenance.prompt_hash) == 64
     assert note.provenance.tokens == {"prompt": 10, "completion": 5}
 
 
-def test_unknown_passage_triggers_a_reask_that_states_the_error(indexed):
+def test_the_schema_allows_only_the_sentence_ids_shown(indexed):
     workspace, claims = indexed
-    client = FakeChatClient(
-        [
-            {
-                "verdict": "supported",
-                "rationale": "x",
-                "confidence": 0.9,
-                "citations": [{"passage": "P99", "quote": "troops"}],
-            },
-            {"verdict": "not_enough_evidence", "rationale": "Unclear.", "confidence": 0.3, "citations": []},
-        ]
-    )
-    note = drafter(workspace, _llm(client), RETRIEVAL).draft(_troops(claims))
-    assert note.status == NoteStatus.draft and note.provenance.attempts == 2
-    assert "'P99' was not shown" in client.calls[1][-1]["content"]
+    client = FakeChatClient()
+    judge = _llm(client)
+    claim = _troops(claims)
+    _, shown = _sentence_id(judge, workspace, claim, "130,000")
+    schema = answer_model(list(shown)).model_json_schema()
+    assert schema["properties"]["citations"]["items"]["enum"] == list(shown)
+    with pytest.raises(ValidationError):
+        answer_model(list(shown)).model_validate(
+            {"verdict": "refuted", "rationale": "x", "confidence": 1, "citations": ["P99.S1"]}
+        )
 
 
-def test_invented_quotes_end_in_a_failed_note_never_shown_as_grounded(indexed):
+def test_ids_outside_the_shown_set_are_reasked_then_the_note_fails(indexed):
     workspace, claims = indexed
-    invented = {
-        "verdict": "supported",
-        "rationale": "x",
-        "confidence": 0.9,
-        "citations": [{"passage": "P1", "quote": "Russia withdrew every soldier yesterday"}],
-    }
+    invented = {"verdict": "supported", "rationale": "x", "confidence": 0.9, "citations": ["P99.S1"]}
     client = FakeChatClient([invented, invented, invented])
     note = drafter(workspace, _llm(client, reasks=2), RETRIEVAL).draft(_troops(claims))
-    assert note.status == NoteStatus.failed and "failed" in note.flags
+    assert note.status == NoteStatus.failed and "failed" in note.flags and len(client.calls) == 3
     assert note.verdict == Verdict.not_enough_evidence and note.citations == [] and note.confidence == 0.0
-    assert "not copied exactly" in note.failure and len(client.calls) == 3
+    assert "does not match the JSON schema" in client.calls[1][-1]["content"] and "citations" in note.failure
 
 
-def test_malformed_json_and_uncited_verdicts_are_reasked(indexed):
+def test_malformed_json_is_reasked_and_an_uncited_verdict_is_only_a_suggestion(indexed):
     workspace, claims = indexed
     client = FakeChatClient(
-        ["{not json", {"verdict": "refuted", "rationale": "x", "confidence": 0.5, "citations": []}]
+        ["{not json", {"verdict": "refuted", "rationale": "x", "confidence": 0.9, "citations": []}]
     )
     note = drafter(workspace, _llm(client, reasks=1), RETRIEVAL).draft(_troops(claims))
-    assert note.status == NoteStatus.failed
-    assert "not valid JSON" in client.calls[1][-1]["content"]
-    assert "needs at least one citation" in note.failure
+    assert "does not match the JSON schema" in client.calls[1][-1]["content"] and len(client.calls) == 2
+    assert note.status == NoteStatus.draft and note.verdict == Verdict.not_enough_evidence
+    assert note.suggestion == Verdict.refuted and "cited no sentence" in note.rationale
+
+
+def test_an_uncalibrated_llm_commits_only_above_its_commit_confidence(indexed):
+    workspace, claims = indexed
+    claim = _troops(claims)
+    for confidence, expected in ((0.9, Verdict.refuted), (0.5, Verdict.not_enough_evidence)):
+        client = FakeChatClient()
+        judge = _llm(client)
+        sentence_id, _ = _sentence_id(judge, workspace, claim, "130,000")
+        client.enqueue(
+            {"verdict": "refuted", "rationale": "r", "confidence": confidence, "citations": [sentence_id]}
+        )
+        note = drafter(workspace, judge, RETRIEVAL).draft(claim)
+        assert note.verdict == expected and "not calibrated" in note.rationale
 
 
 def test_cache_avoids_paying_twice(indexed):

@@ -34,8 +34,16 @@ def test_verdict_run_with_the_evidence_judge(workspace):
     assert metrics["invented_citations"] == 0 and metrics["failed"] == 0
     assert metrics["verdicts"]["n"] == 8 and sum(map(sum, metrics["verdicts"]["confusion"])) == 8
     by_id = {i.id: i for i in run.items}
-    assert by_id["v3"].predicted["verdict"] == "supported" and "ev2" in by_id["v3"].predicted["cited"]
-    assert metrics["retrieval_recall"] > 0.5
+    # a verbatim, attributed quote is too rare in the dev data to have a measured precision: a suggestion only
+    v3 = by_id["v3"].predicted
+    assert v3["verdict"] == "not_enough_evidence" and v3["suggestion"] == "supported" and "ev2" in v3["cited"]
+    assert metrics["retrieval_recall"] > 0.5 and 0 < metrics["citation_recall"] <= metrics["retrieval_recall"]
+    committed = metrics["committed"]
+    assert set(committed["per_class"]) == {"supported", "refuted", "partly_supported"}
+    assert committed["coverage"] == sum(c["committed"] for c in committed["per_class"].values()) / 8
+    curve = metrics["precision_coverage"]
+    assert curve and all(0 <= p["precision"] <= 1 for p in curve)
+    assert [p["coverage"] for p in curve] == sorted(p["coverage"] for p in curve)
 
 
 def test_gold_labels_and_evidence_ids_never_reach_the_model(workspace, tmp_path, monkeypatch):

@@ -12,13 +12,14 @@ from paths import DATA, SEED_A
 from typer.testing import CliRunner
 
 from factcheck.cli import app
-from factcheck.drafting.llm import JudgeAnswer, LLMJudge, OpenAIChatClient
+from factcheck.drafting.llm import LLMJudge, OpenAIChatClient, answer_model
 from factcheck.errors import ProviderError, ProviderUnavailable
 from factcheck.models import NoteStatus, Verdict
 from factcheck.retrieval.fusion import RetrievalSettings
 from factcheck.settings import LLMSettings
 
 NEE = {"verdict": "not_enough_evidence", "rationale": "Unclear.", "confidence": 0.3, "citations": []}
+JudgeAnswer = answer_model(["P1.S1", "P1.S2", "P2.S1"])
 
 
 class ScriptedServer:
@@ -144,12 +145,7 @@ def test_dead_server_is_unavailable():
 
 def test_malformed_json_then_unknown_ids_end_as_a_failed_note(server, claim_setup):
     workspace, claim = claim_setup
-    bad_ids = {
-        "verdict": "supported",
-        "rationale": "x",
-        "confidence": 0.9,
-        "citations": [{"passage": "P42", "quote": "troops"}],
-    }
+    bad_ids = {"verdict": "supported", "rationale": "x", "confidence": 0.9, "citations": ["P42.S1"]}
     server.script = ["malformed", bad_ids, bad_ids]
     judge = LLMJudge(client_for(server), max_reasks=2)
     report = drafter(workspace, judge, RetrievalSettings(k=4)).draft_all([claim])
@@ -159,8 +155,10 @@ def test_malformed_json_then_unknown_ids_end_as_a_failed_note(server, claim_setu
         and note.verdict == Verdict.not_enough_evidence
         and not note.citations
     )
-    assert "'P42' was not shown" in note.failure and len(server.requests) == 3
+    assert "citations" in note.failure and "P42.S1" in note.failure and len(server.requests) == 3
     assert note.provenance.tokens == {"prompt": 300, "completion": 60}
+    sent = server.requests[0]["response_format"]["json_schema"]["schema"]["properties"]["citations"]["items"]
+    assert "P42.S1" not in sent["enum"] and sent["enum"][0] == "P1.S1"  # the schema lists only what was shown
 
 
 def test_draft_command_against_the_server_and_a_dead_one(server, corpus, monkeypatch):
@@ -195,5 +193,4 @@ def test_schema_sent_is_strict_compatible():
     text = json.dumps(schema)
     assert "minimum" not in text and "maximum" not in text
     assert schema["additionalProperties"] is False and set(schema["required"]) == set(schema["properties"])
-    citation = schema["$defs"]["AnswerCitation"]
-    assert citation["additionalProperties"] is False and set(citation["required"]) == {"passage", "quote"}
+    assert schema["properties"]["citations"]["items"]["enum"] == ["P1.S1", "P1.S2", "P2.S1"]

@@ -128,18 +128,33 @@ def test_editor_round_trip_and_broken_edit_keeps_the_text(drafted, editor, monke
     assert [r.action for r in drafted.db.reviews(first)] == ["edit", "approve"]
 
 
-def test_verdict_key_and_add_citation_from_search(drafted, editor):
+def test_cite_by_number_highlighted_sentence_or_search_and_verdict_key(drafted, editor):
     runner = CliRunner()
-    first = review.queue(drafted.db)[0].note.id
-    keys = "c" + "130,000 Russian troops\n" + "1\n" + "about 130,000 Russian troops\n" + "v2" + "q"
+    first = review.queue(drafted.db)[0].note
+    item = first.evidence[0]
+    best = next(s for s in item.sentences if s.number == item.best[0])
+    other = next((s for s in item.sentences if s.number != best.number), best)
+    keys = "c1\n\n" + f"c1\n{other.number}\n" + "c130,000 Russian troops\n1\n\n" + "v2" + "q"
     result = runner.invoke(app, ["review", "--reviewer", "ann"], input=keys)
     assert result.exit_code == 0, result.output
-    note = drafted.db.note(first)
-    assert (
-        note.verdict == Verdict.partly_supported
-        and note.citations[-1].quote == "about 130,000 Russian troops"
-    )
-    assert [r.action for r in drafted.db.reviews(first)] == ["add_citation", "set_verdict"]
+    assert "best match the claim" in result.output  # the evidence is listed with its highlighted sentences
+    note = drafted.db.note(first.id)
+    quotes = [c.quote for c in note.citations[-3:]]
+    assert quotes[0] == best.text and quotes[1] == other.text and "130,000" in quotes[2]
+    assert note.verdict == Verdict.partly_supported
+    for citation in note.citations:  # every citation is verbatim in its stored passage
+        assert drafted.db.document(citation.document_id).text[citation.start : citation.end] == citation.quote
+    actions = [r.action for r in drafted.db.reviews(first.id)]
+    assert actions == ["add_citation", "add_citation", "add_citation", "set_verdict"]
+
+
+def test_notes_show_lists_every_evidence_passage_in_full(drafted):
+    item = review.queue(drafted.db)[0]
+    shown = CliRunner().invoke(app, ["notes", "show", item.note.id])
+    assert shown.exit_code == 0
+    for evidence in item.note.evidence:
+        assert f"[{evidence.rank}] " in shown.output
+        assert evidence.text.split()[-1] in shown.output  # the passage in full, not cut short
 
 
 def test_notes_commands_non_interactive(drafted):

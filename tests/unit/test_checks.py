@@ -1,7 +1,8 @@
 import pytest
+from fakes import evidence_item
 
 from factcheck.drafting.checks import compare_quantity, quantity_check, quote_check
-from factcheck.models import Claim, ClaimType, Evidence, Passage, Quantity, Span
+from factcheck.models import Claim, ClaimType, Quantity, Span
 
 
 @pytest.mark.parametrize(
@@ -23,13 +24,8 @@ def test_quantity_tolerance_follows_the_claims_wording(claimed, approximation, f
     assert compare_quantity(claimed, approximation, found) == expected
 
 
-def _evidence(text, doc="d2", flags=()):
-    return Evidence(
-        passage=Passage(id=f"{doc}:0", document_id=doc, index=0, start=10, end=10 + len(text), text=text),
-        document_title="Wire",
-        score=1.0,
-        flags=list(flags),
-    )
+def _evidence(text, doc="d2", flags=(), about=True):
+    return evidence_item(text, doc=doc, flags=flags, about=about)
 
 
 def _claim(text, type_, speaker="", quantities=()):
@@ -63,6 +59,49 @@ def test_quantity_disagreement_reports_ratio_and_cites_the_number():
     )
     assert result.outcome == "disagree" and "ratio 1.30" in result.detail
     assert citations[0].quote == "about 130,000 Russian soldiers" and citations[0].start == 10 + 19
+    assert "evidence [1]" in result.detail and "Wire" not in result.detail  # no source text in the check
+
+
+TROOPS = Quantity(
+    text="about 100,000 Moscow troops", value=100000, approximation="about", unit="troops", start=0, end=27
+)
+
+
+def _troops(sentence="Russia has massed about 100,000 Moscow troops near Ukraine's border in 2022"):
+    claim = _claim("about 100,000 Moscow troops", ClaimType.quantity, quantities=[TROOPS])
+    return claim.model_copy(update={"sentence": sentence})
+
+
+def test_figures_about_another_army_are_not_compared():
+    result, citations = quantity_check(
+        _troops(), [_evidence("Washington put about 8,500 US troops on alert.")]
+    )
+    assert result.outcome == "not_comparable" and citations == []
+
+
+def test_a_later_or_moving_figure_is_a_change_since_never_a_refutation():
+    later, _ = quantity_check(
+        _troops(), [_evidence("About 130,000 Russian troops are near Ukraine.", flags=["after_claim"])]
+    )
+    assert later.outcome == "changed_since" and "not a refutation" in later.detail
+    moving, _ = quantity_check(
+        _troops(),
+        [
+            _evidence(
+                "Officials estimate that about 130,000 Russian troops are now near Ukraine, up from earlier estimates."
+            )
+        ],
+    )
+    assert moving.outcome == "changed_since"
+
+
+def test_figures_of_another_year_or_from_passages_not_about_the_claim_are_not_compared():
+    other_year, _ = quantity_check(
+        _troops(), [_evidence("In 2014 about 40,000 Russian troops were near Ukraine.")]
+    )
+    assert other_year.outcome == "not_comparable"
+    unrelated, _ = quantity_check(_troops(), [_evidence("About 130,000 Russian troops.", about=False)])
+    assert unrelated.outcome == "not_comparable"
 
 
 def test_same_outlet_evidence_does_not_count():
