@@ -69,7 +69,7 @@ def generate_corpus(folder: Path, passages_wanted: int, seed: int = 7) -> Path:
         )
         path = corpus / f"doc{count:06d}.txt"
         path.write_text(f"Generated report {count}\n\n{body}\n", encoding="utf-8")
-        document = read_documents(path, 10)[0]
+        document = read_documents(path, 10).documents[0]
         rows += [{"document_id": document.id, "text": p.text} for p in make_passages(document)]
         count += 1
     (folder / "passages.tmp").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
@@ -98,7 +98,9 @@ def public_corpus(folder: Path, name: str, data: Path) -> Path | None:
     corpus = folder / "corpus" / f"{name}.jsonl"
     corpus.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
     rows = [
-        {"document_id": d.id, "text": p.text} for d in read_documents(corpus, 200) for p in make_passages(d)
+        {"document_id": d.id, "text": p.text}
+        for d in read_documents(corpus, 200).documents
+        for p in make_passages(d)
     ]
     texts_file = folder / "passages.jsonl"
     texts_file.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")

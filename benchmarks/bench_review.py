@@ -77,7 +77,9 @@ def main() -> None:
         timed("export JSON", lambda: export.to_json(gathered), rows)
         timed(
             "export ClaimReview",
-            lambda: export.to_claimreview(gathered, PublisherSettings(name="bench")),
+            lambda: export.to_claimreview(
+                gathered, PublisherSettings(name="bench", url="https://bench.example.org")
+            ),
             rows,
         )
         workspace.close()

@@ -156,7 +156,9 @@ def claims(args) -> dict:
     from factcheck.text.sentences import split_sentences
 
     result = {}
-    sets = {"generated": [read_documents(p, 10)[0] for p in sorted(args.corpus.glob("*.txt"))[:200]]}
+    sets = {
+        "generated": [read_documents(p, 10).documents[0] for p in sorted(args.corpus.glob("*.txt"))[:200]]
+    }
     if args.clef:
         with tempfile.TemporaryDirectory() as folder:
             sets["clef"] = clef_documents(args.clef, args.clef_lines, Path(folder))
@@ -193,7 +195,7 @@ def clef_documents(path: Path, lines: int, folder: Path):
     for doc_id, turns in debates.items():
         file = folder / f"{doc_id}.txt"
         file.write_text(f"Debate transcript {doc_id}\n\n" + "\n\n".join(turns) + "\n", encoding="utf-8")
-        documents += read_documents(file, 50)
+        documents += read_documents(file, 50).documents
     return documents
 
 

@@ -25,6 +25,10 @@ class NotFoundError(InputError):
     """An id (document, claim, note) is not in the workspace."""
 
 
+class ConflictError(InputError):
+    """A change was based on a version of a note that someone else changed meanwhile."""
+
+
 class StoreError(FactcheckError):
     """The vector store or the workspace database failed."""
 

@@ -80,6 +80,11 @@ class Claim(_Model):
     quantities: list[Quantity] = Field(default_factory=list)
     statement: str = Field(description="Self-contained rewrite checkable without the article.")
     statement_source: str = Field("rules", description="'rules' or the LLM that rewrote the statement.")
+    anchor: str = Field(
+        "exact",
+        description="'exact'; 'moved' when its article changed and its words were found elsewhere; 'lost' "
+        "when its words are no longer in the article.",
+    )
 
 
 class Verdict(StrEnum):
@@ -92,6 +97,10 @@ class Verdict(StrEnum):
 class IndexReport(_Model):
     new: int = 0
     updated: int = 0
+    changed: list[str] = Field(
+        default_factory=list, description="Ids of documents whose text or metadata changed."
+    )
+    stale: list[str] = Field(default_factory=list, description="Notes marked stale because a source changed.")
     skipped: int = 0
     failed: int = 0
     passages: int = 0
@@ -99,6 +108,7 @@ class IndexReport(_Model):
     errors: list[str] = Field(
         default_factory=list, description="One line per file that could not be indexed."
     )
+    warnings: list[str] = Field(default_factory=list, description="Indexed, but with something to know.")
 
 
 class DocumentSummary(_Model):
@@ -117,6 +127,7 @@ class NoteStatus(StrEnum):
     approved = "approved"
     rejected = "rejected"
     failed = "failed"
+    stale = "stale"  # a citation no longer resolves to its source: re-check it, then approve again
 
 
 class Evidence(_Model):
@@ -237,6 +248,11 @@ class Note(_Model):
     failure: str = Field("", description="Why the note failed, when status is 'failed'.")
     provenance: Provenance
     created_at: datetime
+    version: int = Field(
+        1, description="Bumped by every change; a change based on an older version is refused."
+    )
+    claim_reviewed: str = Field("", description="The short claim as published; written by a reviewer.")
+    explanation: str = Field("", description="The public explanation; written or approved by a reviewer.")
 
 
 class JudgeName(StrEnum):
@@ -288,6 +304,9 @@ class NoteView(_Model):
     cited_documents: dict[str, DocumentSummary] = Field(
         default_factory=dict, description="Cited documents by id."
     )
+    stale_reason: str = Field("", description="Why the note is stale, when it is.")
+    public_claim: str = Field("", description="The short claim as it would be published.")
+    public_explanation: str = Field("", description="The explanation as it would be published.")
 
 
 class HealthCheck(_Model):

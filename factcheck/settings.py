@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, PrivateAttr, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from factcheck.models import JudgeName
@@ -114,14 +115,18 @@ class PublisherSettings(BaseModel):
     url: str = Field(
         "", description="Base URL where the fact-checks are published (ClaimReview url and author url)."
     )
+    url_template: str = Field(
+        "{base}/#{note_id}",
+        description="Each published note's URL; {base}, {note_id} and {claim_id} are filled in.",
+    )
 
 
 class Settings(BaseSettings):
     """Everything configurable. All state lives under `home`."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="FACTCHECK_", env_nested_delimiter="__", env_file=".env", extra="ignore"
-    )
+    # No env_file here: the .env is the workspace's own (see `load_settings`), never the current folder's.
+    model_config = SettingsConfigDict(env_prefix="FACTCHECK_", env_nested_delimiter="__", extra="ignore")
+    _sources: dict[str, str] = PrivateAttr(default_factory=dict)
 
     home: Path = Field(
         Path("vectorstore"), description="Workspace directory: Chroma store, database, caches."
@@ -143,21 +148,68 @@ class Settings(BaseSettings):
     def chroma_path(self) -> Path:
         return self.home / "chroma"
 
+    @property
+    def sources(self) -> dict[str, str]:
+        """Where each setting that is not a default came from: command line, environment, or a .env file."""
+        return dict(self._sources)
+
+
+ENV_FILE_VARIABLE = "FACTCHECK_ENV_FILE"
+DEFAULT_HOME = Path("vectorstore")
+
+
+def env_file(home: Path | None = None) -> Path | None:
+    """The .env to read: FACTCHECK_ENV_FILE when set, else `<workspace>/.env` when it exists. A .env in the
+    folder a command runs in is never read: an untrusted folder must not redirect the LLM or read keys."""
+    from factcheck.errors import ConfigError
+
+    if explicit := os.environ.get(ENV_FILE_VARIABLE):
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(
+                f"{ENV_FILE_VARIABLE}={explicit} is not a file; point it at a .env file or unset it"
+            )
+        return path
+    workspace = home or Path(os.environ.get("FACTCHECK_HOME") or DEFAULT_HOME)
+    candidate = workspace / ".env"
+    return candidate if candidate.is_file() else None
+
+
+def _setting_name(variable: str) -> str:
+    return variable.removeprefix("FACTCHECK_").lower().replace("__", ".")
+
 
 def load_settings(**overrides: object) -> Settings:
-    """Build settings from the environment, then apply non-None overrides (CLI flags)."""
+    """Settings from the workspace's .env, then FACTCHECK_* environment variables, then non-None overrides (CLI
+    flags), each winning over the one before."""
+    from dotenv import dotenv_values
     from pydantic import ValidationError
 
     from factcheck.errors import ConfigError
 
+    given = {k: v for k, v in overrides.items() if v is not None}
+    home = given.get("home")
+    dotenv = env_file(Path(str(home)) if home else None)
     try:
-        settings = Settings()
-        if overrides := {k: v for k, v in overrides.items() if v is not None}:
-            settings = settings.model_copy(update=overrides)
-        return settings
+        settings = Settings(_env_file=dotenv) if dotenv else Settings()
+        if given:
+            settings = settings.model_copy(update=given)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigError(
             f"invalid setting {where!r}: {first['msg']} (check FACTCHECK_{where.upper().replace('.', '__')})"
         ) from None
+    sources = {}
+    if dotenv:
+        sources.update(
+            {
+                _setting_name(k): f".env ({dotenv})"
+                for k in dotenv_values(dotenv)
+                if k.startswith("FACTCHECK_")
+            }
+        )
+    sources.update({_setting_name(k): "environment" for k in os.environ if k.startswith("FACTCHECK_")})
+    sources.update(dict.fromkeys(given, "command line"))
+    settings._sources = sources
+    return settings

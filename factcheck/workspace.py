@@ -99,9 +99,47 @@ class Workspace:
         """Index files and folders. Unchanged documents are skipped; changed ones replace their passages."""
         from factcheck.ingest.pipeline import Indexer
 
-        return Indexer(self.settings, self.db, self.store).run(
+        report = Indexer(self.settings, self.db, self.store).run(
             [Path(p) for p in paths], force=force, progress=progress
         )
+        if report.changed:
+            report.stale = self._sources_changed(report.changed)
+        return report
+
+    def _sources_changed(self, document_ids: list[str], removed: bool = False) -> list[str]:
+        """After documents changed (or before they are removed): claims on them are re-anchored, and every
+        note citing them or resting on them is checked again; one that no longer holds becomes stale."""
+        from factcheck.claims.detect import reanchor
+        from factcheck.review import actions
+
+        lost: set[str] = set()
+        for document_id in [] if removed else document_ids:
+            text = self.db.document(document_id).text
+            for claim in self.db.claims(document_id):
+                moved = reanchor(claim, text)
+                if moved != claim:
+                    self.db.save_claim(moved)
+                if moved.anchor == "lost":
+                    lost.add(claim.id)
+        notes = {n.id: n for n in self.db.notes_citing(document_ids) + self.db.notes_on(document_ids)}
+        on_removed = {n.id for n in self.db.notes_on(document_ids)} if removed else set()
+        stale = []
+        for note in notes.values():
+            if note.status not in (NoteStatus.draft, NoteStatus.approved):
+                continue
+            if note.id in on_removed:
+                reason = "its article was removed from the workspace"
+            elif removed:
+                reason = f"a cited source was removed from the workspace ({', '.join(document_ids)})"
+            elif note.claim_id in lost:
+                reason = "the words of its claim are no longer in its article"
+            elif problems := actions.citation_problems(self.db, note):
+                reason = f"a cited source changed: {problems[0]}"
+            else:
+                continue
+            actions.mark_stale(self.db, note, reason)
+            stale.append(note.id)
+        return stale
 
     def sources(self) -> list[DocumentSummary]:
         return self.db.documents()
@@ -129,9 +167,22 @@ class Workspace:
     def passages(self, ref: str) -> list[Passage]:
         return self.db.passages(self.document(ref).id)
 
-    def remove(self, ref: str) -> Document:
-        """Remove a document, its vectors, its passages and its claims."""
+    def remove(self, ref: str, force: bool = False) -> Document:
+        """Remove a document, its vectors, its passages and its claims. Refused while approved notes cite it or
+        rest on it, unless `force`: then those notes become stale. Review history is never deleted."""
         document = self.document(ref)
+        depending = {
+            n.id
+            for n in self.db.notes_citing([document.id]) + self.db.notes_on([document.id])
+            if n.status == NoteStatus.approved
+        }
+        if depending and not force:
+            raise InputError(
+                f"{len(depending)} approved note(s) depend on {document.id} ({', '.join(sorted(depending)[:3])}"
+                f"{', ...' if len(depending) > 3 else ''}); pass --force to remove it anyway (they become "
+                "stale and stay out of exports until re-approved)"
+            )
+        self._sources_changed([document.id], removed=True)
         self.store.delete_documents([document.id])
         self.db.delete_document(document.id)
         return document
@@ -165,7 +216,11 @@ class Workspace:
         from factcheck.claims.scoring import load_scorer
 
         document = self._article(ref, progress)
-        claims = detect_claims(document, scorer=load_scorer())
+        known = {(c.span.start, c.span.end): c.id for c in self.db.claims(document.id)}
+        claims = [
+            c.model_copy(update={"id": known.get((c.span.start, c.span.end), c.id)})
+            for c in detect_claims(document, scorer=load_scorer())
+        ]
         self.db.save_claims(document.id, claims)
         return claims
 
@@ -180,6 +235,17 @@ class Workspace:
             if report.failed:
                 raise InputError(report.errors[0])
             ids = self.db.find_documents(str(path))
+            if not ids:  # indexed under another spelling of the path (relative, absolute, another folder)
+                from factcheck.ingest.readers import document_id
+
+                absolute = document_id(str(path.resolve()))
+                ids = (
+                    [absolute]
+                    if self.db.has_document(absolute)
+                    else self.db.find_documents(str(path.resolve()))
+                )
+            if not ids:
+                raise InputError(f"{path}: indexed, but holds no document with text; check the file")
             if len(ids) > 1:
                 raise InputError(
                     f"{path} holds {len(ids)} records; give one document id ({', '.join(ids[:3])}, ...)"
@@ -274,7 +340,17 @@ class Workspace:
         cited = self.db.passages_by_id(c.passage_id for c in note.citations)
         if claim.document_id not in headers or any(c.document_id not in headers for c in note.citations):
             headers = self.retriever.headers(refresh=True)
+        stale = ""
+        if note.status == NoteStatus.stale:
+            from factcheck.review.actions import stale_reason
+
+            stale = stale_reason(self.db, note)
+        from factcheck.review.public import public_explanation, short_claim
+
         return NoteView(
+            stale_reason=stale,
+            public_claim=short_claim(note, claim),
+            public_explanation=public_explanation(note),
             note=note,
             claim=claim,
             document=headers[claim.document_id],
@@ -359,6 +435,13 @@ class Workspace:
 
         filters = filters or QueueFilter(status=NoteStatus.approved)
         items, withheld = export.gather(self.db, [item.note for item in self.queue(filters)])
+        if filters.status == NoteStatus.approved:
+            stale = self.queue(filters.model_copy(update={"status": NoteStatus.stale}))
+            withheld += [
+                f"note {i.note.id} left out: it is stale ({self.note_view(i.note.id).stale_reason}); "
+                "re-check and approve it again in review"
+                for i in stale
+            ]
         if not items:
             status = filters.status.value if filters.status else "matching"
             reason = f" ({len(withheld)} left out: {withheld[0]})" if withheld else ""
@@ -439,6 +522,9 @@ def doctor(settings: Settings) -> list[HealthCheck]:
     from factcheck.drafting.registry import JUDGES, active_judge
 
     checks = [HealthCheck(name="workspace", ok=True, detail=str(settings.home.resolve()))]
+    sources = settings.sources
+    where = "; ".join(f"{name} from {source}" for name, source in sorted(sources.items())) or "all defaults"
+    checks.append(HealthCheck(name="settings", ok=True, detail=where))
     if settings.embeddings.backend == "minilm":
         try:
             from factcheck.retrieval.embeddings import load_minilm, model_files

@@ -15,6 +15,9 @@ from factcheck.text.sentences import Sentence, split_sentences
 from factcheck.text.speech import Attribution, find_attribution, find_quotes, is_person_like
 
 MIN_QUOTE_WORDS = 6
+# A "sentence" longer than this has no sentence ends the splitter can find (a run-on dump, not prose): the rules
+# cannot read it, and turning each of its numbers into a claim that carries all of it would take quadratic time.
+MAX_SENTENCE_CHARS = 2000
 LEARNED_WEIGHT = (
     0.35  # share of the learned scorer in the blended score (chosen on ClaimBuster + the examples)
 )
@@ -155,7 +158,11 @@ def detect_claims(
     text = document.text
     context = _Context()
     drafts: list[dict] = []
-    sentences = [s for s in split_sentences(text, document.body_start) if s.kind == "sentence"]
+    sentences = [
+        s
+        for s in split_sentences(text, document.body_start)
+        if s.kind == "sentence" and s.end - s.start <= MAX_SENTENCE_CHARS
+    ]
     for sentence in sentences:
         drafts.extend(_claims_in_sentence(text, sentence, context))
     if scorer and drafts:
@@ -279,3 +286,31 @@ def _build(
     core = document.text[slice(*core_span(document.text, sentence))]
     statement = statement_for(claim, resolve_when(core, document.published), speaker)
     return claim.model_copy(update={"statement": statement})
+
+
+def reanchor(claim: Claim, text: str) -> Claim:
+    """The claim placed on a new version of its article: unchanged when its words are still at its offsets,
+    'moved' to the nearest place they now appear (same id, so its notes and reviews stay), 'lost' otherwise."""
+    start, end = claim.span.start, claim.span.end
+    if text[start:end] == claim.text:
+        return claim if claim.anchor == "exact" else claim.model_copy(update={"anchor": "exact"})
+    found = [m.start() for m in re.finditer(re.escape(claim.text), text)]
+    if not found:
+        return claim.model_copy(update={"anchor": "lost"})
+    new_start = min(found, key=lambda position: abs(position - start))
+    shift = new_start - start
+    s_start, s_end = claim.sentence_span.start + shift, claim.sentence_span.end + shift
+    if text[s_start:s_end] != claim.sentence:
+        s_start, s_end = new_start, new_start + len(claim.text)
+    quantities = [
+        q.model_copy(update={"start": q.start + shift, "end": q.end + shift}) for q in claim.quantities
+    ]
+    return claim.model_copy(
+        update={
+            "span": Span(start=new_start, end=new_start + len(claim.text)),
+            "anchor": "moved",
+            "sentence": text[s_start:s_end],
+            "sentence_span": Span(start=s_start, end=s_end),
+            "quantities": quantities,
+        }
+    )

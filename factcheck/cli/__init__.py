@@ -8,9 +8,12 @@ from typer.core import TyperGroup
 from factcheck.cli import claims, doctor, draft, evals, index, notes, review, sources
 from factcheck.errors import FactcheckError
 
+UNEXPECTED = 70  # EX_SOFTWARE: a bug, not the user's input
+
 
 class _Group(TyperGroup):
-    """Turns library errors into one line on stderr and a non-zero exit code; no tracebacks for users."""
+    """The one error boundary: every error is one line on stderr and a non-zero exit code, never a traceback
+    (`factcheck --debug ...` shows it)."""
 
     def invoke(self, ctx: typer.Context):  # type: ignore[override]
         try:
@@ -23,6 +26,18 @@ class _Group(TyperGroup):
                 "interrupted: finished work is saved; run the same command again to complete it", err=True
             )
             ctx.exit(130)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # typer's own exits and usage errors
+        except Exception as exc:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            message = str(exc).splitlines()[0][:200] if str(exc) else ""
+            typer.echo(
+                f"error: unexpected {type(exc).__name__}{': ' + message if message else ''}; nothing after "
+                "the last finished step was saved. Run again with --debug to see where, and please report it",
+                err=True,
+            )
+            ctx.exit(UNEXPECTED)
 
 
 app = typer.Typer(
@@ -40,8 +55,9 @@ def _root(
     home: str = typer.Option(
         None, "--home", help="Workspace directory (default ./vectorstore, or FACTCHECK_HOME)."
     ),
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of an unexpected error."),
 ) -> None:
-    ctx.obj = {"home": home}
+    ctx.obj = {"home": home, "debug": debug}
 
 
 index.register(app)

@@ -26,6 +26,14 @@ def index(
         report = workspace.index(paths, force=force, progress=progress)
     for line in report.errors:
         err_console.print(f"skipped: {line}", soft_wrap=True)
+    for line in report.warnings:
+        err_console.print(f"warning: {line}", soft_wrap=True)
+    if report.stale:
+        err_console.print(
+            f"warning: {len(report.stale)} note(s) became stale because a source changed "
+            f"({', '.join(report.stale[:5])}); see `factcheck review --status stale`",
+            soft_wrap=True,
+        )
     if as_json:
         print_json(report)
     else:

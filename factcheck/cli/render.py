@@ -43,6 +43,13 @@ def render_note(console: Console, view: NoteView, position: str = "") -> None:
         verdict.append(f"  suggested: {note.suggestion.value} (not committed)", style="bold yellow")
     console.print(verdict)
     console.print(Text(note.rationale))
+    written = "" if note.explanation else " (suggested: approving the note approves it; e to edit)"
+    console.print(
+        Text(
+            f"Published as: {view.public_claim}\nPublic explanation{written}: {view.public_explanation}",
+            style="italic",
+        )
+    )
     render_evidence(console, note.evidence)
     for number, citation in enumerate(note.citations, 1):
         passage = view.passages.get(citation.passage_id)
@@ -65,6 +72,10 @@ def render_note(console: Console, view: NoteView, position: str = "") -> None:
         console.print(Text("flags: " + ", ".join(note.flags), style="bold magenta"))
     if note.failure:
         console.print(Text(f"failed: {note.failure}", style="bold red"))
+    if view.stale_reason:
+        console.print(
+            Text(f"stale: {view.stale_reason}. Re-check the citations, then approve again.", style="bold red")
+        )
 
 
 def render_evidence(console: Console, evidence: list[EvidenceItem]) -> None:

@@ -47,9 +47,11 @@ def show(
 
 @app.command("remove")
 def remove(
-    ctx: typer.Context, document: str = typer.Argument(..., help="Document id (or a unique prefix) or path.")
+    ctx: typer.Context,
+    document: str = typer.Argument(..., help="Document id (or a unique prefix) or path."),
+    force: bool = typer.Option(False, "--force", help="Remove it even when approved notes depend on it."),
 ) -> None:
-    """Remove a document, its passages and its claims."""
+    """Remove a document, its passages and its claims. Notes depending on it become stale; history stays."""
     with open_workspace(ctx) as workspace:
-        doc = workspace.remove(document)
+        doc = workspace.remove(document, force=force)
     say(f"removed {doc.id} ({doc.title or doc.path})")

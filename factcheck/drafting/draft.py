@@ -192,10 +192,13 @@ class Drafter:
                         if note is None:
                             report.deferred += 1
                             continue
-                        self.db.save_note(note)
-                        report.notes.append(note)
-                        report.drafted += 1
-                        report.failed += note.status == NoteStatus.failed
+                        if not self.db.save_note(note):  # a reviewer decided on it meanwhile: theirs stands
+                            report.skipped += 1
+                            report.notes.append(self.db.note_for_claim(claim.id) or note)
+                        else:
+                            report.notes.append(note)
+                            report.drafted += 1
+                            report.failed += note.status == NoteStatus.failed
                     done += 1
                     if progress:
                         progress(done, len(todo), claim.id)

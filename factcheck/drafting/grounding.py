@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from factcheck.models import Citation, Passage
+from factcheck.text.terms import content_words
 
 _QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "’": "'", "‘": "'"})
 
@@ -42,6 +43,12 @@ def locate_quote(quote: str, passage_text: str) -> tuple[int, int] | None:
     return offsets[found], offsets[found + len(target) - 1] + 1
 
 
+def carries_content(quote: str) -> bool:
+    """A quote must say something: a content word (four letters or more, not a stop word) or a figure of two
+    digits or more. 'e', 'the' or 'Yes.' cannot ground a verdict."""
+    return bool(content_words(quote)) or bool(re.search(r"\d\d", quote))
+
+
 def cite(passage: Passage, start: int, end: int, title: str = "", url: str = "") -> Citation:
     """A citation of passage.text[start:end] (offsets into the passage), stored with document offsets."""
     return Citation(
@@ -58,7 +65,7 @@ def cite(passage: Passage, start: int, end: int, title: str = "", url: str = "")
 def resolve_quote(passage: Passage, quote: str, title: str = "", url: str = "") -> Citation | None:
     """The citation of `quote` in `passage`, repaired to the passage's own characters; None if absent."""
     span = locate_quote(quote, passage.text)
-    return cite(passage, *span, title=title, url=url) if span else None
+    return cite(passage, *span, title=title, url=url) if span and carries_content(quote) else None
 
 
 def ungrounded(citations: Iterable[Citation], passages: Mapping[str, Passage]) -> list[str]:
@@ -67,7 +74,9 @@ def ungrounded(citations: Iterable[Citation], passages: Mapping[str, Passage]) -
     problems = []
     for citation in citations:
         passage = passages.get(citation.passage_id)
-        if passage is None:
+        if not carries_content(citation.quote):
+            problems.append(f"quote {citation.quote[:40]!r} carries no content (a word or a figure)")
+        elif passage is None:
             problems.append(f"{citation.passage_id} is not a stored passage")
         elif (
             not (passage.start <= citation.start < citation.end <= passage.end)

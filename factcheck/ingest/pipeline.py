@@ -77,24 +77,41 @@ class Indexer:
         return report
 
     def _read(self, path: Path, force: bool, report: IndexReport) -> Iterable[tuple[Document, list[Passage]]]:
+        """The documents of one file that need (re)indexing, with their passages. Whatever goes wrong with this
+        file, or one record in it, is one line in the report; the other files and records are indexed."""
         try:
-            documents = read_documents(path, self.settings.ingest.max_file_mb)
+            reading = read_documents(path, self.settings.ingest.max_file_mb)
+            report.errors += reading.errors
+            report.failed += len(reading.errors)
+            report.warnings += reading.warnings
+            ready = []
+            for document in reading.documents:
+                if (
+                    not force
+                    and self.db.indexed_hash(document.id, self.store.embedding) == document.content_hash
+                ):
+                    report.skipped += 1
+                    continue
+                passages = make_passages(
+                    document, self.settings.ingest.passage_chars, self.settings.ingest.overlap_sentences
+                )
+                if not passages:
+                    report.failed += 1
+                    report.errors.append(f"{path}: no body text after the title and metadata")
+                    continue
+                ready.append((document, passages))
         except InputError as exc:
             report.failed += 1
             report.errors.append(str(exc))
             return
-        for document in documents:
-            if not force and self.db.indexed_hash(document.id, self.store.embedding) == document.content_hash:
-                report.skipped += 1
-                continue
-            passages = make_passages(
-                document, self.settings.ingest.passage_chars, self.settings.ingest.overlap_sentences
+        except Exception as exc:  # noqa: BLE001 - one file must never stop the run
+            report.failed += 1
+            report.errors.append(
+                f"{path}: could not be read ({type(exc).__name__}: {str(exc)[:160]}); "
+                "the other files were indexed"
             )
-            if not passages:
-                report.failed += 1
-                report.errors.append(f"{path}: no body text after the title and metadata")
-                continue
-            yield document, passages
+            return
+        yield from ready
 
     def _embed(self, texts: list[str]) -> list:
         """Embed batch by batch, so a cancel takes effect quickly (the model sorts each batch by length)."""
@@ -119,4 +136,5 @@ class Indexer:
         )
         report.passages += group.passages
         report.updated += len(existing)
+        report.changed += existing
         report.new += len(group.items) - len(existing)

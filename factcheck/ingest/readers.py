@@ -6,6 +6,7 @@ import codecs
 import hashlib
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -48,7 +49,12 @@ def decode(raw: bytes, path: Path) -> str:
     if not raw.strip():
         raise InputError(f"{path}: file is empty")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16").replace("\r\n", "\n")
+        try:
+            return raw.decode("utf-16").replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError:
+            raise InputError(
+                f"{path}: starts like UTF-16 (bytes {raw[:2].hex(' ')}) but is not valid UTF-16; re-save it as UTF-8"
+            ) from None
     if b"\x00" in raw[:8192]:
         raise InputError(
             f"{path}: looks like a binary file (NUL bytes), not an article; convert it to .txt, .md, .html "
@@ -124,7 +130,8 @@ def _first(record: dict, keys: tuple[str, ...]) -> str:
     return ""
 
 
-def _records_from_json(text: str, path: Path) -> Iterator[tuple[str, dict]]:
+def _records_from_json(text: str, path: Path, errors: list[str]) -> Iterator[tuple[str, dict]]:
+    """(number, record) for each record; a JSONL line that is not JSON is one line in `errors`."""
     if path.suffix.lower() == ".jsonl":
         for number, line in enumerate(text.splitlines(), 1):
             if not line.strip():
@@ -132,9 +139,7 @@ def _records_from_json(text: str, path: Path) -> Iterator[tuple[str, dict]]:
             try:
                 yield str(number), json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InputError(
-                    f"{path}:{number}: invalid JSON ({exc.msg}); fix or remove that line"
-                ) from None
+                errors.append(f"{path}:{number}: invalid JSON ({exc.msg}); fix or remove that line")
         return
     try:
         data = json.loads(text)
@@ -153,19 +158,44 @@ def _records_from_json(text: str, path: Path) -> Iterator[tuple[str, dict]]:
         yield str(number), record
 
 
-def _documents_from_json(text: str, path: Path) -> list[Document]:
-    documents = []
-    for number, record in _records_from_json(text, path):
+@dataclass
+class Reading:
+    """What one file holds: its documents, and one line for each record that could not be read."""
+
+    documents: list[Document] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _documents_from_json(text: str, path: Path) -> Reading:
+    """One document per record; a bad record is one line of error and the others are kept."""
+    reading, seen = Reading(), set()
+    try:
+        records = list(_records_from_json(text, path, reading.errors))
+    except InputError as exc:
+        reading.errors.append(str(exc))
+        return reading
+    for number, record in records:
         if not isinstance(record, dict):
-            raise InputError(f"{path}: record {number} is not a JSON object")
+            reading.errors.append(f"{path}: record {number} is not a JSON object")
+            continue
         body = _first(record, _TEXT_KEYS)
         if not body:
-            raise InputError(
-                f"{path}: record {number} has no text; give it one of the fields {', '.join(_TEXT_KEYS)}"
+            reading.errors.append(
+                f"{path}: record {number} has no text; give it one of the fields "
+                f"{', '.join(_TEXT_KEYS)} as a string"
             )
-        record_id = str(record.get("id") or number)
+            continue
+        record_id = str(record["id"]) if record.get("id") is not None else number  # 0 is an id
+        if record_id in seen:
+            reading.errors.append(
+                f"{path}: record {number} repeats the id {record_id!r}; ids must be unique in a "
+                "file, so this record was left out"
+            )
+            continue
+        seen.add(record_id)
         url = _first(record, _URL_KEYS)
-        documents.append(
+        reading.documents.append(
             _make_document(
                 f"{path.resolve()}#{record_id}",
                 path,
@@ -176,23 +206,40 @@ def _documents_from_json(text: str, path: Path) -> list[Document]:
                 published=next((record[k] for k in _DATE_KEYS if record.get(k)), None),
             )
         )
-    return documents
+    return reading
 
 
-def _document_from_markdown(text: str, path: Path) -> Document:
+class _StringDates(yaml.SafeLoader):
+    """YAML without its timestamp type: 'date: 2024-13-45' stays a string instead of raising ValueError."""
+
+
+_StringDates.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _document_from_markdown(text: str, path: Path, warnings: list[str]) -> Document:
     front: dict = {}
     body_start = 0
     if text.startswith("---\n"):
         closing = text.find("\n---", 4)
-        if closing > 0:
-            try:
-                loaded = yaml.safe_load(text[4:closing])
-            except yaml.YAMLError as exc:
-                raise InputError(
-                    f"{path}: front matter is not valid YAML ({str(exc).splitlines()[0]})"
-                ) from None
-            front = loaded if isinstance(loaded, dict) else {}
-            body_start = text.find("\n", closing + 1) + 1 or len(text)
+        if closing < 0:
+            raise InputError(
+                f"{path}: the front matter that starts with --- is never closed; add a line with --- "
+                "after it (or remove the first line)"
+            )
+        try:
+            loaded = yaml.load(text[4:closing], Loader=_StringDates)  # noqa: S506 - a SafeLoader subclass
+        except yaml.YAMLError as exc:
+            raise InputError(f"{path}: front matter is not valid YAML ({str(exc).splitlines()[0]})") from None
+        front = loaded if isinstance(loaded, dict) else {}
+        body_start = text.find("\n", closing + 1) + 1 or len(text)
+        stated = next((front[k] for k in _DATE_KEYS if front.get(k)), None)
+        if stated is not None and parse_date(stated) is None:
+            warnings.append(
+                f"{path}: the front matter date {str(stated)!r} is not a date; indexed without one"
+            )
     meta = metadata_from_text(text[body_start:])
     title = str(_first(front, _TITLE_KEYS) or meta.title)
     url = str(_first(front, _URL_KEYS) or meta.url)
@@ -231,8 +278,9 @@ def _document_from_html(html: str, path: Path) -> Document:
     )
 
 
-def read_documents(path: Path, max_mb: float) -> list[Document]:
-    """All documents in one file (a JSON/JSONL file may hold many); InputError with a one-line reason."""
+def read_documents(path: Path, max_mb: float) -> Reading:
+    """All documents in one file (a JSON/JSONL file may hold many). A file that cannot be read at all is an
+    InputError with a one-line reason; a bad record inside a file is one line in `errors`."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputError(
@@ -243,22 +291,26 @@ def read_documents(path: Path, max_mb: float) -> list[Document]:
     if suffix in (".json", ".jsonl"):
         return _documents_from_json(text, path)
     if suffix in (".md", ".markdown"):
-        return [_document_from_markdown(text, path)]
+        reading = Reading()
+        reading.documents.append(_document_from_markdown(text, path, reading.warnings))
+        return reading
     if suffix in (".html", ".htm"):
-        return [_document_from_html(text, path)]
+        return Reading([_document_from_html(text, path)])
     meta = metadata_from_text(text)
-    return [
-        _make_document(
-            str(path.resolve()),
-            path,
-            text,
-            title=meta.title,
-            url=meta.url,
-            outlet=meta.outlet,
-            published=meta.published,
-            body_start=meta.body_start,
-        )
-    ]
+    return Reading(
+        [
+            _make_document(
+                str(path.resolve()),
+                path,
+                text,
+                title=meta.title,
+                url=meta.url,
+                outlet=meta.outlet,
+                published=meta.published,
+                body_start=meta.body_start,
+            )
+        ]
+    )
 
 
 def make_passages(document: Document, target_chars: int = 600, overlap_sentences: int = 1) -> list[Passage]:

@@ -71,4 +71,5 @@ def same_outlet(a: DocumentSummary | None, b: DocumentSummary | None) -> bool:
         return True
     from factcheck.text.metadata import outlet_from_url
 
-    return bool(a.url and b.url and outlet_from_url(a.url) == outlet_from_url(b.url))
+    hosts = outlet_from_url(a.url), outlet_from_url(b.url)  # "" for a relative or non-http URL: no evidence
+    return bool(hosts[0] and hosts[0] == hosts[1])

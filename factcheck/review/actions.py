@@ -7,12 +7,13 @@ from pathlib import Path
 
 import yaml
 
-from factcheck.drafting.grounding import cite, resolve_quote
+from factcheck.drafting.grounding import carries_content, cite, resolve_quote, ungrounded
 from factcheck.errors import InputError
 from factcheck.models import Citation, Claim, Note, NoteStatus, QueueFilter, QueueItem, Review, Verdict
+from factcheck.review.public import public_explanation, short_claim
 from factcheck.storage.db import Database
 
-REVIEWABLE = ("verdict", "confidence", "rationale", "citations", "status")
+REVIEWABLE = ("verdict", "confidence", "rationale", "citations", "status", "claim_reviewed", "explanation")
 
 
 def queue(db: Database, filters: QueueFilter | None = None) -> list[QueueItem]:
@@ -41,7 +42,11 @@ def _snapshot(note: Note) -> dict:
     return note.model_dump(mode="json", include=set(REVIEWABLE))
 
 
+SYSTEM_REVIEWER = "factcheck"  # the name under which the tool itself logs what it changed
+
+
 def _record(db: Database, before: Note, after: Note, reviewer: str, action: str, reason: str = "") -> Note:
+    """Log the action and store the note, both only if the note is still at the version `before` was read at."""
     if not reviewer.strip():
         raise InputError("no reviewer name: pass --reviewer NAME or set FACTCHECK_REVIEWER")
     review = Review(
@@ -53,18 +58,42 @@ def _record(db: Database, before: Note, after: Note, reviewer: str, action: str,
         after=_snapshot(after),
         at=datetime.now(UTC),
     )
-    db.record_review(review, after)
-    return after
+    return db.record_review(review, after.model_copy(update={"version": before.version}))
+
+
+def citation_problems(db: Database, note: Note) -> list[str]:
+    """What is wrong with the note's citations against the stored passages now (empty: all resolve)."""
+    return ungrounded(note.citations, db.passages_by_id(c.passage_id for c in note.citations))
 
 
 def approve(db: Database, note_id: str, reviewer: str) -> Note:
     note = db.note(note_id)
     if note.status == NoteStatus.failed:
         raise InputError(
-            f"note {note.id} failed ({note.failure[:80]}); edit it so its citations are grounded, or reject "
-            f"it"
+            f"note {note.id} failed ({note.failure[:80]}); edit it so its citations are grounded, "
+            "or reject it"
+        )
+    if problems := citation_problems(db, note):
+        raise InputError(
+            f"note {note.id} cannot be approved: {problems[0]}; its source changed. Cite the current "
+            "text (c) or edit the note, then approve"
         )
     return _record(db, note, note.model_copy(update={"status": NoteStatus.approved}), reviewer, "approve")
+
+
+def mark_stale(db: Database, note: Note, reason: str) -> Note:
+    """The tool's own entry in the log: a citation or the claim no longer matches its source."""
+    return _record(
+        db, note, note.model_copy(update={"status": NoteStatus.stale}), SYSTEM_REVIEWER, "stale", reason
+    )
+
+
+def stale_reason(db: Database, note: Note) -> str:
+    """Why a note is stale, from the log."""
+    for review in reversed(db.reviews(note.id)):
+        if review.action == "stale":
+            return review.reason
+    return ""
 
 
 def reject(db: Database, note_id: str, reviewer: str, reason: str) -> Note:
@@ -95,6 +124,8 @@ def resolve_citation(db: Database, passage_id: str, quote: str) -> Citation:
             f"citation passage {passage_id!r} does not exist; copy an id from `factcheck search`"
         )
     document = db.document(passage.document_id)
+    if not carries_content(quote):
+        raise InputError(f"the quote {quote[:60]!r} carries no content; quote words that support the verdict")
     citation = resolve_quote(passage, quote, document.title, document.url)
     if citation is None:
         raise InputError(f"the quote {quote[:60]!r} is not in passage {passage_id}; copy the words exactly")
@@ -151,6 +182,7 @@ def edit_text(note: Note, claim: Claim) -> str:
             "Edit below. Lines starting with # are ignored. verdict: supported | partly_supported |"
             " refuted | not_enough_evidence",
             "Each citation quotes its passage word for word; passage ids come from `factcheck search`.",
+            "claim_reviewed and explanation are what gets published (the rationale never is).",
         )
     )
     body = {
@@ -158,6 +190,8 @@ def edit_text(note: Note, claim: Claim) -> str:
         "confidence": note.confidence,
         "rationale": note.rationale,
         "citations": [{"passage": c.passage_id, "quote": c.quote} for c in note.citations],
+        "claim_reviewed": short_claim(note, claim),
+        "explanation": public_explanation(note),
     }
     return header + "\n" + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
 
@@ -172,11 +206,10 @@ def parse_edit(db: Database, text: str) -> dict:
         raise InputError(
             "the edited note must be a YAML mapping with verdict, confidence, rationale, citations"
         )
-    unknown = set(data) - {"verdict", "confidence", "rationale", "citations"}
+    fields = ("verdict", "confidence", "rationale", "citations", "claim_reviewed", "explanation")
+    unknown = set(data) - set(fields)
     if unknown:
-        raise InputError(
-            f"unknown field(s) {', '.join(sorted(unknown))}; use verdict, confidence, rationale, citations"
-        )
+        raise InputError(f"unknown field(s) {', '.join(sorted(unknown))}; use {', '.join(fields)}")
     try:
         verdict = Verdict(str(data.get("verdict", "")).strip())
     except ValueError:
@@ -199,14 +232,21 @@ def parse_edit(db: Database, text: str) -> dict:
         citations.append(resolve_citation(db, str(item["passage"]), str(item["quote"])))
     if verdict != Verdict.not_enough_evidence and not citations:
         raise InputError(f"{verdict.value} needs at least one citation")
-    return {"verdict": verdict, "confidence": confidence, "rationale": rationale, "citations": citations}
+    public = {k: " ".join(str(data.get(k) or "").split()) for k in ("claim_reviewed", "explanation")}
+    return {
+        "verdict": verdict,
+        "confidence": confidence,
+        "rationale": rationale,
+        "citations": citations,
+        **public,
+    }
 
 
 def apply_edit(db: Database, note_id: str, text: str, reviewer: str) -> Note:
     """Validate and store an edit; a failed note that now has grounded citations becomes a draft again."""
     note = db.note(note_id)
     fields = parse_edit(db, text)
-    status = NoteStatus.draft if note.status == NoteStatus.failed else note.status
+    status = NoteStatus.draft if note.status in (NoteStatus.failed, NoteStatus.stale) else note.status
     updated = note.model_copy(
         update={**fields, "status": status, "failure": "" if status != NoteStatus.failed else note.failure}
     )

@@ -9,10 +9,12 @@ from datetime import date
 from factcheck.drafting.grounding import ungrounded
 from factcheck.errors import InputError
 from factcheck.models import Document, Note, Verdict
+from factcheck.review.public import public_explanation, short_claim
 from factcheck.review.report import ExportItem, to_html
-from factcheck.review.safety import markdown_link, markdown_text
+from factcheck.review.safety import markdown_link, markdown_text, safe_url, script_safe_json
 from factcheck.settings import PublisherSettings
 from factcheck.storage.db import Database
+from factcheck.text.speech import is_person_like
 
 # The documented 1-5 mapping of the verdict scale onto ClaimReview's reviewRating.
 RATINGS = {
@@ -24,7 +26,7 @@ RATINGS = {
 VERDICT_DISPLAY = {v: v.value.replace("_", " ") for v in Verdict}
 
 
-FORMATS = ("md", "html", "json", "claimreview")
+FORMATS = ("md", "html", "json", "claimreview", "markup")
 
 
 def gather(db: Database, notes: list[Note]) -> tuple[list[ExportItem], list[str]]:
@@ -44,7 +46,8 @@ def gather(db: Database, notes: list[Note]) -> tuple[list[ExportItem], list[str]
             documents[claim.document_id] = db.document(claim.document_id)
         cited = {c.document_id for c in note.citations}
         dates = {d: headers[d].published if d in headers else None for d in cited}
-        items.append(ExportItem(note, claim, documents[claim.document_id], dates))
+        approved = next((r.at.date() for r in db.reviews(note.id) if r.action == "approve"), None)
+        items.append(ExportItem(note, claim, documents[claim.document_id], dates, approved))
     return sorted(items, key=lambda i: (i.document.title, i.claim.span.start)), withheld
 
 
@@ -132,30 +135,73 @@ def markdown_per_article(items: list[ExportItem]) -> dict[str, str]:
     return {name: to_markdown(group) for name, group in files.items()}
 
 
-def claim_review(item: ExportItem, publisher: PublisherSettings, published: date | None = None) -> dict:
-    """One schema.org ClaimReview. Evidence has no ClaimReview field: citations go in `citation`
-    (CreativeWork).
-    """
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"}
+
+
+def claim_author(item: ExportItem) -> dict | None:
+    """Who made the claim, for ClaimReview: a named speaker, else the outlet; never a pronoun."""
+    speaker, outlet = item.claim.speaker.strip(), item.document.outlet.strip()
+    if speaker and speaker.lower() not in PRONOUNS and speaker != outlet and is_person_like(speaker):
+        return {"@type": "Person", "name": speaker}
+    if outlet:
+        return {"@type": "Organization", "name": outlet}
+    return None
+
+
+def _require_publisher(publisher: PublisherSettings) -> str:
+    if not publisher.name.strip() or not safe_url(publisher.url):
+        raise InputError(
+            "a ClaimReview needs its publisher: set FACTCHECK_PUBLISHER__NAME and an http(s) "
+            "FACTCHECK_PUBLISHER__URL (and optionally FACTCHECK_PUBLISHER__URL_TEMPLATE)"
+        )
+    return (safe_url(publisher.url) or "").rstrip("/")
+
+
+def note_url(item: ExportItem, publisher: PublisherSettings) -> str:
+    """Where this note is published, from FACTCHECK_PUBLISHER__URL_TEMPLATE; it must be an http(s) URL."""
+    base = _require_publisher(publisher)
+    try:
+        url = publisher.url_template.format(base=base, note_id=item.note.id, claim_id=item.claim.id)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise InputError(
+            f"FACTCHECK_PUBLISHER__URL_TEMPLATE cannot be filled ({exc}); use {{base}}, {{note_id}} "
+            "and {claim_id}"
+        ) from None
+    if safe_url(url) is None:
+        raise InputError(f"FACTCHECK_PUBLISHER__URL_TEMPLATE gives {url!r}, which is not an http(s) URL")
+    return safe_url(url) or url
+
+
+def _published(item: ExportItem) -> date:
+    """A review is published on its note's first approval: re-exporting never re-dates it."""
+    return item.first_approved or date.today()
+
+
+def claim_review(item: ExportItem, publisher: PublisherSettings) -> dict:
+    """One schema.org ClaimReview with the reviewer's short claim and public explanation (never the rationale).
+    Evidence has no ClaimReview property: citations go in `citation` (CreativeWork)."""
     note, claim, document = item.note, item.claim, item.document
     value, label = RATINGS[note.verdict]
-    author = {"@type": "Organization", "name": publisher.name or "factcheck"}
-    if publisher.url:
-        author["url"] = publisher.url
-    speaker_type = "Person" if claim.speaker and claim.speaker != document.outlet else "Organization"
-    item_reviewed: dict = {
-        "@type": "Claim",
-        "appearance": {"@type": "CreativeWork", "headline": document.title or claim.sentence[:110]},
-    }
-    if document.url:
-        item_reviewed["appearance"]["url"] = document.url
-    if claim.speaker:
-        item_reviewed["author"] = {"@type": speaker_type, "name": claim.speaker}
+    _require_publisher(publisher)
+    appearance: dict = {"@type": "CreativeWork", "headline": document.title or claim.sentence[:110]}
+    if url := safe_url(document.url):
+        appearance["url"] = url
+    item_reviewed: dict = {"@type": "Claim", "appearance": appearance}
+    if author := claim_author(item):
+        item_reviewed["author"] = author
     if claim.claim_date:
         item_reviewed["datePublished"] = claim.claim_date.isoformat()
-    review = {
+    citations = []
+    for c in note.citations:
+        work = {"@type": "CreativeWork", "name": c.document_title or c.document_id, "text": c.quote}
+        if url := safe_url(c.document_url):
+            work["url"] = url
+        citations.append(work)
+    return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "claimReviewed": claim.statement,
+        "url": note_url(item, publisher),
+        "claimReviewed": short_claim(note, claim),
         "itemReviewed": item_reviewed,
         "reviewRating": {
             "@type": "Rating",
@@ -164,28 +210,47 @@ def claim_review(item: ExportItem, publisher: PublisherSettings, published: date
             "worstRating": 1,
             "alternateName": label,
         },
-        "author": author,
-        "datePublished": (published or date.today()).isoformat(),
-        "reviewBody": note.rationale,
-        "citation": [
-            {
-                "@type": "CreativeWork",
-                "name": c.document_title or c.document_id,
-                "text": c.quote,
-                **({"url": c.document_url} if c.document_url else {}),
-            }
-            for c in note.citations
-        ],
+        "author": {"@type": "Organization", "name": publisher.name.strip(), "url": safe_url(publisher.url)},
+        "datePublished": _published(item).isoformat(),
+        "reviewBody": public_explanation(note),
+        "citation": citations,
     }
-    if publisher.url:
-        review["url"] = f"{publisher.url.rstrip('/')}/#{note.id}"
-    return review
 
 
-def to_claimreview(
-    items: list[ExportItem], publisher: PublisherSettings, published: date | None = None
-) -> str:
-    return json.dumps([claim_review(i, publisher, published) for i in items], indent=2, ensure_ascii=False)
+def to_claimreview(items: list[ExportItem], publisher: PublisherSettings) -> str:
+    """ClaimReview JSON-LD, safe to paste inside <script type="application/ld+json">."""
+    return script_safe_json([claim_review(i, publisher) for i in items])
+
+
+def markup_page(item: ExportItem, publisher: PublisherSettings) -> dict:
+    """The ClaimReviewMarkupPage shape that Google's Fact Check Tools API accepts, one page per note."""
+    review = claim_review(item, publisher)
+    markup: dict = {
+        "url": review["url"],
+        "claimReviewed": review["claimReviewed"],
+        "rating": {
+            "textualRating": review["reviewRating"]["alternateName"],
+            "ratingValue": review["reviewRating"]["ratingValue"],
+            "worstRating": 1,
+            "bestRating": 5,
+        },
+    }
+    if item.claim.claim_date:
+        markup["claimDate"] = item.claim.claim_date.isoformat()
+    if author := claim_author(item):
+        markup["claimAuthor"] = {"name": author["name"]}
+    if appearance := review["itemReviewed"]["appearance"].get("url"):
+        markup["claimAppearances"] = [appearance]
+    return {
+        "pageUrl": review["url"],
+        "publishDate": review["datePublished"],
+        "claimReviewAuthor": {"name": publisher.name.strip()},
+        "claimReviewMarkups": [markup],
+    }
+
+
+def to_markup_pages(items: list[ExportItem], publisher: PublisherSettings) -> str:
+    return script_safe_json([markup_page(i, publisher) for i in items])
 
 
 def render(
@@ -206,4 +271,6 @@ def render(
         return {"notes.html": to_html(items)}
     if fmt == "json":
         return {"notes.json": to_json(items)}
+    if fmt == "markup":
+        return {"notes.json": to_markup_pages(items, publisher)}
     return {"notes.json": to_claimreview(items, publisher)}

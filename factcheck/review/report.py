@@ -11,6 +11,7 @@ from datetime import date
 from html import escape
 
 from factcheck.models import Claim, Document, EvidenceItem, Note, Verdict
+from factcheck.review.public import public_explanation, short_claim
 from factcheck.review.safety import safe_url
 
 
@@ -22,14 +23,15 @@ class ExportItem:
     claim: Claim
     document: Document
     cited_dates: dict[str, date | None] = field(default_factory=dict)
+    first_approved: date | None = None
 
     @property
     def headline(self) -> str:
-        return self.claim.statement
+        return short_claim(self.note, self.claim)
 
     @property
     def explanation(self) -> str:
-        return self.note.rationale
+        return public_explanation(self.note)
 
 
 LABELS = {

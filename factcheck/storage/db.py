@@ -7,13 +7,21 @@ import contextlib
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from factcheck.errors import NotFoundError, StoreError
+from factcheck.errors import ConflictError, NotFoundError, StoreError
 from factcheck.models import Claim, Document, DocumentSummary, EvalRun, ItemResult, Note, Passage, Review
 from factcheck.storage.migrations import migrate
+
+WRITE_WAIT_S = 30.0
+
+
+def _prefix(text: str) -> str:
+    """A LIKE pattern matching `text` as a literal prefix: '%' and '_' in an id are not wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _now() -> str:
@@ -40,10 +48,24 @@ class Database:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken with BEGIN IMMEDIATE so concurrent writers wait for each other
-        (up to the connection timeout) instead of failing when a read transaction tries to upgrade."""
+        """One write transaction, taken with BEGIN IMMEDIATE so concurrent writers wait for each other. SQLite
+        answers BUSY at once, without its busy timeout, when this connection's read snapshot went stale under
+        another process's commit; so the start is retried with backoff, up to the same 30 seconds."""
         with self.lock:
-            self.conn.execute("BEGIN IMMEDIATE")
+            deadline = time.monotonic() + WRITE_WAIT_S
+            delay = 0.01
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                        raise StoreError(
+                            f"the workspace database stayed locked for {WRITE_WAIT_S:.0f}s ({exc}); "
+                            "another factcheck command is writing: try again when it ends"
+                        ) from None
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.5)
             try:
                 yield self.conn
             except BaseException:
@@ -65,20 +87,25 @@ class Database:
         return self.conn.execute("SELECT 1 FROM documents WHERE id=?", (document_id,)).fetchone() is not None
 
     def save_documents(self, documents: list[tuple[Document, list[Passage]]], embedding: str) -> None:
-        """Replace documents and their passages in one transaction (old claims go: offsets are stale)."""
+        """Add or replace documents and their passages in one transaction. A replaced document keeps its claims
+        (and so their notes and reviews): the caller re-anchors them to the new text."""
         with self._write():
             self._bump_revision()
             for document, passages in documents:
-                self.conn.execute("DELETE FROM documents WHERE id=?", (document.id,))
+                published = document.published.isoformat() if document.published else None
                 self.conn.execute(
-                    "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                    "path=excluded.path, title=excluded.title, url=excluded.url, outlet=excluded.outlet, "
+                    "published=excluded.published, content_hash=excluded.content_hash, text=excluded.text, "
+                    "body_start=excluded.body_start, passages=excluded.passages, embedding=excluded.embedding, "
+                    "indexed_at=excluded.indexed_at",
                     (
                         document.id,
                         document.path,
                         document.title,
                         document.url,
                         document.outlet,
-                        document.published.isoformat() if document.published else None,
+                        published,
                         document.content_hash,
                         document.text,
                         document.body_start,
@@ -87,6 +114,7 @@ class Database:
                         _now(),
                     ),
                 )
+                self.conn.execute("DELETE FROM passages WHERE document_id=?", (document.id,))
                 self.conn.executemany(
                     'INSERT INTO passages (id, document_id, idx, start, "end", text) VALUES (?,?,?,?,?,?)',
                     [(p.id, p.document_id, p.index, p.start, p.end, p.text) for p in passages],
@@ -118,8 +146,8 @@ class Database:
     def find_documents(self, prefix_or_path: str) -> list[str]:
         """Ids matching an id prefix or a stored path."""
         rows = self.conn.execute(
-            "SELECT id FROM documents WHERE id LIKE ? OR path=? ORDER BY id",
-            (prefix_or_path + "%", prefix_or_path),
+            "SELECT id FROM documents WHERE id LIKE ? ESCAPE '\\' OR path=? ORDER BY id",
+            (_prefix(prefix_or_path), prefix_or_path),
         ).fetchall()
         return [r["id"] for r in rows]
 
@@ -191,18 +219,20 @@ class Database:
 
     # claims --------------------------------------------------------------------------------
     def save_claims(self, document_id: str, claims: list[Claim]) -> None:
-        """Store a document's claims; candidates no longer detected are removed."""
+        """Store a document's claims; candidates no longer detected are removed, unless they have a note."""
         with self._write():
             keep = [c.id for c in claims]
             self.conn.execute(
-                f"DELETE FROM claims WHERE document_id=? AND id NOT IN ({','.join('?' * len(keep))})",
+                f"DELETE FROM claims WHERE document_id=? AND id NOT IN ({','.join('?' * len(keep))}) "
+                "AND id NOT IN (SELECT claim_id FROM notes)",
                 (document_id, *keep),
             )
             now = _now()
             self.conn.executemany(
                 "INSERT INTO claims (id, document_id, start, checkworthiness, data, created_at) VALUES "
                 "(?,?,?,?,?,?) "
-                "ON CONFLICT(id) DO UPDATE SET checkworthiness=excluded.checkworthiness, data=excluded.data",
+                "ON CONFLICT(id) DO UPDATE SET start=excluded.start, checkworthiness=excluded.checkworthiness, "
+                "data=excluded.data",
                 [
                     (c.id, c.document_id, c.span.start, c.checkworthiness, c.model_dump_json(), now)
                     for c in claims
@@ -210,9 +240,12 @@ class Database:
             )
 
     def save_claim(self, claim: Claim) -> None:
-        """Update one stored claim (e.g. an LLM-refined statement); its id and span never change."""
+        """Update one stored claim (an LLM-refined statement, or re-anchored to an edited article); its id stays."""
         with self._write():
-            self.conn.execute("UPDATE claims SET data=? WHERE id=?", (claim.model_dump_json(), claim.id))
+            self.conn.execute(
+                "UPDATE claims SET data=?, start=? WHERE id=?",
+                (claim.model_dump_json(), claim.span.start, claim.id),
+            )
 
     def claims(self, document_id: str | None = None) -> list[Claim]:
         if document_id:
@@ -245,13 +278,15 @@ class Database:
         return Claim.model_validate_json(row["data"])
 
     # notes ---------------------------------------------------------------------------------
-    def save_note(self, note: Note) -> None:
+    def save_note(self, note: Note) -> bool:
+        """Store a drafted note unless a reviewer has decided on the note meanwhile (approved, rejected or
+        stale notes are never overwritten by a draft). Returns whether the note was stored."""
         with self._write():
-            self.conn.execute(
-                "INSERT INTO notes (id, claim_id, status, verdict, data, updated_at) VALUES (?,?,?,?,?,?) "
-                "ON CONFLICT(id) DO UPDATE SET status=excluded.status, verdict=excluded.verdict, "
-                "data=excluded.data, "
-                "updated_at=excluded.updated_at",
+            cursor = self.conn.execute(
+                "INSERT INTO notes (id, claim_id, status, verdict, data, updated_at, version) VALUES (?,?,?,?,?,?,1) "
+                "ON CONFLICT(id) DO UPDATE SET status=excluded.status, verdict=excluded.verdict, data=excluded.data, "
+                "updated_at=excluded.updated_at, version=notes.version + 1 "
+                "WHERE notes.status IN ('draft', 'failed')",
                 (
                     note.id,
                     note.claim_id,
@@ -261,19 +296,45 @@ class Database:
                     _now(),
                 ),
             )
+            return cursor.rowcount > 0
+
+    @staticmethod
+    def _note(row: sqlite3.Row) -> Note:
+        return Note.model_validate_json(row["data"]).model_copy(update={"version": row["version"]})
 
     def note_for_claim(self, claim_id: str) -> Note | None:
-        row = self.conn.execute("SELECT data FROM notes WHERE claim_id=?", (claim_id,)).fetchone()
-        return Note.model_validate_json(row["data"]) if row else None
+        row = self.conn.execute("SELECT data, version FROM notes WHERE claim_id=?", (claim_id,)).fetchone()
+        return self._note(row) if row else None
 
     def notes(self, status: str | None = None) -> list[Note]:
-        query, args = "SELECT data FROM notes", tuple[str, ...]()
+        query, args = "SELECT data, version FROM notes", tuple[str, ...]()
         if status:
             query, args = query + " WHERE status=?", (status,)
-        return [
-            Note.model_validate_json(r["data"])
-            for r in self.conn.execute(query + " ORDER BY id", args).fetchall()
-        ]
+        return [self._note(r) for r in self.conn.execute(query + " ORDER BY id", args).fetchall()]
+
+    def notes_citing(self, document_ids: list[str]) -> list[Note]:
+        """Notes with a citation of any of these documents."""
+        if not document_ids:
+            return []
+        marks = ",".join("?" * len(document_ids))
+        rows = self.conn.execute(
+            "SELECT DISTINCT notes.data, notes.version FROM notes, json_each(notes.data, '$.citations') AS cited "
+            f"WHERE json_extract(cited.value, '$.document_id') IN ({marks})",
+            document_ids,
+        ).fetchall()
+        return [self._note(r) for r in rows]
+
+    def notes_on(self, document_ids: list[str]) -> list[Note]:
+        """Notes on claims of these documents."""
+        if not document_ids:
+            return []
+        marks = ",".join("?" * len(document_ids))
+        rows = self.conn.execute(
+            f"SELECT notes.data, notes.version FROM notes JOIN claims ON claims.id = notes.claim_id "
+            f"WHERE claims.document_id IN ({marks})",
+            document_ids,
+        ).fetchall()
+        return [self._note(r) for r in rows]
 
     # LLM response cache --------------------------------------------------------------------
     def cached_response(self, key: str) -> tuple[str, dict] | None:
@@ -289,17 +350,41 @@ class Database:
 
     # reviews (append-only) -----------------------------------------------------------------
     def note(self, note_id: str) -> Note:
-        row = self.conn.execute(
-            "SELECT data FROM notes WHERE id=? OR id LIKE ?", (note_id, note_id + "%")
+        rows = self.conn.execute(
+            "SELECT data, version FROM notes WHERE id=? OR id LIKE ? ESCAPE '\\'", (note_id, _prefix(note_id))
         ).fetchall()
-        if len(row) != 1:
-            what = "no note" if not row else f"{len(row)} notes match"
+        exact = [r for r in rows if Note.model_validate_json(r["data"]).id == note_id]
+        if len(rows) != 1 and len(exact) != 1:
+            what = "no note" if not rows else f"{len(rows)} notes match"
             raise NotFoundError(f"{what} with id {note_id!r}; run `factcheck notes list` to see note ids")
-        return Note.model_validate_json(row[0]["data"])
+        return self._note(exact[0] if exact else rows[0])
 
-    def record_review(self, review: Review, note: Note) -> None:
-        """Append the review and store the note's new state in one transaction."""
+    def record_review(self, review: Review, note: Note) -> Note:
+        """Append the review and store the note's new state, in one transaction, only if nobody changed the note
+        since `note.version` was read; returns the stored note with its new version."""
         with self._write():
+            cursor = self.conn.execute(
+                "UPDATE notes SET status=?, verdict=?, data=?, updated_at=?, version=version + 1 "
+                "WHERE id=? AND version=?",
+                (
+                    note.status.value,
+                    note.verdict.value,
+                    note.model_dump_json(),
+                    _now(),
+                    note.id,
+                    note.version,
+                ),
+            )
+            if cursor.rowcount == 0:
+                last = self.conn.execute(
+                    "SELECT reviewer, action, at FROM reviews WHERE note_id=? ORDER BY id DESC LIMIT 1",
+                    (note.id,),
+                ).fetchone()
+                who = f" ({last['action']} by {last['reviewer']} at {last['at'][:19]})" if last else ""
+                raise ConflictError(
+                    f"note {note.id} changed since it was opened{who}; reload it and try again: "
+                    "nothing was saved"
+                )
             self.conn.execute(
                 "INSERT INTO reviews (note_id, reviewer, action, data, at) VALUES (?,?,?,?,?)",
                 (
@@ -310,10 +395,7 @@ class Database:
                     review.at.isoformat(),
                 ),
             )
-            self.conn.execute(
-                "UPDATE notes SET status=?, verdict=?, data=?, updated_at=? WHERE id=?",
-                (note.status.value, note.verdict.value, note.model_dump_json(), _now(), note.id),
-            )
+        return note.model_copy(update={"version": note.version + 1})
 
     def reviews(self, note_id: str) -> list[Review]:
         rows = self.conn.execute(
@@ -345,7 +427,7 @@ class Database:
 
     def eval_run(self, run_id: str, missing_ok: bool = False) -> EvalRun | None:
         rows = self.conn.execute(
-            "SELECT data FROM eval_runs WHERE id=? OR id LIKE ?", (run_id, run_id + "%")
+            "SELECT data FROM eval_runs WHERE id=? OR id LIKE ? ESCAPE '\\'", (run_id, _prefix(run_id))
         ).fetchall()
         if len(rows) != 1:
             if missing_ok and not rows:

@@ -72,6 +72,12 @@ def m001_initial(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m002_note_versions(conn: sqlite3.Connection) -> None:
+    """Each note carries a version: every status change is a conditional update (no lost approvals)."""
+    conn.execute("ALTER TABLE notes ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+
+
 def applied(conn: sqlite3.Connection) -> list[str]:
     """Names of the migrations this database has had, in the order they ran."""
     conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")

@@ -84,9 +84,23 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
             sentences.append(Sentence(b_start, b_end, block_text, "heading"))
             continue
         for g_start, g_end in _glue_splits(text, b_start, b_end):
-            for s_start, s_end in _pysbd_spans(text, *trim_span(text, g_start, g_end)):
-                sentences.extend(_split_run_in_heading(text, s_start, s_end))
+            for p_start, p_end in _linear_pieces(text, *trim_span(text, g_start, g_end)):
+                spans = (
+                    [(p_start, p_end)] if p_end - p_start > LONG_TEXT else _pysbd_spans(text, p_start, p_end)
+                )
+                for s_start, s_end in spans:
+                    sentences.extend(_split_run_in_heading(text, s_start, s_end))
     return sentences
+
+
+LONG_TEXT = 3000  # pysbd's time grows with the square of a line's length: longer lines are cut first
+
+
+def _linear_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A long line cut into sentences by the linear splitter, so pysbd only ever sees short pieces."""
+    if end - start <= LONG_TEXT:
+        return [(start, end)]
+    return [(start + a, start + b) for a, b in sentence_spans(text[start:end])]
 
 
 def _split_run_in_heading(text: str, start: int, end: int) -> list[Sentence]:

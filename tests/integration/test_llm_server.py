@@ -2,13 +2,11 @@
 
 import json
 import shutil
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from fakes import drafter
 from paths import DATA, SEED_A
+from scripted_server import NEE, ScriptedServer
 from typer.testing import CliRunner
 
 from factcheck.cli import app
@@ -18,71 +16,7 @@ from factcheck.models import NoteStatus, Verdict
 from factcheck.retrieval.fusion import RetrievalSettings
 from factcheck.settings import LLMSettings
 
-NEE = {"verdict": "not_enough_evidence", "rationale": "Unclear.", "confidence": 0.3, "citations": []}
 JudgeAnswer = answer_model(["P1.S1", "P1.S2", "P2.S1"])
-
-
-class ScriptedServer:
-    """Each request takes the next behaviour: a dict (answered as JSON content), 'malformed', 429, 500,
-    'slow'.
-    """
-
-    def __init__(self):
-        self.script, self.requests = [], []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                server.requests.append(body)
-                step = server.script.pop(0) if server.script else NEE
-                if step in (429, 500):
-                    self.send_response(step)
-                    if step == 429:
-                        self.send_header("Retry-After", "0")
-                    self.send_header("Content-Type", "application/json")
-                    self.end_headers()
-                    self.wfile.write(json.dumps({"error": {"message": f"scripted {step}"}}).encode())
-                    return
-                if step == "slow":
-                    time.sleep(1.5)
-                    step = NEE
-                content = "{'verdict': oops" if step == "malformed" else json.dumps(step)
-                payload = {
-                    "id": "x",
-                    "object": "chat.completion",
-                    "created": 0,
-                    "model": body["model"],
-                    "choices": [
-                        {
-                            "index": 0,
-                            "finish_reason": "stop",
-                            "message": {"role": "assistant", "content": content},
-                        }
-                    ],
-                    "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
-                }
-                data = json.dumps(payload).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ THRESHOLD = ClaimSettings().threshold
 
 
 def _claims(path, scorer=None):
-    document = read_documents(path, 10)[0]
+    document = read_documents(path, 10).documents[0]
     return document, detect_claims(document, scorer=scorer)
 
 

@@ -11,7 +11,7 @@ THRESHOLD = ClaimSettings().threshold
 
 
 def _claims(path, scorer=None):
-    document = read_documents(path, 10)[0]
+    document = read_documents(path, 10).documents[0]
     return document, detect_claims(document, scorer=scorer)
 
 
@@ -72,7 +72,7 @@ def test_opinion_scores_below_plain_fact():
 
 
 def test_refiner_hook_may_change_statement_and_type_but_never_the_span():
-    document = read_documents(SEED_A, 10)[0]
+    document = read_documents(SEED_A, 10).documents[0]
 
     def meddling(claim, doc):
         return claim.model_copy(

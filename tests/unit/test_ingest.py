@@ -9,14 +9,14 @@ from factcheck.ingest.readers import read_documents
 
 
 def test_seed_a_title_and_body_with_no_invented_metadata():
-    document = read_documents(SEED_A, 10)[0]
+    document = read_documents(SEED_A, 10).documents[0]
     assert document.title.startswith("Insinuating British Demands To Withdraw Troops")
     assert document.published is None and document.url == "" and document.outlet == ""
     assert document.text[document.body_start :].lstrip().startswith("JAKARTA - Russian Foreign Minister")
 
 
 def test_seed_b_dateline_url_teaser_and_outlet():
-    document = read_documents(SEED_B, 10)[0]
+    document = read_documents(SEED_B, 10).documents[0]
     assert document.published == date(2022, 2, 10)
     assert document.url.startswith("https://sputniknews.com/20220210/lavrov-us-uk")
     assert (
@@ -36,7 +36,7 @@ def test_a_single_paragraph_ending_like_a_teaser_is_body_not_header(tmp_path):
     path.write_text(
         "Report title\n\nTroops massed on the border, officials said on 10.02.2022, Sputnik International\n"
     )
-    document = read_documents(path, 10)[0]
+    document = read_documents(path, 10).documents[0]
     assert document.text[document.body_start :].strip().startswith("Troops massed")
 
 
@@ -46,7 +46,7 @@ def test_markdown_front_matter(tmp_path):
         "---\ntitle: Budget row\ndate: 2024-03-01\nurl: https://example.org/a\n---\nThe council cut 40 "
         "jobs.\n"
     )
-    document = read_documents(path, 10)[0]
+    document = read_documents(path, 10).documents[0]
     assert (document.title, document.published, document.outlet) == (
         "Budget row",
         date(2024, 3, 1),
@@ -66,7 +66,7 @@ def test_html_main_text_without_boilerplate(tmp_path):
         f"<article><h1>Hospitals reopen</h1>{paragraphs}</article><footer>Cookie "
         f"policy</footer></body></html>"
     )
-    document = read_documents(path, 10)[0]
+    document = read_documents(path, 10).documents[0]
     assert "hospitals reopened on Monday" in document.text
     assert "Cookie policy" not in document.text and "Weather" not in document.text
     assert document.title == "Hospitals reopen"
@@ -85,7 +85,7 @@ def test_jsonl_records_with_metadata(tmp_path):
         {"id": "r2", "body": "Exports fell.", "url": "https://news.example.com/x"},
     ]
     path.write_text("\n".join(json.dumps(r) for r in rows))
-    first, second = read_documents(path, 10)
+    first, second = read_documents(path, 10).documents
     assert (first.title, first.outlet, first.published) == ("Prices", "Wire", date(2023, 1, 2))
     assert second.outlet == "news.example.com" and first.id != second.id
 
@@ -117,11 +117,13 @@ def test_huge_file_is_refused(tmp_path):
 def test_utf16_with_bom_is_read(tmp_path):
     path = tmp_path / "u16.txt"
     path.write_bytes("Title\n\nThe mayor said 12 bridges closed.".encode("utf-16"))
-    assert "12 bridges" in read_documents(path, 10)[0].text
+    assert "12 bridges" in read_documents(path, 10).documents[0].text
 
 
-def test_malformed_jsonl_names_the_line(tmp_path):
+def test_malformed_jsonl_names_the_line_and_keeps_the_good_records(tmp_path):
     path = tmp_path / "a.jsonl"
-    path.write_text('{"text": "ok"}\n{broken\n')
-    with pytest.raises(InputError, match=r"a.jsonl:2: invalid JSON"):
-        read_documents(path, 10)
+    path.write_text('{"text": "ok"}\n{broken\n{"text": "also ok"}\n')
+    reading = read_documents(path, 10)
+    assert [d.text for d in reading.documents] == ["ok", "also ok"]
+    (error,) = reading.errors
+    assert "a.jsonl:2: invalid JSON" in error

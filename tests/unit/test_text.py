@@ -51,7 +51,7 @@ def test_seed_b_splits_truss_both_and_security_row():
 
 
 def test_passages_have_exact_offsets_and_overlap_by_a_sentence():
-    document = read_documents(SEED_B, 10)[0]
+    document = read_documents(SEED_B, 10).documents[0]
     passages = make_passages(document, target_chars=400, overlap_sentences=1)
     assert len(passages) > 3
     for passage in passages:

@@ -1,0 +1,37 @@
+"""A workspace built from articles written by an attacker: script tags, event handlers, javascript: and data:
+URLs, and a title that closes a <script> block. Every note is approved, so every export holds them."""
+
+import json
+
+from fakes import drafter
+
+from factcheck.drafting.judges import EvidenceJudge
+from factcheck.models import QueueFilter
+
+HOSTILE = {
+    "title": "</script><script>document.title='PWNED'</script><img src=x onerror=alert(1)> [x](javascript:alert(2))",
+    "outlet": "<b onmouseover=alert(3)>Evil Outlet</b>",
+    "url": "javascript://claim.example/%0aalert(document.cookie)",
+}
+
+
+def hostile_workspace(workspace, folder):
+    folder.mkdir()
+    (folder / "claim.md").write_text(
+        f"---\ntitle: {json.dumps(HOSTILE['title'])}\noutlet: {json.dumps(HOSTILE['outlet'])}\n"
+        f"url: {json.dumps(HOSTILE['url'])}\ndate: 2022-02-10\n---\n"
+        "The ministry said about 130,000 troops were near the border <script>alert(4)</script>.\n"
+    )
+    (folder / "evidence.md").write_text(
+        '---\ntitle: "Wire <script>alert(5)</script>"\nurl: "data:text/html,<script>alert(6)</script>"\n'
+        "outlet: Wire\ndate: 2022-02-09\n---\nOfficials said about 130,000 troops were near the border, the ministry "
+        "confirmed.\n"
+    )
+    workspace.index([folder])
+    claims = workspace.claims(str(folder / "claim.md"))
+    drafter(workspace, EvidenceJudge()).draft_all(claims)
+    for item in workspace.queue(QueueFilter(status=None)):
+        if item.note.evidence and not item.note.citations:  # cite the best sentence of the first passage
+            workspace.cite_evidence(item.note.id, 1, None, "ann")
+        workspace.approve(item.note.id, "ann")
+    return workspace

@@ -1,0 +1,173 @@
+"""Reliability probes of 2026-11-24: concurrency and integrity. Approvals are never lost, citations stay
+true or the note says it is stale, edits to an article keep reviewed work. Test names carry the probe's number."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from fakes import drafter
+from paths import DATA, SEED_A
+from typer.testing import CliRunner
+
+from factcheck.cli import app
+from factcheck.drafting.judges import EvidenceJudge
+from factcheck.errors import ConflictError, InputError
+from factcheck.models import NoteStatus, QueueFilter
+from factcheck.review import actions
+from factcheck.workspace import Workspace
+
+runner = CliRunner()
+CLI = [sys.executable, "-c", "from factcheck.cli import main; main()"]
+
+
+@pytest.fixture
+def drafted(workspace, corpus):
+    shutil.copytree(DATA / "evidence", corpus / "evidence")
+    workspace.index([corpus])
+    claims = [c for c in workspace.claims(str(corpus / SEED_A.name)) if c.checkworthiness >= 0.5]
+    drafter(workspace, EvidenceJudge()).draft_all(claims)
+    return workspace
+
+
+def _cited(workspace):
+    """A drafted note with a citation of an evidence file (not of the claim's own article)."""
+    return next(i.note for i in workspace.queue(QueueFilter(status=None)) if i.note.citations)
+
+
+def test_probe_46_retrieval_while_an_index_commits_new_documents(drafted, corpus, settings):
+    drafted.retriever.headers()  # the header cache is read before the other process commits
+    (corpus / "new.md").write_text("---\ntitle: Zeppelin\n---\nThe zeppelin museum said 41 airships flew.\n")
+    with Workspace(settings) as other:
+        other.index([corpus / "new.md"])
+    hits = drafted.search("zeppelin museum airships", k=3)
+    assert hits and hits[0].document_title == "Zeppelin"
+
+
+def test_probe_47_two_draft_processes_on_one_workspace_both_finish(drafted, corpus):
+    env = {**os.environ, "FACTCHECK_HOME": str(drafted.settings.home)}
+    command = [*CLI, "draft", "--judge", "evidence", "--redo", "--all", "--workers", "2"]
+    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    second = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    outputs = [p.communicate(timeout=300) for p in (first, second)]
+    for process, (_, err) in zip((first, second), outputs, strict=True):
+        assert process.returncode == 0, err
+        assert "locked" not in err and "Traceback" not in err
+
+
+def test_probe_48_a_redraft_never_overwrites_a_decision_made_meanwhile(drafted):
+    note = _cited(drafted)
+    stale_draft = note.model_copy(update={"rationale": "redrafted"})
+    drafted.approve(note.id, "ann")  # the reviewer decides while the draft is being made
+    assert drafted.db.save_note(stale_draft) is False
+    assert drafted.note(note.id).status == NoteStatus.approved
+
+
+def test_probe_48_redo_running_while_an_editor_approves_loses_no_approval(drafted):
+    env = {**os.environ, "FACTCHECK_HOME": str(drafted.settings.home)}
+    ids = [i.note.id for i in drafted.queue(QueueFilter(status=None))]
+    redo = subprocess.Popen(
+        [*CLI, "draft", "--judge", "evidence", "--redo", "--all", "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    approved = []
+    for note_id in ids:
+        result = subprocess.run(
+            [*CLI, "notes", "approve", note_id, "--reviewer", "x"], env=env, capture_output=True, text=True
+        )
+        if result.returncode == 0:
+            approved.append(note_id)
+        else:  # a conflict is refused with one line, never lost silently
+            assert "changed since it was opened" in result.stderr
+    _, err = redo.communicate(timeout=300)
+    assert redo.returncode == 0, err
+    with Workspace(drafted.settings) as fresh:
+        for note_id in approved:
+            assert fresh.note(note_id).status == NoteStatus.approved
+            assert [r.action for r in fresh.history(note_id)][-1] == "approve"
+
+
+def test_a_change_based_on_an_old_version_is_refused(drafted):
+    note = _cited(drafted)
+    drafted.approve(note.id, "ann")
+    with pytest.raises(ConflictError, match="changed since it was opened"):
+        actions._record(
+            drafted.db, note, note.model_copy(update={"status": NoteStatus.rejected}), "bob", "reject"
+        )
+    assert drafted.note(note.id).status == NoteStatus.approved
+
+
+def test_probe_73_a_trivial_quote_cannot_ground_a_note(drafted):
+    note = _cited(drafted)
+    passage = note.citations[0].passage_id
+    for quote in ("e", "the", "Yes."):
+        with pytest.raises(InputError, match="carries no content"):
+            drafted.add_citation(note.id, passage, quote, "ann")
+
+
+def test_probe_74_a_corrected_source_makes_its_notes_stale_until_reapproved(drafted, corpus, tmp_path):
+    note = _cited(drafted)
+    drafted.approve(note.id, "ann")
+    source = drafted.db.document(note.citations[0].document_id)
+    path = corpus / "evidence" / os.path.basename(source.path)
+    path.write_text(path.read_text().replace("130,000", "140,000").replace("delivered", "sent"))
+    report = drafted.index([corpus])
+    assert note.id in report.stale
+    stale = drafted.note_view(note.id)
+    assert stale.note.status == NoteStatus.stale and "a cited source changed" in stale.stale_reason
+    assert drafted.history(note.id)[-1].action == "stale"
+    with pytest.raises(InputError, match=f"note {note.id} left out: it is stale"):
+        drafted.export("json")  # the only approved note is stale: nothing to export, and it says why
+    with pytest.raises(InputError, match="cannot be approved"):
+        drafted.approve(note.id, "ann")
+    shown = runner.invoke(app, ["notes", "show", note.id])
+    assert "stale:" in shown.stdout
+
+
+def test_probe_75_removing_a_cited_source_is_refused_then_marks_notes_stale(drafted):
+    note = _cited(drafted)
+    drafted.approve(note.id, "ann")
+    document_id = note.citations[0].document_id
+    refused = runner.invoke(app, ["sources", "remove", document_id])
+    assert (
+        refused.exit_code == 3
+        and "approved note(s) depend on" in refused.stderr
+        and "--force" in refused.stderr
+    )
+    forced = runner.invoke(app, ["sources", "remove", document_id, "--force"])
+    assert forced.exit_code == 0
+    with Workspace(drafted.settings) as fresh:
+        assert fresh.note(note.id).status == NoteStatus.stale
+        assert [r.action for r in fresh.history(note.id)] == ["approve", "stale"]  # history kept
+
+
+def test_probe_76_an_edited_article_keeps_its_reviewed_notes(drafted, corpus):
+    item = next(i for i in drafted.queue(QueueFilter(status=None)) if "100,000" in i.claim.text)
+    drafted.reject(item.note.id, "ann", "keep this decision")
+    article = corpus / SEED_A.name
+    article.write_text("Editor's note: updated.\n" + article.read_text())
+    drafted.index([corpus])
+    moved = drafted.claim(item.claim.id)
+    assert moved.anchor == "moved" and moved.span.start > item.claim.span.start
+    document = drafted.db.document(moved.document_id)
+    assert document.text[moved.span.start : moved.span.end] == moved.text
+    assert drafted.note(item.note.id).status == NoteStatus.rejected
+    assert drafted.claims(str(article))  # re-detection keeps the id of the re-anchored claim
+    assert item.claim.id in {c.id for c in drafted.claims(str(article))}
+    draft = next(i for i in drafted.queue() if i.note.status == NoteStatus.draft)
+    article.write_text(article.read_text().replace(draft.claim.text, "something else entirely"))
+    report = drafted.index([corpus])
+    assert draft.note.id in report.stale and drafted.claim(draft.claim.id).anchor == "lost"
+    assert "no longer in its article" in drafted.note_view(draft.note.id).stale_reason
+
+
+def test_json_export_carries_each_notes_evidence(drafted, tmp_path):
+    drafted.approve(_cited(drafted).id, "ann")
+    records = json.loads(next(iter(drafted.export("json").files.values())))
+    assert records and all(r["note"]["evidence"] for r in records)
+    assert {"rank", "text", "sentences", "best", "about_claim"} <= set(records[0]["note"]["evidence"][0])
