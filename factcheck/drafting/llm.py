@@ -234,6 +234,7 @@ class LLMJudge:
         refine_statements: bool = False,
         calibration: Calibration | None = None,
         commit_confidence: float = 0.8,
+        commit_precision: float = COMMIT_PRECISION,
     ) -> None:
         self.client, self.max_reasks, self.name = client, max_reasks, name
         self.refiner: ClaimRefiner | None = StatementRefiner(client) if refine_statements else None
@@ -242,6 +243,7 @@ class LLMJudge:
         self.model = client.model
         self.calibration = calibration if calibration is not None else load_calibration()
         self.commit_confidence = commit_confidence
+        self.commit_precision = commit_precision
 
     def render(
         self, claim: Claim, evidence: list[EvidenceItem], checks: list[CheckResult]
@@ -362,7 +364,7 @@ class LLMJudge:
         record = self.calibration.record(f"{self.name}:{self.model}:{verdict.value}")
         measured = record.precision if record is not None else None
         if measured is not None:
-            committed, confidence = measured >= COMMIT_PRECISION, measured
+            committed, confidence = measured >= self.commit_precision, measured
             note = (
                 f"This model's {verdict.value} verdicts were right in {record.correct} of {record.fired} cases "
                 f"on public dev data ({measured:.0%})."

@@ -40,6 +40,7 @@ def _open_llm(settings: Settings, db: Database) -> Iterator[Judge]:
         name=JudgeName.llm.value,
         refine_statements=settings.llm.refine_statements,
         commit_confidence=settings.llm.commit_confidence,
+        commit_precision=settings.draft.commit_precision,
     )
 
 
@@ -63,6 +64,7 @@ def _open_local(settings: Settings, db: Database) -> Iterator[Judge]:
             name=JudgeName.local.value,
             refine_statements=settings.llm.refine_statements,
             commit_confidence=settings.llm.commit_confidence,
+            commit_precision=settings.draft.commit_precision,
         )
 
 

@@ -189,6 +189,24 @@ def test_an_uncalibrated_llm_commits_only_above_its_commit_confidence(indexed):
         assert note.verdict == expected and "not calibrated" in note.rationale
 
 
+def test_a_calibrated_llm_commits_by_its_measured_precision_and_the_commit_setting(indexed):
+    workspace, claims = indexed
+    claim = _troops(claims)
+    measured = Calibration(
+        findings={"llm:fake-model:refuted": FindingRecord("refuted", fired=20, correct=18)}
+    )
+    for commit_precision, expected in ((0.85, Verdict.refuted), (0.95, Verdict.not_enough_evidence)):
+        client = FakeChatClient()
+        judge = LLMJudge(client, calibration=measured, commit_precision=commit_precision)
+        sentence_id, _ = _sentence_id(judge, workspace, claim, "130,000")
+        client.enqueue(
+            {"verdict": "refuted", "rationale": "r", "confidence": 0.2, "citations": [sentence_id]}
+        )
+        note = drafter(workspace, judge, RETRIEVAL).draft(claim)
+        assert note.verdict == expected and "18 of 20" in note.rationale and note.confidence == 0.9
+        assert note.suggestion == (None if expected == Verdict.refuted else Verdict.refuted)
+
+
 def test_cache_avoids_paying_twice(indexed):
     workspace, claims = indexed
     client = FakeChatClient()
