@@ -8,7 +8,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from factcheck.drafting.grounding import cite
+from factcheck.drafting.grounding import carries_content, cite
 from factcheck.models import CheckResult, Citation, Claim, ClaimType, EvidenceItem, Passage, Quantity
 from factcheck.text.quantities import find_quantities, is_vague
 from factcheck.text.speech import find_quotes
@@ -198,7 +198,9 @@ def same_time(claim: Claim, sentence: str) -> bool:
     return not (claim_years and sentence_years and not claim_years & sentence_years)
 
 
-Comparison = tuple[str, float, EvidenceItem, int, int]  # outcome, ratio, evidence, start and end in passage
+# outcome, ratio, evidence, the figure's start and end in the passage, and what to cite: the figure's phrase, or
+# its whole sentence when the phrase alone says nothing ("8%")
+Comparison = tuple[str, float, EvidenceItem, int, int, int, int]
 
 
 def _compare_figure(claim: Claim, claimed: Quantity, evidence: list[EvidenceItem]) -> list[Comparison]:
@@ -226,7 +228,11 @@ def _compare_figure(claim: Claim, claimed: Quantity, evidence: list[EvidenceItem
                     outcome = "changed_since"
                 offset = sentence.start - item.start
                 ratio = found.value / claimed.value if claimed.value else float("inf")
-                found_all.append((outcome, ratio, item, offset + found.start, offset + found.end))
+                start, end = offset + found.start, offset + found.end
+                cited = (start, end)
+                if not carries_content(item.text[start:end]):
+                    cited = (offset, offset + len(sentence.text))
+                found_all.append((outcome, ratio, item, start, end, *cited))
     return found_all
 
 
@@ -280,7 +286,7 @@ def quantity_check(claim: Claim, evidence: list[EvidenceItem]) -> tuple[CheckRes
         detail += " The figure has changed over time: that is not a refutation of the claim when it was made."
     passages = list(dict.fromkeys(c[2].passage_id for c in compared))
     return CheckResult(name="quantity", outcome=outcome, detail=detail, passage_ids=passages), [
-        _cite(c[2], c[3], c[4]) for c in compared[:4]
+        _cite(c[2], c[5], c[6]) for c in compared[:4]
     ]
 
 

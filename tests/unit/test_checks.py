@@ -62,6 +62,18 @@ def test_quantity_disagreement_reports_ratio_and_cites_the_number():
     assert "evidence [1]" in result.detail and "Wire" not in result.detail  # no source text in the check
 
 
+def test_a_bare_figure_is_cited_with_its_sentence_so_the_citation_says_something():
+    from factcheck.drafting.grounding import carries_content
+
+    figure = Quantity(text="8%", value=8.0, approximation="", unit="percent", start=25, end=27)
+    claim = _claim("Unemployment in Ohio was 8% in 2020.", ClaimType.quantity, quantities=[figure])
+    sentence = "Unemployment in Ohio was 9.1% in 2020, officials said."
+    result, citations = quantity_check(claim, [_evidence(sentence)])
+    assert result.outcome == "disagree" and "'9.1%' in evidence [1]" in result.detail
+    assert [c.quote for c in citations] == [sentence] and carries_content(citations[0].quote)
+    assert citations[0].start == 10  # the sentence's own offset in the document
+
+
 TROOPS = Quantity(
     text="about 100,000 Moscow troops", value=100000, approximation="about", unit="troops", start=0, end=27
 )
