@@ -29,7 +29,7 @@ def list_notes(
     article: str = ARTICLE,
     verdict: str = VERDICT,
     claim_type: str = TYPE,
-    status: str = typer.Option("all", "--status", help="draft, approved, rejected, failed or all."),
+    status: str = typer.Option("all", "--status", help="draft, approved, rejected, failed, stale or all."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Notes matching the filters, most check-worthy first."""
@@ -126,7 +126,7 @@ def export_notes(
     fmt: str = typer.Option("md", "--format", help="md, html, json or claimreview (JSON-LD)."),
     out: Path = typer.Option(..., "--out", help="Output file (a folder with --per-article)."),
     status: str = typer.Option(
-        "approved", "--status", help="Which notes: approved (default), draft, rejected, failed, all."
+        "approved", "--status", help="Which notes: approved (default), draft, rejected, failed, stale, all."
     ),
     article: str = ARTICLE,
     verdict: str = VERDICT,

@@ -31,7 +31,9 @@ def review_command(
     verdict: str = VERDICT,
     claim_type: str = TYPE,
     status: str = typer.Option(
-        "draft", "--status", help="Which notes to walk: draft (default), failed, all, ..."
+        "draft",
+        "--status",
+        help="Which notes to walk: draft (default), failed, stale, approved, rejected or all.",
     ),
     reviewer: str = REVIEWER,
 ) -> None:

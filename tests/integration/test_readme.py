@@ -19,3 +19,29 @@ def test_python_api_example_in_the_readme_runs(tmp_path, monkeypatch):
     assert report.drafted >= 3 and not report.errors
     assert any(note.citations for note in report.notes)
     assert os.path.exists(tmp_path / "home" / "factcheck.db")
+
+
+def _variables(model, prefix="FACTCHECK_"):
+    from pydantic import BaseModel
+
+    for name, field in model.model_fields.items():
+        kind = field.annotation
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            yield from _variables(kind, f"{prefix}{name.upper()}__")
+        else:
+            yield f"{prefix}{name.upper()}"
+
+
+def test_every_setting_and_command_is_in_the_readme():
+    from typer.main import get_command
+
+    from factcheck.cli import app
+    from factcheck.settings import Settings
+
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## Settings", 1)[1]
+    missing = [v for v in _variables(Settings) if f"`{v}`" not in table]
+    assert not missing, f"settings missing from the README's Settings table: {missing}"
+    commands = get_command(app).commands  # type: ignore[attr-defined]
+    named = [f"factcheck {name}" for name in commands]
+    assert [n for n in named if n not in readme] == []
