@@ -2,6 +2,7 @@
 URLs, and a title that closes a <script> block. Every note is approved, so every export holds them."""
 
 import json
+from html.parser import HTMLParser
 
 from fakes import drafter
 
@@ -35,3 +36,37 @@ def hostile_workspace(workspace, folder):
             workspace.cite_evidence(item.note.id, 1, None, "ann")
         workspace.approve(item.note.id, "ann")
     return workspace
+
+
+def publishing_hostile_workspace(workspace, folder, monkeypatch):
+    """The hostile workspace, with a publisher set so ClaimReview and markup exports can be made."""
+    monkeypatch.setenv("FACTCHECK_PUBLISHER__NAME", "Example Checks")
+    monkeypatch.setenv("FACTCHECK_PUBLISHER__URL", "https://checks.example.org")
+    from factcheck.settings import load_settings
+
+    workspace.settings = load_settings()
+    return hostile_workspace(workspace, folder)
+
+
+class Elements(HTMLParser):
+    """The elements, attributes and title of an HTML page (escaped text is text, not markup)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags, self.attributes, self.title = [], [], ""
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attributes += attrs
+        self._in_title = tag == "title"
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def elements(html):
+    parser = Elements()
+    parser.feed(html)
+    return parser

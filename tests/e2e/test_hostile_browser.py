@@ -1,41 +1,17 @@
 """Reports built from hostile articles, opened in headless Chromium: no script runs and no unsafe link exists,
 for the HTML report, the Markdown export rendered to HTML, and ClaimReview JSON-LD embedded in a page."""
 
-import os
-import shutil
 import subprocess
-from html.parser import HTMLParser
 
 import pytest
-from hostile import hostile_workspace
+from browser import chromium, headless_flags
+from hostile import elements, publishing_hostile_workspace
 from markdown_it import MarkdownIt
-
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _dom(page, profile):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run installs Debian's chromium package")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
     result = subprocess.run(
-        [
-            chromium,
-            *FLAGS,
-            f"--user-data-dir={profile}",
-            "--virtual-time-budget=2000",
-            "--dump-dom",
-            page.as_uri(),
-        ],
+        [chromium(), *headless_flags(profile), "--virtual-time-budget=2000", "--dump-dom", page.as_uri()],
         capture_output=True,
         text=True,
         timeout=120,
@@ -46,35 +22,11 @@ def _dom(page, profile):
 
 @pytest.fixture
 def hostile(workspace, tmp_path, monkeypatch):
-    monkeypatch.setenv("FACTCHECK_PUBLISHER__NAME", "Example Checks")
-    monkeypatch.setenv("FACTCHECK_PUBLISHER__URL", "https://checks.example.org")
-    from factcheck.settings import load_settings
-
-    workspace.settings = load_settings()
-    return hostile_workspace(workspace, tmp_path / "articles")
-
-
-class Elements(HTMLParser):
-    """The elements and attributes of the live DOM (escaped text is text, not markup)."""
-
-    def __init__(self):
-        super().__init__()
-        self.tags, self.attributes, self.title = [], [], ""
-        self._in_title = False
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        self.attributes += attrs
-        self._in_title = tag == "title"
-
-    def handle_data(self, data):
-        if self._in_title:
-            self.title += data
+    return publishing_hostile_workspace(workspace, tmp_path / "articles", monkeypatch)
 
 
 def _assert_inert(dom, scripts_allowed=0):
-    parsed = Elements()
-    parsed.feed(dom)
+    parsed = elements(dom)
     assert "PWNED" not in parsed.title  # an injected script would have set the title
     assert parsed.tags.count("script") == scripts_allowed and "img" not in parsed.tags
     assert not [name for name, _ in parsed.attributes if name.startswith("on")]  # no event handler survived

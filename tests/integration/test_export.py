@@ -1,5 +1,4 @@
 import json
-import os
 import shutil
 import subprocess
 from datetime import date
@@ -8,6 +7,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from browser import chromium, headless_flags
 from fakes import drafter
 from paths import DATA, SEED_A
 from pyld import jsonld
@@ -109,40 +109,22 @@ def test_rating_mapping_is_monotonic_and_documented():
     assert date.today()
 
 
-def _chromium():
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run installs Debian's chromium package")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    return path
-
-
 def test_html_report_renders_in_headless_chromium(approved, tmp_path):
     report = _export("html", tmp_path / "report.html", "--status", "all")
     page = report.read_text()
     _assert_clean(page, approved)
     assert "http://" not in page.split("<body>")[0] and "<script" not in page  # standalone: nothing to fetch
-    chromium = _chromium()
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ]
+    browser = chromium()
+    flags = headless_flags(tmp_path / "profile")
     dom = subprocess.run(
-        [chromium, *flags, "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120
+        [browser, *flags, "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=120
     )
     assert dom.returncode == 0, dom.stderr[-500:]
     assert dom.stdout.count('<mark class="claim') >= 4
     assert 'id="note-' in dom.stdout and 'class="quote"' in dom.stdout
     shot = tmp_path / "report.png"
     subprocess.run(
-        [chromium, *flags, f"--screenshot={shot}", "--window-size=1280,1600", report.as_uri()],
+        [browser, *flags, f"--screenshot={shot}", "--window-size=1280,1600", report.as_uri()],
         capture_output=True,
         timeout=120,
         check=True,

@@ -2,14 +2,13 @@
 link, and a ClaimReview is one a publisher can use. Test names carry the probe's number."""
 
 import json
-from html.parser import HTMLParser
 from importlib import resources
 
 import jsonschema
 import pytest
 import yaml
 from fakes import drafter
-from hostile import hostile_workspace
+from hostile import elements, hostile_workspace, publishing_hostile_workspace
 from markdown_it import MarkdownIt
 
 from factcheck.drafting.judges import EvidenceJudge
@@ -19,33 +18,12 @@ from factcheck.models import QueueFilter
 
 @pytest.fixture
 def hostile(workspace, tmp_path, monkeypatch):
-    monkeypatch.setenv("FACTCHECK_PUBLISHER__NAME", "Example Checks")
-    monkeypatch.setenv("FACTCHECK_PUBLISHER__URL", "https://checks.example.org")
-    from factcheck.settings import load_settings
-
-    workspace.settings = load_settings()
-    return hostile_workspace(workspace, tmp_path / "hostile")
-
-
-class Elements(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags, self.attributes = [], []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        self.attributes += attrs
-
-
-def _parsed(html):
-    parser = Elements()
-    parser.feed(html)
-    return parser
+    return publishing_hostile_workspace(workspace, tmp_path / "hostile", monkeypatch)
 
 
 def test_probe_53_html_report_has_no_script_handler_or_unsafe_link(hostile):
     html = hostile.export("html").files["notes.html"]
-    parsed = _parsed(html)
+    parsed = elements(html)
     assert "script" not in parsed.tags and "img" not in parsed.tags
     assert not [a for a in parsed.attributes if a[0].startswith("on")]
     hrefs = [value for name, value in parsed.attributes if name == "href"]
@@ -56,7 +34,7 @@ def test_probe_53_html_report_has_no_script_handler_or_unsafe_link(hostile):
 def test_probe_54_markdown_export_renders_without_html_or_script_links(hostile):
     markdown = hostile.export("md").files["notes.md"]
     rendered = MarkdownIt("commonmark").render(markdown)
-    parsed = _parsed(rendered)
+    parsed = elements(rendered)
     assert "script" not in parsed.tags and "img" not in parsed.tags and "b" not in parsed.tags
     hrefs = [value for name, value in parsed.attributes if name == "href"]
     assert all(h.startswith(("http://", "https://")) for h in hrefs)
