@@ -11,6 +11,7 @@ The public API is the `Workspace` façade, the domain models, the settings and t
 
 from factcheck.errors import (
     ConfigError,
+    ConflictError,
     FactcheckError,
     InputError,
     ModelError,
@@ -20,6 +21,7 @@ from factcheck.errors import (
     StoreError,
 )
 from factcheck.models import (
+    ArticleView,
     CheckResult,
     Citation,
     Claim,
@@ -46,11 +48,13 @@ from factcheck.settings import Settings, load_settings
 from factcheck.workspace import Workspace, doctor
 
 __all__ = [
+    "ArticleView",
     "CheckResult",
     "Citation",
     "Claim",
     "ClaimType",
     "ConfigError",
+    "ConflictError",
     "Document",
     "DocumentSummary",
     "DraftReport",

@@ -287,11 +287,28 @@ class QueueFilter(_Model):
     verdict: Verdict | None = None
     claim_type: ClaimType | None = None
     status: NoteStatus | None = Field(NoteStatus.draft, description="None means every status.")
+    reviewer: str | None = Field(None, description="Only notes this reviewer has acted on.")
 
 
 class QueueItem(_Model):
     note: Note
     claim: Claim
+
+
+class QueueEntry(_Model):
+    """One line of a review queue: enough to list and order notes without loading their evidence."""
+
+    note_id: str
+    claim_id: str
+    document_id: str
+    status: NoteStatus
+    verdict: Verdict
+    suggestion: Verdict | None = None
+    confidence: float
+    version: int
+    claim_text: str
+    claim_type: ClaimType
+    checkworthiness: float
 
 
 class NoteView(_Model):
@@ -307,6 +324,14 @@ class NoteView(_Model):
     stale_reason: str = Field("", description="Why the note is stale, when it is.")
     public_claim: str = Field("", description="The short claim as it would be published.")
     public_explanation: str = Field("", description="The explanation as it would be published.")
+
+
+class ArticleView(_Model):
+    """An article as a desk sees it: its text, every stored claim on it, and the note on each claim."""
+
+    document: Document
+    claims: list[Claim] = Field(default_factory=list, description="By position in the article.")
+    notes: dict[str, Note] = Field(default_factory=dict, description="Claim id -> its note, when drafted.")
 
 
 class HealthCheck(_Model):

@@ -121,6 +121,17 @@ class PublisherSettings(BaseModel):
     )
 
 
+class ServeSettings(BaseModel):
+    host: str = Field(
+        "127.0.0.1", description="Address `factcheck serve` binds; another than loopback needs a token."
+    )
+    port: int = Field(0, ge=0, le=65535, description="Port for `factcheck serve`; 0 = a free port.")
+    token: SecretStr | None = Field(
+        None,
+        description="Shared secret editors open the desk with (…/?token=…); required off loopback.",
+    )
+
+
 class Settings(BaseSettings):
     """Everything configurable. All state lives under `home`."""
 
@@ -138,6 +149,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     draft: DraftSettings = Field(default_factory=DraftSettings)
     publisher: PublisherSettings = Field(default_factory=PublisherSettings)
+    serve: ServeSettings = Field(default_factory=ServeSettings)
     reviewer: str = Field("", description="Name recorded with every review action (or pass --reviewer).")
 
     @property
@@ -188,6 +200,8 @@ def load_settings(**overrides: object) -> Settings:
     from factcheck.errors import ConfigError
 
     given = {k: v for k, v in overrides.items() if v is not None}
+    if "home" in given:
+        given["home"] = Path(str(given["home"]))  # a plain string is a path too
     home = given.get("home")
     dotenv = env_file(Path(str(home)) if home else None)
     try:

@@ -18,6 +18,7 @@ import numpy as np
 
 from factcheck.errors import ConfigError, FactcheckError, InputError, NotFoundError
 from factcheck.models import (
+    ArticleView,
     Claim,
     ClaimType,
     Document,
@@ -34,6 +35,7 @@ from factcheck.models import (
     NoteView,
     Passage,
     ProgressCallback,
+    QueueEntry,
     QueueFilter,
     QueueItem,
     Review,
@@ -306,6 +308,7 @@ class Workspace:
         verdict: str | None = None,
         claim_type: str | None = None,
         status: str | None = "draft",
+        reviewer: str | None = None,
     ) -> QueueFilter:
         """A filter from the words a person types; 'all' (or None) as the status means every status."""
         try:
@@ -314,6 +317,7 @@ class Workspace:
                 verdict=Verdict(verdict) if verdict else None,
                 claim_type=ClaimType(claim_type) if claim_type else None,
                 status=NoteStatus(status) if status and status != "all" else None,
+                reviewer=reviewer.strip() or None if reviewer else None,
             )
         except ValueError as exc:
             raise InputError(
@@ -327,6 +331,23 @@ class Workspace:
         from factcheck.review.actions import queue
 
         return queue(self.db, filters)
+
+    def queue_ids(self, filters: QueueFilter | None = None) -> list[str]:
+        """Ids of the notes matching the filters, in the same order as `queue`; cheap at any size."""
+        return self.db.queue_ids(filters or QueueFilter())
+
+    def queue_counts(self, filters: QueueFilter | None = None) -> dict[NoteStatus, int]:
+        """How many notes of each status match the filters other than the status."""
+        counts = self.db.queue_counts(filters or QueueFilter())
+        return {status: counts.get(status.value, 0) for status in NoteStatus}
+
+    def queue_entries(
+        self, filters: QueueFilter | None = None, offset: int = 0, limit: int | None = None
+    ) -> list[QueueEntry]:
+        """The queue's lines in the same order as `queue` (a slice of it, when given), without loading each
+        note's evidence."""
+        ids = self.queue_ids(filters)
+        return self.db.queue_entries(ids[offset : None if limit is None else offset + limit])
 
     def note(self, note_id: str) -> Note:
         """A note by id or unique id prefix."""
@@ -364,17 +385,26 @@ class Workspace:
         """Every review action on a note, oldest first."""
         return self.db.reviews(self.db.note(note_id).id)
 
-    def approve(self, note_id: str, reviewer: str) -> Note:
+    # Every review action takes the `version` of the note the reviewer saw, when it is known: a change made
+    # meanwhile by someone else refuses the action (ConflictError) and nothing is saved.
+    def approve(self, note_id: str, reviewer: str, version: int | None = None) -> Note:
         from factcheck.review import actions
 
-        return actions.approve(self.db, note_id, reviewer)
+        return actions.approve(self.db, note_id, reviewer, version)
 
-    def reject(self, note_id: str, reviewer: str, reason: str) -> Note:
+    def reject(self, note_id: str, reviewer: str, reason: str, version: int | None = None) -> Note:
         from factcheck.review import actions
 
-        return actions.reject(self.db, note_id, reviewer, reason)
+        return actions.reject(self.db, note_id, reviewer, reason, version)
 
-    def set_verdict(self, note_id: str, verdict: Verdict | str, reviewer: str, reason: str = "") -> Note:
+    def set_verdict(
+        self,
+        note_id: str,
+        verdict: Verdict | str,
+        reviewer: str,
+        reason: str = "",
+        version: int | None = None,
+    ) -> Note:
         from factcheck.review import actions
 
         try:
@@ -383,18 +413,39 @@ class Workspace:
             raise InputError(
                 f"unknown verdict {verdict!r}; use one of {', '.join(v.value for v in Verdict)}"
             ) from None
-        return actions.set_verdict(self.db, note_id, value, reviewer, reason)
+        return actions.set_verdict(self.db, note_id, value, reviewer, reason, version)
 
-    def add_citation(self, note_id: str, passage_id: str, quote: str, reviewer: str) -> Note:
+    def add_citation(
+        self, note_id: str, passage_id: str, quote: str, reviewer: str, version: int | None = None
+    ) -> Note:
         from factcheck.review import actions
 
-        return actions.add_citation(self.db, note_id, passage_id, quote, reviewer)
+        return actions.add_citation(self.db, note_id, passage_id, quote, reviewer, version)
 
-    def cite_evidence(self, note_id: str, rank: int, sentence: int | None, reviewer: str) -> Note:
+    def cite_evidence(
+        self, note_id: str, rank: int, sentence: int | None, reviewer: str, version: int | None = None
+    ) -> Note:
         """Cite evidence [rank] of a note, sentence `sentence` or the one that best matches the claim."""
         from factcheck.review import actions
 
-        return actions.cite_evidence(self.db, note_id, rank, sentence, reviewer)
+        return actions.cite_evidence(self.db, note_id, rank, sentence, reviewer, version)
+
+    def edit_public(
+        self, note_id: str, claim_reviewed: str, explanation: str, reviewer: str, version: int | None = None
+    ) -> Note:
+        """Write what gets published for a note: its short claim and public explanation."""
+        from factcheck.review import actions
+
+        return actions.edit_public(self.db, note_id, claim_reviewed, explanation, reviewer, version)
+
+    def article_view(self, ref: str) -> ArticleView:
+        """An article with every stored claim on it and the note on each claim, if any."""
+        document = self.document(ref)
+        claims = sorted(self.db.claims(document.id), key=lambda c: c.span.start)
+        notes = {
+            item.claim.id: item.note for item in self.queue(QueueFilter(article=document.id, status=None))
+        }
+        return ArticleView(document=document, claims=claims, notes=notes)
 
     def edit_text(self, note_id: str) -> tuple[str, bool]:
         """The note as editable YAML, and whether it is an earlier edit that did not validate (kept)."""

@@ -2,10 +2,12 @@
 # The whole test suite, end-to-end tests with the real embedded model included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# The HTML report test opens the report in headless Chromium (Debian's package).
-if ! command -v chromium >/dev/null 2>&1; then
+# The HTML report and review desk tests open pages in headless Chromium, driven through chromedriver
+# (Debian's chromium and chromium-driver packages; nothing is downloaded by Selenium).
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 [ -x .venv/bin/python ] || "${PYTHON:-python3}" -m venv .venv
 # The 'local' extra builds llama-cpp-python from source once (about 5 minutes; pip caches the wheel).

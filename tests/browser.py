@@ -28,3 +28,25 @@ def headless_flags(profile):
         "--disable-sync",
         f"--user-data-dir={profile}",
     ]
+
+
+def chromedriver():
+    path = shutil.which("chromedriver")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromedriver is not installed; .ci/run installs Debian's chromium-driver package")
+        pytest.skip("chromedriver is not installed (apt-get install chromium-driver)")
+    return path
+
+
+def webdriver_session(profile, width=1280, height=1600):
+    """A Selenium session in headless Chromium from the system packages (no driver download)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium()
+    for flag in headless_flags(profile):
+        options.add_argument(flag.replace("--headless", "--headless=new") if flag == "--headless" else flag)
+    options.add_argument(f"--window-size={width},{height}")
+    return webdriver.Chrome(service=Service(chromedriver()), options=options)

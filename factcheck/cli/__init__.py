@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from typer.core import TyperGroup
 
-from factcheck.cli import claims, doctor, draft, evals, index, notes, review, sources
+from factcheck.cli import claims, doctor, draft, evals, index, notes, review, serve, sources
 from factcheck.errors import FactcheckError
 
 UNEXPECTED = 70  # EX_SOFTWARE: a bug, not the user's input
@@ -68,6 +68,7 @@ app.add_typer(notes.app, name="notes")
 app.add_typer(evals.app, name="eval")
 doctor.register(app)
 app.add_typer(sources.app, name="sources")
+serve.register(app)
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ import yaml
 from factcheck.drafting.grounding import carries_content, cite, resolve_quote, ungrounded
 from factcheck.errors import InputError
 from factcheck.models import Citation, Claim, Note, NoteStatus, QueueFilter, QueueItem, Review, Verdict
-from factcheck.review.public import public_explanation, short_claim
+from factcheck.review.public import SHORT_CLAIM, public_explanation, short_claim
 from factcheck.storage.db import Database
 
 REVIEWABLE = ("verdict", "confidence", "rationale", "citations", "status", "claim_reviewed", "explanation")
@@ -20,6 +20,9 @@ def queue(db: Database, filters: QueueFilter | None = None) -> list[QueueItem]:
     """Notes matching the filters, most check-worthy claims first."""
     filters = filters or QueueFilter()
     notes = db.notes(filters.status.value if filters.status else None)
+    if filters.reviewer:
+        acted_on = db.reviewed_by(filters.reviewer)
+        notes = [n for n in notes if n.id in acted_on]
     claims = db.claims_by_id(n.claim_id for n in notes)
     items = []
     for note in notes:
@@ -61,13 +64,20 @@ def _record(db: Database, before: Note, after: Note, reviewer: str, action: str,
     return db.record_review(review, after.model_copy(update={"version": before.version}))
 
 
+def _opened(db: Database, note_id: str, version: int | None) -> Note:
+    """The note as the reviewer opened it: with `version` given, a change is stored only if the note is still
+    at that version (someone else's change meanwhile refuses it, see `Database.record_review`)."""
+    note = db.note(note_id)
+    return note if version is None else note.model_copy(update={"version": version})
+
+
 def citation_problems(db: Database, note: Note) -> list[str]:
     """What is wrong with the note's citations against the stored passages now (empty: all resolve)."""
     return ungrounded(note.citations, db.passages_by_id(c.passage_id for c in note.citations))
 
 
-def approve(db: Database, note_id: str, reviewer: str) -> Note:
-    note = db.note(note_id)
+def approve(db: Database, note_id: str, reviewer: str, version: int | None = None) -> Note:
+    note = _opened(db, note_id, version)
     if note.status == NoteStatus.failed:
         raise InputError(
             f"note {note.id} failed ({note.failure[:80]}); edit it so its citations are grounded, "
@@ -96,17 +106,19 @@ def stale_reason(db: Database, note: Note) -> str:
     return ""
 
 
-def reject(db: Database, note_id: str, reviewer: str, reason: str) -> Note:
+def reject(db: Database, note_id: str, reviewer: str, reason: str, version: int | None = None) -> Note:
     if not reason.strip():
         raise InputError("a rejection needs a reason; say why in a few words")
-    note = db.note(note_id)
+    note = _opened(db, note_id, version)
     return _record(
         db, note, note.model_copy(update={"status": NoteStatus.rejected}), reviewer, "reject", reason
     )
 
 
-def set_verdict(db: Database, note_id: str, verdict: Verdict, reviewer: str, reason: str = "") -> Note:
-    note = db.note(note_id)
+def set_verdict(
+    db: Database, note_id: str, verdict: Verdict, reviewer: str, reason: str = "", version: int | None = None
+) -> Note:
+    note = _opened(db, note_id, version)
     if verdict != Verdict.not_enough_evidence and not note.citations:
         raise InputError(
             f"{verdict.value} needs at least one citation; add one first (`c` in review, or edit the note)"
@@ -132,18 +144,22 @@ def resolve_citation(db: Database, passage_id: str, quote: str) -> Citation:
     return citation
 
 
-def add_citation(db: Database, note_id: str, passage_id: str, quote: str, reviewer: str) -> Note:
-    note = db.note(note_id)
+def add_citation(
+    db: Database, note_id: str, passage_id: str, quote: str, reviewer: str, version: int | None = None
+) -> Note:
+    note = _opened(db, note_id, version)
     citation = resolve_citation(db, passage_id, quote)
     return _record(
         db, note, note.model_copy(update={"citations": [*note.citations, citation]}), reviewer, "add_citation"
     )
 
 
-def cite_evidence(db: Database, note_id: str, rank: int, sentence: int | None, reviewer: str) -> Note:
+def cite_evidence(
+    db: Database, note_id: str, rank: int, sentence: int | None, reviewer: str, version: int | None = None
+) -> Note:
     """Cite a sentence of the note's evidence by number: evidence `rank`, sentence `sentence` (default: the
     sentence that best matches the claim). The quote is the stored text, checked against the stored passage."""
-    note = db.note(note_id)
+    note = _opened(db, note_id, version)
     item = next((e for e in note.evidence if e.rank == rank), None)
     if item is None:
         raise InputError(
@@ -170,6 +186,25 @@ def cite_evidence(db: Database, note_id: str, rank: int, sentence: int | None, r
         )
     updated = note.model_copy(update={"citations": [*note.citations, citation]})
     return _record(db, note, updated, reviewer, "add_citation")
+
+
+def edit_public(
+    db: Database,
+    note_id: str,
+    claim_reviewed: str,
+    explanation: str,
+    reviewer: str,
+    version: int | None = None,
+) -> Note:
+    """Write what gets published: the short claim and the public explanation (whitespace collapsed)."""
+    short, public = " ".join(claim_reviewed.split()), " ".join(explanation.split())
+    if len(short) > SHORT_CLAIM:
+        raise InputError(
+            f"the short claim has {len(short)} characters; keep it to {SHORT_CLAIM} so readers see all of it"
+        )
+    note = _opened(db, note_id, version)
+    updated = note.model_copy(update={"claim_reviewed": short, "explanation": public})
+    return _record(db, note, updated, reviewer, "edit")
 
 
 # Editing in $EDITOR: a readable YAML document, parsed back and validated -------------------------

@@ -11,7 +11,7 @@ from factcheck.errors import InputError
 from factcheck.models import Document, Note, Verdict
 from factcheck.review.public import public_explanation, short_claim
 from factcheck.review.report import ExportItem, to_html
-from factcheck.review.safety import markdown_link, markdown_text, safe_url, script_safe_json
+from factcheck.safety import markdown_link, markdown_text, safe_url, script_safe_json
 from factcheck.settings import PublisherSettings
 from factcheck.storage.db import Database
 from factcheck.text.speech import is_person_like

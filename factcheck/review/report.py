@@ -12,7 +12,7 @@ from html import escape
 
 from factcheck.models import Claim, Document, EvidenceItem, Note, Verdict
 from factcheck.review.public import public_explanation, short_claim
-from factcheck.review.safety import safe_url
+from factcheck.safety import safe_url
 
 
 @dataclass

@@ -13,7 +13,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from factcheck.errors import ConflictError, NotFoundError, StoreError
-from factcheck.models import Claim, Document, DocumentSummary, EvalRun, ItemResult, Note, Passage, Review
+from factcheck.models import (
+    Claim,
+    Document,
+    DocumentSummary,
+    EvalRun,
+    ItemResult,
+    Note,
+    Passage,
+    QueueEntry,
+    QueueFilter,
+    Review,
+)
 from factcheck.storage.migrations import migrate
 
 WRITE_WAIT_S = 30.0
@@ -311,6 +322,71 @@ class Database:
         if status:
             query, args = query + " WHERE status=?", (status,)
         return [self._note(r) for r in self.conn.execute(query + " ORDER BY id", args).fetchall()]
+
+    @staticmethod
+    def _queue_where(filters: QueueFilter, with_status: bool = True) -> tuple[str, list[str]]:
+        """The FROM and WHERE of a queue query. Only the claim's small JSON is read (for the type filter); a
+        note's JSON, which holds its evidence, never is."""
+        query, args = " FROM notes n JOIN claims c ON c.id = n.claim_id WHERE 1=1", []
+        for condition, value in (
+            (" AND n.status = ?", filters.status.value if filters.status and with_status else None),
+            (" AND n.verdict = ?", filters.verdict.value if filters.verdict else None),
+            (
+                " AND json_extract(c.data, '$.type') = ?",
+                filters.claim_type.value if filters.claim_type else None,
+            ),
+            (" AND c.document_id = ?", filters.article),
+            (" AND n.id IN (SELECT note_id FROM reviews WHERE reviewer = ?)", filters.reviewer),
+        ):
+            if value:
+                query += condition
+                args.append(value)
+        return query, args
+
+    def queue_ids(self, filters: QueueFilter) -> list[str]:
+        """Note ids in queue order: most check-worthy claim first, then by article and position."""
+        where, args = self._queue_where(filters)
+        query = "SELECT n.id" + where + " ORDER BY c.checkworthiness DESC, c.document_id, c.start"
+        return [r[0] for r in self.conn.execute(query, args).fetchall()]
+
+    def queue_counts(self, filters: QueueFilter) -> dict[str, int]:
+        """How many notes of each status match the filters other than the status."""
+        where, args = self._queue_where(filters, with_status=False)
+        rows = self.conn.execute("SELECT n.status, COUNT(*)" + where + " GROUP BY n.status", args)
+        return {r[0]: r[1] for r in rows.fetchall()}
+
+    def queue_entries(self, note_ids: list[str]) -> list[QueueEntry]:
+        """The queue lines of these notes, in the order given."""
+        found: dict[str, QueueEntry] = {}
+        for chunk in range(0, len(note_ids), 500):
+            ids = note_ids[chunk : chunk + 500]
+            rows = self.conn.execute(
+                "SELECT n.id, n.claim_id, c.document_id, n.status, n.verdict, n.version, "
+                "json_extract(n.data, '$.suggestion'), json_extract(n.data, '$.confidence'), "
+                "json_extract(c.data, '$.text'), json_extract(c.data, '$.type'), c.checkworthiness "
+                f"FROM notes n JOIN claims c ON c.id = n.claim_id WHERE n.id IN ({','.join('?' * len(ids))})",
+                ids,
+            ).fetchall()
+            for r in rows:
+                found[r[0]] = QueueEntry(
+                    note_id=r[0],
+                    claim_id=r[1],
+                    document_id=r[2],
+                    status=r[3],
+                    verdict=r[4],
+                    version=r[5],
+                    suggestion=r[6],
+                    confidence=r[7],
+                    claim_text=r[8],
+                    claim_type=r[9],
+                    checkworthiness=r[10],
+                )
+        return [found[i] for i in note_ids if i in found]
+
+    def reviewed_by(self, reviewer: str) -> set[str]:
+        """Ids of the notes a reviewer has acted on."""
+        rows = self.conn.execute("SELECT DISTINCT note_id FROM reviews WHERE reviewer = ?", (reviewer,))
+        return {r[0] for r in rows.fetchall()}
 
     def notes_citing(self, document_ids: list[str]) -> list[Note]:
         """Notes with a citation of any of these documents."""

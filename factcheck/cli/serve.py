@@ -1,0 +1,41 @@
+"""`factcheck serve`: the review desk in the browser."""
+
+from __future__ import annotations
+
+import typer
+
+from factcheck.cli.common import open_workspace, say, settings_from
+from factcheck.web import DeskServer, check_binding, create_app
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+
+
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option(
+        None, "--host", help="Address to bind (default 127.0.0.1, FACTCHECK_SERVE__HOST)."
+    ),
+    port: int = typer.Option(None, "--port", help="Port (default: a free one, or FACTCHECK_SERVE__PORT)."),
+    reviewer: str = typer.Option(
+        None,
+        "--reviewer",
+        help="Reviewer name for browsers that have not given one (default FACTCHECK_REVIEWER).",
+    ),
+    token: str = typer.Option(
+        None,
+        "--token",
+        help="Access token editors open the desk with; required off loopback (or FACTCHECK_SERVE__TOKEN).",
+    ),
+) -> None:
+    """Review in the browser: the queue, each note beside its evidence, one click to cite, exports."""
+    settings = settings_from(ctx)
+    host = host or settings.serve.host
+    port = settings.serve.port if port is None else port
+    secret = token or (settings.serve.token.get_secret_value() if settings.serve.token else None)
+    check_binding(host, secret)
+    with open_workspace(ctx, settings) as workspace:
+        server = DeskServer(create_app(workspace, reviewer or settings.reviewer, secret), host, port)
+        say(f"factcheck desk at {server.url}/{f'?token={secret}' if secret else ''} (Ctrl+C stops it)")
+        server.run()
