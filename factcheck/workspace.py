@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from factcheck.errors import ConfigError, FactcheckError, InputError, NotFoundError
+from factcheck.errors import ConfigError, ConflictError, FactcheckError, InputError, NotFoundError
 from factcheck.models import (
     ArticleView,
     Claim,
@@ -457,19 +457,19 @@ class Workspace:
             return pending, True
         return actions.edit_text(note, self.db.claim(note.claim_id)), False
 
-    def save_edit(self, note_id: str, text: str, reviewer: str) -> Note:
-        """Validate and store an edit. An edit that does not validate is kept on disk for the next try."""
+    def save_edit(self, note_id: str, text: str, reviewer: str, version: int | None = None) -> Note:
+        """Validate and store an edit. An edit that does not validate, or that meets a note someone else
+        changed meanwhile, is kept on disk for the next try."""
         from factcheck.review import actions
 
         pending = actions.PendingEdits(self.settings.home)
         note = self.db.note(note_id)
         try:
-            updated = actions.apply_edit(self.db, note.id, text, reviewer)
+            updated = actions.apply_edit(self.db, note.id, text, reviewer, version)
         except InputError as exc:
             path = pending.save(note.id, text)
-            raise InputError(
-                f"edit not saved: {exc}. Your text is kept in {path}; press e to fix it"
-            ) from None
+            kind = ConflictError if isinstance(exc, ConflictError) else InputError
+            raise kind(f"edit not saved: {exc}. Your text is kept in {path} for the next edit") from None
         pending.clear(note.id)
         return updated
 

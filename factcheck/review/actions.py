@@ -277,9 +277,9 @@ def parse_edit(db: Database, text: str) -> dict:
     }
 
 
-def apply_edit(db: Database, note_id: str, text: str, reviewer: str) -> Note:
+def apply_edit(db: Database, note_id: str, text: str, reviewer: str, version: int | None = None) -> Note:
     """Validate and store an edit; a failed note that now has grounded citations becomes a draft again."""
-    note = db.note(note_id)
+    note = _opened(db, note_id, version)
     fields = parse_edit(db, text)
     status = NoteStatus.draft if note.status in (NoteStatus.failed, NoteStatus.stale) else note.status
     updated = note.model_copy(

@@ -273,10 +273,16 @@ class Desk:
             )
             citations.append({"citation": citation, "pieces": pieces, "source": source})
         previous, following = self._neighbours(note.id, params)
+        search = params.get("q", "").strip()
+        found = self.workspace.search_evidence(search, claim.id, k=5) if search else []
+        edit_text = kept.values.get("text", "") if kept and kept.form == "edit" else ""
         return self.render(
             request,
             "note.html",
             status_code,
+            search=search,
+            found=[(item, evidence_pieces(item)) for item in found],
+            edit_text=edit_text or self.workspace.edit_text(note.id)[0],
             view=view,
             note=note,
             claim=claim,
@@ -288,6 +294,7 @@ class Desk:
             previous=previous,
             following=following,
             query=self.query_of(params),
+            query_pairs=[(k, params[k]) for k in FILTER_KEYS if params.get(k)],
             message=message,
             kept=kept or Kept(),
         )
@@ -321,6 +328,10 @@ class Desk:
                 reviewer,
                 version,
             ),
+            "cite-passage": lambda: self.workspace.add_citation(
+                note.id, values.get("passage_id", ""), values.get("quote", ""), reviewer, version
+            ),
+            "edit": lambda: self.workspace.save_edit(note.id, values.get("text", ""), reviewer, version),
             "public": lambda: self.workspace.edit_public(
                 note.id, values.get("claim_reviewed", ""), values.get("explanation", ""), reviewer, version
             ),

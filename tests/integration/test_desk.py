@@ -1,10 +1,12 @@
 """The review desk's HTTP behaviour, in process: filters and counts, CSRF, versions, the access token, uploads,
 exports and errors. The browser tests (tests/e2e/test_desk_browser.py) drive the same pages in Chromium."""
 
+import html
 import re
 import shutil
 
 import pytest
+import yaml
 from fakes import drafter
 from paths import DATA, SEED_A, SEED_B
 from starlette.testclient import TestClient
@@ -213,3 +215,50 @@ def test_pages_carry_a_content_security_policy_that_allows_only_the_desks_own_sc
     assert "script-src 'self'" in policy and "default-src 'none'" in policy and "unsafe-inline" not in policy
     assert page.headers["x-content-type-options"] == "nosniff"
     assert 'src="/static/desk.js"' in page.text and client.get("/static/desk.js").status_code == 200
+
+
+def test_the_whole_note_can_be_edited_as_in_the_terminal_and_a_bad_edit_is_kept(drafted):
+    client = _client(drafted)
+    note = drafted.queue_entries()[0].note_id
+    page = client.get(f"/notes/{note}").text
+    text = html.unescape(
+        re.search(r'<textarea name="text" id="edit-text"[^>]*>(.*?)</textarea>', page, re.S)[1]
+    )
+    assert "verdict: not_enough_evidence" in text
+    bad = text.replace("verdict: not_enough_evidence", "verdict: maybe")
+    refused = client.post(f"/notes/{note}/edit", data=_form(client, f"/notes/{note}", text=bad))
+    assert refused.status_code == 400 and "not one of" in refused.text and "verdict: maybe" in refused.text
+    fields = yaml.safe_load(text)
+    fields["rationale"] = "Checked by hand. " + fields["rationale"]
+    good = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True)
+    outdated = _form(client, f"/notes/{note}", text=good)
+    saved = client.post(f"/notes/{note}/edit", data=_form(client, f"/notes/{note}", text=good))
+    assert saved.status_code == 200, re.search(r"role=\"alert\">([^<]*)", saved.text)[1]
+    assert drafted.note(note).rationale.startswith("Checked by hand.")
+    assert [r.action for r in drafted.history(note)] == ["edit"]
+    conflict = client.post(f"/notes/{note}/edit", data=outdated)
+    assert conflict.status_code == 409 and "Checked by hand." in conflict.text
+    assert [r.action for r in drafted.history(note)] == ["edit"]
+
+
+def test_search_other_passages_and_cite_one_sentence_with_a_click(drafted):
+    client = _client(drafted)
+    note = drafted.queue_entries()[0].note_id
+    found = client.get(f"/notes/{note}?q=130,000+troops+border")
+    assert found.status_code == 200 and "cite-passage" in found.text
+    passage_id, quote = re.search(
+        r'name="passage_id" value="([^"]+)"><input type="hidden" name="quote" value="([^"]+)"', found.text
+    ).groups()
+    quote = html.unescape(quote)
+    cited = client.post(
+        f"/notes/{note}/cite-passage",
+        data=_form(client, f"/notes/{note}", passage_id=passage_id, quote=quote),
+    )
+    assert cited.status_code == 200
+    citation = drafted.note(note).citations[-1]
+    assert citation.passage_id == passage_id and citation.quote == quote
+    forged = client.post(
+        f"/notes/{note}/cite-passage",
+        data=_form(client, f"/notes/{note}", passage_id=passage_id, quote="words that are not there at all"),
+    )
+    assert forged.status_code == 400 and "is not in passage" in forged.text
