@@ -9,6 +9,8 @@ The public API is the `Workspace` façade, the domain models, the settings and t
         report = ws.draft([c.id for c in claims if c.checkworthiness >= 0.5])
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
 from factcheck.errors import (
     ConfigError,
     ConflictError,
@@ -21,7 +23,9 @@ from factcheck.errors import (
     StoreError,
 )
 from factcheck.models import (
+    ArchiveReport,
     ArticleView,
+    CheckedClaim,
     CheckResult,
     Citation,
     Claim,
@@ -38,6 +42,7 @@ from factcheck.models import (
     NoteStatus,
     NoteView,
     Passage,
+    PriorCheck,
     QueueFilter,
     QueueItem,
     Review,
@@ -47,8 +52,15 @@ from factcheck.models import (
 from factcheck.settings import Settings, load_settings
 from factcheck.workspace import Workspace, doctor
 
+try:
+    __version__ = version("factcheck")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
 __all__ = [
+    "ArchiveReport",
     "ArticleView",
+    "CheckedClaim",
     "CheckResult",
     "Citation",
     "Claim",
@@ -71,6 +83,7 @@ __all__ = [
     "NoteView",
     "NotFoundError",
     "Passage",
+    "PriorCheck",
     "ProviderError",
     "ProviderUnavailable",
     "QueueFilter",
@@ -81,6 +94,7 @@ __all__ = [
     "StoreError",
     "Verdict",
     "Workspace",
+    "__version__",
     "doctor",
     "load_settings",
 ]

@@ -25,6 +25,7 @@ class Document(_Model):
     body_start: int = Field(
         0, ge=0, description="Offset where the body starts (after title, dateline, teaser)."
     )
+    language: str = Field("", description="ISO 639-1 code detected from the body ('' when unknown).")
 
 
 class Passage(_Model):
@@ -120,6 +121,7 @@ class DocumentSummary(_Model):
     path: str
     passages: int
     indexed_at: datetime
+    language: str = ""
 
 
 class NoteStatus(StrEnum):
@@ -255,6 +257,43 @@ class Note(_Model):
     explanation: str = Field("", description="The public explanation; written or approved by a reviewer.")
 
 
+class CheckedClaim(_Model):
+    """A claim somebody already fact-checked: from an imported archive, or a note reviewed in this workspace."""
+
+    id: str = Field(
+        description="Stable id: 'note:<note id>' for our own notes, else derived from the record."
+    )
+    claim: str = Field(description="The claim as the fact-check states it.")
+    title: str = Field("", description="Headline of the fact-check, when known.")
+    rating: str = Field("", description="The published rating as written ('False', 'Mostly true', ...).")
+    publisher: str = Field("", description="Who published the fact-check.")
+    published: str = Field("", description="When it was published, as given (ISO date when known).")
+    url: str = Field("", description="Where the fact-check is published.")
+    origin: str = Field(description="The archive file it was imported from, or 'workspace'.")
+    source_id: str = Field("", description="The record's own id in its archive, when it has one.")
+
+
+class PriorCheck(_Model):
+    """An earlier fact-check of (very likely) the same claim."""
+
+    checked: CheckedClaim
+    strength: float = Field(description="Similarity, 0-1; shown when at least the matching threshold.")
+
+    def line(self) -> str:
+        """'checked before: <claim>, <rating>, <publisher>, <date>, <url>' (empty parts left out)."""
+        c = self.checked
+        parts = [f'"{c.claim}"', c.rating, c.publisher, c.published, c.url]
+        return (
+            "checked before: " + ", ".join(part for part in parts if part) + f" (match {self.strength:.2f})"
+        )
+
+
+class ArchiveReport(_Model):
+    imported: int = Field(0, description="Checked claims added or updated.")
+    unchanged: int = 0
+    errors: list[str] = Field(default_factory=list, description="One line per record that could not be read.")
+
+
 class JudgeName(StrEnum):
     """The judges a note can be drafted by; `factcheck.drafting.registry` maps each to how it is opened."""
 
@@ -276,6 +315,9 @@ class DraftReport(_Model):
     notes: list[Note] = Field(default_factory=list)
     claim_texts: dict[str, str] = Field(
         default_factory=dict, description="Claim id -> the claim's words, for display."
+    )
+    prior_checks: dict[str, list[PriorCheck]] = Field(
+        default_factory=dict, description="Claim id -> earlier fact-checks of it, when there are any."
     )
     seconds: float = 0.0
 
@@ -324,6 +366,9 @@ class NoteView(_Model):
     stale_reason: str = Field("", description="Why the note is stale, when it is.")
     public_claim: str = Field("", description="The short claim as it would be published.")
     public_explanation: str = Field("", description="The explanation as it would be published.")
+    prior_checks: list[PriorCheck] = Field(
+        default_factory=list, description="Earlier fact-checks of the same claim, strongest first."
+    )
 
 
 class ArticleView(_Model):

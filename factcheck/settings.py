@@ -47,6 +47,12 @@ class IngestSettings(BaseModel):
         1, ge=0, le=5, description="Sentences repeated between neighbouring passages."
     )
 
+    allow_private_urls: bool = Field(
+        False,
+        description="Let `index URL` fetch pages on local or private addresses (an intranet CMS); off, so a "
+        "list of links cannot make factcheck probe your network.",
+    )
+
 
 class ClaimSettings(BaseModel):
     threshold: float = Field(
@@ -121,6 +127,20 @@ class PublisherSettings(BaseModel):
     )
 
 
+class MatchingSettings(BaseModel):
+    threshold: float = Field(
+        0.60,
+        ge=0.0,
+        le=1.0,
+        description="Match strength from which an earlier fact-check is shown as 'checked before' (chosen on "
+        "CLEF 2020 task 2 train; see README).",
+    )
+    shown: int = Field(3, ge=1, le=20, description="At most this many earlier fact-checks shown per claim.")
+    group_threshold: float = Field(
+        0.90, ge=0.5, le=1.0, description="Similarity from which claims in different articles form one group."
+    )
+
+
 class ServeSettings(BaseModel):
     host: str = Field(
         "127.0.0.1", description="Address `factcheck serve` binds; another than loopback needs a token."
@@ -150,6 +170,7 @@ class Settings(BaseSettings):
     draft: DraftSettings = Field(default_factory=DraftSettings)
     publisher: PublisherSettings = Field(default_factory=PublisherSettings)
     serve: ServeSettings = Field(default_factory=ServeSettings)
+    matching: MatchingSettings = Field(default_factory=MatchingSettings)
     reviewer: str = Field("", description="Name recorded with every review action (or pass --reviewer).")
 
     @property
@@ -187,6 +208,16 @@ def env_file(home: Path | None = None) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
+def find_workspace(start: Path) -> Path | None:
+    """The nearest `vectorstore/` holding a workspace database, from `start` up to the root (as git finds
+    `.git`), or None."""
+    for folder in (start, *start.parents):
+        candidate = folder / DEFAULT_HOME
+        if (candidate / "factcheck.db").is_file():
+            return candidate
+    return None
+
+
 def _setting_name(variable: str) -> str:
     return variable.removeprefix("FACTCHECK_").lower().replace("__", ".")
 
@@ -200,8 +231,12 @@ def load_settings(**overrides: object) -> Settings:
     from factcheck.errors import ConfigError
 
     given = {k: v for k, v in overrides.items() if v is not None}
+    found = ""
     if "home" in given:
         given["home"] = Path(str(given["home"]))  # a plain string is a path too
+    elif not os.environ.get("FACTCHECK_HOME") and not os.environ.get(ENV_FILE_VARIABLE):
+        if (nearest := find_workspace(Path.cwd())) is not None and nearest != DEFAULT_HOME.resolve():
+            given["home"], found = nearest, f"found upward from {Path.cwd()}"
     home = given.get("home")
     dotenv = env_file(Path(str(home)) if home else None)
     try:
@@ -225,5 +260,7 @@ def load_settings(**overrides: object) -> Settings:
         )
     sources.update({_setting_name(k): "environment" for k in os.environ if k.startswith("FACTCHECK_")})
     sources.update(dict.fromkeys(given, "command line"))
+    if found:
+        sources["home"] = found
     settings._sources = sources
     return settings

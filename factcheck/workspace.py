@@ -10,7 +10,8 @@ other front end) calls only this, the models, the settings and the errors.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,9 @@ import numpy as np
 
 from factcheck.errors import ConfigError, ConflictError, FactcheckError, InputError, NotFoundError
 from factcheck.models import (
+    ArchiveReport,
     ArticleView,
+    CheckedClaim,
     Claim,
     ClaimType,
     Document,
@@ -34,6 +37,7 @@ from factcheck.models import (
     NoteStatus,
     NoteView,
     Passage,
+    PriorCheck,
     ProgressCallback,
     QueueEntry,
     QueueFilter,
@@ -50,19 +54,29 @@ from factcheck.storage.db import Database
 
 if TYPE_CHECKING:
     from factcheck.drafting.evidence import EvidenceBuilder
+    from factcheck.matching.matcher import ClaimMatcher
     from factcheck.retrieval.vectors import VectorStore
 
 
 class Workspace:
     """All state of one workspace folder: the SQLite database, the Chroma store and the BM25 index."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, create: bool = True) -> None:
+        """Open the workspace under `settings.home`; with `create=False` a missing one is an error (read-only
+        commands never leave an empty workspace behind)."""
         self.settings = settings or load_settings()
+        if not create and not self.settings.db_path.is_file():
+            raise NotFoundError(
+                f"no factcheck workspace in {self.settings.home} or a parent folder; run `factcheck index "
+                "PATH...` to create one here, or point --home / FACTCHECK_HOME at an existing one"
+            )
         self.db = Database(self.settings.db_path)
         self._store: VectorStore | None = None
         self._evidence: EvidenceBuilder | None = None
         self.lexical = LexicalIndex(self.db, self.settings.home / "bm25")
         self.retriever = Retriever(self.db, lambda: self.store, self.lexical)
+        self._embedder: Callable[[list[str]], object] | None = None
+        self._matcher: tuple[int, list[CheckedClaim], ClaimMatcher] | None = None
 
     @property
     def store(self) -> VectorStore:
@@ -98,11 +112,15 @@ class Workspace:
     def index(
         self, paths: Iterable[str | Path], force: bool = False, progress: ProgressCallback | None = None
     ) -> IndexReport:
-        """Index files and folders. Unchanged documents are skipped; changed ones replace their passages."""
+        """Index files, folders and web pages (http/https URLs). Unchanged documents are skipped; changed ones
+        replace their passages."""
         from factcheck.ingest.pipeline import Indexer
+        from factcheck.ingest.readers import is_url
 
         report = Indexer(self.settings, self.db, self.store).run(
-            [Path(p) for p in paths], force=force, progress=progress
+            [p if isinstance(p, str) and is_url(p) else Path(p) for p in paths],
+            force=force,
+            progress=progress,
         )
         if report.changed:
             report.stale = self._sources_changed(report.changed)
@@ -194,6 +212,22 @@ class Workspace:
         """Top passages for a query, as drafting would see them (own-article exclusion aside)."""
         return self.retriever.search(query, k, exclude_document)
 
+    def retrieve(
+        self,
+        query: str,
+        k: int = 6,
+        per_document: int = 2,
+        own_document: str | None = None,
+        claim_date: date | None = None,
+    ) -> list[Evidence]:
+        """Evidence exactly as drafting retrieves it: dense + BM25 fused, at most `per_document` passages per
+        document, the claim's own article left out, and each hit flagged against the claim's date
+        ('after_claim', 'long_before_claim') and outlet ('same_outlet')."""
+        from factcheck.retrieval.fusion import RetrievalSettings
+
+        settings = RetrievalSettings(k=k, candidates=max(30, 3 * k), per_document=per_document)
+        return self.retriever.retrieve(query, settings, own_document=own_document, claim_date=claim_date)
+
     def search_evidence(self, query: str, claim_id: str | None = None, k: int = 5) -> list[EvidenceItem]:
         """Search results as a note's evidence: split into sentences, the best match to the claim (or the
         query) highlighted, ready to cite by number."""
@@ -212,22 +246,102 @@ class Workspace:
         )
         return self.evidence.build(subject, query, hits)
 
-    def claims(self, ref: str, progress: ProgressCallback | None = None) -> list[Claim]:
-        """Detect and store every claim candidate of an article (a path, indexed first if needed, or id)."""
+    def claims(self, ref: str, progress: ProgressCallback | None = None, redo: bool = False) -> list[Claim]:
+        """The claim candidates of one article (a path, indexed first if needed, or a document id)."""
+        return self._detect(self._article(ref, progress), redo)
+
+    def claims_of(
+        self,
+        refs: Iterable[str] = (),
+        every_document: bool = False,
+        redo: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> list[tuple[DocumentSummary, list[Claim]]]:
+        """Claims of many documents in one run: files, folders and JSONL archives (indexed first; unchanged
+        ones cost nothing), document ids, or with `every_document` every indexed document. Stored claims are
+        read back unless the document changed since they were detected (or `redo`)."""
+        documents = (
+            [d.id for d in self.db.documents()] if every_document else self._documents_at(refs, progress)
+        )
+        if not documents:
+            raise InputError(
+                "no indexed documents; run `factcheck index PATH...` first"
+                if every_document
+                else "no documents given; name files, folders or document ids, or pass --all"
+            )
+        headers = {d.id: d for d in self.db.documents()}
+        out = []
+        for number, document_id in enumerate(dict.fromkeys(documents), 1):
+            out.append((headers[document_id], self._detect(self.db.document(document_id), redo)))
+            if progress:
+                progress(number, len(documents), headers[document_id].title or document_id)
+        return out
+
+    def _detect(self, document: Document, redo: bool = False) -> list[Claim]:
+        from factcheck.claims.scoring import detector_version
+
+        if not redo and self.db.claims_detected_on(document.id) == (
+            document.content_hash,
+            detector_version(),
+        ):
+            return sorted(self.db.claims(document.id), key=lambda c: (c.span.start, c.span.end))
         from factcheck.claims.detect import detect_claims
         from factcheck.claims.scoring import load_scorer
 
-        document = self._article(ref, progress)
-        known = {(c.span.start, c.span.end): c.id for c in self.db.claims(document.id)}
-        claims = [
-            c.model_copy(update={"id": known.get((c.span.start, c.span.end), c.id)})
-            for c in detect_claims(document, scorer=load_scorer())
-        ]
-        self.db.save_claims(document.id, claims)
+        if document.language not in ("", "en"):
+            # The number, date and speaker rules read English ("3,9 Prozent" is not 3 and 9): none are run.
+            claims: list[Claim] = []
+        else:
+            known = {(c.span.start, c.span.end): c.id for c in self.db.claims(document.id)}
+            claims = [
+                c.model_copy(update={"id": known.get((c.span.start, c.span.end), c.id)})
+                for c in detect_claims(document, scorer=load_scorer())
+            ]
+        self.db.save_claims(document.id, claims, (document.content_hash, detector_version()))
         return claims
 
     def claim(self, claim_id: str) -> Claim:
         return self.db.claim(claim_id)
+
+    def _documents_at(self, refs: Iterable[str], progress: ProgressCallback | None = None) -> list[str]:
+        """Document ids for paths (files, folders, JSONL archives: indexed first) and document ids."""
+        from factcheck.ingest.readers import discover
+
+        refs = list(refs)
+        paths = [Path(ref) for ref in refs if Path(ref).exists()]
+        if paths:
+            report = self.index(paths, progress=progress)
+            if report.failed and not report.new + report.updated + report.skipped:
+                raise InputError(report.errors[0])
+        ids: list[str] = []
+        for ref in refs:
+            path = Path(ref)
+            if path.exists():
+                files, _ = discover([path])
+                for file in files:
+                    ids += self._ids_at(file)
+            else:
+                ids.append(self._document_id(ref))
+        return ids
+
+    def _ids_at(self, path: Path) -> list[str]:
+        """Ids of the documents read from one file, whichever spelling of its path it was indexed under."""
+        ids = self.db.find_documents(str(path))
+        if not ids:
+            from factcheck.ingest.readers import document_id
+
+            absolute = document_id(str(path.resolve()))
+            ids = (
+                [absolute] if self.db.has_document(absolute) else self.db.find_documents(str(path.resolve()))
+            )
+        return ids
+
+    def _document_id(self, ref: str) -> str:
+        if Path(ref).suffix and not self.db.find_documents(ref):
+            raise InputError(
+                f"{ref}: no such file or directory; give a path to an article or an indexed document id"
+            )
+        return self.document(ref).id
 
     def _article(self, ref: str, progress: ProgressCallback | None = None) -> Document:
         """An article given as an id or a path; a path is indexed first (unchanged files cost nothing)."""
@@ -236,16 +350,7 @@ class Workspace:
             report = self.index([path], progress=progress)
             if report.failed:
                 raise InputError(report.errors[0])
-            ids = self.db.find_documents(str(path))
-            if not ids:  # indexed under another spelling of the path (relative, absolute, another folder)
-                from factcheck.ingest.readers import document_id
-
-                absolute = document_id(str(path.resolve()))
-                ids = (
-                    [absolute]
-                    if self.db.has_document(absolute)
-                    else self.db.find_documents(str(path.resolve()))
-                )
+            ids = self._ids_at(path)
             if not ids:
                 raise InputError(f"{path}: indexed, but holds no document with text; check the file")
             if len(ids) > 1:
@@ -253,11 +358,178 @@ class Workspace:
                     f"{path} holds {len(ids)} records; give one document id ({', '.join(ids[:3])}, ...)"
                 )
             return self.db.document(ids[0])
-        if path.suffix and not self.db.find_documents(ref):
-            raise InputError(
-                f"{ref}: no such file or directory; give a path to an article or an indexed document id"
+        return self.db.document(self._document_id(ref))
+
+    # checked before? ------------------------------------------------------------------------------
+    def _embed_texts(self, texts: list[str]) -> np.ndarray:
+        """L2-normalised vectors from the workspace's embedding model, without opening Chroma."""
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        if self._embedder is None:
+            from factcheck.retrieval.embeddings import embedding_function
+
+            self._embedder = embedding_function(self.settings.embeddings)
+        vectors = np.asarray(self._embedder(texts), dtype=np.float32)
+        return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+
+    @property
+    def _embedding_id(self) -> str:
+        from factcheck.retrieval.embeddings import embedding_id
+
+        return embedding_id(self.settings.embeddings)
+
+    def import_archive(self, path: str | Path, progress: ProgressCallback | None = None) -> ArchiveReport:
+        """Import published fact-checks (ClaimReview JSON-LD, JSONL or TSV) so claims can be matched to them.
+        Records already imported unchanged are skipped; a record without a claim is one line of error."""
+        from factcheck.matching.archive import read_archive
+
+        reading = read_archive(Path(path))
+        stored = self.db.checked_claim_hashes(self._embedding_id)
+        fresh = {c.id: c for c in reading.claims if stored.get(c.id) != c.model_dump_json()}
+        todo = list(fresh.values())
+        batch = 256
+        for begin in range(0, len(todo), batch):
+            part = todo[begin : begin + batch]
+            claim_vectors = self._embed_texts([c.claim for c in part])
+            title_vectors = self._embed_texts([c.title or c.claim for c in part])
+            self.db.save_checked_claims(part, claim_vectors, title_vectors, self._embedding_id)
+            if progress:
+                progress(begin + len(part), len(todo), part[-1].claim)
+        return ArchiveReport(
+            imported=len(todo), unchanged=len(reading.claims) - len(todo), errors=reading.errors
+        )
+
+    def archives(self) -> list[tuple[str, int]]:
+        """(origin, checked claims) for each imported archive and for this workspace's approved notes."""
+        return self.db.archive_origins()
+
+    def _sync_own_checks(self) -> None:
+        """Approved notes become checked claims of origin 'workspace'; ones no longer approved leave."""
+        approved = {n.id: n for n in self.db.notes(NoteStatus.approved.value)}
+        stored = {c.id: c for c in self.db.checked_claims_of("workspace")}
+        gone = [key for key in stored if key.removeprefix("note:") not in approved]
+        self.db.delete_checked_claims(gone)
+        new = []
+        claims = self.db.claims_by_id([n.claim_id for n in approved.values()])
+        for note in approved.values():
+            claim = claims[note.claim_id]
+            checked = CheckedClaim(
+                id=f"note:{note.id}",
+                claim=note.claim_reviewed or claim.statement,
+                title=claim.text,
+                rating=note.verdict.value.replace("_", " "),
+                publisher=self.settings.publisher.name or "this workspace",
+                published=str(self.db.document(claim.document_id).published or ""),
+                url="",
+                origin="workspace",
+                source_id=claim.id,
             )
-        return self.document(ref)
+            if stored.get(checked.id) != checked:
+                new.append(checked)
+        if new:
+            self.db.save_checked_claims(
+                new,
+                self._embed_texts([c.claim for c in new]),
+                self._embed_texts([c.title or c.claim for c in new]),
+                self._embedding_id,
+            )
+
+    def _claim_matcher(self) -> tuple[list[CheckedClaim], ClaimMatcher]:
+        from factcheck.matching.matcher import ClaimMatcher
+
+        self._sync_own_checks()
+        revision = self.db.archive_revision()
+        if self._matcher is None or self._matcher[0] != revision:
+            checked, claim_vectors, title_vectors = self.db.checked_claims(self._embedding_id)
+            matcher = ClaimMatcher([f"{c.claim} {c.title}" for c in checked], claim_vectors, title_vectors)
+            self._matcher = (revision, checked, matcher)
+        return self._matcher[1], self._matcher[2]
+
+    def prior_checks(self, claims: list[Claim]) -> dict[str, list[PriorCheck]]:
+        """Claim id -> earlier fact-checks of it (imported archives and our own approved notes), strongest
+        first; claims with none are left out. Runs offline with the embedded model plus BM25."""
+        from factcheck.text.social import clean_post
+
+        approved = self.db.queue_counts(QueueFilter(status=None)).get(NoteStatus.approved.value, 0)
+        if not claims or not self.db.archive_origins() and not approved:
+            return {}
+        checked, matcher = self._claim_matcher()
+        if not matcher.size:
+            return {}
+        texts = [clean_post(c.statement or c.text) for c in claims]
+        vectors = self._embed_texts(texts)
+        threshold, shown = self.settings.matching.threshold, self.settings.matching.shown
+        found: dict[str, list[PriorCheck]] = {}
+        for claim, text, vector in zip(claims, texts, vectors, strict=True):
+            own = np.array([c.origin == "workspace" and c.source_id == claim.id for c in checked])
+            matches = [
+                PriorCheck(checked=checked[r.row], strength=round(max(0.0, min(1.0, r.strength)), 3))
+                for r in matcher.rank(text, vector, k=shown, exclude=own)
+                if r.strength >= threshold
+            ]
+            if matches:
+                found[claim.id] = sorted(matches, key=lambda m: -m.strength)
+        return found
+
+    def claim_groups(self, claims: list[Claim] | None = None) -> dict[str, list[str]]:
+        """Near-duplicate claims across articles: claim id -> ids of the same claim in other articles
+        (statement similarity at least `matching.group_threshold`). Claims without a twin are left out."""
+        claims = self.db.claims() if claims is None else claims
+        if len(claims) < 2:
+            return {}
+        from factcheck.text.social import clean_post
+
+        vectors = self._embed_texts([clean_post(c.statement or c.text) for c in claims])
+        similar = vectors @ vectors.T
+        threshold = self.settings.matching.group_threshold
+        parent = list(range(len(claims)))
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for i, j in zip(*np.nonzero(np.triu(similar >= threshold, k=1)), strict=True):
+            if claims[i].document_id != claims[j].document_id:
+                parent[root(int(i))] = root(int(j))
+        members: dict[int, list[int]] = {}
+        for i in range(len(claims)):
+            members.setdefault(root(i), []).append(i)
+        groups: dict[str, list[str]] = {}
+        for rows in members.values():
+            if len({claims[r].document_id for r in rows}) > 1:
+                for r in rows:
+                    groups[claims[r].id] = [claims[o].id for o in rows if o != r]
+        return groups
+
+    def group_notes(self, note_id: str) -> list[Note]:
+        """Draft notes on the near-duplicates (in other articles) of this note's claim."""
+        note = self.db.note(note_id)
+        twins = self.claim_groups().get(note.claim_id, [])
+        notes = [self.db.note_for_claim(claim_id) for claim_id in twins]
+        return [n for n in notes if n is not None and n.status == NoteStatus.draft]
+
+    def decide_group(
+        self, note_id: str, reviewer: str, action: str, reason: str = ""
+    ) -> tuple[list[Note], list[str]]:
+        """Apply the decision taken on one note to the draft notes of its near-duplicates: 'approve' (their
+        verdict is first set to this note's) or 'reject' (with `reason`). Call it after the person confirmed
+        the group. Returns the notes changed and one line per note that refused the change."""
+        source = self.db.note(note_id)
+        done, refused = [], []
+        for twin in self.group_notes(source.id):
+            why = f"same claim as note {source.id}" + (f": {reason}" if reason else "")
+            try:
+                if action == "reject":
+                    done.append(self.reject(twin.id, reviewer, why, twin.version))
+                    continue
+                if twin.verdict != source.verdict:
+                    twin = self.set_verdict(twin.id, source.verdict, reviewer, why, twin.version)
+                done.append(self.approve(twin.id, reviewer, twin.version))
+            except FactcheckError as exc:
+                refused.append(f"{twin.id}: {exc}")
+        return done, refused
 
     # drafting -------------------------------------------------------------------------------------
     def draft(
@@ -296,10 +568,18 @@ class Workspace:
             per_document=settings.draft.per_document,
             include_own_article=include_own_article,
         )
+        if not claims:
+            raise InputError(
+                "nothing to draft: no stored claims"
+                + (f" at or above check-worthiness {cutoff:.2f}" if self.db.claims() else "")
+                + "; run `factcheck claims PATH...` (or `claims --all`) first, or lower --threshold"
+            )
         with open_judge(settings, self.db, judge) as chosen:
-            return Drafter(self.db, self.retriever, chosen, retrieval, self.evidence).draft_all(
+            report = Drafter(self.db, self.retriever, chosen, retrieval, self.evidence).draft_all(
                 claims, workers or settings.draft.workers, redo, progress, Budget(max_requests, max_tokens)
             )
+        report.prior_checks = self.prior_checks(claims)
+        return report
 
     # review ---------------------------------------------------------------------------------------
     def queue_filter(
@@ -369,6 +649,7 @@ class Workspace:
         from factcheck.review.public import public_explanation, short_claim
 
         return NoteView(
+            prior_checks=self.prior_checks([claim]).get(claim.id, []),
             stale_reason=stale,
             public_claim=short_claim(note, claim),
             public_explanation=public_explanation(note),
@@ -545,6 +826,24 @@ class Workspace:
                 return runs.run_verdicts(self.db, plan, drafter, workers, prices, progress)
         finally:
             evidence.close()
+
+    def evaluate_matching(
+        self, dataset: Path, split: str = "dev", progress: ProgressCallback | None = None
+    ) -> EvalRun:
+        """Claim matching on CLEF CheckThat! 2020 task 2 (a folder): MAP@k, MRR and the "no earlier check"
+        decision at the matching threshold. Archive vectors are cached under the workspace's eval folder."""
+        from factcheck.evaluation.matching import evaluate_matching
+
+        return evaluate_matching(
+            self.db,
+            Path(dataset),
+            split,
+            self._embed_texts,
+            self._embedding_id,
+            self.settings.matching.threshold,
+            cache=self.settings.home / "eval" / "matching",
+            progress=progress,
+        )
 
     def eval_runs(self) -> list[EvalRun]:
         return self.db.eval_runs()

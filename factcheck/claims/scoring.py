@@ -5,6 +5,7 @@ Trained by `scripts/train_checkworthiness.py`; weights and model card ship in `f
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from functools import lru_cache
@@ -13,6 +14,7 @@ from importlib import resources
 import numpy as np
 
 WEIGHTS_FILE = "checkworthiness.json"
+RULES_REVISION = "3"  # bump when detection rules change, so stored claims are detected again
 _NUMBER = re.compile(r"\d|\b(?:hundred|thousand|million|billion|percent)\b", re.I)
 
 
@@ -45,3 +47,13 @@ def load_scorer() -> CheckworthinessScorer | None:
     except (FileNotFoundError, ModuleNotFoundError):
         return None
     return CheckworthinessScorer(json.loads(raw))
+
+
+@lru_cache(maxsize=1)
+def detector_version() -> str:
+    """Names the rules and scorer weights that detect claims; stored claims detected by another are redone."""
+    try:
+        raw = resources.files("factcheck.data").joinpath(WEIGHTS_FILE).read_bytes()
+    except (FileNotFoundError, ModuleNotFoundError):
+        return f"rules-{RULES_REVISION}"
+    return f"rules-{RULES_REVISION}+scorer-{hashlib.sha256(raw).hexdigest()[:12]}"

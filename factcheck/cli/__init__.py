@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 from typer.core import TyperGroup
 
-from factcheck.cli import claims, doctor, draft, evals, index, notes, review, serve, sources
+from factcheck import __version__
+from factcheck.cli import archive, claims, doctor, draft, evals, index, notes, review, serve, sources
 from factcheck.errors import FactcheckError
 
 UNEXPECTED = 70  # EX_SOFTWARE: a bug, not the user's input
@@ -44,18 +45,30 @@ app = typer.Typer(
     cls=_Group,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Local-first fact-check assistant: index articles, isolate checkable claims, search evidence.",
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"factcheck {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
 def _root(
     ctx: typer.Context,
     home: str = typer.Option(
-        None, "--home", help="Workspace directory (default ./vectorstore, or FACTCHECK_HOME)."
+        None,
+        "--home",
+        help="Workspace directory (default: the nearest ./vectorstore here or in a parent folder, or "
+        "FACTCHECK_HOME).",
     ),
     debug: bool = typer.Option(False, "--debug", help="Show the traceback of an unexpected error."),
+    version: bool = typer.Option(
+        False, "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     ctx.obj = {"home": home, "debug": debug}
 
@@ -68,6 +81,7 @@ app.add_typer(notes.app, name="notes")
 app.add_typer(evals.app, name="eval")
 doctor.register(app)
 app.add_typer(sources.app, name="sources")
+app.add_typer(archive.app, name="archive")
 serve.register(app)
 
 

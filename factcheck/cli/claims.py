@@ -1,21 +1,21 @@
-"""`factcheck claims ARTICLE`."""
+"""`factcheck claims PATH...` and `factcheck claims --all`."""
 
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
 from factcheck.cli.common import (
-    console,
+    err_console,
     open_workspace,
     print_json,
     print_jsonl,
+    print_table,
     progress_bar,
-    say,
     settings_from,
+    summary,
 )
 from factcheck.cli.draft import show_report
-from factcheck.models import JudgeName
+from factcheck.models import Claim, DocumentSummary, JudgeName, PriorCheck
 
 
 def register(app: typer.Typer) -> None:
@@ -24,11 +24,18 @@ def register(app: typer.Typer) -> None:
 
 def claims(
     ctx: typer.Context,
-    article: str = typer.Argument(..., help="Path to an article, or an indexed document id."),
-    show_all: bool = typer.Option(False, "--all", help="Show every candidate, whatever its score."),
-    threshold: float = typer.Option(
-        None, "--threshold", min=0.0, max=1.0, help="Minimum check-worthiness (default from settings)."
+    refs: list[str] = typer.Argument(
+        None, help="Articles: files, folders, JSONL archives or indexed document ids (several at once)."
     ),
+    every_document: bool = typer.Option(False, "--all", help="Every indexed document."),
+    threshold: float = typer.Option(
+        None,
+        "--threshold",
+        min=0.0,
+        max=1.0,
+        help="Minimum check-worthiness (default from settings; 0 = all).",
+    ),
+    redo: bool = typer.Option(False, "--redo", help="Detect again even when the article has not changed."),
     as_json: bool = typer.Option(False, "--json", help="Every field of every claim, as a JSON list."),
     as_jsonl: bool = typer.Option(False, "--jsonl", help="One JSON claim per line."),
     draft_notes: bool = typer.Option(
@@ -38,30 +45,76 @@ def claims(
         None, "--judge", help="With --draft: who judges (default from settings)."
     ),
 ) -> None:
-    """Isolate the checkable claims of an article; they are stored so later commands can use their ids."""
+    """Isolate the checkable claims of articles; stored, so a second run reads them back without recomputing,
+    and later commands can use their ids. Each claim is matched against earlier fact-checks."""
+    if not refs and not every_document:
+        raise typer.BadParameter("name articles (files, folders, JSONL or document ids), or pass --all")
     settings = settings_from(ctx)
-    cutoff = 0.0 if show_all else (threshold if threshold is not None else settings.claims.threshold)
-    with open_workspace(ctx, settings) as workspace, progress_bar("reading") as progress:
-        found = workspace.claims(article, progress=progress)
-        shown = [c for c in found if c.checkworthiness >= cutoff]
+    cutoff = threshold if threshold is not None else settings.claims.threshold
+    with open_workspace(ctx, settings, create=bool(refs)) as workspace, progress_bar("articles") as progress:
+        found = workspace.claims_of(refs or [], every_document, redo, progress)
+        shown = [(doc, [c for c in items if c.checkworthiness >= cutoff]) for doc, items in found]
+        chosen = [c for _, items in shown for c in items]
+        prior = workspace.prior_checks(chosen)
+        twins = workspace.claim_groups(chosen)
         report = (
-            workspace.draft([c.id for c in shown], judge=judge, progress=progress) if draft_notes else None
+            workspace.draft([c.id for c in chosen], judge=judge, progress=progress) if draft_notes else None
         )
+    for doc, items in found:
+        if doc.language and doc.language != "en" and not items:
+            err_console.print(
+                f"warning: {doc.id} is not in English ({doc.language}); claim detection is English-only, so "
+                "none were looked for. Its text is indexed and searchable.",
+                soft_wrap=True,
+            )
     if report is not None:
         show_report(report, as_json or as_jsonl)
     elif as_json:
-        print_json(shown)
+        print_json([_with_matches(c, prior, twins) for c in chosen])
     elif as_jsonl:
-        print_jsonl(shown)
+        print_jsonl(_with_matches(c, prior, twins) for c in chosen)
     else:
-        table = Table("id", "type", "claim", "speaker", "score", show_lines=True)
-        for claim in shown:
-            table.add_row(
-                claim.id, claim.type.value, claim.text, claim.speaker, f"{claim.checkworthiness:.2f}"
-            )
-        console.print(table)
-        hidden = len(found) - len(shown)
-        say(
-            f"{len(shown)} claims"
-            + (f" ({hidden} below {cutoff:.2f} hidden; --all shows them)" if hidden else "")
+        _print_claims(shown, prior, twins)
+        total = sum(len(items) for _, items in found)
+        hidden = total - len(chosen)
+        checked = sum(1 for c in chosen if c.id in prior)
+        summary(
+            f"{len(chosen)} claims in {len(found)} article{'s' if len(found) != 1 else ''}"
+            + (f" ({hidden} below {cutoff:.2f} hidden; --threshold 0 shows them)" if hidden else "")
+            + (f"; {checked} checked before" if checked else "")
         )
+
+
+def _with_matches(claim: Claim, prior: dict[str, list[PriorCheck]], twins: dict[str, list[str]]) -> dict:
+    return {
+        **claim.model_dump(mode="json"),
+        "prior_checks": [p.model_dump() for p in prior.get(claim.id, [])],
+        "same_claim_as": twins.get(claim.id, []),
+    }
+
+
+def _print_claims(
+    shown: list[tuple[DocumentSummary, list[Claim]]],
+    prior: dict[str, list[PriorCheck]],
+    twins: dict[str, list[str]],
+) -> None:
+    rows = []
+    for doc, items in shown:
+        for claim in items:
+            earlier = "\n".join(p.line() for p in prior.get(claim.id, []))
+            if claim.id in twins:
+                earlier = "\n".join(filter(None, [earlier, "same claim as " + ", ".join(twins[claim.id])]))
+            rows.append(
+                (
+                    claim.id,
+                    doc.id,
+                    claim.type.value,
+                    claim.text,
+                    claim.speaker,
+                    f"{claim.checkworthiness:.2f}",
+                    earlier,
+                )
+            )
+    print_table(
+        ("id", "document", "type", "claim", "speaker", "score", "checked before"), rows, show_lines=True
+    )

@@ -8,13 +8,16 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import typer
 from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
 
 from factcheck.models import ProgressCallback
 from factcheck.settings import Settings, load_settings
@@ -30,8 +33,11 @@ def settings_from(ctx: typer.Context, **overrides: object) -> Settings:
 
 
 @contextlib.contextmanager
-def open_workspace(ctx: typer.Context, settings: Settings | None = None) -> Iterator[Workspace]:
-    with Workspace(settings or settings_from(ctx)) as workspace:
+def open_workspace(
+    ctx: typer.Context, settings: Settings | None = None, create: bool = False
+) -> Iterator[Workspace]:
+    """The workspace; only commands that add to it (`create=True`) may start a new one."""
+    with Workspace(settings or settings_from(ctx), create=create) as workspace:
         yield workspace
 
 
@@ -62,6 +68,12 @@ def say(message: str) -> None:
     console.print(message, soft_wrap=True)
 
 
+def summary(message: str) -> None:
+    """A closing line about the data (counts, hints): on stdout at a terminal, on stderr when stdout is piped,
+    so the data itself stays clean for `cut`, `sort` or a spreadsheet."""
+    (console if terminal() else err_console).print(message, soft_wrap=True)
+
+
 def print_json(data: object) -> None:
     if isinstance(data, BaseModel):
         text = data.model_dump_json(indent=2)
@@ -72,6 +84,35 @@ def print_json(data: object) -> None:
     typer.echo(text)
 
 
-def print_jsonl(items: Sequence[BaseModel]) -> None:
+def print_jsonl(items: Iterable[BaseModel | dict]) -> None:
+    """One JSON object per line, flushed as it goes (for `jq`, `head` and pipelines)."""
     for item in items:
-        typer.echo(item.model_dump_json())
+        line = (
+            item.model_dump_json()
+            if isinstance(item, BaseModel)
+            else json.dumps(item, ensure_ascii=False, default=str)
+        )
+        typer.echo(line)
+
+
+def terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def print_table(columns: Sequence[str], rows: Iterable[Sequence[object]], **table_options: Any) -> None:
+    """A boxed table on a terminal; plain tab-separated lines (a header, then one line per row, nothing cut
+    short) when stdout is a pipe or a file, so `cut`, `sort` and spreadsheets read it."""
+    if terminal():
+        table = Table(*columns, **table_options)
+        for row in rows:
+            table.add_row(*(cell if isinstance(cell, Text) else str(cell) for cell in row))
+        console.print(table)
+        return
+    typer.echo("\t".join(columns))
+    for row in rows:
+        typer.echo("\t".join(_cell(cell) for cell in row))
+
+
+def _cell(value: object) -> str:
+    text = value.plain if isinstance(value, Text) else str(value)
+    return " ".join(text.split())  # tabs and newlines inside a cell would break the columns

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
-from factcheck.cli.common import console, err_console, open_workspace, print_json, progress_bar, say
+from factcheck.cli.common import err_console, open_workspace, print_json, print_table, progress_bar, say
 from factcheck.models import DraftReport, JudgeName
 
 
@@ -61,17 +60,22 @@ def show_report(report: DraftReport, as_json: bool) -> None:
     if as_json:
         print_json(report.notes)
     else:
-        table = Table("note", "claim", "verdict", "conf.", "cites", "flags", show_lines=True)
-        for note in report.notes:
-            table.add_row(
-                note.id,
-                report.claim_texts.get(note.claim_id, note.claim_id)[:160],
-                note.verdict.value,
-                f"{note.confidence:.2f}",
-                str(len(note.citations)),
-                ", ".join(note.flags),
-            )
-        console.print(table)
+        print_table(
+            ("note", "claim", "verdict", "conf.", "cites", "flags", "checked before"),
+            [
+                (
+                    note.id,
+                    report.claim_texts.get(note.claim_id, note.claim_id)[:160],
+                    note.verdict.value,
+                    f"{note.confidence:.2f}",
+                    str(len(note.citations)),
+                    ", ".join(note.flags),
+                    "\n".join(p.line() for p in report.prior_checks.get(note.claim_id, [])),
+                )
+                for note in report.notes
+            ],
+            show_lines=True,
+        )
         say(
             f"{report.drafted} drafted ({report.failed} failed), {report.skipped} already had a note, "
             f"{len(report.errors)} not drafted, in {report.seconds:.1f}s"

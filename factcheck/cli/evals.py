@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from factcheck.cli.common import console, open_workspace, print_json, progress_bar, say
+from factcheck.cli.common import open_workspace, print_json, print_jsonl, print_table, progress_bar, say
 from factcheck.models import DetectionFormat, EvalRun, JudgeName, VerdictFormat
 
 app = typer.Typer(
@@ -34,7 +33,7 @@ def claims(
     report: Path = REPORT,
 ) -> None:
     """Claim detection: sentence- and span-level precision, recall, F1, recall by claim type."""
-    with open_workspace(ctx) as workspace, progress_bar("evaluating") as progress:
+    with open_workspace(ctx, create=True) as workspace, progress_bar("evaluating") as progress:
         run = workspace.evaluate_claims(dataset, fmt.value, limit, seed, threshold, progress)
         _show(workspace.write_eval_report(run, report) if report else None, run, as_json)
 
@@ -61,32 +60,59 @@ def verdicts(
     """Verdicts and citations: accuracy, macro-F1, per-class scores, confusion matrix, citation
     precision/recall.
     """
-    with open_workspace(ctx) as workspace, progress_bar("evaluating") as progress:
+    with open_workspace(ctx, create=True) as workspace, progress_bar("evaluating") as progress:
         run = workspace.evaluate_verdicts(
             dataset, fmt.value, corpus, judge, limit, seed, workers, (price_in, price_out), progress
         )
         _show(workspace.write_eval_report(run, report) if report else None, run, as_json)
 
 
+@app.command("matching")
+def matching(
+    ctx: typer.Context,
+    dataset: Path = typer.Argument(
+        ..., help="The CLEF 2020 task 2 folder (verified_claims.docs.tsv, dev/, ...)."
+    ),
+    split: str = typer.Option("dev", "--split", help="Which queries: dev or train."),
+    as_json: bool = JSON,
+    report: Path = REPORT,
+) -> None:
+    """Claim matching ("checked before?"): MAP@1/5, MRR, recall@5, and precision/recall of "no earlier
+    check" at the matching threshold (each query asked again with its own fact-checks removed)."""
+    with open_workspace(ctx, create=True) as workspace, progress_bar("matching") as progress:
+        run = workspace.evaluate_matching(dataset, split, progress)
+        _show(workspace.write_eval_report(run, report) if report else None, run, as_json)
+
+
 @app.command("list")
-def list_runs(ctx: typer.Context, as_json: bool = JSON) -> None:
+def list_runs(
+    ctx: typer.Context,
+    as_json: bool = JSON,
+    as_jsonl: bool = typer.Option(False, "--jsonl", help="One JSON run (without items) per line."),
+) -> None:
     """Stored runs, oldest first."""
     with open_workspace(ctx) as workspace:
         runs = workspace.eval_runs()
     if as_json:
         print_json([r.model_dump(mode="json", exclude={"items"}) for r in runs])
         return
-    table = Table("run", "kind", "dataset", "judge", "date", "headline")
-    for run in runs:
-        table.add_row(
-            run.id,
-            run.kind,
-            run.dataset,
-            f"{run.judge} {run.model}".strip(),
-            f"{run.created_at:%Y-%m-%d %H:%M}",
-            _headline(run),
-        )
-    console.print(table)
+    if as_jsonl:
+        print_jsonl(r.model_dump(mode="json", exclude={"items"}) for r in runs)
+        return
+    print_table(
+        ("run", "kind", "dataset", "judge", "date", "headline"),
+        [
+            (
+                run.id,
+                run.kind,
+                run.dataset,
+                f"{run.judge} {run.model}".strip(),
+                f"{run.created_at:%Y-%m-%d %H:%M}",
+                _headline(run),
+            )
+            for run in runs
+        ],
+    )
 
 
 @app.command("show")
@@ -105,11 +131,10 @@ def compare(ctx: typer.Context, run_a: str, run_b: str, as_json: bool = JSON) ->
     if as_json:
         print_json(result)
         return
-    table = Table("metric", result.a, result.b, "delta")
-    for name, row in result.deltas.items():
-        if row.delta:
-            table.add_row(name, str(row.a), str(row.b), f"{row.delta:+.4f}")
-    console.print(table)
+    print_table(
+        ("metric", result.a, result.b, "delta"),
+        [(name, row.a, row.b, f"{row.delta:+.4f}") for name, row in result.deltas.items() if row.delta],
+    )
     say(f"{len(result.flipped)} items flipped")
     for flip in result.flipped[:20]:
         say(
@@ -126,6 +151,12 @@ def _headline(run: EvalRun) -> str:
             f"committed {committed['coverage']:.1%} of claims at precision {committed['precision']:.2f}, "
             f"citation recall {m['citation_recall']:.3f}, invented {m['invented_citations']}"
         )
+    if run.kind == "matching" and m:
+        decision = m["no_earlier_check"]
+        return (
+            f"MAP@5 {m['map_at_5']:.3f}, MRR {m['mrr']:.3f}; no earlier check at {decision['threshold']}: "
+            f"precision {decision['precision']:.3f}, recall {decision['recall']:.3f}"
+        )
     for level in ("span", "sentence"):
         if level in m:
             return f"{level} F1 {m[level]['f1']:.3f}"
@@ -139,9 +170,7 @@ def _show(report: Path | None, run: EvalRun, as_json: bool) -> None:
         print_json(run)
         return
     say(f"run {run.id} ({run.kind}, {run.dataset}, {len(run.items)} items): {_headline(run)}")
-    table = Table("metric", "value")
-    for name, value in run.flat_metrics(
-        skip=("confusion", "labels", "precision_coverage", "failed_ids")
-    ).items():
-        table.add_row(name, str(value))
-    console.print(table)
+    print_table(
+        ("metric", "value"),
+        run.flat_metrics(skip=("confusion", "labels", "precision_coverage", "failed_ids")).items(),
+    )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
-from rich.table import Table
 
-from factcheck.cli.common import console, err_console, open_workspace, print_json, progress_bar, say
+from factcheck.cli.common import (
+    err_console,
+    open_workspace,
+    print_json,
+    print_jsonl,
+    print_table,
+    progress_bar,
+    say,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -17,12 +22,14 @@ def register(app: typer.Typer) -> None:
 
 def index(
     ctx: typer.Context,
-    paths: list[Path] = typer.Argument(..., help="Files or directories (searched recursively)."),
+    paths: list[str] = typer.Argument(
+        ..., help="Files, directories (searched recursively) or http(s) URLs of articles to fetch."
+    ),
     force: bool = typer.Option(False, "--force", help="Re-embed documents even when unchanged."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
-    """Index articles (.txt, .md, .html, .json, .jsonl) into the vector store."""
-    with open_workspace(ctx) as workspace, progress_bar("indexing") as progress:
+    """Index articles (.txt, .md, .html, .json, .jsonl, or web pages by URL) into the vector store."""
+    with open_workspace(ctx, create=True) as workspace, progress_bar("passages embedded") as progress:
         report = workspace.index(paths, force=force, progress=progress)
     for line in report.errors:
         err_console.print(f"skipped: {line}", soft_wrap=True)
@@ -50,6 +57,7 @@ def search(
     query: str = typer.Argument(..., help="What to look for."),
     k: int = typer.Option(5, "-k", "--top", min=1, max=100, help="How many passages."),
     as_json: bool = typer.Option(False, "--json", help="Print hits as JSON."),
+    as_jsonl: bool = typer.Option(False, "--jsonl", help="One JSON hit per line."),
 ) -> None:
     """Show the passages that best match QUERY (dense + BM25, fused): what the drafter will see."""
     with open_workspace(ctx) as workspace:
@@ -57,10 +65,13 @@ def search(
     if as_json:
         print_json(hits)
         return
+    if as_jsonl:
+        print_jsonl(hits)
+        return
     if not hits:
         say("no passages indexed yet: run `factcheck index PATH` first")
         return
-    table = Table("score", "passage", "document", "offsets", "text", show_lines=True)
+    rows = []
     for hit in hits:
         p = hit.passage
         found_by = " + ".join(
@@ -68,11 +79,13 @@ def search(
             for name, value in (("dense", hit.dense_score), ("bm25", hit.lexical_score))
             if value is not None
         )
-        table.add_row(
-            f"{hit.score:.4f}\n{found_by}",
-            p.id,
-            hit.document_title or p.document_id,
-            f"{p.start}-{p.end}",
-            p.text,
+        rows.append(
+            (
+                f"{hit.score:.4f}\n{found_by}",
+                p.id,
+                hit.document_title or p.document_id,
+                f"{p.start}-{p.end}",
+                p.text,
+            )
         )
-    console.print(table)
+    print_table(("score", "passage", "document", "offsets", "text"), rows, show_lines=True)

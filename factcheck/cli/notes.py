@@ -5,17 +5,28 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from factcheck.cli.common import console, err_console, open_workspace, print_json, say, settings_from
+from factcheck.cli.common import (
+    console,
+    err_console,
+    open_workspace,
+    print_json,
+    print_jsonl,
+    print_table,
+    say,
+    settings_from,
+    terminal,
+)
 from factcheck.cli.render import render_note
 from factcheck.errors import InputError
+from factcheck.workspace import Workspace
 
 app = typer.Typer(help="List, show, decide on and export verification notes.", no_args_is_help=True)
 
 ARTICLE = typer.Option(None, "--article", help="Only notes on this article (path or document id).")
 VERDICT = typer.Option(None, "--verdict", help="supported, partly_supported, refuted or not_enough_evidence.")
 TYPE = typer.Option(None, "--type", help="Claim type, e.g. quantity or quote.")
+JSONL = typer.Option(False, "--jsonl", help="One JSON object per line.")
 REVIEWER = typer.Option(None, "--reviewer", help="Your name for the review log (default FACTCHECK_REVIEWER).")
 
 
@@ -31,6 +42,7 @@ def list_notes(
     claim_type: str = TYPE,
     status: str = typer.Option("all", "--status", help="draft, approved, rejected, failed, stale or all."),
     as_json: bool = typer.Option(False, "--json"),
+    as_jsonl: bool = JSONL,
 ) -> None:
     """Notes matching the filters, most check-worthy first."""
     with open_workspace(ctx) as workspace:
@@ -38,18 +50,25 @@ def list_notes(
     if as_json:
         print_json([i.note for i in items])
         return
-    table = Table("note", "status", "verdict", "conf.", "type", "claim")
-    for item in items:
-        table.add_row(
-            item.note.id,
-            item.note.status.value,
-            item.note.verdict.value,
-            f"{item.note.confidence:.2f}",
-            item.claim.type.value,
-            item.claim.text[:90],
-        )
-    console.print(table)
-    say(f"{len(items)} notes")
+    if as_jsonl:
+        print_jsonl(i.note for i in items)
+        return
+    print_table(
+        ("note", "status", "verdict", "conf.", "type", "claim"),
+        [
+            (
+                item.note.id,
+                item.note.status.value,
+                item.note.verdict.value,
+                f"{item.note.confidence:.2f}",
+                item.claim.type.value,
+                item.claim.text[:90] if terminal() else item.claim.text,
+            )
+            for item in items
+        ],
+    )
+    if terminal():
+        say(f"{len(items)} notes")
 
 
 @app.command("show")
@@ -64,12 +83,17 @@ def show(ctx: typer.Context, note_id: str, as_json: bool = typer.Option(False, "
 
 
 @app.command("history")
-def history(ctx: typer.Context, note_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
+def history(
+    ctx: typer.Context, note_id: str, as_json: bool = typer.Option(False, "--json"), as_jsonl: bool = JSONL
+) -> None:
     """Every review action on a note, oldest first, with before and after."""
     with open_workspace(ctx) as workspace:
         reviews = workspace.history(note_id)
     if as_json:
         print_json(reviews)
+        return
+    if as_jsonl:
+        print_jsonl(reviews)
         return
     if not reviews:
         say("no review actions yet")
@@ -85,12 +109,23 @@ def history(ctx: typer.Context, note_id: str, as_json: bool = typer.Option(False
         )
 
 
+GROUP = typer.Option(
+    False, "--group", help="Also apply the decision to the draft notes on the same claim in other articles."
+)
+YES = typer.Option(False, "--yes", "-y", help="With --group: do not ask for confirmation.")
+
+
 @app.command("approve")
-def approve(ctx: typer.Context, note_id: str, reviewer: str = REVIEWER) -> None:
-    """Approve a note."""
+def approve(
+    ctx: typer.Context, note_id: str, reviewer: str = REVIEWER, group: bool = GROUP, yes: bool = YES
+) -> None:
+    """Approve a note (and, with --group, its near-duplicates in other articles, after confirmation)."""
+    name = reviewer_name(ctx, reviewer)
     with open_workspace(ctx) as workspace:
-        note = workspace.approve(note_id, reviewer_name(ctx, reviewer))
-    say(f"approved {note.id}")
+        note = workspace.approve(note_id, name)
+        say(f"approved {note.id}")
+        if group:
+            _decide_group(workspace, note.id, name, "approve", "", yes)
 
 
 @app.command("reject")
@@ -99,11 +134,36 @@ def reject(
     note_id: str,
     reason: str = typer.Option(..., "--reason", help="Why."),
     reviewer: str = REVIEWER,
+    group: bool = GROUP,
+    yes: bool = YES,
 ) -> None:
-    """Reject a note, with a reason."""
+    """Reject a note, with a reason (and, with --group, its near-duplicates, after confirmation)."""
+    name = reviewer_name(ctx, reviewer)
     with open_workspace(ctx) as workspace:
-        note = workspace.reject(note_id, reviewer_name(ctx, reviewer), reason)
-    say(f"rejected {note.id}")
+        note = workspace.reject(note_id, name, reason)
+        say(f"rejected {note.id}")
+        if group:
+            _decide_group(workspace, note.id, name, "reject", reason, yes)
+
+
+def _decide_group(
+    workspace: Workspace, note_id: str, reviewer: str, action: str, reason: str, yes: bool
+) -> None:
+    twins = workspace.group_notes(note_id)
+    if not twins:
+        say("no draft notes on the same claim in other articles")
+        return
+    for twin in twins:
+        claim = workspace.claim(twin.claim_id)
+        say(f"  {twin.id} ({twin.verdict.value}) on {claim.document_id}: {claim.text[:100]}")
+    verb = "approve (with this verdict)" if action == "approve" else "reject"
+    if not yes and not typer.confirm(f"{verb} these {len(twins)} notes too?", default=False):
+        say("the group was left as it was")
+        return
+    done, refused = workspace.decide_group(note_id, reviewer, action, reason)
+    for line in refused:
+        err_console.print(f"not changed: {line}", soft_wrap=True)
+    say(f"{'approved' if action == 'approve' else 'rejected'} {len(done)} more note(s) on the same claim")
 
 
 @app.command("set-verdict")
@@ -124,7 +184,9 @@ def set_verdict(
 def export_notes(
     ctx: typer.Context,
     fmt: str = typer.Option("md", "--format", help="md, html, json or claimreview (JSON-LD)."),
-    out: Path = typer.Option(..., "--out", help="Output file (a folder with --per-article)."),
+    out: str = typer.Option(
+        "-", "-o", "--out", help="Output file, '-' for stdout (default); a folder with --per-article."
+    ),
     status: str = typer.Option(
         "approved", "--status", help="Which notes: approved (default), draft, rejected, failed, stale, all."
     ),
@@ -140,19 +202,26 @@ def export_notes(
         export = workspace.export(
             fmt, workspace.queue_filter(article, verdict, claim_type, status), per_article
         )
+    for line in export.withheld:
+        err_console.print(f"warning: {line}", soft_wrap=True)
+    if out == "-" and not per_article:
+        typer.echo(next(iter(export.files.values())), nl=False)
+        err_console.print(f"wrote {export.notes} notes to stdout")
+        return
+    if out == "-":
+        raise InputError("--per-article writes one file per article: give a folder with --out")
+    folder = Path(out)
     try:
         if per_article:
-            out.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             for name, text in export.files.items():
-                (out / name).write_text(text, encoding="utf-8")
+                (folder / name).write_text(text, encoding="utf-8")
         else:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(next(iter(export.files.values())), encoding="utf-8")
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            folder.write_text(next(iter(export.files.values())), encoding="utf-8")
     except OSError as exc:
         raise InputError(
             f"cannot write {out} ({exc.strerror or exc}); choose a writable --out path"
         ) from None
-    for line in export.withheld:
-        err_console.print(f"warning: {line}", soft_wrap=True)
     where = f"{out}/ ({len(export.files)} files)" if per_article else str(out)
     say(f"wrote {export.notes} notes to {where}")

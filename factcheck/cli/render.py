@@ -42,6 +42,8 @@ def render_note(console: Console, view: NoteView, position: str = "") -> None:
     if note.suggestion:
         verdict.append(f"  suggested: {note.suggestion.value} (not committed)", style="bold yellow")
     console.print(verdict)
+    for prior in view.prior_checks:
+        console.print(Text(prior.line(), style="bold magenta"))
     console.print(Text(note.rationale))
     written = "" if note.explanation else " (suggested: approving the note approves it; e to edit)"
     console.print(

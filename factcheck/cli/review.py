@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -25,6 +26,12 @@ def register(app: typer.Typer) -> None:
     app.command("review")(review_command)
 
 
+def _keys_readable() -> bool:
+    """A terminal on stdin, or a key reader installed in place of one (typer's test runner does that)."""
+    termui = sys.modules[typer.getchar.__module__]
+    return sys.stdin.isatty() or getattr(termui, "_getchar", None) is not None
+
+
 def review_command(
     ctx: typer.Context,
     article: str = ARTICLE,
@@ -38,6 +45,11 @@ def review_command(
     reviewer: str = REVIEWER,
 ) -> None:
     """Review drafted notes one by one: approve, reject, change the verdict, edit, add citations."""
+    if not _keys_readable():
+        raise InputError(
+            "review reads single keys and needs a terminal; without one, use `factcheck notes approve|reject|"
+            "set-verdict NOTE_ID`, or review in the browser with `factcheck serve`"
+        )
     name = reviewer_name(ctx, reviewer)
     if not name:
         raise InputError("who is reviewing? pass --reviewer NAME or set FACTCHECK_REVIEWER")

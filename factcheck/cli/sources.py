@@ -3,26 +3,42 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
-from factcheck.cli.common import console, open_workspace, print_json, say
+from factcheck.cli.common import console, open_workspace, print_json, print_jsonl, print_table, say
 
 app = typer.Typer(help="List, show and remove indexed documents.", no_args_is_help=True)
 
 
 @app.command("list")
-def list_sources(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
-    """List indexed documents."""
+def list_sources(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json"),
+    as_jsonl: bool = typer.Option(False, "--jsonl", help="One JSON document per line."),
+) -> None:
+    """List indexed documents. Documents not in English are flagged: claim detection skips them."""
     with open_workspace(ctx) as workspace:
         documents = workspace.sources()
     if as_json:
         print_json(documents)
         return
-    table = Table("id", "title", "outlet", "published", "passages", "path")
-    for d in documents:
-        table.add_row(d.id, d.title, d.outlet, str(d.published or ""), str(d.passages), d.path)
-    console.print(table)
+    if as_jsonl:
+        print_jsonl(documents)
+        return
+    print_table(
+        ("id", "title", "outlet", "published", "language", "passages", "path"),
+        [
+            (d.id, d.title, d.outlet, str(d.published or ""), _language(d.language), str(d.passages), d.path)
+            for d in documents
+        ],
+    )
+
+
+def _language(code: str) -> str:
+    """'en'; another language flagged, since the claim rules are English-only; '?' when undetected."""
+    if not code:
+        return "?"
+    return code if code == "en" else f"{code} (not English: no claim detection)"
 
 
 @app.command("show")

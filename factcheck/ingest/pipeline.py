@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from factcheck.errors import InputError
-from factcheck.ingest.readers import discover, make_passages, read_documents
+from factcheck.ingest.readers import discover, is_url, make_passages, read_documents, read_url
 from factcheck.models import Document, IndexReport, Passage, ProgressCallback
 from factcheck.settings import Settings
 from factcheck.storage.db import Database
@@ -43,32 +43,45 @@ class Indexer:
         self._cancel = threading.Event()
 
     def run(
-        self, paths: Iterable[Path], force: bool = False, progress: ProgressCallback | None = None
+        self, paths: Iterable[Path | str], force: bool = False, progress: ProgressCallback | None = None
     ) -> IndexReport:
+        """Index files, folders and web pages (http/https URLs, fetched). Progress counts passages embedded."""
         started = time.perf_counter()
-        files, missing = discover([Path(p) for p in paths])
+        refs = list(paths)
+        urls = [str(r) for r in refs if isinstance(r, str) and is_url(r)]
+        found, missing = discover([Path(r) for r in refs if not (isinstance(r, str) and is_url(r))])
+        files: list[Path | str] = [*found, *urls]
         report = IndexReport(failed=len(missing), errors=list(missing))
         group, in_flight = _Group(), None
         group_size = min(FIRST_GROUP_PASSAGES, GROUP_PASSAGES)
         embedder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="factcheck-embed")
+        queued, read = 0, 0
+
+        def show() -> None:
+            # Passages embedded and stored, out of those read so far: 100% only once the last one is stored.
+            if progress:
+                progress(report.passages, max(queued, 1), f"{read}/{len(files)} files read")
+
         try:
-            for done, path in enumerate(files, 1):
+            for path in files:
                 for document, passages in self._read(path, force, report):
                     group.items.append((document, passages, self.db.has_document(document.id)))
                     group.passages += len(passages)
+                    queued += len(passages)
                     if group.passages >= group_size:
                         group_size = min(2 * group_size, GROUP_PASSAGES)
                         group.vectors = embedder.submit(self._embed, group.texts())
                         if in_flight:
                             self._write(in_flight, report)
                         group, in_flight = _Group(), group
-                if progress:
-                    progress(done, len(files), path.name)
+                read += 1
+                show()
             if group.items:
                 group.vectors = embedder.submit(self._embed, group.texts())
             for finished in (in_flight, group):
                 if finished and finished.items:
                     self._write(finished, report)
+                    show()
         finally:
             self._cancel.set()  # an interrupted run stops embedding after the current batch
             embedder.shutdown(wait=True, cancel_futures=True)
@@ -76,11 +89,18 @@ class Indexer:
         report.seconds = round(time.perf_counter() - started, 3)
         return report
 
-    def _read(self, path: Path, force: bool, report: IndexReport) -> Iterable[tuple[Document, list[Passage]]]:
-        """The documents of one file that need (re)indexing, with their passages. Whatever goes wrong with this
-        file, or one record in it, is one line in the report; the other files and records are indexed."""
+    def _read(
+        self, path: Path | str, force: bool, report: IndexReport
+    ) -> Iterable[tuple[Document, list[Passage]]]:
+        """The documents of one file or URL that need (re)indexing, with their passages. Whatever goes wrong
+        with it, or one record in it, is one line in the report; the other files and records are indexed."""
         try:
-            reading = read_documents(path, self.settings.ingest.max_file_mb)
+            if isinstance(path, str):
+                reading = read_url(
+                    path, self.settings.ingest.max_file_mb, self.settings.ingest.allow_private_urls
+                )
+            else:
+                reading = read_documents(path, self.settings.ingest.max_file_mb)
             report.errors += reading.errors
             report.failed += len(reading.errors)
             report.warnings += reading.warnings

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ import yaml
 
 from factcheck.errors import InputError
 from factcheck.models import Document, Passage
+from factcheck.text.language import detect_language
 from factcheck.text.metadata import metadata_from_text, outlet_from_url, parse_date
 from factcheck.text.sentences import split_sentences
 
@@ -117,6 +119,7 @@ def _make_document(
         content_hash=digest,
         text=text,
         body_start=body_start,
+        language=detect_language(text[body_start:]),
     )
 
 
@@ -257,7 +260,8 @@ def _document_from_markdown(text: str, path: Path, warnings: list[str]) -> Docum
     )
 
 
-def _document_from_html(html: str, path: Path) -> Document:
+def _document_from_html(html: str, path: Path, fetched_from: str = "") -> Document:
+    """The article in an HTML page; `fetched_from` is the URL it was downloaded from, if it was."""
     import trafilatura
 
     extracted = trafilatura.bare_extraction(
@@ -265,17 +269,66 @@ def _document_from_html(html: str, path: Path) -> Document:
     )
     body = (getattr(extracted, "text", None) or "").strip() if extracted is not None else ""
     if not body:
-        raise InputError(f"{path}: no article text found in the HTML; save the article body as .txt instead")
-    url = getattr(extracted, "url", None) or ""
+        where = fetched_from or path
+        raise InputError(f"{where}: no article text found in the HTML; save the article body as .txt instead")
+    url = fetched_from or getattr(extracted, "url", None) or ""
     return _make_document(
-        str(path.resolve()),
-        path,
+        fetched_from or str(path.resolve()),
+        Path(fetched_from) if fetched_from else path,
         body,
         title=getattr(extracted, "title", None) or "",
         url=url,
         outlet=getattr(extracted, "sitename", None) or (outlet_from_url(url) if url else ""),
         published=getattr(extracted, "date", None),
     )
+
+
+def is_url(ref: str) -> bool:
+    return ref.startswith(("http://", "https://"))
+
+
+def read_url(url: str, max_mb: float, allow_private: bool = False) -> Reading:
+    """Fetch a web page and read its article; the document keeps the URL as its source and id key. Local and
+    private addresses are refused unless `allow_private` (trafilatura's SSRF protection)."""
+    import trafilatura.downloads
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "SSRF_PROTECTION", "off" if allow_private else "on")
+    config.set("DEFAULT", "MAX_FILE_SIZE", str(int(max_mb * 1024 * 1024) + 1))  # one byte over: detectable
+    # trafilatura logs its download errors; ours is the one line the person sees.
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    try:
+        response = trafilatura.downloads.fetch_response(url, decode=False, config=config)
+    except OSError as exc:
+        raise InputError(f"{url}: could not be fetched ({exc})") from None
+    if response is None and not allow_private and _private_host(url):
+        raise InputError(
+            f"{url}: a local or private address; set FACTCHECK_INGEST__ALLOW_PRIVATE_URLS=1 to fetch it"
+        )
+    if response is None or response.status != 200 or not response.data:
+        status = f"HTTP {response.status}" if response is not None else "no answer"
+        raise InputError(
+            f"{url}: could not be fetched ({status}); check the address, or save the page and index the file"
+        )
+    if len(response.data) > max_mb * 1024 * 1024:
+        raise InputError(f"{url}: larger than {max_mb:g} MB; raise FACTCHECK_INGEST__MAX_FILE_MB to index it")
+    html = decode(response.data, Path(url.rsplit("/", 1)[-1] or "page.html"))
+    document = _document_from_html(html, Path("page.html"), fetched_from=url)
+    return Reading([document.model_copy(update={"path": url})])
+
+
+def _private_host(url: str) -> bool:
+    import ipaddress
+    import socket
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or ""
+    try:
+        address = ipaddress.ip_address(socket.gethostbyname(host))
+    except (OSError, ValueError):
+        return False
+    return not address.is_global
 
 
 def read_documents(path: Path, max_mb: float) -> Reading:

@@ -40,7 +40,10 @@ class VectorStore:
             else:
                 settings.chroma_path.mkdir(parents=True, exist_ok=True)
                 self.client = chromadb.PersistentClient(
-                    path=str(settings.chroma_path), settings=chroma_settings
+                    # Absolute: Chroma caches clients by path string, and "vectorstore/chroma" names a
+                    # different folder after a change of directory in the same process.
+                    path=str(settings.chroma_path.resolve()),
+                    settings=chroma_settings,
                 )
             self.collection = self.client.get_or_create_collection(
                 name=f"{settings.store.collection}-{self.embedding}",

@@ -12,8 +12,11 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
 from factcheck.errors import ConflictError, NotFoundError, StoreError
 from factcheck.models import (
+    CheckedClaim,
     Claim,
     Document,
     DocumentSummary,
@@ -105,11 +108,13 @@ class Database:
             for document, passages in documents:
                 published = document.published.isoformat() if document.published else None
                 self.conn.execute(
-                    "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                    "INSERT INTO documents (id, path, title, url, outlet, published, content_hash, text, "
+                    "body_start, passages, embedding, indexed_at, language) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                    "ON CONFLICT(id) DO UPDATE SET "
                     "path=excluded.path, title=excluded.title, url=excluded.url, outlet=excluded.outlet, "
                     "published=excluded.published, content_hash=excluded.content_hash, text=excluded.text, "
                     "body_start=excluded.body_start, passages=excluded.passages, embedding=excluded.embedding, "
-                    "indexed_at=excluded.indexed_at",
+                    "indexed_at=excluded.indexed_at, language=excluded.language",
                     (
                         document.id,
                         document.path,
@@ -123,6 +128,7 @@ class Database:
                         len(passages),
                         embedding,
                         _now(),
+                        document.language,
                     ),
                 )
                 self.conn.execute("DELETE FROM passages WHERE document_id=?", (document.id,))
@@ -152,6 +158,7 @@ class Database:
             content_hash=row["content_hash"],
             text=row["text"],
             body_start=row["body_start"],
+            language=row["language"],
         )
 
     def find_documents(self, prefix_or_path: str) -> list[str]:
@@ -164,7 +171,8 @@ class Database:
 
     def documents(self) -> list[DocumentSummary]:
         rows = self.conn.execute(
-            "SELECT id, title, url, outlet, published, path, passages, indexed_at FROM documents ORDER BY "
+            "SELECT id, title, url, outlet, published, path, passages, indexed_at, language FROM documents "
+            "ORDER BY "
             "indexed_at, id"
         ).fetchall()
         return [DocumentSummary(**dict(row)) for row in rows]
@@ -229,9 +237,18 @@ class Database:
         )
 
     # claims --------------------------------------------------------------------------------
-    def save_claims(self, document_id: str, claims: list[Claim]) -> None:
-        """Store a document's claims; candidates no longer detected are removed, unless they have a note."""
+    def save_claims(
+        self, document_id: str, claims: list[Claim], detected_on: tuple[str, str] | None = None
+    ) -> None:
+        """Store a document's claims; candidates no longer detected are removed, unless they have a note.
+        `detected_on` (content hash, detector) records what they were detected on, in the same transaction."""
         with self._write():
+            if detected_on:
+                self.conn.execute(
+                    "INSERT INTO claim_runs VALUES (?,?,?,?) ON CONFLICT(document_id) DO UPDATE SET "
+                    "content_hash=excluded.content_hash, detector=excluded.detector, at=excluded.at",
+                    (document_id, *detected_on, _now()),
+                )
             keep = [c.id for c in claims]
             self.conn.execute(
                 f"DELETE FROM claims WHERE document_id=? AND id NOT IN ({','.join('?' * len(keep))}) "
@@ -249,6 +266,84 @@ class Database:
                     for c in claims
                 ],
             )
+
+    def claims_detected_on(self, document_id: str) -> tuple[str, str] | None:
+        """(content hash, detector) the stored claims of a document were detected on, if any."""
+        row = self.conn.execute(
+            "SELECT content_hash, detector FROM claim_runs WHERE document_id=?", (document_id,)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    # checked claims (fact-check archives) ----------------------------------------------------
+    def save_checked_claims(
+        self, claims: list[CheckedClaim], claim_vectors: np.ndarray, title_vectors: np.ndarray, embedding: str
+    ) -> None:
+        with self._write():
+            now = _now()
+            self.conn.executemany(
+                "INSERT INTO checked_claims VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                "origin=excluded.origin, data=excluded.data, embedding=excluded.embedding, "
+                "claim_vector=excluded.claim_vector, title_vector=excluded.title_vector, "
+                "imported_at=excluded.imported_at",
+                [
+                    (
+                        c.id,
+                        c.origin,
+                        c.model_dump_json(),
+                        embedding,
+                        np.asarray(cv, dtype=np.float32).tobytes(),
+                        np.asarray(tv, dtype=np.float32).tobytes(),
+                        now,
+                    )
+                    for c, cv, tv in zip(claims, claim_vectors, title_vectors, strict=True)
+                ],
+            )
+            self._bump_archive()
+
+    def delete_checked_claims(self, ids: list[str]) -> None:
+        if not ids:
+            return
+        with self._write():
+            self.conn.executemany("DELETE FROM checked_claims WHERE id=?", [(i,) for i in ids])
+            self._bump_archive()
+
+    def _bump_archive(self) -> None:
+        self.conn.execute(
+            "INSERT INTO meta VALUES ('archive', 1) ON CONFLICT(key) DO UPDATE SET value = value + 1"
+        )
+
+    def archive_revision(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key='archive'").fetchone()
+        return int(row[0]) if row else 0
+
+    def checked_claim_hashes(self, embedding: str) -> dict[str, str]:
+        """Id -> stored JSON of every checked claim embedded in `embedding` (to skip unchanged records)."""
+        rows = self.conn.execute("SELECT id, data FROM checked_claims WHERE embedding=?", (embedding,))
+        return {row[0]: row[1] for row in rows}
+
+    def checked_claims(self, embedding: str) -> tuple[list[CheckedClaim], np.ndarray, np.ndarray]:
+        """Every checked claim embedded in `embedding`, with its claim and headline vectors."""
+        rows = self.conn.execute(
+            "SELECT data, claim_vector, title_vector FROM checked_claims WHERE embedding=? ORDER BY id",
+            (embedding,),
+        ).fetchall()
+        claims = [CheckedClaim.model_validate_json(row[0]) for row in rows]
+        if not rows:
+            return claims, np.zeros((0, 0), np.float32), np.zeros((0, 0), np.float32)
+        claim_vectors = np.stack([np.frombuffer(row[1], dtype=np.float32) for row in rows])
+        title_vectors = np.stack([np.frombuffer(row[2], dtype=np.float32) for row in rows])
+        return claims, claim_vectors, title_vectors
+
+    def checked_claims_of(self, origin: str) -> list[CheckedClaim]:
+        rows = self.conn.execute("SELECT data FROM checked_claims WHERE origin=?", (origin,))
+        return [CheckedClaim.model_validate_json(row[0]) for row in rows]
+
+    def archive_origins(self) -> list[tuple[str, int]]:
+        """(origin, number of checked claims) for every archive, 'workspace' included."""
+        rows = self.conn.execute(
+            "SELECT origin, COUNT(*) FROM checked_claims GROUP BY origin ORDER BY origin"
+        )
+        return [(row[0], row[1]) for row in rows]
 
     def save_claim(self, claim: Claim) -> None:
         """Update one stored claim (an LLM-refined statement, or re-anchored to an edited article); its id stays."""

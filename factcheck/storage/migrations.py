@@ -78,6 +78,32 @@ def m002_note_versions(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE notes ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
 
 
+@migration
+def m003_archive_and_claim_runs(conn: sqlite3.Connection) -> None:
+    """Checked claims from imported fact-check archives and from our own approved notes, with their vectors;
+    and for each document, the content hash its stored claims were detected on (so they are not recomputed)."""
+    _run(
+        conn,
+        """
+        CREATE TABLE checked_claims (
+            id TEXT PRIMARY KEY, origin TEXT NOT NULL, data TEXT NOT NULL, embedding TEXT NOT NULL,
+            claim_vector BLOB NOT NULL, title_vector BLOB NOT NULL, imported_at TEXT NOT NULL
+        );
+        CREATE INDEX checked_claims_origin ON checked_claims(origin);
+        CREATE TABLE claim_runs (
+            document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            content_hash TEXT NOT NULL, detector TEXT NOT NULL, at TEXT NOT NULL
+        )
+    """,
+    )
+
+
+@migration
+def m004_document_language(conn: sqlite3.Connection) -> None:
+    """The detected language of each document ('' for documents indexed before detection existed)."""
+    conn.execute("ALTER TABLE documents ADD COLUMN language TEXT NOT NULL DEFAULT ''")
+
+
 def applied(conn: sqlite3.Connection) -> list[str]:
     """Names of the migrations this database has had, in the order they ran."""
     conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")

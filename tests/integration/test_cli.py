@@ -35,7 +35,7 @@ def test_index_search_sources_claims_round_trip(corpus):
         "quantities",
         "statement",
     }
-    lines = invoke("claims", listed[0]["id"], "--jsonl", "--all").output.strip().splitlines()
+    lines = invoke("claims", listed[0]["id"], "--jsonl", "--threshold", "0").output.strip().splitlines()
     assert len(lines) >= len(json.loads(invoke("claims", listed[0]["id"], "--json").output))
     shown = invoke("sources", "show", listed[0]["id"][:6])
     assert shown.exit_code == 0 and listed[0]["title"][:20] in shown.output
@@ -44,7 +44,7 @@ def test_index_search_sources_claims_round_trip(corpus):
 def test_claims_table_shows_ids_and_hidden_count(corpus):
     result = invoke("claims", str(corpus / SEED_B.name), "--threshold", "0.9")
     assert result.exit_code == 0
-    assert "hidden; --all shows them" in result.output
+    assert "hidden; --threshold 0 shows them" in result.output
 
 
 def test_errors_are_one_line_on_stderr_with_nonzero_exit(tmp_path):

@@ -262,3 +262,20 @@ def test_search_other_passages_and_cite_one_sentence_with_a_click(drafted):
         data=_form(client, f"/notes/{note}", passage_id=passage_id, quote="words that are not there at all"),
     )
     assert forged.status_code == 400 and "is not in passage" in forged.text
+
+
+def test_the_note_page_shows_an_earlier_fact_check_of_its_claim(drafted, tmp_path):
+    archive = tmp_path / "checks.jsonl"
+    archive.write_text(
+        '{"claim": "Russia has about 100,000 troops near the border with Ukraine.", "rating": "Mostly true", '
+        '"publisher": "Example Checks", "date": "2022-02-03", "url": "https://checks.example/troops"}\n'
+    )
+    drafted.import_archive(archive)
+    troops = next(
+        entry
+        for entry in drafted.queue_entries()
+        if entry.claim_text.startswith("about 100,000 Moscow troops")
+    )
+    page = _client(drafted).get(f"/notes/{troops.note_id}").text
+    assert "checked before: " in page and "Example Checks" in page
+    assert 'href="https://checks.example/troops"' in page

@@ -119,6 +119,8 @@ def test_unexpected_errors_are_one_line_and_debug_shows_the_traceback(monkeypatc
     def broken(self):
         raise RuntimeError("disk on fire\nsecond line")
 
+    assert runner.invoke(app, ["index", str(SEED_A)]).exit_code == 0
+
     monkeypatch.setattr("factcheck.workspace.Workspace.sources", broken)
     result = runner.invoke(app, ["sources", "list"])
     _one_line(result, code=70)

@@ -1,0 +1,148 @@
+"""Read fact-check archives: schema.org ClaimReview JSON-LD (as fact-checkers publish it, and as
+`factcheck notes export --format claimreview` writes it), or a plain TSV / JSONL of verified claims."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from factcheck.errors import InputError
+from factcheck.models import CheckedClaim
+
+CLAIM_KEYS = ("claim", "claimReviewed", "claim_reviewed", "vclaim", "text", "statement")
+TITLE_KEYS = ("title", "headline", "name")
+RATING_KEYS = ("rating", "textualRating", "verdict", "label")
+PUBLISHER_KEYS = ("publisher", "author", "claimReviewAuthor")
+DATE_KEYS = ("date", "datePublished", "published", "publishDate", "review_date")
+URL_KEYS = ("url", "pageUrl", "review_url", "link")
+
+
+@dataclass
+class ArchiveReading:
+    claims: list[CheckedClaim] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, dict):  # {"@type": "Organization", "name": ...}
+        return _text(value.get("name") or value.get("alternateName"))
+    if isinstance(value, list) and value:
+        return _text(value[0])
+    return ""
+
+
+def _first(record: dict, keys: tuple[str, ...]) -> str:
+    for key in keys:
+        if text := _text(record.get(key)):
+            return text
+    return ""
+
+
+def _rating(record: dict) -> str:
+    rating = record.get("reviewRating") or record.get("rating")
+    if isinstance(rating, dict):
+        return _text(rating.get("alternateName") or rating.get("textualRating") or rating.get("ratingValue"))
+    return _first(record, RATING_KEYS)
+
+
+def _checked(record: dict, origin: str, key: str) -> CheckedClaim | None:
+    claim = _first(record, CLAIM_KEYS)
+    if not claim:
+        return None
+    url = _first(record, URL_KEYS)
+    digest = hashlib.sha256(f"{origin}\x00{key}\x00{claim}\x00{url}".encode()).hexdigest()[:16]
+    return CheckedClaim(
+        id=f"a{digest}",
+        claim=" ".join(claim.split()),
+        title=_first(record, TITLE_KEYS),
+        rating=_rating(record),
+        publisher=_first(record, PUBLISHER_KEYS),
+        published=_first(record, DATE_KEYS)[:10],
+        url=url,
+        origin=origin,
+        source_id=_text(record.get("id") or record.get("@id")),
+    )
+
+
+def _json_records(text: str, path: Path, errors: list[str]) -> list[tuple[str, object]]:
+    if path.suffix.lower() == ".jsonl":
+        records: list[tuple[str, object]] = []
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                try:
+                    records.append((f"line {number}", json.loads(line)))
+                except json.JSONDecodeError as exc:
+                    errors.append(f"{path}:{number}: invalid JSON ({exc.msg}); fix or remove that line")
+        return records
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from None
+    if isinstance(data, dict):
+        data = data.get("@graph") or data.get("claims") or data.get("claimReviewMarkups") or [data]
+    if not isinstance(data, list):
+        raise InputError(f"{path}: expected ClaimReview objects (a list, an object or an @graph)")
+    out: list[tuple[str, object]] = []
+    for number, record in enumerate(data, 1):
+        # Google's ClaimReviewMarkupPage nests the reviews: one record per markup.
+        if isinstance(record, dict) and isinstance(record.get("claimReviewMarkups"), list):
+            page = {k: v for k, v in record.items() if k != "claimReviewMarkups"}
+            out += [(f"record {number}", {**page, **m}) for m in record["claimReviewMarkups"]]
+        else:
+            out.append((f"record {number}", record))
+    return out
+
+
+def _tsv_records(text: str) -> list[tuple[str, object]]:
+    rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
+    if not rows:
+        return []
+    header = [column.strip() for column in rows[0]]
+    if not any(column in CLAIM_KEYS for column in header):
+        raise InputError(
+            f"the TSV header names no claim column; name one of {', '.join(CLAIM_KEYS[:4])} "
+            "(other columns: title, rating, publisher, date, url)"
+        )
+    if header and header[0] == "":
+        header[0] = "id"  # CLEF's verified_claims.docs.tsv: an unnamed id column first
+    return [
+        (f"line {number}", dict(zip(header, row, strict=False))) for number, row in enumerate(rows[1:], 2)
+    ]
+
+
+def read_archive(path: Path) -> ArchiveReading:
+    """Every checked claim in one archive file; a record without a claim is one line in `errors`."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file; give a ClaimReview JSON(-LD), JSONL or TSV file")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text; save it as UTF-8 and import it again") from None
+    reading = ArchiveReading()
+    suffix = path.suffix.lower()
+    if suffix in (".tsv", ".tab"):
+        records = _tsv_records(text)
+    elif suffix in (".json", ".jsonld", ".jsonl"):
+        records = _json_records(text, path, reading.errors)
+    else:
+        raise InputError(f"{path}: unknown archive type; use .json / .jsonld (ClaimReview), .jsonl or .tsv")
+    origin = path.name
+    for where, record in records:
+        checked = (
+            _checked(record, origin, _text(record.get("id")) or where) if isinstance(record, dict) else None
+        )
+        if checked is None:
+            reading.errors.append(f"{path}: {where} has no claim; give it a claimReviewed or claim field")
+        else:
+            reading.claims.append(checked)
+    if not reading.claims and not reading.errors:
+        raise InputError(f"{path}: holds no checked claims")
+    return reading
