@@ -372,6 +372,20 @@ class Workspace:
         vectors = np.asarray(self._embedder(texts), dtype=np.float32)
         return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
 
+    def _statement_vectors(self, texts: list[str]) -> np.ndarray:
+        """Vectors of claim statements, from the workspace's cache where the same text was embedded before."""
+        import hashlib
+
+        keys = [hashlib.sha256(text.encode()).hexdigest()[:32] for text in texts]
+        known = self.db.statement_vectors(sorted(set(keys)), self._embedding_id)
+        missing = sorted({(key, text) for key, text in zip(keys, texts, strict=True) if key not in known})
+        if missing:
+            fresh = self._embed_texts([text for _, text in missing])
+            made = {key: vector for (key, _), vector in zip(missing, fresh, strict=True)}
+            self.db.save_statement_vectors(made, self._embedding_id)
+            known.update(made)
+        return np.stack([known[key] for key in keys]) if keys else np.zeros((0, 0), dtype=np.float32)
+
     @property
     def _embedding_id(self) -> str:
         from factcheck.retrieval.embeddings import embedding_id
@@ -404,28 +418,27 @@ class Workspace:
         return self.db.archive_origins()
 
     def _sync_own_checks(self) -> None:
-        """Approved notes become checked claims of origin 'workspace'; ones no longer approved leave."""
-        approved = {n.id: n for n in self.db.notes(NoteStatus.approved.value)}
-        stored = {c.id: c for c in self.db.checked_claims_of("workspace")}
-        gone = [key for key in stored if key.removeprefix("note:") not in approved]
-        self.db.delete_checked_claims(gone)
+        """Approved notes become checked claims of origin 'workspace' (one per note version); ones no longer
+        approved, or changed since, leave. Only new approvals are read and embedded."""
+        current = {f"note:{note_id}@{version}": note_id for note_id, version in self.db.approved_versions()}
+        stored = {c.id for c in self.db.checked_claims_of("workspace")}
+        self.db.delete_checked_claims(sorted(stored - current.keys()))
         new = []
-        claims = self.db.claims_by_id([n.claim_id for n in approved.values()])
-        for note in approved.values():
-            claim = claims[note.claim_id]
-            checked = CheckedClaim(
-                id=f"note:{note.id}",
-                claim=note.claim_reviewed or claim.statement,
-                title=claim.text,
-                rating=note.verdict.value.replace("_", " "),
-                publisher=self.settings.publisher.name or "this workspace",
-                published=str(self.db.document(claim.document_id).published or ""),
-                url="",
-                origin="workspace",
-                source_id=claim.id,
+        for key in sorted(current.keys() - stored):
+            note = self.db.note(current[key])
+            claim = self.db.claim(note.claim_id)
+            new.append(
+                CheckedClaim(
+                    id=key,
+                    claim=note.claim_reviewed or claim.statement,
+                    title=claim.text,
+                    rating=note.verdict.value.replace("_", " "),
+                    publisher=self.settings.publisher.name or "this workspace",
+                    published=str(self.db.document(claim.document_id).published or ""),
+                    origin="workspace",
+                    source_id=claim.id,
+                )
             )
-            if stored.get(checked.id) != checked:
-                new.append(checked)
         if new:
             self.db.save_checked_claims(
                 new,
@@ -457,7 +470,7 @@ class Workspace:
         if not matcher.size:
             return {}
         texts = [clean_post(c.statement or c.text) for c in claims]
-        vectors = self._embed_texts(texts)
+        vectors = self._statement_vectors(texts)
         threshold, shown = self.settings.matching.threshold, self.settings.matching.shown
         found: dict[str, list[PriorCheck]] = {}
         for claim, text, vector in zip(claims, texts, vectors, strict=True):
@@ -479,8 +492,7 @@ class Workspace:
             return {}
         from factcheck.text.social import clean_post
 
-        vectors = self._embed_texts([clean_post(c.statement or c.text) for c in claims])
-        similar = vectors @ vectors.T
+        vectors = self._statement_vectors([clean_post(c.statement or c.text) for c in claims])
         threshold = self.settings.matching.group_threshold
         parent = list(range(len(claims)))
 
@@ -490,9 +502,13 @@ class Workspace:
                 i = parent[i]
             return i
 
-        for i, j in zip(*np.nonzero(np.triu(similar >= threshold, k=1)), strict=True):
-            if claims[i].document_id != claims[j].document_id:
-                parent[root(int(i))] = root(int(j))
+        block = 1024  # rows compared at a time: memory stays flat however many claims are stored
+        for begin in range(0, len(claims), block):
+            similar = vectors[begin : begin + block] @ vectors.T
+            for row, j in zip(*np.nonzero(similar >= threshold), strict=True):
+                i = begin + int(row)
+                if i < j and claims[i].document_id != claims[j].document_id:
+                    parent[root(i)] = root(int(j))
         members: dict[int, list[int]] = {}
         for i in range(len(claims)):
             members.setdefault(root(i), []).append(i)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from factcheck.cli.common import (
@@ -51,7 +53,11 @@ def claims(
         raise typer.BadParameter("name articles (files, folders, JSONL or document ids), or pass --all")
     settings = settings_from(ctx)
     cutoff = threshold if threshold is not None else settings.claims.threshold
-    with open_workspace(ctx, settings, create=bool(refs)) as workspace, progress_bar("articles") as progress:
+    adds_articles = any(Path(ref).exists() for ref in refs or [])  # document ids alone never create one
+    with (
+        open_workspace(ctx, settings, create=adds_articles) as workspace,
+        progress_bar("articles") as progress,
+    ):
         found = workspace.claims_of(refs or [], every_document, redo, progress)
         shown = [(doc, [c for c in items if c.checkworthiness >= cutoff]) for doc, items in found]
         chosen = [c for _, items in shown for c in items]

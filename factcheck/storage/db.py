@@ -334,6 +334,30 @@ class Database:
         title_vectors = np.stack([np.frombuffer(row[2], dtype=np.float32) for row in rows])
         return claims, claim_vectors, title_vectors
 
+    def statement_vectors(self, hashes: list[str], embedding: str) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for begin in range(0, len(hashes), 500):
+            chunk = hashes[begin : begin + 500]
+            rows = self.conn.execute(
+                f"SELECT text_hash, vector FROM statement_vectors WHERE embedding=? AND text_hash IN "
+                f"({','.join('?' * len(chunk))})",
+                (embedding, *chunk),
+            )
+            out.update({row[0]: np.frombuffer(row[1], dtype=np.float32) for row in rows})
+        return out
+
+    def save_statement_vectors(self, vectors: dict[str, np.ndarray], embedding: str) -> None:
+        with self._write():
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO statement_vectors VALUES (?,?,?)",
+                [(key, embedding, np.asarray(v, dtype=np.float32).tobytes()) for key, v in vectors.items()],
+            )
+
+    def approved_versions(self) -> list[tuple[str, int]]:
+        """(note id, version) of every approved note."""
+        rows = self.conn.execute("SELECT id, version FROM notes WHERE status='approved' ORDER BY id")
+        return [(row[0], row[1]) for row in rows]
+
     def checked_claims_of(self, origin: str) -> list[CheckedClaim]:
         rows = self.conn.execute("SELECT data FROM checked_claims WHERE origin=?", (origin,))
         return [CheckedClaim.model_validate_json(row[0]) for row in rows]

@@ -104,6 +104,16 @@ def m004_document_language(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE documents ADD COLUMN language TEXT NOT NULL DEFAULT ''")
 
 
+@migration
+def m005_statement_vectors(conn: sqlite3.Connection) -> None:
+    """Vectors of claim statements (for matching and grouping), keyed by the text's hash, so listing claims
+    again never embeds them again."""
+    conn.execute(
+        "CREATE TABLE statement_vectors (text_hash TEXT NOT NULL, embedding TEXT NOT NULL, vector BLOB NOT NULL, "
+        "PRIMARY KEY (text_hash, embedding))"
+    )
+
+
 def applied(conn: sqlite3.Connection) -> list[str]:
     """Names of the migrations this database has had, in the order they ran."""
     conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")

@@ -50,6 +50,10 @@ def test_claims_table_shows_ids_and_hidden_count(corpus):
 def test_errors_are_one_line_on_stderr_with_nonzero_exit(tmp_path):
     result = runner.invoke(app, ["claims", "d-nothing"])
     assert result.exit_code == 3
+    assert result.stderr.startswith("error: no factcheck workspace") and result.stderr.count("\n") == 1
+    assert runner.invoke(app, ["index", str(SEED_A)]).exit_code == 0
+    result = runner.invoke(app, ["claims", "d-nothing"])
+    assert result.exit_code == 3
     assert result.stderr.startswith("error: no indexed document") and result.stderr.count("\n") == 1
     assert "Traceback" not in result.output
     missing = runner.invoke(app, ["claims", "missing/file.txt"])
