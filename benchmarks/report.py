@@ -55,10 +55,22 @@ def tables(results: dict) -> list[tuple[str, list[str], list[list[str]]]]:
     out.append(("Indexing and retrieval", ["measure", *columns], rows))
     claims = results.get("claims") or {}
     rows = [
-        [name.replace("_", ", "), f"{v['sentences']:,}", f"{v['claims']:,}", f"{v['rate']:.1f}"]
+        [
+            name.replace("_", ", "),
+            f"{v['sentences']:,}",
+            f"{v['claims']:,}" if "model" not in name else "-",
+            f"{v['rate']:.1f}",
+            f"{v['of_model']:.2f}" if "of_model" in v else "",
+        ]
         for name, v in claims.items()
     ]
-    out.append(("Claims", ["corpus, detector", "sentences", "claim candidates", "sentences/s"], rows))
+    out.append(
+        (
+            "Claims",
+            ["corpus, detector", "sentences", "claim candidates", "sentences/s", "learned / model alone"],
+            rows,
+        )
+    )
     local = results.get("local") or {}
     rows = [[workers, f"{v['rate']:.3f}", f"{v['median_judge_s']:.1f}"] for workers, v in local.items()]
     if rows:

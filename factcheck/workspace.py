@@ -270,35 +270,50 @@ class Workspace:
                 else "no documents given; name files, folders or document ids, or pass --all"
             )
         headers = {d.id: d for d in self.db.documents()}
-        out = []
-        for number, document_id in enumerate(dict.fromkeys(documents), 1):
-            out.append((headers[document_id], self._detect(self.db.document(document_id), redo)))
+        ordered = list(dict.fromkeys(documents))
+        found: dict[str, list[Claim]] = {}
+        batch = 64  # documents whose candidate sentences the scorer embeds in one call
+        for begin in range(0, len(ordered), batch):
+            chosen = [self.db.document(document_id) for document_id in ordered[begin : begin + batch]]
+            found.update(zip([d.id for d in chosen], self._detect_many(chosen, redo), strict=True))
             if progress:
-                progress(number, len(documents), headers[document_id].title or document_id)
-        return out
+                done = min(begin + batch, len(ordered))
+                progress(done, len(ordered), headers[ordered[done - 1]].title or ordered[done - 1])
+        return [(headers[document_id], found[document_id]) for document_id in ordered]
 
     def _detect(self, document: Document, redo: bool = False) -> list[Claim]:
+        return self._detect_many([document], redo)[0]
+
+    def _detect_many(self, documents: list[Document], redo: bool = False) -> list[list[Claim]]:
+        """Stored claims where the document and the detector are unchanged; the others detected together."""
         from factcheck.claims.scoring import detector_version
 
-        if not redo and self.db.claims_detected_on(document.id) == (
-            document.content_hash,
-            detector_version(),
-        ):
-            return sorted(self.db.claims(document.id), key=lambda c: (c.span.start, c.span.end))
-        from factcheck.claims.detect import detect_claims
-        from factcheck.claims.scoring import load_scorer
+        detector = detector_version()
+        out: dict[str, list[Claim]] = {}
+        todo = []
+        for document in documents:
+            if not redo and self.db.claims_detected_on(document.id) == (document.content_hash, detector):
+                out[document.id] = sorted(
+                    self.db.claims(document.id), key=lambda c: (c.span.start, c.span.end)
+                )
+            elif document.language not in ("", "en"):
+                # The number, date and speaker rules read English ("3,9 Prozent" is not 3 and 9): none are run.
+                out[document.id] = []
+                self.db.save_claims(document.id, [], (document.content_hash, detector))
+            else:
+                todo.append(document)
+        if todo:
+            from factcheck.claims.detect import detect_claims_many
+            from factcheck.claims.scoring import load_scorer
 
-        if document.language not in ("", "en"):
-            # The number, date and speaker rules read English ("3,9 Prozent" is not 3 and 9): none are run.
-            claims: list[Claim] = []
-        else:
-            known = {(c.span.start, c.span.end): c.id for c in self.db.claims(document.id)}
-            claims = [
-                c.model_copy(update={"id": known.get((c.span.start, c.span.end), c.id)})
-                for c in detect_claims(document, scorer=load_scorer())
-            ]
-        self.db.save_claims(document.id, claims, (document.content_hash, detector_version()))
-        return claims
+            for document, detected in zip(todo, detect_claims_many(todo, scorer=load_scorer()), strict=True):
+                known = {(c.span.start, c.span.end): c.id for c in self.db.claims(document.id)}
+                claims = [
+                    c.model_copy(update={"id": known.get((c.span.start, c.span.end), c.id)}) for c in detected
+                ]
+                self.db.save_claims(document.id, claims, (document.content_hash, detector))
+                out[document.id] = claims
+        return [out[document.id] for document in documents]
 
     def claim(self, claim_id: str) -> Claim:
         return self.db.claim(claim_id)

@@ -155,26 +155,43 @@ def detect_claims(
     document: Document, scorer: SentenceScorer | None = None, refine: ClaimRefiner | None = None
 ) -> list[Claim]:
     """All claim candidates in the body of a document, in reading order, each with a score."""
+    return detect_claims_many([document], scorer, refine)[0]
+
+
+def detect_claims_many(
+    documents: list[Document], scorer: SentenceScorer | None = None, refine: ClaimRefiner | None = None
+) -> list[list[Claim]]:
+    """The claims of each document, as `detect_claims` finds them. The learned scorer sees every candidate
+    sentence of the batch in one call, each distinct text once: embedding is the cost, and the model runs
+    fastest on many sentences sorted by length, with no repeats (wire copy repeats whole paragraphs)."""
+    drafts = [_drafts(document) for document in documents]
+    if scorer:
+        unique = list(dict.fromkeys(d["sentence"].text for batch in drafts for d in batch))
+        learned = dict(zip(unique, scorer(unique), strict=True)) if unique else {}
+        for batch in drafts:
+            for draft in batch:
+                probability = learned[draft["sentence"].text]
+                draft["score"] = round(
+                    (1 - LEARNED_WEIGHT) * draft["score"] + LEARNED_WEIGHT * probability, 3
+                )
+    out = []
+    for document, batch in zip(documents, drafts, strict=True):
+        claims = [_build(document, **draft) for draft in batch]
+        if refine:
+            claims = [_refined(claim, refine(claim, document)) for claim in claims]
+        out.append(sorted(claims, key=lambda c: (c.span.start, c.span.end)))
+    return out
+
+
+def _drafts(document: Document) -> list[dict]:
+    """Rule-based claim drafts (span, type, speaker, rule score) of one document."""
     text = document.text
     context = _Context()
     drafts: list[dict] = []
-    sentences = [
-        s
-        for s in split_sentences(text, document.body_start)
-        if s.kind == "sentence" and s.end - s.start <= MAX_SENTENCE_CHARS
-    ]
-    for sentence in sentences:
-        drafts.extend(_claims_in_sentence(text, sentence, context))
-    if scorer and drafts:
-        unique = list(dict.fromkeys(d["sentence"].text for d in drafts))  # one embedding per sentence
-        learned = dict(zip(unique, scorer(unique), strict=True))
-        for draft in drafts:
-            probability = learned[draft["sentence"].text]
-            draft["score"] = round((1 - LEARNED_WEIGHT) * draft["score"] + LEARNED_WEIGHT * probability, 3)
-    claims = [_build(document, **draft) for draft in drafts]
-    if refine:
-        claims = [_refined(claim, refine(claim, document)) for claim in claims]
-    return sorted(claims, key=lambda c: (c.span.start, c.span.end))
+    for sentence in split_sentences(text, document.body_start):
+        if sentence.kind == "sentence" and sentence.end - sentence.start <= MAX_SENTENCE_CHARS:
+            drafts.extend(_claims_in_sentence(text, sentence, context))
+    return drafts
 
 
 def _refined(original: Claim, refined: Claim) -> Claim:

@@ -2,7 +2,7 @@
 
 from paths import SEED_A, SEED_B
 
-from factcheck.claims.detect import detect_claims
+from factcheck.claims.detect import detect_claims, detect_claims_many
 from factcheck.ingest.readers import read_documents
 from factcheck.models import ClaimType
 from factcheck.settings import ClaimSettings
@@ -87,3 +87,16 @@ def test_refiner_hook_may_change_statement_and_type_but_never_the_span():
     claims = detect_claims(document, refine=meddling)
     assert all(c.statement == "Rewritten." and c.statement_source == "fake-llm" for c in claims)
     assert all(document.text[c.span.start : c.span.end] == c.text for c in claims)
+
+
+def test_a_batch_is_scored_in_one_call_with_each_sentence_once_and_equals_one_by_one():
+    first, second = (read_documents(path, 10).documents[0] for path in (SEED_A, SEED_B))
+    calls = []
+
+    def scorer(texts):
+        calls.append(list(texts))
+        return [min(1.0, len(t) / 300) for t in texts]
+
+    batch = detect_claims_many([first, second, first], scorer)
+    assert len(calls) == 1 and len(calls[0]) == len(set(calls[0]))  # one call, no repeated sentence
+    assert batch[0] == batch[2] == detect_claims(first, scorer) and batch[1] == detect_claims(second, scorer)
