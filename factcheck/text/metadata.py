@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from factcheck.text.sentences import trim_span
@@ -51,6 +52,7 @@ def parse_date(value: object) -> date | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def outlet_from_url(url: str) -> str:
     """The site's host name without 'www.', e.g. 'sputniknews.com'."""
     host = urlparse(url).hostname or ""
