@@ -84,7 +84,7 @@ def public_corpus(folder: Path, name: str, data: Path) -> Path | None:
 
     records: list[dict] = []
     if name == "averitec" and (data / "averitec" / "dev_converted.jsonl").exists():
-        _, evidence = load_verdicts(data / "averitec" / "dev_converted.jsonl", "averitec")
+        evidence = load_verdicts(data / "averitec" / "dev_converted.jsonl", "averitec").records
         records = [{"id": r.id, "title": "", "text": r.text} for r in evidence]
     elif name == "checkcovid" and (data / "check_covid" / "corpus.jsonl").exists():
         for line in (data / "check_covid" / "corpus.jsonl").read_text(encoding="utf-8").splitlines():

@@ -10,7 +10,7 @@ other front end) calls only this, the models, the settings and the errors.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -271,49 +271,68 @@ class Workspace:
             )
         headers = {d.id: d for d in self.db.documents()}
         ordered = list(dict.fromkeys(documents))
-        found: dict[str, list[Claim]] = {}
-        batch = 64  # documents whose candidate sentences the scorer embeds in one call
-        for begin in range(0, len(ordered), batch):
-            chosen = [self.db.document(document_id) for document_id in ordered[begin : begin + batch]]
-            found.update(zip([d.id for d in chosen], self._detect_many(chosen, redo), strict=True))
-            if progress:
-                done = min(begin + batch, len(ordered))
-                progress(done, len(ordered), headers[ordered[done - 1]].title or ordered[done - 1])
+        found = dict(zip(ordered, self._detect_many(ordered, redo, progress), strict=True))
         return [(headers[document_id], found[document_id]) for document_id in ordered]
 
     def _detect(self, document: Document, redo: bool = False) -> list[Claim]:
-        return self._detect_many([document], redo)[0]
+        return self._detect_many([document.id], redo)[0]
 
-    def _detect_many(self, documents: list[Document], redo: bool = False) -> list[list[Claim]]:
-        """Stored claims where the document and the detector are unchanged; the others detected together."""
+    def _detect_many(
+        self, document_ids: list[str], redo: bool = False, progress: ProgressCallback | None = None
+    ) -> list[list[Claim]]:
+        """Stored claims where the document and the detector are unchanged; the others are detected in
+        batches of 64 documents, the rules of one batch running while the scorer embeds the previous one."""
         from factcheck.claims.scoring import detector_version
 
         detector = detector_version()
         out: dict[str, list[Claim]] = {}
-        todo = []
-        for document in documents:
-            if not redo and self.db.claims_detected_on(document.id) == (document.content_hash, detector):
-                out[document.id] = sorted(
-                    self.db.claims(document.id), key=lambda c: (c.span.start, c.span.end)
+        todo: list[str] = []
+        for document_id in document_ids:
+            stored = self.db.claims_detected_on(document_id)
+            if not redo and stored is not None and stored == (self.db.document_hash(document_id), detector):
+                out[document_id] = sorted(
+                    self.db.claims(document_id), key=lambda c: (c.span.start, c.span.end)
                 )
-            elif document.language not in ("", "en"):
-                # The number, date and speaker rules read English ("3,9 Prozent" is not 3 and 9): none are run.
-                out[document.id] = []
-                self.db.save_claims(document.id, [], (document.content_hash, detector))
             else:
-                todo.append(document)
+                todo.append(document_id)
+
+        def batches() -> Iterator[list[Document]]:
+            for begin in range(0, len(todo), 64):
+                documents = [self.db.document(document_id) for document_id in todo[begin : begin + 64]]
+                for document in documents:
+                    if document.language not in ("", "en"):
+                        # The number, date and speaker rules read English ("3,9 Prozent" is not 3 and 9).
+                        out[document.id] = []
+                        self.db.save_claims(document.id, [], (document.content_hash, detector))
+                english = [d for d in documents if d.language in ("", "en")]
+                if english:
+                    yield english
+
         if todo:
-            from factcheck.claims.detect import detect_claims_many
+            from factcheck.claims.detect import detect_claims_batches
             from factcheck.claims.scoring import load_scorer
 
-            for document, detected in zip(todo, detect_claims_many(todo, scorer=load_scorer()), strict=True):
-                known = {(c.span.start, c.span.end): c.id for c in self.db.claims(document.id)}
-                claims = [
-                    c.model_copy(update={"id": known.get((c.span.start, c.span.end), c.id)}) for c in detected
-                ]
-                self.db.save_claims(document.id, claims, (document.content_hash, detector))
-                out[document.id] = claims
-        return [out[document.id] for document in documents]
+            sent: list[list[Document]] = []  # batches handed to the pipeline, not yet answered
+
+            def handed() -> Iterator[list[Document]]:
+                for documents in batches():
+                    sent.append(documents)
+                    yield documents
+
+            done = 0
+            for detected in detect_claims_batches(handed(), load_scorer()):
+                for document, claims in zip(sent.pop(0), detected, strict=True):
+                    known = {(c.span.start, c.span.end): c.id for c in self.db.claims(document.id)}
+                    claims = [
+                        c.model_copy(update={"id": known.get((c.span.start, c.span.end), c.id)})
+                        for c in claims
+                    ]
+                    self.db.save_claims(document.id, claims, (document.content_hash, detector))
+                    out[document.id] = claims
+                    done += 1
+                if progress:
+                    progress(done, len(todo), "claims detected")
+        return [out[document_id] for document_id in document_ids]
 
     def claim(self, claim_id: str) -> Claim:
         return self.db.claim(claim_id)

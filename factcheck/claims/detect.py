@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -164,18 +165,71 @@ def detect_claims_many(
     """The claims of each document, as `detect_claims` finds them. The learned scorer sees every candidate
     sentence of the batch in one call, each distinct text once: embedding is the cost, and the model runs
     fastest on many sentences sorted by length, with no repeats (wire copy repeats whole paragraphs)."""
-    drafts = [_drafts(document) for document in documents]
-    if scorer:
-        unique = list(dict.fromkeys(d["sentence"].text for batch in drafts for d in batch))
-        learned = dict(zip(unique, scorer(unique), strict=True)) if unique else {}
-        for batch in drafts:
-            for draft in batch:
+    return next(iter(detect_claims_batches([documents], scorer, refine)))
+
+
+SCORE_CHUNK = 256  # distinct sentences handed to the scorer at a time
+
+
+def detect_claims_batches(
+    batches: Iterable[list[Document]],
+    scorer: SentenceScorer | None = None,
+    refine: ClaimRefiner | None = None,
+) -> Iterator[list[list[Claim]]]:
+    """`detect_claims_many` for each batch of documents, in order, as a pipeline: while a worker thread embeds
+    sentences already drafted (onnxruntime releases the GIL), the rules read the next document. Each distinct
+    sentence of a batch is scored once."""
+    if scorer is None:
+        for documents in batches:
+            yield _finish(documents, [_drafts(d) for d in documents], {}, refine)
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="factcheck-score") as pool:
+        previous: tuple[list[Document], list[list[dict]], list[Future]] | None = None
+        for documents in batches:
+            drafts, futures, pending, seen = [], [], [], set()
+            for document in documents:
+                drafts.append(_drafts(document))
+                for draft in drafts[-1]:
+                    if draft["sentence"].text not in seen:
+                        seen.add(draft["sentence"].text)
+                        pending.append(draft["sentence"].text)
+                if len(pending) >= SCORE_CHUNK:
+                    futures.append(pool.submit(_score, scorer, pending))
+                    pending = []
+            if pending:
+                futures.append(pool.submit(_score, scorer, pending))
+            if previous is not None:
+                yield _finish(previous[0], previous[1], _merged(previous[2]), refine)
+            previous = (documents, drafts, futures)
+        if previous is not None:
+            yield _finish(previous[0], previous[1], _merged(previous[2]), refine)
+
+
+def _merged(futures: list[Future]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for future in futures:
+        out.update(future.result())
+    return out
+
+
+def _score(scorer: SentenceScorer, texts: list[str]) -> dict[str, float]:
+    return dict(zip(texts, scorer(texts), strict=True)) if texts else {}
+
+
+def _finish(
+    documents: list[Document],
+    drafts: list[list[dict]],
+    learned: dict[str, float],
+    refine: ClaimRefiner | None,
+) -> list[list[Claim]]:
+    out = []
+    for document, batch in zip(documents, drafts, strict=True):
+        for draft in batch:
+            if learned:
                 probability = learned[draft["sentence"].text]
                 draft["score"] = round(
                     (1 - LEARNED_WEIGHT) * draft["score"] + LEARNED_WEIGHT * probability, 3
                 )
-    out = []
-    for document, batch in zip(documents, drafts, strict=True):
         claims = [_build(document, **draft) for draft in batch]
         if refine:
             claims = [_refined(claim, refine(claim, document)) for claim in claims]

@@ -267,6 +267,10 @@ class Database:
                 ],
             )
 
+    def document_hash(self, document_id: str) -> str | None:
+        row = self.conn.execute("SELECT content_hash FROM documents WHERE id=?", (document_id,)).fetchone()
+        return row[0] if row else None
+
     def claims_detected_on(self, document_id: str) -> tuple[str, str] | None:
         """(content hash, detector) the stored claims of a document were detected on, if any."""
         row = self.conn.execute(

@@ -34,8 +34,8 @@ def test_claims_of_a_folder_and_of_every_document_in_one_run_then_read_back(corp
     calls = []
     import factcheck.claims.detect as detect
 
-    real = detect.detect_claims_many
-    monkeypatch.setattr(detect, "detect_claims_many", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = detect.detect_claims_batches
+    monkeypatch.setattr(detect, "detect_claims_batches", lambda *a, **k: calls.append(1) or real(*a, **k))
     monkeypatch.setattr(
         "factcheck.claims.scoring.CheckworthinessScorer.__call__",
         lambda self, texts: pytest.fail("the scorer ran again for unchanged articles"),
@@ -46,7 +46,7 @@ def test_claims_of_a_folder_and_of_every_document_in_one_run_then_read_back(corp
     monkeypatch.undo()
     edited = corpus / SEED_B.name
     edited.write_text(edited.read_text() + "\n\nThe ministry said 12 new schools opened in March.\n")
-    monkeypatch.setattr(detect, "detect_claims_many", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(detect, "detect_claims_batches", lambda *a, **k: calls.append(1) or real(*a, **k))
     changed = json.loads(invoke("claims", edited, "--json", "--threshold", "0").stdout)
     assert calls == [1] and any("12 new schools" in c["text"] for c in changed)
 

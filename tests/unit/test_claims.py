@@ -100,3 +100,20 @@ def test_a_batch_is_scored_in_one_call_with_each_sentence_once_and_equals_one_by
     batch = detect_claims_many([first, second, first], scorer)
     assert len(calls) == 1 and len(calls[0]) == len(set(calls[0]))  # one call, no repeated sentence
     assert batch[0] == batch[2] == detect_claims(first, scorer) and batch[1] == detect_claims(second, scorer)
+
+
+def test_the_pipeline_keeps_batches_in_order_and_scores_each_sentence_once_per_batch():
+    from factcheck.claims.detect import detect_claims_batches
+
+    first, second = (read_documents(path, 10).documents[0] for path in (SEED_A, SEED_B))
+    scored = []
+
+    def scorer(texts):
+        scored.extend(texts)
+        return [min(1.0, len(t) / 300) for t in texts]
+
+    results = list(detect_claims_batches([[first], [second, first], [second]], scorer))
+    assert [len(r) for r in results] == [1, 2, 1]
+    assert results[0][0] == results[1][1] == detect_claims(first, scorer)
+    assert results[1][0] == results[2][0] == detect_claims(second, scorer)
+    assert list(detect_claims_batches([[first]], None))[0][0] == detect_claims(first, None)
