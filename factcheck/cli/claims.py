@@ -27,7 +27,9 @@ def register(app: typer.Typer) -> None:
 def claims(
     ctx: typer.Context,
     refs: list[str] = typer.Argument(
-        None, help="Articles: files, folders, JSONL archives or indexed document ids (several at once)."
+        None,
+        metavar="ARTICLE",
+        help="Articles: files, folders, JSONL archives or indexed document ids (several at once).",
     ),
     every_document: bool = typer.Option(False, "--all", help="Every indexed document."),
     threshold: float = typer.Option(
