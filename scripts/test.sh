@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite, end-to-end tests with the real embedded model included.
+# The whole test suite, end-to-end tests with the real embedded model included, after the lint checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The HTML report and review desk tests open pages in headless Chromium, driven through chromedriver
@@ -11,5 +11,7 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
 fi
 [ -x .venv/bin/python ] || "${PYTHON:-python3}" -m venv .venv
 # The 'local' extra builds llama-cpp-python from source once (about 5 minutes; pip caches the wheel).
-CMAKE_ARGS="${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,local]'
+CMAKE_ARGS="${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,local,lint]'
+# Lint, format, types and import contracts first (seconds); then every lane of the test suite.
+bash scripts/lint.sh
 exec .venv/bin/python -m pytest "$@"
