@@ -432,7 +432,7 @@ class Workspace:
         from factcheck.matching.archive import read_archive
 
         reading = read_archive(Path(path))
-        stored = self.db.checked_claim_hashes(self._embedding_id)
+        stored = self.db.checked_claim_records(self._embedding_id)
         fresh = {c.id: c for c in reading.claims if stored.get(c.id) != c.model_dump_json()}
         todo = list(fresh.values())
         batch = 256

@@ -165,7 +165,9 @@ def detect_claims_many(
     """The claims of each document, as `detect_claims` finds them. The learned scorer sees every candidate
     sentence of the batch in one call, each distinct text once: embedding is the cost, and the model runs
     fastest on many sentences sorted by length, with no repeats (wire copy repeats whole paragraphs)."""
-    return next(iter(detect_claims_batches([documents], scorer, refine)))
+    drafts = [_drafts(document) for document in documents]
+    unique = list(dict.fromkeys(d["sentence"].text for batch in drafts for d in batch))
+    return _finish(documents, drafts, _score(scorer, unique) if scorer else {}, refine)
 
 
 SCORE_CHUNK = 256  # distinct sentences handed to the scorer at a time

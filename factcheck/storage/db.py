@@ -320,7 +320,7 @@ class Database:
         row = self.conn.execute("SELECT value FROM meta WHERE key='archive'").fetchone()
         return int(row[0]) if row else 0
 
-    def checked_claim_hashes(self, embedding: str) -> dict[str, str]:
+    def checked_claim_records(self, embedding: str) -> dict[str, str]:
         """Id -> stored JSON of every checked claim embedded in `embedding` (to skip unchanged records)."""
         rows = self.conn.execute("SELECT id, data FROM checked_claims WHERE embedding=?", (embedding,))
         return {row[0]: row[1] for row in rows}
