@@ -16,7 +16,7 @@ from factcheck.errors import InputError
 from factcheck.models import Document, Passage
 from factcheck.text.language import detect_language
 from factcheck.text.metadata import metadata_from_text, outlet_from_url, parse_date
-from factcheck.text.sentences import split_sentences
+from factcheck.text.sentences import sentence_spans
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}
 _TEXT_KEYS = ("text", "body", "content", "article", "claim")
@@ -367,9 +367,11 @@ def read_documents(path: Path, max_mb: float) -> Reading:
 
 
 def make_passages(document: Document, target_chars: int = 600, overlap_sentences: int = 1) -> list[Passage]:
-    """Pack body sentences into passages of about `target_chars`, overlapping by whole sentences."""
-    sentences = split_sentences(document.text, document.body_start)
-    units = [(s.start, s.end) for s in sentences]
+    """Pack body sentences into passages of about `target_chars`, overlapping by whole sentences. Sentences are
+    cut by the linear splitter: a passage only needs sensible edges, and pysbd (claim detection's splitter)
+    cost about 10% of indexing time next to the embedding model."""
+    body = document.body_start
+    units = [(body + start, body + end) for start, end in sentence_spans(document.text[body:])]
     units = [piece for unit in units for piece in _split_long(document.text, unit, target_chars)]
     passages: list[Passage] = []
     first = 0
