@@ -132,3 +132,29 @@ def test_the_claims_own_article_can_be_excluded(tmp_path):
     assert {pid for pid, _ in index.search("troops border", 5)} == {"own:0", "other:0"}
     assert [pid for pid, _ in index.search("troops border", 5, exclude_document="own")] == ["other:0"]
     assert index.search("zeppelin", 5) == []
+
+
+def test_within_its_budget_a_query_scores_every_posting_and_over_it_the_best_of_each_term(tmp_path):
+    rng = random.Random(4)
+    db = FakeDatabase()
+    for n in range(60):
+        db.put(f"d{n:02d}", random_texts(rng, 3))
+    db.put("rare", ["the zeppelin landed near the troops at the border"])
+    query = "zeppelin troops border said"
+    exact = LexicalIndex(db, None, budget=0)
+    roomy = LexicalIndex(db, None, budget=10_000)
+    assert roomy.search(query, 10) == exact.search(query, 10)
+
+    tight = LexicalIndex(db, None, budget=40)
+    scored: list[int] = []
+    original = lexical._heads
+    counting = lambda slices, budget: scored.append(sum(heads := original(slices, budget))) or heads  # noqa: E731
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lexical, "_heads", counting)
+        capped = tight.search(query, 10)
+    total = sum(int(exact._statistics().frequency[exact.vocab[t]]) for t in ("zeppelin", "troops", "border"))
+    assert total > 40 and scored == [pytest.approx(40, abs=5)]
+    assert capped[0][0] == "rare:0"  # the rare term's only posting is the best there is: never cut
+    assert capped[0][1] == pytest.approx(dict(exact.search(query, 1000))["rare:0"], rel=1e-5)
+    exact_scores = dict(exact.search(query, 1000))
+    assert all(score <= exact_scores[pid] + 1e-5 for pid, score in capped)  # a cut term only lowers a score
