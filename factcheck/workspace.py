@@ -100,6 +100,7 @@ class Workspace:
         return self._evidence
 
     def close(self) -> None:
+        self.retriever.close()
         self.db.close()
 
     def __enter__(self) -> Workspace:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ class Retriever:
         self._headers: dict[str, DocumentSummary] = {}
         self._headers_signature: int | None = None
         self._lock = threading.Lock()  # one Chroma query at a time from worker threads
+        self._beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="factcheck-bm25")
 
     def search(self, query: str, k: int = 5, exclude_document: str | None = None) -> list[Evidence]:
         """Top passages for a query, as drafting would see them (own-article exclusion aside)."""
@@ -52,9 +54,14 @@ class Retriever:
         headers = self.headers()
         excluded_passages = headers[exclude].passages if exclude in headers else 0
         scope = sorted(within) if within is not None else None
+        # BM25 runs beside the dense query (embedding and Chroma release the GIL): a query costs the slower
+        # of the two, not their sum.
+        lexical_hits = self._beside.submit(
+            self.lexical.search, query, settings.candidates, exclude, within=within
+        )
         with self._lock:
             dense = self._store().query(query, settings.candidates, exclude, excluded_passages, within=scope)
-        lexical = self.lexical.search(query, settings.candidates, exclude, within=within)
+        lexical = lexical_hits.result()
         fused = fuse(dense, lexical)
         passages = self.db.passages_by_id(fused)
         if any(p.document_id not in headers for p in passages.values()):
@@ -90,6 +97,9 @@ class Retriever:
             )
         ranked.sort(key=lambda e: (-e.score, e.passage.id))
         return diversify(ranked, settings.k, settings.per_document)
+
+    def close(self) -> None:
+        self._beside.shutdown(wait=True)
 
     def headers(self, refresh: bool = False) -> dict[str, DocumentSummary]:
         """Document metadata without text, cached until the passages change."""

@@ -113,14 +113,12 @@ class VectorStore:
             query_texts=[text],
             n_results=fetch,
             where=where,
-            include=["distances", "metadatas"],
+            include=["distances"],  # no metadata: fetching it was most of a query's time at 100k passages
         )
         hits = [
             (pid, 1.0 - dist)
-            for pid, dist, meta in zip(
-                result["ids"][0], result["distances"][0], result["metadatas"][0], strict=True
-            )
-            if not exclude_document or meta.get("document_id") != exclude_document
+            for pid, dist in zip(result["ids"][0], result["distances"][0], strict=True)
+            if not exclude_document or pid.rsplit(":", 1)[0] != exclude_document  # ids are "document:index"
         ]
         return hits[:k]
 
