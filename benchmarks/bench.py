@@ -5,7 +5,9 @@
 
 For each size: a seeded, generated news-like corpus; the embedding model alone on the same passage texts;
 `factcheck index`; the LangChain + sentence-transformers peer (--peer, after benchmarks/setup_peer.sh);
-BM25 build time and memory; search and retrieval latency p50/p95; `draft` with the evidence judge. Every
+BM25 build time and memory; search and retrieval latency p50/p95; `draft` with the evidence judge. Sizes from
+--stand-in-from (1,000,000) up are indexed with stand-in passage vectors (seeded random unit vectors, not the
+model's) and measured for query latency and memory only; queries are still embedded by the model. Every
 phase runs in its own process, so each peak RSS is that phase's. With ../shared/data present it also
 indexes public corpora (AVeriTeC evidence, Check-COVID abstracts) and measures claims throughput on the
 CLEF CheckThat! debate transcripts. --workdir keeps corpora and indexes, so a later run reuses the slow
@@ -110,6 +112,13 @@ def public_corpus(folder: Path, name: str, data: Path) -> Path | None:
 def measure_corpus(folder: Path, texts: Path, args, generated: bool, size: int = 0) -> dict:
     home, saved = folder / "home", folder / "index.json"
     result: dict = {}
+    if size >= args.stand_in_from:  # query latency and memory only: the vectors are not the model's
+        if not saved.exists():
+            built = phase("index", "--home", str(home), "--corpus", str(folder / "corpus"), "--stand-in")
+            saved.write_text(json.dumps({"index": built}))
+        result["index"] = {**json.loads(saved.read_text())["index"], "stand_in_vectors": True}
+        result["query"] = phase("query", "--home", str(home), "--texts", str(texts))
+        return result
     if saved.exists():  # the slow part of a large size, kept from an earlier run with its raw-model figure
         kept = json.loads(saved.read_text())
         result["index"] = {**kept["index"], "reused": True}
@@ -136,6 +145,8 @@ def measure_corpus(folder: Path, texts: Path, args, generated: bool, size: int =
                 python=str(PEER_PYTHON),
                 script=Path(__file__).resolve().parent / "peer.py",
             )
+    if "peer" in result:
+        result["peer_ratio"] = round(result["index"]["rate"] / result["peer"]["rate"], 3)
     result["query"] = phase("query", "--home", str(home), "--texts", str(texts))
     if generated:
         result["draft"] = phase("draft", "--home", str(home), "--corpus", str(folder / "corpus"))
@@ -164,6 +175,12 @@ def main() -> None:
         "--clef-lines", type=int, default=4000, help="CLEF transcript lines for claims throughput"
     )
     parser.add_argument("--profile", action="store_true", help="profile each index phase with pyinstrument")
+    parser.add_argument(
+        "--stand-in-from",
+        type=int,
+        default=1_000_000,
+        help="sizes from this one up are indexed with stand-in passage vectors (query latency and memory only)",
+    )
     parser.add_argument(
         "--sizes-only", action="store_true", help="skip claims, public corpora and the local judge"
     )
@@ -197,6 +214,10 @@ def main() -> None:
         texts = generate_corpus(folder, size)
         results["sizes"][str(size)] = measure_corpus(folder, texts, args, generated=True, size=size)
     smallest = workdir / f"generated-{min(args.sizes)}"
+    first_draft = results["sizes"][str(min(args.sizes))].get("draft")
+    for result in results["sizes"].values():
+        if first_draft and "draft" in result:
+            result["draft_ratio"] = round(result["draft"]["rate"] / first_draft["rate"], 3)
     if args.sizes_only:
         return finish(results, args)
     clef = args.data / "clef2020_checkthat_task5_debates" / "test.jsonl"

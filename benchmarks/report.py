@@ -21,6 +21,7 @@ ROWS = [
         ("peer", "rate"),
         "{:.1f}",
     ),
+    ("factcheck index / peer", ("peer_ratio",), "{:.2f}"),
     ("peak RSS, index (MB)", ("index", "peak_rss_mb"), "{:,.0f}"),
     ("peak RSS, peer (MB)", ("peer", "peak_rss_mb"), "{:,.0f}"),
     ("BM25 build (s)", ("query", "bm25_build_s"), "{:.2f}"),
@@ -29,7 +30,9 @@ ROWS = [
     ("dense query p50 / p95 (ms)", ("query", "dense"), None),
     ("retrieval as drafting uses it, dense + BM25 + fusion, p50 / p95 (ms)", ("query", "retrieval"), None),
     ("`search` p50 / p95 (ms)", ("query", "search"), None),
+    ("peak RSS, query (MB)", ("query", "peak_rss_mb"), "{:,.0f}"),
     ("draft, evidence judge (claims/s)", ("draft", "rate"), "{:.1f}"),
+    ("draft rate / its rate at the smallest size", ("draft_ratio",), "{:.2f}"),
     ("peak RSS, draft (MB)", ("draft", "peak_rss_mb"), "{:,.0f}"),
 ]
 
@@ -40,6 +43,8 @@ def _cell(result: dict, keys, fmt) -> str:
         return f"{memory} / {_get(result, 'query', 'bm25_disk_mb', fmt='{:.0f}')}"
     if fmt is None:
         return f"{_get(result, 'query', keys[1] + '_p50_ms')} / {_get(result, 'query', keys[1] + '_p95_ms')}"
+    if keys == ("index", "rate") and result.get("index", {}).get("stand_in_vectors"):
+        return "stand-in vectors: not a rate"
     cell = _get(result, *keys, fmt=fmt)
     if keys[0] == "index" and result.get("index", {}).get("reused") and keys[1] == "rate":
         cell += f" (measured {result['index'].get('measured', 'earlier')})"
@@ -49,7 +54,10 @@ def _cell(result: dict, keys, fmt) -> str:
 def tables(results: dict) -> list[tuple[str, list[str], list[list[str]]]]:
     """(title, header, rows) for every table of a run."""
     out = []
-    columns = {f"{int(size):,} passages": r for size, r in results["sizes"].items()}
+    columns = {
+        f"{int(size):,} passages" + (" (stand-in vectors)" if r["index"].get("stand_in_vectors") else ""): r
+        for size, r in results["sizes"].items()
+    }
     columns.update({f"{name} (public)": r for name, r in results.get("public", {}).items()})
     rows = [[label] + [_cell(r, keys, fmt) for r in columns.values()] for label, keys, fmt in ROWS]
     out.append(("Indexing and retrieval", ["measure", *columns], rows))

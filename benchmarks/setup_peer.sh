@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv-peer
 .venv-peer/bin/pip install --quiet --upgrade pip
-.venv-peer/bin/pip install --quiet --extra-index-url https://download.pytorch.org/whl/cpu -r benchmarks/requirements-peer.txt
+.venv-peer/bin/pip install --quiet -r benchmarks/requirements-peer.txt
 echo "peer environment ready: .venv-peer"
