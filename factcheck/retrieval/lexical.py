@@ -68,7 +68,6 @@ class LexicalIndex:
         self.lengths: np.ndarray = np.zeros(0, dtype=np.float32)
         self.live: np.ndarray = np.zeros(0, dtype=bool)
         self._stats: _Statistics | None = None
-        self._probe: np.ndarray | None = None
         self.codes: dict[str, int] = {}
 
     # tokens ------------------------------------------------------------------------------------
@@ -171,22 +170,22 @@ class LexicalIndex:
             terms = {self.vocab[t] for t in self.tokens(query) if t in self.vocab}
             if not terms or not self.live.any():
                 return []
-            scores = self._scores(terms)
+            scores, probe = self._scores(terms)
             if exclude_document is not None and exclude_document in self.documents:
                 first, end = self.documents[exclude_document]["rows"]
                 scores[first:end] = 0.0
             if within is not None:
                 codes = [self.codes[d] for d in within if d in self.codes]
                 scores[~np.isin(self.row_document, codes)] = 0.0
-            return self._top(scores, k)
+            return self._top(scores, probe, k)
 
-    def _top(self, scores: np.ndarray, k: int) -> list[tuple[str, float]]:
+    def _top(self, scores: np.ndarray, probe: np.ndarray | None, k: int) -> list[tuple[str, float]]:
         """The k best rows with a positive score, best first (ties by row). Only rows at or above a floor are
         sorted: the k-th best score among each term's best postings, which the k-th best overall cannot
         be below (a partition of a million scores per query was a third of its time)."""
         floor = np.float32(0)
-        if self._probe is not None and len(self._probe) > k:
-            probed = np.partition(scores[self._probe], len(self._probe) - k)[len(self._probe) - k]
+        if probe is not None and len(probe) > k:
+            probed = np.partition(scores[probe], len(probe) - k)[len(probe) - k]
             floor = max(floor, probed)
         hit = np.flatnonzero(scores >= floor) if floor > 0 else np.flatnonzero(scores)
         if not len(hit):
@@ -223,9 +222,9 @@ class LexicalIndex:
             self._stats = _Statistics(int(self.live.sum()), frequency, impacts)
         return self._stats
 
-    def _scores(self, terms: set[int]) -> np.ndarray:
+    def _scores(self, terms: set[int]) -> tuple[np.ndarray, np.ndarray | None]:
         """BM25 of every row for these terms (0 where none occurs); over the budget, only the postings above
-        the shared cutoff are scored. Leaves in `_probe` the rows of each term's best postings."""
+        the shared cutoff are scored. Also returns the rows of each term's best postings (the probe for `_top`)."""
         stats = self._statistics()
         slices: list[tuple[float, Postings, int, int]] = []
         impacts: list[np.ndarray] = []
@@ -243,14 +242,14 @@ class LexicalIndex:
         scores = np.zeros(len(self.live), dtype=np.float32)
         for (idf, segment, start, _), head, impact in zip(slices, heads, impacts, strict=True):
             scores[segment.rows[start : start + head]] += idf * impact[start : start + head]
-        self._probe = (
+        probe = (
             np.unique(
                 np.concatenate([segment.rows[start : start + PROBE] for _, segment, start, _ in slices])
             )
             if slices
             else None
         )
-        return scores
+        return scores, probe
 
     # persistence -------------------------------------------------------------------------------
     def _save(self) -> None:
