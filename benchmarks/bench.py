@@ -266,8 +266,19 @@ def machine() -> dict:
         else platform.processor()
     )
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    flags = next(
+        (
+            set(line.split(":", 1)[1].split())
+            for line in (
+                Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []
+            )
+            if line.startswith("flags")
+        ),
+        set(),
+    )
     return {
         "cpu": cpu,
+        "vector_instructions": sorted(flags & {"avx2", "avx512f", "avx512_vnni", "avx_vnni"}),
         "cores": os.cpu_count(),
         "memory_gb": round(memory, 1),
         "system": platform.platform(),
@@ -287,6 +298,10 @@ def versions() -> dict:
         ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     )
     found["git"] = revision.stdout.strip() or "unknown"
+    from factcheck.retrieval.embeddings import resolve_runtime
+    from factcheck.settings import load_settings
+
+    found["embedding runtime"] = resolve_runtime(load_settings().embeddings.runtime)
     return found
 
 

@@ -40,7 +40,7 @@ def raw(args) -> dict:
     from factcheck.retrieval.embeddings import load_minilm
 
     texts = read_texts(args.texts, args.limit)
-    model = load_minilm()
+    model = load_minilm(0, load_settings().embeddings.runtime)  # the runtime `index` uses
     model.embed(texts[:64])  # warm-up
     started = time.perf_counter()
     model.embed(texts)

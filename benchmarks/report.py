@@ -91,7 +91,8 @@ def tables(results: dict) -> list[tuple[str, list[str], list[list[str]]]]:
 def header(results: dict) -> str:
     m = results["machine"]
     v = ", ".join(f"{k} {val}" for k, val in results["versions"].items())
-    machine = f"{m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}"
+    instructions = " ".join(m.get("vector_instructions", [])) or "no AVX2 or AVX-512"
+    machine = f"{m['cores']} cores ({m['cpu']}; {instructions}), {m['memory_gb']} GB, Python {m['python']}"
     return f"factcheck benchmark, {results['date']}; {machine}; {v}"
 
 

