@@ -31,6 +31,11 @@ ROWS = [
     ("retrieval as drafting uses it, dense + BM25 + fusion, p50 / p95 (ms)", ("query", "retrieval"), None),
     ("`search` p50 / p95 (ms)", ("query", "search"), None),
     ("peak RSS, query (MB)", ("query", "peak_rss_mb"), "{:,.0f}"),
+    (
+        "first retrieval of the draft process: model and HNSW index loaded (s)",
+        ("draft", "first_retrieval_s"),
+        "{:.2f}",
+    ),
     ("draft, evidence judge (claims/s)", ("draft", "rate"), "{:.1f}"),
     ("draft rate / its rate at the smallest size", ("draft_ratio",), "{:.2f}"),
     ("peak RSS, draft (MB)", ("draft", "peak_rss_mb"), "{:,.0f}"),
