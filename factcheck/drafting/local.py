@@ -107,6 +107,18 @@ class LocalServer:
         self.__exit__(None, None, None)
         raise ProviderError(f"the local llama.cpp server did not answer within {self.startup_timeout_s:.0f}s")
 
+    def stopped(self) -> str | None:
+        """Why the server is gone, in one line, once it has exited on its own; None while it runs."""
+        if self.process is None or self.process.poll() is None:
+            return None
+        code = self.process.returncode
+        how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+        return (
+            f"the local llama.cpp server stopped while drafting ({how}); a crash on a recent Xeon is llama.cpp's "
+            f"native AMX code: rebuild it portable with CMAKE_ARGS=-DGGML_NATIVE=OFF pip install --no-cache-dir "
+            f"--force-reinstall --no-deps llama-cpp-python"
+        )
+
     def __exit__(self, *exc_info) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()

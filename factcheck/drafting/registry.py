@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from factcheck.drafting.judges import EvidenceJudge, Judge
-from factcheck.errors import ConfigError
+from factcheck.errors import ConfigError, ProviderUnavailable
 from factcheck.models import JudgeName
 from factcheck.settings import Settings
 from factcheck.storage.db import Database
@@ -51,21 +51,27 @@ def _open_local(settings: Settings, db: Database) -> Iterator[Judge]:
     from factcheck.drafting.local import LocalServer, model_alias
 
     custom = settings.llm.local_model
-    with LocalServer(custom) as base_url:
+    server = LocalServer(custom)
+    with server as base_url:
         style: ResponseStyle = (
             "json_schema" if settings.llm.response_format == "json_schema" else "json_object"
         )
         client = OpenAIChatClient(settings.llm, style, model=model_alias(custom), base_url=base_url)
         if custom is None:  # SmolLM2-135M rambles: keep its calls short and re-ask at most once
             client.max_tokens = min(client.max_tokens, LOCAL_MAX_TOKENS)
-        yield LLMJudge(
-            CachedClient(client, db),
-            settings.llm.max_reasks if custom else min(settings.llm.max_reasks, 1),
-            name=JudgeName.local.value,
-            refine_statements=settings.llm.refine_statements,
-            commit_confidence=settings.llm.commit_confidence,
-            commit_precision=settings.draft.commit_precision,
-        )
+        try:
+            yield LLMJudge(
+                CachedClient(client, db),
+                settings.llm.max_reasks if custom else min(settings.llm.max_reasks, 1),
+                name=JudgeName.local.value,
+                refine_statements=settings.llm.refine_statements,
+                commit_confidence=settings.llm.commit_confidence,
+                commit_precision=settings.draft.commit_precision,
+            )
+        except ProviderUnavailable:  # "unreachable" says nothing useful when the server we started has died
+            if (reason := server.stopped()) is not None:
+                raise ProviderUnavailable(reason) from None
+            raise
 
 
 def _describe_llm(settings: Settings) -> str:

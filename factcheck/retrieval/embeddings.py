@@ -81,10 +81,10 @@ def int8_arithmetic_model(model_path: Path) -> Path:
     2-core CPU, with vectors at cosine 0.99 of the shipped model's (benchmarks in the README)."""
     import onnxruntime as ort
 
-    verify_file(model_path, MODEL_SHA256)
     target = cache_dir() / f"minilm-l6-int8-arithmetic-{MODEL_SHA256[:12]}-ort{ort.__version__}.onnx"
     if target.is_file():
         return target
+    verify_file(model_path, MODEL_SHA256)  # the copy is made from the pinned file only
     try:
         from onnxruntime.quantization import QuantType, quantize_dynamic
     except ImportError as error:  # onnxruntime's quantiser needs the onnx package

@@ -128,3 +128,28 @@ def test_schema_sent_is_strict_compatible():
     assert "minimum" not in text and "maximum" not in text
     assert schema["additionalProperties"] is False and set(schema["required"]) == set(schema["properties"])
     assert schema["properties"]["citations"]["items"]["enum"] == ["P1.S1", "P1.S2", "P2.S1"]
+
+
+def test_a_crashed_local_server_is_named_with_the_fix(workspace, monkeypatch):
+    """When the llama.cpp server factcheck started dies mid-run (a native AMX build on some Xeons), the user
+    hears that it stopped, by which signal, and how to rebuild it, not "check FACTCHECK_LLM__BASE_URL"."""
+    import signal
+    import subprocess
+    import sys
+
+    from factcheck.drafting.local import LocalServer
+    from factcheck.drafting.registry import open_judge
+
+    def dying_server(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)"]
+        )
+        self.process.wait()
+        return "http://127.0.0.1:9/v1"
+
+    monkeypatch.setattr(LocalServer, "__enter__", dying_server)
+    with pytest.raises(ProviderUnavailable) as raised, open_judge(workspace.settings, workspace.db, "local"):
+        raise ProviderUnavailable("LLM server at http://127.0.0.1:9/v1 is unreachable")
+    message = str(raised.value)
+    assert f"killed by signal {int(signal.SIGSEGV)}" in message and "GGML_NATIVE=OFF" in message
+    assert "\n" not in message
