@@ -11,6 +11,7 @@ other front end) calls only this, the models, the settings and the errors.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -118,7 +119,11 @@ class Workspace:
         from factcheck.ingest.pipeline import Indexer
         from factcheck.ingest.readers import is_url
 
-        report = Indexer(self.settings, self.db, self.store).run(
+        with ThreadPoolExecutor(max_workers=1) as beside:  # models load while Chroma is imported and opened
+            loaded = beside.submit(self._load_index_models)
+            store = self.store
+            loaded.result()
+        report = Indexer(self.settings, self.db, store).run(
             [p if isinstance(p, str) and is_url(p) else Path(p) for p in paths],
             force=force,
             progress=progress,
@@ -126,6 +131,13 @@ class Workspace:
         if report.changed:
             report.stale = self._sources_changed(report.changed)
         return report
+
+    def _load_index_models(self) -> None:
+        from factcheck.retrieval.embeddings import load_embedded_model
+        from factcheck.text.language import load_identifier
+
+        load_identifier()
+        load_embedded_model(self.settings.embeddings)
 
     def _sources_changed(self, document_ids: list[str], removed: bool = False) -> list[str]:
         """After documents changed (or before they are removed): claims on them are re-anchored, and every

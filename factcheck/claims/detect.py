@@ -170,7 +170,10 @@ def detect_claims_many(
     return _finish(documents, drafts, _score(scorer, unique) if scorer else {}, refine)
 
 
-SCORE_CHUNK = 256  # distinct sentences handed to the scorer at a time
+# Distinct sentences handed to the scorer at a time. Large: one call sorts them all by length (less padding), and
+# the model's two threads are not left waiting on a core the rules hold, as with many small calls that overlap
+# the rules. On debate transcripts 256 ran at 0.89x the model alone on the same sentences, 4096 at 0.93x.
+SCORE_CHUNK = 4096
 
 
 def detect_claims_batches(

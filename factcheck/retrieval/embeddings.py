@@ -8,6 +8,7 @@ import importlib
 import importlib.util
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,13 @@ def int8_arithmetic_model(model_path: Path) -> Path:
     return target
 
 
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the OS tells it, as in a container)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def resolve_runtime(runtime: str) -> str:
     """'auto' is 'int8' where int8 arithmetic was measured faster (x86-64 with AVX2: 1.5x), else 'exact'."""
     if runtime != "auto":
@@ -147,7 +155,12 @@ class MiniLMModel:
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self.tokenizer.no_padding()  # batches are padded after sorting by length
         options = ort.SessionOptions()
-        if threads:
+        self.workers = 1
+        self._pool: ThreadPoolExecutor | None = None
+        if self.runtime == "int8":  # texts side by side, each on one core (see `_embed_each`)
+            options.intra_op_num_threads = 1
+            self.workers = threads or available_cores()
+        elif threads:
             options.intra_op_num_threads = threads
         self.session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
 
@@ -159,10 +172,10 @@ class MiniLMModel:
         attention that fits in cache) and keep onnxruntime's memory arena small."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        if self.runtime == "int8":  # int8 activations share one scale per batch: alone, a vector never
-            batch_size = 1  # depends on the texts it was batched with (still 1.3x the exact runtime batched)
         encodings = self.tokenizer.encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        if self.runtime == "int8":
+            return self._embed_each([encodings[i].ids for i in order], order)
         out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
         begin = 0
         while begin < len(order):
@@ -176,6 +189,27 @@ class MiniLMModel:
             batch = order[begin:end]
             out[batch] = self._embed_batch([encodings[i].ids for i in batch])
             begin = end
+        return out
+
+    def _embed_each(self, token_ids: list[list[int]], rows: list[int]) -> np.ndarray:
+        """The int8 runtime: every text alone, since int8 activations share one scale per batch (so a vector
+        never depends on the texts it came with), and `workers` texts at a time, each on one core. On a 2-core
+        CPU that embeds 1.5x the passages per second of one call spread over both cores, with identical vectors
+        (README, "The embedding runtime")."""
+        out = np.empty((len(rows), DIMENSIONS), dtype=np.float32)
+
+        def embed_share(share: range) -> None:
+            for n in share:
+                out[rows[n]] = self._embed_batch([token_ids[n]])[0]
+
+        workers = min(self.workers, len(rows))
+        if workers == 1:
+            embed_share(range(len(rows)))
+            return out
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="factcheck-embed")
+        # texts are sorted by length: dealt out in turn, the shares take about the same time
+        list(self._pool.map(embed_share, [range(w, len(rows), workers) for w in range(workers)]))
         return out
 
     def _embed_batch(self, token_ids: list[list[int]]) -> np.ndarray:
@@ -232,6 +266,12 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> MiniLMEmbeddingFunction:
         return MiniLMEmbeddingFunction(**config)
+
+
+def load_embedded_model(settings: EmbeddingSettings) -> None:
+    """Load the embedded model now when the settings use it (e.g. beside other start-up work); else nothing."""
+    if settings.backend == "minilm":
+        load_minilm(settings.threads, settings.runtime)
 
 
 def embedding_function(settings: EmbeddingSettings) -> EmbeddingFunction:

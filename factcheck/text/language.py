@@ -29,6 +29,11 @@ def _identifier() -> Any:
     return identifier
 
 
+def load_identifier() -> None:
+    """Load the language identifier now (0.4 s, mostly decompressing its model), e.g. beside other start-up work."""
+    _identifier()
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language, or '' when the text is too short or the guess is unsure."""
     sample = text.strip()[:SAMPLE_CHARS]
