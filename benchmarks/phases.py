@@ -284,7 +284,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int)
     parser.add_argument("--home", type=Path)
     parser.add_argument("--corpus", type=Path)
-    parser.add_argument("--articles", type=int, default=10)
+    parser.add_argument("--articles", type=int, default=40)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--workers-list", type=int, nargs="+", default=[1, 2, 4, 8])
     parser.add_argument("--claims", type=int, default=8)
