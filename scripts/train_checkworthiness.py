@@ -1,8 +1,9 @@
 """Train the check-worthiness scorer shipped in factcheck/data/checkworthiness.json.
 
-Logistic regression (L2, full-batch gradient descent in numpy) over the embedded MiniLM sentence
-vector plus two features (contains a number, length). Training data: ClaimBuster 2.5xNCS crowd
-labels; reported figures: the ClaimBuster expert subset (held out; ids shared with training removed).
+A mean of three small networks (one ReLU hidden layer of 256, sigmoid output; Adam, class-balanced, 60 epochs,
+seeds 0-2; numpy only) over the embedded MiniLM sentence vector plus two features (contains a number,
+length). The settings were fixed before looking at the held-out figures. Training data: ClaimBuster 2.5xNCS
+crowd labels; reported figures: the ClaimBuster expert subset (held out; ids shared with training removed).
 
     .venv/bin/python scripts/train_checkworthiness.py --data ../shared/data/claimbuster
 """
@@ -16,29 +17,48 @@ from pathlib import Path
 
 import numpy as np
 
-from factcheck.claims.scoring import features
+from factcheck.claims.scoring import CheckworthinessScorer, encode_array, features
 from factcheck.retrieval.embeddings import load_minilm
 
 OUT = Path(__file__).resolve().parent.parent / "factcheck" / "data" / "checkworthiness.json"
+HIDDEN, EPOCHS, BATCH, RATE, L2, SEEDS = 256, 60, 64, 1e-3, 1e-4, (0, 1, 2)
 
 
 def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def fit(
-    x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 3000, rate: float = 0.5
-) -> tuple[np.ndarray, float]:
-    weights, bias = np.zeros(x.shape[1]), 0.0
-    positive_weight = (len(y) - y.sum()) / y.sum()  # balance the classes
-    sample_weight = np.where(y == 1, positive_weight, 1.0)
-    sample_weight /= sample_weight.mean()
-    for _ in range(steps):
-        p = 1 / (1 + np.exp(-(x @ weights + bias)))
-        grad = sample_weight * (p - y)
-        weights -= rate * (x.T @ grad / len(y) + l2 * weights)
-        bias -= rate * grad.mean()
-    return weights, float(bias)
+def fit_network(x: np.ndarray, y: np.ndarray, seed: int) -> dict[str, np.ndarray]:
+    """One hidden layer, trained by Adam on the class-balanced log loss with L2."""
+    rng = np.random.default_rng(seed)
+    n, width = x.shape
+    params = [
+        rng.normal(0, np.sqrt(2 / width), (width, HIDDEN)),
+        np.zeros(HIDDEN),
+        rng.normal(0, np.sqrt(1 / HIDDEN), HIDDEN),
+        np.zeros(1),
+    ]
+    first, second = [np.zeros_like(p) for p in params], [np.zeros_like(p) for p in params]
+    weight = np.where(y == 1, (len(y) - y.sum()) / y.sum(), 1.0)
+    weight /= weight.mean()
+    step = 0
+    for _ in range(EPOCHS):
+        order = rng.permutation(n)
+        for begin in range(0, n, BATCH):
+            rows = order[begin : begin + BATCH]
+            before = x[rows] @ params[0] + params[1]
+            hidden = np.maximum(before, 0)
+            p = 1 / (1 + np.exp(-(hidden @ params[2] + params[3][0])))
+            g = weight[rows] * (p - y[rows]) / len(rows)
+            back = np.outer(g, params[2]) * (before > 0)
+            grads = [x[rows].T @ back + L2 * params[0], back.sum(0), hidden.T @ g + L2 * params[2], [g.sum()]]
+            step += 1
+            for i, grad in enumerate(grads):
+                first[i] = 0.9 * first[i] + 0.1 * np.asarray(grad)
+                second[i] = 0.999 * second[i] + 0.001 * np.asarray(grad) ** 2
+                corrected = (first[i] / (1 - 0.9**step)) / (np.sqrt(second[i] / (1 - 0.999**step)) + 1e-8)
+                params[i] = params[i] - RATE * corrected
+    return {"w1": params[0], "b1": params[1], "w2": params[2], "b2": params[3]}
 
 
 def f1(y: np.ndarray, p: np.ndarray) -> tuple[float, float, float]:
@@ -66,30 +86,26 @@ def main() -> None:
 
     x_train, y_train = matrix(train)
     x_test, y_test = matrix(expert)
-    weights, bias = fit(x_train, y_train)
-    predicted = (1 / (1 + np.exp(-(x_test @ weights + bias))) >= 0.5).astype(float)
+    members = [fit_network(x_train, y_train, seed) for seed in SEEDS]
+    stored = {
+        "model": f"mean of {len(SEEDS)} networks (ReLU hidden layer of {HIDDEN}, sigmoid) over all-MiniLM-L6-v2 "
+        "(exact runtime) embedding + [has_number, words/60]",
+        "trained": str(date.today()),
+        "training_data": "ClaimBuster 2.5xNCS (GPL-3.0), expert-subset ids removed",
+        "members": [{name: encode_array(value) for name, value in member.items()} for member in members],
+    }
+    predicted = (CheckworthinessScorer(stored).probabilities(x_test.astype(np.float32)) >= 0.5).astype(float)
     precision, recall, score = f1(y_test, predicted)
     print(
-        f"expert subset: precision {precision:.3f} recall {recall:.3f} F1 {score:.3f} "
+        f"expert subset, model alone at 0.5: precision {precision:.3f} recall {recall:.3f} F1 {score:.3f} "
         f"({int(y_test.sum())} positives of {len(y_test)})"
     )
-    OUT.write_text(
-        json.dumps(
-            {
-                "model": "logistic regression over all-MiniLM-L6-v2 int8 embedding + [has_number, words/60]",
-                "trained": str(date.today()),
-                "training_data": "ClaimBuster 2.5xNCS (GPL-3.0), expert-subset ids removed",
-                "expert_subset": {
-                    "precision": round(precision, 3),
-                    "recall": round(recall, 3),
-                    "f1": round(score, 3),
-                },
-                "intercept": bias,
-                "coef": [round(float(w), 6) for w in weights],
-            }
-        ),
-        encoding="utf-8",
-    )
+    stored["expert_subset"] = {
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(score, 3),
+    }
+    OUT.write_text(json.dumps(stored), encoding="utf-8")
     print(f"wrote {OUT}")
 
 

@@ -1,10 +1,11 @@
-"""The learned check-worthiness scorer: logistic regression over MiniLM sentence embeddings.
+"""The learned check-worthiness scorer: a small neural network (one hidden layer) over MiniLM sentence embeddings.
 
 Trained by `scripts/train_checkworthiness.py`; weights and model card ship in `factcheck/data/`.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -26,17 +27,39 @@ def features(texts: list[str], vectors: np.ndarray) -> np.ndarray:
     return np.hstack([vectors, extra])
 
 
+def encode_array(array: np.ndarray) -> dict:
+    """A float32 array as JSON: its shape and its little-endian bytes in base64."""
+    data = np.ascontiguousarray(array, dtype="<f4")
+    return {"shape": list(data.shape), "float32_base64": base64.b64encode(data.tobytes()).decode("ascii")}
+
+
+def decode_array(stored: dict) -> np.ndarray:
+    raw = base64.b64decode(stored["float32_base64"])
+    return np.frombuffer(raw, dtype="<f4").reshape(stored["shape"]).astype(np.float32)
+
+
 class CheckworthinessScorer:
+    """Probability that a sentence is check-worthy: the mean of a few networks (ReLU hidden layer, sigmoid
+    output) trained with different seeds, over `features`."""
+
     def __init__(self, weights: dict) -> None:
-        self.coef = np.asarray(weights["coef"], dtype=np.float32)
-        self.intercept = float(weights["intercept"])
+        self.members = [
+            tuple(decode_array(member[name]) for name in ("w1", "b1", "w2", "b2"))
+            for member in weights["members"]
+        ]
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        total = np.zeros(len(x), dtype=np.float32)
+        for w1, b1, w2, b2 in self.members:
+            hidden = np.maximum(x @ w1 + b1, 0.0)
+            total += 1.0 / (1.0 + np.exp(-(hidden @ w2 + b2)))
+        return total / len(self.members)
 
     def __call__(self, texts: list[str]) -> list[float]:
         from factcheck.retrieval.embeddings import load_minilm
 
         x = features(texts, load_minilm().embed(texts))
-        logits = x @ self.coef + self.intercept
-        return [float(p) for p in 1.0 / (1.0 + np.exp(-logits))]
+        return [float(p) for p in self.probabilities(x)]
 
 
 @lru_cache(maxsize=1)
