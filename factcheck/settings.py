@@ -29,7 +29,12 @@ class EmbeddingSettings(BaseModel):
         description="Most texts per embedding batch (the embedded model also caps a batch at 1,024 "
         "padded tokens).",
     )
-    threads: int = Field(0, ge=0, description="onnxruntime intra-op threads; 0 lets onnxruntime decide.")
+    threads: int = Field(
+        0,
+        ge=0,
+        description="Cores for the embedded model: int8 runtime, texts embedded side by side (one core each); "
+        "exact runtime, onnxruntime threads per call. 0: every core this process may use.",
+    )
     runtime: Literal["auto", "exact", "int8"] = Field(
         "auto",
         description="How the embedded model computes: 'exact' runs the shipped file as it is; 'int8' uses int8 "

@@ -116,3 +116,18 @@ def test_int8_runtime_embeds_a_text_the_same_whatever_it_is_batched_with(tmp_pat
         ["Short.", sentence, "A much longer sentence that forces padding " * 5], batch_size=3
     )[1]
     assert np.array_equal(alone, batched)
+
+
+def test_int8_runtime_side_by_side_gives_the_vectors_of_one_text_at_a_time(tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_MODEL_CACHE", str(tmp_path / "models"))
+    model_path, tokenizer_path = embeddings.model_files()
+    texts = [
+        f"Claim {n}: about {n * 1000:,} troops were seen near the border." + " More." * (n % 7)
+        for n in range(23)
+    ]
+    one = embeddings.MiniLMModel(model_path, tokenizer_path, threads=1, runtime="int8")
+    three = embeddings.MiniLMModel(model_path, tokenizer_path, threads=3, runtime="int8")
+    assert one.workers == 1 and three.workers == 3
+    alone = np.vstack([one.embed([text]) for text in texts])
+    assert np.array_equal(three.embed(texts), alone)  # in input order, whatever share embedded each
+    assert np.array_equal(one.embed(texts), alone)

@@ -1,3 +1,4 @@
+import re
 from itertools import pairwise
 
 from paths import SEED_A, SEED_B
@@ -77,3 +78,22 @@ def test_an_overlong_sentence_is_cut_with_exact_offsets():
     for passage in passages:
         assert body[passage.start : passage.end] == passage.text
         assert len(passage.text) <= 600
+
+
+def test_one_sentence_lines_skip_pysbd_with_the_spans_it_would_give(monkeypatch):
+    from factcheck.text import sentences
+
+    lines = [
+        "TRUMP: We are going to bring back jobs",
+        "SANDERS: The top one percent owns more wealth than the bottom 90 percent.",
+        "He asked whether the figure was right?",
+        "Dr. Smith said the U.S. lost 700,000 jobs. Then it recovered.",  # not one sentence: pysbd decides
+        "It rose 5.5 percent in 2020.",
+    ]
+    with_fast_path = [sentences.split_sentences(line) for line in lines]
+    monkeypatch.setattr(sentences, "_ONE_SENTENCE", re.compile(r"(?!)"))  # matches nothing: pysbd for all
+    assert [sentences.split_sentences(line) for line in lines] == with_fast_path
+    assert [s.text for s in with_fast_path[3]] == [
+        "Dr. Smith said the U.S. lost 700,000 jobs.",
+        "Then it recovered.",
+    ]
