@@ -15,21 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from memory import peak_rss_mb
+
 from factcheck.evaluation.metrics import percentile
 from factcheck.settings import load_settings
-
-
-def peak_rss_mb() -> float:
-    """This process's own peak RSS. Not ru_maxrss: on Linux a child keeps its parent's peak through fork and
-    exec, so every phase started after bench.py generated the 1M corpus reported bench.py's 2.5 GB."""
-    try:
-        with open("/proc/self/status") as handle:
-            for line in handle:
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def current_rss_mb() -> float:
