@@ -195,7 +195,7 @@ class MiniLMModel:
         """The int8 runtime: every text alone, since int8 activations share one scale per batch (so a vector
         never depends on the texts it came with), and `workers` texts at a time, each on one core. On a 2-core
         CPU that embeds 1.5x the passages per second of one call spread over both cores, with identical vectors
-        (README, "The embedding runtime")."""
+        (README, "Texts side by side")."""
         out = np.empty((len(rows), DIMENSIONS), dtype=np.float32)
 
         def embed_share(share: range) -> None:
