@@ -153,9 +153,8 @@ def draft(args) -> dict:
     claims = []
     for path in sorted(args.corpus.glob("*.txt"))[: args.articles]:
         claims += workspace.claims(str(path))[:5]
-    started = (
-        time.perf_counter()
-    )  # once per process, as the query phase's warm-up: model and HNSW index loaded
+    # once per process, as the query phase's warm-up: model and HNSW index loaded
+    started = time.perf_counter()
     workspace.retriever.retrieve(claims[0].statement, RetrievalSettings(k=6))
     opened = time.perf_counter() - started
     with open_judge(workspace.settings, workspace.db, "evidence") as judge:

@@ -63,20 +63,25 @@ class CheckworthinessScorer:
 
 
 @lru_cache(maxsize=1)
-def load_scorer() -> CheckworthinessScorer | None:
-    """The shipped scorer, or None when no weights file is installed (rules alone then)."""
+def _weights() -> bytes | None:
+    """The shipped weights file (read once: the scorer and the detector version both need it), or None."""
     try:
-        raw = resources.files("factcheck.data").joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
+        return resources.files("factcheck.data").joinpath(WEIGHTS_FILE).read_bytes()
     except (FileNotFoundError, ModuleNotFoundError):
         return None
-    return CheckworthinessScorer(json.loads(raw))
+
+
+@lru_cache(maxsize=1)
+def load_scorer() -> CheckworthinessScorer | None:
+    """The shipped scorer, or None when no weights file is installed (rules alone then)."""
+    raw = _weights()
+    return None if raw is None else CheckworthinessScorer(json.loads(raw))
 
 
 @lru_cache(maxsize=1)
 def detector_version() -> str:
     """Names the rules and scorer weights that detect claims; stored claims detected by another are redone."""
-    try:
-        raw = resources.files("factcheck.data").joinpath(WEIGHTS_FILE).read_bytes()
-    except (FileNotFoundError, ModuleNotFoundError):
+    raw = _weights()
+    if raw is None:
         return f"rules-{RULES_REVISION}"
     return f"rules-{RULES_REVISION}+scorer-{hashlib.sha256(raw).hexdigest()[:12]}"
