@@ -15,7 +15,7 @@ from importlib import resources
 import numpy as np
 
 WEIGHTS_FILE = "checkworthiness.json"
-RULES_REVISION = "3"  # bump when detection rules change, so stored claims are detected again
+RULES_REVISION = "4"  # bump when detection rules change, so stored claims are detected again
 _NUMBER = re.compile(r"\d|\b(?:hundred|thousand|million|billion|percent)\b", re.I)
 
 

@@ -117,3 +117,13 @@ def test_the_pipeline_keeps_batches_in_order_and_scores_each_sentence_once_per_b
     assert results[0][0] == results[1][1] == detect_claims(first, scorer)
     assert results[1][0] == results[2][0] == detect_claims(second, scorer)
     assert list(detect_claims_batches([[first]], None))[0][0] == detect_claims(first, None)
+
+
+def test_a_personal_anecdote_scores_below_the_same_event_as_public_record_but_quotes_keep_their_score():
+    from factcheck.claims.detect import rule_score
+
+    anecdote = "Two years ago I met the governor of Ohio in Columbus."
+    record = "Two years ago the president met the governor of Ohio in Columbus."
+    assert rule_score(ClaimType.event, anecdote, []) <= rule_score(ClaimType.event, record, []) - 0.15
+    # inside reported speech the first person is the speaker's: did they say it is still checkable
+    assert rule_score(ClaimType.quote, anecdote, []) == rule_score(ClaimType.quote, record, [])
