@@ -48,9 +48,9 @@ _INTENTION = re.compile(
     r"propose|ask|will|'ll|shall|need to|have to|must)\b|\b(?:I|we)'ll\b|\blet(?:'s| us| me)\b",
     re.I,
 )
-# A speaker's own experiences told as a story ("I was in Dayton, Ohio", "two days ago we ate lunch") are anecdotes,
-# not public record. Checked against ClaimBuster's crowd labels (out-of-fold, natural prior), where it turns
-# about twice as many non-check-worthy sentences down as check-worthy ones.
+# A speaker's own experiences told as a story ("When I was in the Senate I worked with", "two days ago we ate
+# lunch") are anecdotes, not public record. On ClaimBuster's crowd labels (scored out-of-fold) it turns down about
+# twice as many non-check-worthy sentences as check-worthy ones.
 _ANECDOTE = re.compile(
     r"^(?:\W*\w+\W+){0,3}?(?:I|we)(?:'ve| have| had)?\s+(?:was|were|been|met|went|came|ate|grew up|worked|"
     r"served|visited|talked|spoke|sat|saw|heard|stood|lived|traveled|travelled)\b",
@@ -142,7 +142,8 @@ def rule_score(claim_type: ClaimType, sentence_text: str, quantities: list[Quant
         score -= 0.1 if claim_type in (ClaimType.attribution, ClaimType.quote) else 0.2
     if _HEDGE.search(sentence_text):
         score -= 0.08
-    if claim_type not in (ClaimType.attribution, ClaimType.quote):  # reported speech stays checkable: did they say it?
+    # reported speech stays checkable: did they say it?
+    if claim_type not in (ClaimType.attribution, ClaimType.quote):
         if _INTENTION.search(sentence_text):
             score -= 0.2
         if _ANECDOTE.search(sentence_text):
