@@ -22,9 +22,9 @@ MAX_SENTENCE_CHARS = 2000
 LEARNED_WEIGHT = (
     0.35  # share of the learned scorer in the blended score (chosen on ClaimBuster + the examples)
 )
-# The learned scorer was trained on debate sentences, where reported speech ("X said that ...") is rare: on the
-# news examples it scores such claims near 0 although they are checkable (did X say it?), so they keep their
-# rule score.
+# Reported speech ("X said that ...", quotes) is checkable as speech: did X say it? Its first person is the
+# speaker's, so the rules' intention and anecdote penalties skip it, and it keeps its rule score: the learned
+# scorer, trained on debate sentences where it is rare, scores it near 0 on news.
 REPORTED_SPEECH = (ClaimType.attribution, ClaimType.quote)
 _DATELINE = re.compile(r"[A-Z][A-Z .,'-]{2,40}\s+[-–—]+\s+")
 _CONNECTIVE = re.compile(
@@ -139,11 +139,10 @@ def rule_score(claim_type: ClaimType, sentence_text: str, quantities: list[Quant
     if quantities:
         score += 0.1
     if _OPINION.search(sentence_text):
-        score -= 0.1 if claim_type in (ClaimType.attribution, ClaimType.quote) else 0.2
+        score -= 0.1 if claim_type in REPORTED_SPEECH else 0.2
     if _HEDGE.search(sentence_text):
         score -= 0.08
-    # reported speech stays checkable: did they say it?
-    if claim_type not in (ClaimType.attribution, ClaimType.quote):
+    if claim_type not in REPORTED_SPEECH:  # reported speech stays checkable: did they say it?
         if _INTENTION.search(sentence_text):
             score -= 0.2
         if _ANECDOTE.search(sentence_text):
