@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from factcheck.errors import InputError
-from factcheck.ingest.readers import discover, is_url, make_passages, read_documents, read_url
+from factcheck.ingest.readers import Reading, discover, is_url, iter_documents, make_passages, read_url
 from factcheck.models import Document, IndexReport, Passage, ProgressCallback
 from factcheck.settings import Settings
 from factcheck.storage.db import Database
@@ -92,20 +92,19 @@ class Indexer:
     def _read(
         self, path: Path | str, force: bool, report: IndexReport
     ) -> Iterable[tuple[Document, list[Passage]]]:
-        """The documents of one file or URL that need (re)indexing, with their passages. Whatever goes wrong
+        """The documents of one file or URL that need (re)indexing, with their passages, one at a time (the
+        embedder starts on a large JSONL file's first records while the rest are parsed). Whatever goes wrong
         with it, or one record in it, is one line in the report; the other files and records are indexed."""
+        reading, yielded = Reading(), 0
         try:
             if isinstance(path, str):
                 reading = read_url(
                     path, self.settings.ingest.max_file_mb, self.settings.ingest.allow_private_urls
                 )
+                documents: Iterable[Document] = list(reading.documents)
             else:
-                reading = read_documents(path, self.settings.ingest.max_file_mb)
-            report.errors += reading.errors
-            report.failed += len(reading.errors)
-            report.warnings += reading.warnings
-            ready = []
-            for document in reading.documents:
+                documents = iter_documents(path, self.settings.ingest.max_file_mb, reading)
+            for document in documents:
                 if (
                     not force
                     and self.db.indexed_hash(document.id, self.store.embedding) == document.content_hash
@@ -119,19 +118,22 @@ class Indexer:
                     report.failed += 1
                     report.errors.append(f"{path}: no body text after the title and metadata")
                     continue
-                ready.append((document, passages))
+                yielded += 1
+                yield document, passages
         except InputError as exc:
             report.failed += 1
             report.errors.append(str(exc))
-            return
         except Exception as exc:  # noqa: BLE001 - one file must never stop the run
             report.failed += 1
+            done = f"its first {yielded} records and " if yielded else ""
             report.errors.append(
                 f"{path}: could not be read ({type(exc).__name__}: {str(exc)[:160]}); "
-                "the other files were indexed"
+                f"{done}the other files were indexed"
             )
-            return
-        yield from ready
+        finally:
+            report.errors += reading.errors
+            report.failed += len(reading.errors)
+            report.warnings += reading.warnings
 
     def _embed(self, texts: list[str]) -> list:
         """Embed batch by batch, so a cancel takes effect quickly (the model sorts each batch by length)."""

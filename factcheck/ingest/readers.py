@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import itertools
 import json
 import logging
 from collections.abc import Iterator
@@ -170,15 +171,18 @@ class Reading:
     warnings: list[str] = field(default_factory=list)
 
 
-def _documents_from_json(text: str, path: Path) -> Reading:
-    """One document per record; a bad record is one line of error and the others are kept."""
-    reading, seen = Reading(), set()
+def _documents_from_json(text: str, path: Path, reading: Reading) -> Iterator[Document]:
+    """One document per record, as each is read; a bad record is one line of error and the others are kept."""
+    seen: set[str] = set()
     try:
-        records = list(_records_from_json(text, path, reading.errors))
+        records = iter(_records_from_json(text, path, reading.errors))
+        first = next(records, None)  # a file that is not JSON at all fails here, before any document
     except InputError as exc:
         reading.errors.append(str(exc))
-        return reading
-    for number, record in records:
+        return
+    if first is None:
+        return
+    for number, record in itertools.chain([first], records):
         if not isinstance(record, dict):
             reading.errors.append(f"{path}: record {number} is not a JSON object")
             continue
@@ -198,18 +202,15 @@ def _documents_from_json(text: str, path: Path) -> Reading:
             continue
         seen.add(record_id)
         url = _first(record, _URL_KEYS)
-        reading.documents.append(
-            _make_document(
-                f"{path.resolve()}#{record_id}",
-                path,
-                body.replace("\r\n", "\n"),
-                title=_first(record, _TITLE_KEYS),
-                url=url,
-                outlet=_first(record, _OUTLET_KEYS) or (outlet_from_url(url) if url else ""),
-                published=next((record[k] for k in _DATE_KEYS if record.get(k)), None),
-            )
+        yield _make_document(
+            f"{path.resolve()}#{record_id}",
+            path,
+            body.replace("\r\n", "\n"),
+            title=_first(record, _TITLE_KEYS),
+            url=url,
+            outlet=_first(record, _OUTLET_KEYS) or (outlet_from_url(url) if url else ""),
+            published=next((record[k] for k in _DATE_KEYS if record.get(k)), None),
         )
-    return reading
 
 
 class _StringDates(yaml.SafeLoader):
@@ -334,6 +335,15 @@ def _private_host(url: str) -> bool:
 def read_documents(path: Path, max_mb: float) -> Reading:
     """All documents in one file (a JSON/JSONL file may hold many). A file that cannot be read at all is an
     InputError with a one-line reason; a bad record inside a file is one line in `errors`."""
+    reading = Reading()
+    reading.documents = list(iter_documents(path, max_mb, reading))
+    return reading
+
+
+def iter_documents(path: Path, max_mb: float, reading: Reading) -> Iterator[Document]:
+    """`read_documents` one document at a time, so indexing a file of many records starts embedding before
+    the last record is parsed. Errors and warnings about single records go to `reading` as they are met; a
+    file that cannot be read at all raises InputError before the first document."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputError(
@@ -342,28 +352,23 @@ def read_documents(path: Path, max_mb: float) -> Reading:
         )
     text = decode(read_bytes(path, max_mb), path)
     if suffix in (".json", ".jsonl"):
-        return _documents_from_json(text, path)
-    if suffix in (".md", ".markdown"):
-        reading = Reading()
-        reading.documents.append(_document_from_markdown(text, path, reading.warnings))
-        return reading
-    if suffix in (".html", ".htm"):
-        return Reading([_document_from_html(text, path)])
-    meta = metadata_from_text(text)
-    return Reading(
-        [
-            _make_document(
-                str(path.resolve()),
-                path,
-                text,
-                title=meta.title,
-                url=meta.url,
-                outlet=meta.outlet,
-                published=meta.published,
-                body_start=meta.body_start,
-            )
-        ]
-    )
+        yield from _documents_from_json(text, path, reading)
+    elif suffix in (".md", ".markdown"):
+        yield _document_from_markdown(text, path, reading.warnings)
+    elif suffix in (".html", ".htm"):
+        yield _document_from_html(text, path)
+    else:
+        meta = metadata_from_text(text)
+        yield _make_document(
+            str(path.resolve()),
+            path,
+            text,
+            title=meta.title,
+            url=meta.url,
+            outlet=meta.outlet,
+            published=meta.published,
+            body_start=meta.body_start,
+        )
 
 
 def make_passages(document: Document, target_chars: int = 600, overlap_sentences: int = 1) -> list[Passage]:

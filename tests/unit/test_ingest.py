@@ -5,7 +5,7 @@ import pytest
 from paths import SEED_A, SEED_B
 
 from factcheck.errors import InputError
-from factcheck.ingest.readers import read_documents
+from factcheck.ingest.readers import Reading, iter_documents, read_documents
 
 
 def test_seed_a_title_and_body_with_no_invented_metadata():
@@ -88,6 +88,21 @@ def test_jsonl_records_with_metadata(tmp_path):
     first, second = read_documents(path, 10).documents
     assert (first.title, first.outlet, first.published) == ("Prices", "Wire", date(2023, 1, 2))
     assert second.outlet == "news.example.com" and first.id != second.id
+
+
+def test_records_are_read_one_at_a_time_with_their_errors(tmp_path):
+    path = tmp_path / "wire.jsonl"
+    path.write_text(
+        '{"id": 1, "text": "Prices rose 5 percent."}\n{not json\n{"id": 2, "text": "Exports fell."}\n'
+    )
+    reading = Reading()
+    documents = iter_documents(path, 10, reading)
+    assert "Prices rose" in next(documents).text
+    assert reading.errors == []  # the bad second line is not parsed yet: indexing can start on the first
+    assert next(documents).text == "Exports fell." and next(documents, None) is None
+    assert reading.errors == [
+        f"{path}:2: invalid JSON (Expecting property name enclosed in double quotes); fix or remove that line"
+    ]
 
 
 @pytest.mark.parametrize(
