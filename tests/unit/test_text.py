@@ -4,6 +4,7 @@ from itertools import pairwise
 from paths import SEED_A, SEED_B
 
 from factcheck.ingest.readers import make_passages, read_documents
+from factcheck.text.language import SAMPLE_CHARS, clearly_english, detect_language
 from factcheck.text.sentences import split_sentences
 
 
@@ -97,3 +98,32 @@ def test_one_sentence_lines_skip_pysbd_with_the_spans_it_would_give(monkeypatch)
         "Dr. Smith said the U.S. lost 700,000 jobs.",
         "Then it recovered.",
     ]
+
+
+OTHER_LANGUAGES = {
+    "de": "Die Regierung hat am Dienstag angekündigt, dass die Zahl der Soldaten an der Grenze bis zum Ende des "
+    "Jahres auf etwa 100.000 steigen wird. Der Minister sagte, man habe keine andere Wahl gehabt, und die "
+    "Opposition kritisierte den Plan scharf. Was das für die Nachbarländer bedeutet, ist noch unklar, aber "
+    "viele Beobachter erwarten weitere Gespräche in der nächsten Woche.",
+    "fr": "Le gouvernement a annoncé mardi que le nombre de soldats à la frontière atteindrait environ 100 000 "
+    "d'ici la fin de l'année. Le ministre a déclaré qu'il n'avait pas d'autre choix, et l'opposition a "
+    "vivement critiqué ce projet. On ne sait pas encore ce que cela signifie pour les pays voisins, mais "
+    "de nombreux observateurs attendent de nouvelles discussions la semaine prochaine.",
+    "nl": "De regering heeft dinsdag aangekondigd dat het aantal soldaten aan de grens tegen het einde van het "
+    "jaar zal stijgen tot ongeveer 100.000. De minister zei dat er geen andere keuze was, en de oppositie "
+    "had scherpe kritiek op het plan. Wat dit betekent voor de buurlanden is nog niet duidelijk, maar veel "
+    "waarnemers verwachten volgende week nieuwe gesprekken of een verklaring van de regering.",
+    "no": "Regjeringen kunngjorde tirsdag at antallet soldater ved grensen vil stige til rundt 100 000 innen "
+    "slutten av året. Ministeren sa at det ikke fantes noe annet valg, og opposisjonen kritiserte planen "
+    "skarpt. Hva dette betyr for nabolandene er fortsatt uklart, men mange observatører venter nye samtaler "
+    "her i byen neste uke, og det er at mange som vil be om svar for det.",
+}
+
+
+def test_only_english_text_skips_the_language_identifier():
+    english = SEED_A.read_text(encoding="utf-8")
+    assert clearly_english(english[:SAMPLE_CHARS]) and detect_language(english) == "en"
+    for code, text in OTHER_LANGUAGES.items():
+        assert not clearly_english(text), code
+        assert detect_language(text) == code  # the identifier still decides
+    assert not clearly_english("The troops and the tanks were there, they said.")  # too few words to tell
