@@ -112,7 +112,7 @@ def public_corpus(folder: Path, name: str, data: Path) -> Path | None:
 
 def index_and_raw(folder: Path, texts: Path, args, repeats: int) -> dict:
     """`factcheck index` (each time into an empty workspace) and the model alone, one after the other, `repeats`
-    times. On a shared 2-core VM one pair's rates can both move by a tenth from the next pair's, so the ratio is
+    times (5 by default). On a shared 2-core VM one pair can land a fifth away from the next, so the ratio is
     the median of the pairs' ratios, and the rates shown are the median run's. The last index is kept."""
     home, pairs = folder / "home", []
     profile = ["--profile", str(args.out / f"profile-index-{folder.name}.txt")] if args.profile else []
@@ -188,7 +188,7 @@ def main() -> None:
     parser.add_argument(
         "--repeat",
         type=int,
-        default=3,
+        default=5,
         help="index / model-alone pairs per corpus; the median pair is reported",
     )
     parser.add_argument(
