@@ -125,7 +125,7 @@ class Indexer:
             report.errors.append(str(exc))
         except Exception as exc:  # noqa: BLE001 - one file must never stop the run
             report.failed += 1
-            done = f"its first {yielded} records and " if yielded else ""
+            done = f"the {yielded} record{'' if yielded == 1 else 's'} before it and " if yielded else ""
             report.errors.append(
                 f"{path}: could not be read ({type(exc).__name__}: {str(exc)[:160]}); "
                 f"{done}the other files were indexed"

@@ -202,15 +202,23 @@ def _documents_from_json(text: str, path: Path, reading: Reading) -> Iterator[Do
             continue
         seen.add(record_id)
         url = _first(record, _URL_KEYS)
-        yield _make_document(
-            f"{path.resolve()}#{record_id}",
-            path,
-            body.replace("\r\n", "\n"),
-            title=_first(record, _TITLE_KEYS),
-            url=url,
-            outlet=_first(record, _OUTLET_KEYS) or (outlet_from_url(url) if url else ""),
-            published=next((record[k] for k in _DATE_KEYS if record.get(k)), None),
-        )
+        try:
+            document = _make_document(
+                f"{path.resolve()}#{record_id}",
+                path,
+                body.replace("\r\n", "\n"),
+                title=_first(record, _TITLE_KEYS),
+                url=url,
+                outlet=_first(record, _OUTLET_KEYS) or (outlet_from_url(url) if url else ""),
+                published=next((record[k] for k in _DATE_KEYS if record.get(k)), None),
+            )
+        except Exception as exc:  # noqa: BLE001 - one record must never cost the file's other records
+            reading.errors.append(
+                f"{path}: record {number} could not be read ({type(exc).__name__}: {str(exc)[:160]}); "
+                "the other records were kept"
+            )
+            continue
+        yield document
 
 
 class _StringDates(yaml.SafeLoader):

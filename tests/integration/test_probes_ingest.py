@@ -63,6 +63,50 @@ def test_probe_15_one_bad_record_does_not_reject_the_good_ones(tmp_path):
     assert result.stderr.count("\n") == 2
 
 
+def test_a_record_that_breaks_the_reader_is_one_line_and_the_other_records_are_kept(tmp_path, monkeypatch):
+    from factcheck.ingest import readers
+
+    def fragile(text):
+        if "bridges" in text:
+            raise RuntimeError("the reader broke")
+        return "en"
+
+    monkeypatch.setattr(readers, "detect_language", fragile)
+    (tmp_path / "a.jsonl").write_text(
+        '{"text": "The minister said 50 hospitals opened."}\n{"text": "The mayor said 12 bridges closed."}\n'
+        '{"text": "The council said 12 parks reopened."}\n'
+    )
+    result = _index(tmp_path / "a.jsonl")
+    assert result.exit_code == 1 and "2 new" in result.stdout and "Traceback" not in result.output
+    assert (
+        "a.jsonl: record 2 could not be read (RuntimeError: the reader broke); the other records were kept"
+        in (result.stderr.replace("\n", " "))
+    )
+
+
+def test_a_file_that_breaks_indexing_midway_keeps_what_came_before_it(tmp_path, monkeypatch):
+    from factcheck.ingest import pipeline
+
+    def fragile(document, *options):
+        if "bridges" in document.text:
+            raise RuntimeError("the splitter broke")
+        return original(document, *options)
+
+    original = pipeline.make_passages
+    monkeypatch.setattr(pipeline, "make_passages", fragile)
+    (tmp_path / "a.jsonl").write_text(
+        '{"text": "The minister said 50 hospitals opened."}\n{"text": "The mayor said 12 bridges closed."}\n'
+    )
+    (tmp_path / "b.txt").write_text("Schools\n\nThe board said 7 schools will close in June.\n")
+    result = _index(tmp_path)
+    assert result.exit_code == 1 and "2 new" in result.stdout and "Traceback" not in result.output
+    assert (
+        "a.jsonl: could not be read (RuntimeError: the splitter broke); the 1 record before it and the other "
+        in result.stderr.replace("\n", " ")
+    )
+    assert sorted(d["path"].rsplit("/", 1)[-1] for d in _sources()) == ["a.jsonl", "b.txt"]
+
+
 def test_probe_17_an_impossible_front_matter_date_keeps_the_article_without_a_date(corpus):
     (corpus / "x.md").write_text(
         "---\ndate: 2024-13-45\ntitle: Parks\n---\nThe council said 20 parks will reopen.\n"
