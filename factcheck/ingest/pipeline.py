@@ -101,7 +101,7 @@ class Indexer:
                 reading = read_url(
                     path, self.settings.ingest.max_file_mb, self.settings.ingest.allow_private_urls
                 )
-                documents: Iterable[Document] = list(reading.documents)
+                documents: Iterable[Document] = reading.documents
             else:
                 documents = iter_documents(path, self.settings.ingest.max_file_mb, reading)
             for document in documents:

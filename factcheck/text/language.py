@@ -20,9 +20,9 @@ MIN_CHARS = 40  # below this a guess is noise
 MIN_PROBABILITY = 0.8
 SAMPLE_CHARS = 4000
 # Words common in English and rare as whole words in the other languages above ("of", "is", "was", "to", "for",
-# "at", "by" and "will" are left out: Dutch, German and the Nordic languages use them too). News English has
-# about one in six of its words from this set; a text with one in ten is English without asking the identifier,
-# which costs about 1 ms a document, a few percent of indexing next to the embedding model.
+# "at", "by" and "will" are left out: Dutch, German and the Nordic languages use them too). In the example
+# articles and AVeriTeC's evidence the median text has 16% of its words from this set; a text with 10% is
+# English without asking the identifier, which costs 0.5 to 1 ms a document next to the embedding model.
 ENGLISH_MARKERS = frozenset(
     "the and that with said from this which their they were would have has been not it its his she are be".split()
 )
