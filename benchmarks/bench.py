@@ -127,7 +127,7 @@ def index_and_raw(folder: Path, texts: Path, args, repeats: int) -> dict:
         pairs.append((index, raw, round(index["rate"] / raw["rate"], 3)))
         if not last:
             shutil.rmtree(where, ignore_errors=True)
-    index, raw, ratio = sorted(pairs, key=lambda pair: pair[2])[len(pairs) // 2]
+    index, raw, ratio = sorted(pairs, key=lambda pair: pair[2])[(len(pairs) - 1) // 2]  # even: the lower
     if repeats > 1:
         index = {**index, "rates": [pair[0]["rate"] for pair in pairs]}
         raw = {**raw, "rates": [pair[1]["rate"] for pair in pairs]}
