@@ -156,7 +156,11 @@ def test_our_own_claimreview_export_is_an_archive_and_approved_notes_match_twins
 def test_version_help_completion_and_no_color():
     assert invoke("--version").stdout.startswith("factcheck ")
     assert "Usage: " in invoke("-h").stdout and "Usage: " in invoke("notes", "list", "-h").stdout
-    completion = subprocess.run([*CLI, "--show-completion", "bash"], capture_output=True, text=True)
+    # Typer detects the shell from the calling process: run it from bash, as a user would (`; true` keeps bash
+    # from exec-ing the command, which would leave pytest as its parent).
+    completion = subprocess.run(
+        ["bash", "-c", '"$@"; true', "bash", *CLI, "--show-completion"], capture_output=True, text=True
+    )
     assert "_FACTCHECK_COMPLETE=complete_bash" in completion.stdout
     env = {**os.environ, "FORCE_COLOR": "1", "COLUMNS": "100"}
     coloured = subprocess.run([*CLI, "doctor"], capture_output=True, text=True, env=env)
