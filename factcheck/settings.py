@@ -35,6 +35,11 @@ class EmbeddingSettings(BaseModel):
         description="Cores for the embedded model: int8 runtime, texts embedded side by side (one core each); "
         "exact runtime, onnxruntime threads per call. 0: every core this process may use.",
     )
+    separate_process: bool = Field(
+        True,
+        description="Index with the embedded model in a child process of its own, so Chroma's writes (which "
+        "hold Python's interpreter lock) never pause it; false embeds in the indexing process.",
+    )
     runtime: Literal["auto", "exact", "int8"] = Field(
         "auto",
         description="How the embedded model computes: 'exact' runs the shipped file as it is; 'int8' uses int8 "

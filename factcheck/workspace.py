@@ -56,6 +56,7 @@ from factcheck.storage.db import Database
 if TYPE_CHECKING:
     from factcheck.drafting.evidence import EvidenceBuilder
     from factcheck.matching.matcher import ClaimMatcher
+    from factcheck.retrieval.embed_process import EmbeddingProcess
     from factcheck.retrieval.vectors import VectorStore
 
 
@@ -122,8 +123,8 @@ class Workspace:
         with ThreadPoolExecutor(max_workers=1) as beside:  # models load while Chroma is imported and opened
             loaded = beside.submit(self._load_index_models)
             store = self.store
-            loaded.result()
-        report = Indexer(self.settings, self.db, store).run(
+            embed = loaded.result()
+        report = Indexer(self.settings, self.db, store, embed).run(
             [p if isinstance(p, str) and is_url(p) else Path(p) for p in paths],
             force=force,
             progress=progress,
@@ -132,12 +133,20 @@ class Workspace:
             report.stale = self._sources_changed(report.changed)
         return report
 
-    def _load_index_models(self) -> None:
+    def _load_index_models(self) -> EmbeddingProcess | None:
+        """Load what indexing needs; where the settings say so, the embedded model in a child process (one
+        per process, kept for later index calls), which is returned."""
         from factcheck.retrieval.embeddings import load_embedded_model
         from factcheck.text.language import load_identifier
 
         load_identifier()
-        load_embedded_model(self.settings.embeddings)
+        embeddings = self.settings.embeddings
+        if embeddings.backend != "minilm" or not embeddings.separate_process:
+            load_embedded_model(embeddings)
+            return None
+        from factcheck.retrieval.embed_process import shared_embedding_process
+
+        return shared_embedding_process(embeddings.threads, embeddings.runtime)
 
     def _sources_changed(self, document_ids: list[str], removed: bool = False) -> list[str]:
         """After documents changed (or before they are removed): claims on them are re-anchored, and every

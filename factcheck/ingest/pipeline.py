@@ -1,5 +1,6 @@
-"""Indexing as a two-stage pipeline: a background thread embeds one group of passages while the main
-thread reads and splits the next files and writes the previous group to Chroma and SQLite."""
+"""Indexing as a two-stage pipeline: the embedded model (in a child process, or a background thread) embeds
+one group of passages while the main thread reads and splits the next files and writes the previous group to
+Chroma and SQLite."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from factcheck.errors import InputError
 from factcheck.ingest.readers import Reading, discover, is_url, iter_documents, make_passages, read_url
 from factcheck.models import Document, IndexReport, Passage, ProgressCallback
 from factcheck.settings import Settings
 from factcheck.storage.db import Database
+
+if TYPE_CHECKING:
+    from factcheck.retrieval.embed_process import EmbeddingProcess
 
 GROUP_PASSAGES = 512  # passages embedded together across small documents, then written in one batch
 FIRST_GROUP_PASSAGES = 64  # groups grow from this size, so the embedder starts before much is read
@@ -26,7 +31,7 @@ class _Group:
         default_factory=list
     )  # (document, passages, existed)
     passages: int = 0
-    vectors: Future | None = None
+    vectors: list[Future] = field(default_factory=list)  # batches, in order
 
     def texts(self) -> list[str]:
         return [p.text for _, passages, _ in self.items for p in passages]
@@ -36,10 +41,15 @@ class Indexer:
     """Index files into one store and database. Unchanged documents are skipped by content hash; a document
     is marked complete in SQLite only after its vectors are in Chroma, so an interrupted run loses nothing."""
 
-    def __init__(self, settings: Settings, db: Database, store) -> None:
+    def __init__(
+        self, settings: Settings, db: Database, store, process: EmbeddingProcess | None = None
+    ) -> None:
+        """With `process` (the embedded model in a child process) every batch of a group is queued there at
+        once; without, a thread of this process embeds with the store's embedding function."""
         self.settings = settings
         self.db = db
         self.store = store
+        self.process = process
         self._cancel = threading.Event()
 
     def run(
@@ -70,14 +80,14 @@ class Indexer:
                     queued += len(passages)
                     if group.passages >= group_size:
                         group_size = min(2 * group_size, GROUP_PASSAGES)
-                        group.vectors = embedder.submit(self._embed, group.texts())
+                        group.vectors = self._submit(embedder, group.texts())
                         if in_flight:
                             self._write(in_flight, report)
                         group, in_flight = _Group(), group
                 read += 1
                 show()
             if group.items:
-                group.vectors = embedder.submit(self._embed, group.texts())
+                group.vectors = self._submit(embedder, group.texts())
             for finished in (in_flight, group):
                 if finished and finished.items:
                     self._write(finished, report)
@@ -135,6 +145,12 @@ class Indexer:
             report.failed += len(reading.errors)
             report.warnings += reading.warnings
 
+    def _submit(self, embedder: ThreadPoolExecutor, texts: list[str]) -> list[Future]:
+        size = self.settings.embeddings.batch_size
+        if self.process is not None:  # queued ahead, so the child never waits on this process's GIL
+            return [self.process.submit(texts[begin : begin + size]) for begin in range(0, len(texts), size)]
+        return [embedder.submit(self._embed, texts)]
+
     def _embed(self, texts: list[str]) -> list:
         """Embed batch by batch, so a cancel takes effect quickly (the model sorts each batch by length)."""
         size = self.settings.embeddings.batch_size
@@ -146,9 +162,9 @@ class Indexer:
         return vectors
 
     def _write(self, group: _Group, report: IndexReport) -> None:
-        if group.vectors is None:
+        if not group.vectors:
             raise RuntimeError("a group is written only after its embedding was submitted")
-        vectors = group.vectors.result()
+        vectors = [vector for batch in group.vectors for vector in batch.result()]
         existing = [document.id for document, _, existed in group.items if existed]
         if existing:
             self.store.delete_documents(existing)

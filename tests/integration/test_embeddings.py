@@ -131,3 +131,46 @@ def test_int8_runtime_side_by_side_gives_the_vectors_of_one_text_at_a_time(tmp_p
     alone = np.vstack([one.embed([text]) for text in texts])
     assert np.array_equal(three.embed(texts), alone)  # in input order, whatever share embedded each
     assert np.array_equal(one.embed(texts), alone)
+
+
+@pytest.mark.parametrize("runtime", ["int8", "exact"])
+def test_embedding_process_gives_the_vectors_of_the_model_in_this_process(runtime):
+    from factcheck.retrieval.embed_process import EmbeddingProcess
+
+    texts = [
+        f"Claim {n}: about {n * 1000:,} troops were seen near the border." + " More." * n for n in range(9)
+    ]
+    child = EmbeddingProcess(threads=2, runtime=runtime)
+    try:
+        vectors = child(texts)
+        assert child([]).shape == (0, 384)
+        assert np.array_equal(vectors, embeddings.load_minilm(2, runtime).embed(texts))
+    finally:
+        child.close()
+    assert child.exit_code == 0  # it stops when its input closes
+
+
+def test_a_dead_embedding_process_is_one_line_that_says_what_to_do():
+    from factcheck.retrieval.embed_process import EmbeddingProcess
+
+    child = EmbeddingProcess()
+    child.wait_ready()
+    child.kill()
+    with pytest.raises(ModelError) as raised:
+        child(["About 100,000 troops were massed on the border."])
+    message = str(raised.value)
+    assert "embedding process stopped" in message and "SEPARATE_PROCESS=false" in message
+    assert "\n" not in message
+    child.close()
+
+
+def test_an_embedding_process_that_cannot_load_the_model_says_why(tmp_path, monkeypatch):
+    from factcheck.retrieval.embed_process import EmbeddingProcess
+
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("FACTCHECK_MODEL_CACHE", str(blocked / "models"))
+    child = EmbeddingProcess(runtime="int8")
+    with pytest.raises(ModelError, match="FACTCHECK_MODEL_CACHE"):
+        child.wait_ready()
+    child.close()

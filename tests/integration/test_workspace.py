@@ -1,5 +1,6 @@
 import shutil
 
+import numpy as np
 import pytest
 from paths import SEED_A
 
@@ -125,3 +126,18 @@ def test_claims_of_a_multi_record_file_ask_for_one_id(workspace, tmp_path):
     document_ids = [s.id for s in workspace.sources()]
     claims = workspace.claims(document_ids[0])
     assert claims and all(c.document_id == document_ids[0] for c in claims)
+
+
+def test_indexing_in_a_child_process_stores_the_vectors_of_indexing_in_this_one(tmp_path, corpus):
+    from factcheck.settings import load_settings
+
+    stored = {}
+    for separate in (True, False):
+        settings = load_settings(home=tmp_path / f"separate-{separate}")
+        settings.embeddings.separate_process = separate
+        with Workspace(settings) as workspace:
+            assert workspace.index([corpus]).new == 2
+            got = workspace.store.collection.get(include=["embeddings"])
+            stored[separate] = dict(zip(got["ids"], got["embeddings"], strict=True))
+    assert stored[True].keys() == stored[False].keys() and len(stored[True]) > 10
+    assert all(np.array_equal(stored[True][key], stored[False][key]) for key in stored[True])
