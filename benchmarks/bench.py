@@ -114,7 +114,7 @@ def index_and_raw(folder: Path, texts: Path, args, repeats: int) -> dict:
     """`factcheck index` (each time into an empty workspace) and the model alone, one after the other, `repeats`
     times (5 by default). On a shared 2-core VM one pair can land a fifth away from the next, so the ratio is
     the median of the pairs' ratios, and the rates shown are the median run's. The last index is kept."""
-    home, pairs = folder / "home", []
+    home, pairs, in_process = folder / "home", [], []
     profile = ["--profile", str(args.out / f"profile-index-{folder.name}.txt")] if args.profile else []
     for attempt in range(repeats):
         last = attempt == repeats - 1
@@ -125,13 +125,21 @@ def index_and_raw(folder: Path, texts: Path, args, repeats: int) -> dict:
         index["measured"] = datetime.now().isoformat(timespec="minutes")
         raw = phase("raw", "--texts", str(texts), "--limit", str(args.raw_sample))
         pairs.append((index, raw, round(index["rate"] / raw["rate"], 3)))
+        if args.in_process and repeats > 1:  # the same index, model in the indexing process, beside the pair
+            with tempfile.TemporaryDirectory(prefix="factcheck-bench-home-") as other:
+                alone = phase("index", "--home", other, "--corpus", str(folder / "corpus"), "--in-process")
+            in_process.append(round(alone["rate"] / raw["rate"], 3))
         if not last:
             shutil.rmtree(where, ignore_errors=True)
     index, raw, ratio = sorted(pairs, key=lambda pair: pair[2])[(len(pairs) - 1) // 2]  # even: the lower
     if repeats > 1:
         index = {**index, "rates": [pair[0]["rate"] for pair in pairs]}
         raw = {**raw, "rates": [pair[1]["rate"] for pair in pairs]}
-    return {"index": index, "raw": raw, "ratio": ratio, "ratios": [pair[2] for pair in pairs]}
+    result = {"index": index, "raw": raw, "ratio": ratio, "ratios": [pair[2] for pair in pairs]}
+    if in_process:
+        result["in_process_ratio"] = sorted(in_process)[(len(in_process) - 1) // 2]
+        result["in_process_ratios"] = in_process
+    return result
 
 
 def measure_corpus(folder: Path, texts: Path, args, generated: bool, size: int = 0) -> dict:
@@ -196,6 +204,12 @@ def main() -> None:
         type=int,
         default=10000,
         help="largest size (--sizes) measured --repeat times; above, once",
+    )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="also index with the model in the indexing process (FACTCHECK_EMBEDDINGS__SEPARATE_PROCESS=false) "
+        "beside each pair, against the same model-alone run",
     )
     parser.add_argument("--peer", action="store_true", help="also time LangChain + sentence-transformers")
     parser.add_argument(

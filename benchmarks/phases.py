@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from memory import peak_rss_mb
+from memory import children_peak_rss_mb, peak_rss_mb
 
 from factcheck.evaluation.metrics import percentile
 from factcheck.settings import load_settings
@@ -74,7 +74,10 @@ def index(args) -> dict:
         from factcheck.retrieval.embeddings import MiniLMModel
 
         MiniLMModel.embed = lambda self, texts, *rest, **options: stand_in_vectors(texts)  # type: ignore[method-assign]
-    workspace = Workspace(load_settings(home=args.home))
+    settings = load_settings(home=args.home)
+    if args.in_process:
+        settings.embeddings.separate_process = False
+    workspace = Workspace(settings)
     if args.profile:  # pyinstrument (pip install -e '.[bench]'): where indexing time goes, next to the model
         from pyinstrument import Profiler
 
@@ -84,13 +87,15 @@ def index(args) -> dict:
     if args.profile:
         profiler.stop()
         args.profile.write_text(profiler.output_text(unicode=False, color=False), encoding="utf-8")
+    embedding_process_mb = children_peak_rss_mb()  # read while the child still runs
     workspace.close()
     return {
         "passages": report.passages,
         "documents": report.new,
         "seconds": report.seconds,
         "rate": round(report.passages / report.seconds, 2),
-        "peak_rss_mb": peak_rss_mb(),
+        "peak_rss_mb": round(peak_rss_mb() + embedding_process_mb, 1),
+        "embedding_process_rss_mb": embedding_process_mb,
     }
 
 
@@ -289,6 +294,9 @@ def main() -> None:
     parser.add_argument("--clef-lines", type=int, default=4000)
     parser.add_argument("--profile", type=Path, help="write a pyinstrument profile of the index phase here")
     parser.add_argument("--stand-in", action="store_true", help="index with stand-in passage vectors")
+    parser.add_argument(
+        "--in-process", action="store_true", help="index with the model in the indexing process (no child)"
+    )
     args = parser.parse_args()
     print(json.dumps(globals()[args.phase](args)))
 

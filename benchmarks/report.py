@@ -17,6 +17,8 @@ ROWS = [
     ("factcheck index (passages/s)", ("index", "rate"), "{:.1f}"),
     ("index / raw model (median pair)", ("ratio",), "{:.2f}"),
     ("index / raw model, each pair in run order", ("ratios",), "list"),
+    ("index with the model in the indexing process / raw model (median)", ("in_process_ratio",), "{:.2f}"),
+    ("the same, beside each pair in run order", ("in_process_ratios",), "list"),
     (
         "peer: LangChain Chroma.from_documents + sentence-transformers (passages/s)",
         ("peer", "rate"),
