@@ -123,8 +123,8 @@ class Workspace:
         with ThreadPoolExecutor(max_workers=1) as beside:  # models load while Chroma is imported and opened
             loaded = beside.submit(self._load_index_models)
             store = self.store
-            embed = loaded.result()
-        report = Indexer(self.settings, self.db, store, embed).run(
+            process = loaded.result()
+        report = Indexer(self.settings, self.db, store, process).run(
             [p if isinstance(p, str) and is_url(p) else Path(p) for p in paths],
             force=force,
             progress=progress,

@@ -93,7 +93,9 @@ class Indexer:
                     self._write(finished, report)
                     show()
         finally:
-            self._cancel.set()  # an interrupted run stops embedding after the current batch
+            # an interrupted run stops embedding after the current batch (a child process finishes what was
+            # queued, at most two groups, unless this process exits, which stops it after its current batch)
+            self._cancel.set()
             embedder.shutdown(wait=True, cancel_futures=True)
             self._cancel.clear()
         report.seconds = round(time.perf_counter() - started, 3)
