@@ -30,8 +30,8 @@ from typing import IO
 import numpy as np
 
 from factcheck.errors import ModelError
+from factcheck.retrieval.embeddings import DIMENSIONS
 
-DIMENSIONS = 384
 _LENGTH = struct.Struct("<I")
 _ESCAPE_HATCH = "or set FACTCHECK_EMBEDDINGS__SEPARATE_PROCESS=false to embed in this process"
 
