@@ -14,6 +14,7 @@ it is embedding when its input closes.
 from __future__ import annotations
 
 import atexit
+import functools
 import json
 import os
 import queue
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import threading
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import IO
 
@@ -210,7 +212,9 @@ def _close_shared() -> None:
 
 def _serve(threads: int, runtime: str) -> None:
     """The child: a reader thread queues requests as they arrive (the parent never waits to send), the main
-    thread embeds them in order, a writer thread sends the replies (the child never waits on the parent)."""
+    thread hands each to the model's workers as it comes (`MiniLMModel.embed_later`: no pause between
+    requests), a writer thread waits for each request's vectors in turn and sends them (the child never waits
+    on the parent)."""
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # fd 1 carries the protocol only: anything a library prints goes to stderr instead
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it then closes our input
@@ -224,8 +228,8 @@ def _serve(threads: int, runtime: str) -> None:
         return
     _write_frame(replies, b"", status=0)
     requests: queue.Queue[list[str] | None] = queue.Queue()
-    outgoing: queue.Queue[tuple[int, bytes] | None] = queue.Queue()
-    closed = threading.Event()
+    started: queue.Queue[Callable[[], np.ndarray] | None] = queue.Queue()
+    closed = threading.Event()  # the parent is gone or done: what is still queued is not wanted
 
     def read_requests() -> None:
         try:
@@ -233,13 +237,20 @@ def _serve(threads: int, runtime: str) -> None:
                 size = _LENGTH.unpack(_read_exact(sys.stdin.buffer, _LENGTH.size))[0]
                 requests.put(json.loads(_read_exact(sys.stdin.buffer, size)))
         except EOFError:
-            closed.set()  # the parent is gone or done: what is still queued is not wanted
+            closed.set()
             requests.put(None)
 
     def write_replies() -> None:
-        while (reply := outgoing.get()) is not None:
+        while (vectors := started.get()) is not None:
             try:
-                _write_frame(replies, reply[1], status=reply[0])
+                reply = np.ascontiguousarray(vectors(), dtype=np.float32).tobytes()
+                status = 0
+            except Exception as error:  # noqa: BLE001 - reported to the parent, which raises it
+                reply, status = f"embedding failed ({type(error).__name__}: {error})".encode(), 1
+            if closed.is_set():
+                return
+            try:
+                _write_frame(replies, reply, status=status)
             except OSError:
                 return
 
@@ -248,11 +259,15 @@ def _serve(threads: int, runtime: str) -> None:
     writer.start()
     while (texts := requests.get()) is not None and not closed.is_set():
         try:
-            outgoing.put((0, np.ascontiguousarray(model.embed(texts), dtype=np.float32).tobytes()))
-        except Exception as error:  # noqa: BLE001 - reported to the parent, which raises it
-            outgoing.put((1, f"embedding failed ({type(error).__name__}: {error})".encode()))
-    outgoing.put(None)
+            started.put(model.embed_later(texts, closed))
+        except Exception as error:  # noqa: BLE001 - an error of the exact runtime, which embeds here
+            started.put(functools.partial(_raise, error))
+    started.put(None)
     writer.join()
+
+
+def _raise(error: Exception) -> np.ndarray:
+    raise error
 
 
 if __name__ == "__main__":

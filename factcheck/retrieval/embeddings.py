@@ -8,6 +8,8 @@ import importlib
 import importlib.util
 import logging
 import os
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -206,11 +208,40 @@ class MiniLMModel:
         if workers == 1:
             embed_share(range(len(rows)))
             return out
+        # texts are sorted by length: dealt out in turn, the shares take about the same time
+        list(self._executor().map(embed_share, [range(w, len(rows), workers) for w in range(workers)]))
+        return out
+
+    def _executor(self) -> ThreadPoolExecutor:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="factcheck-embed")
-        # texts are sorted by length: dealt out in turn, the shares take about the same time
-        list(self._pool.map(embed_share, [range(w, len(rows), workers) for w in range(workers)]))
-        return out
+        return self._pool
+
+    def embed_later(self, texts: list[str], stop: threading.Event) -> Callable[[], np.ndarray]:
+        """Queue texts on the worker threads and return at once; the function returned waits for their vectors
+        (the vectors of `embed`). Each text is a task of its own, so the texts of successive calls follow one
+        another on the workers without a pause, where each call to `embed` waits for its slowest share: in
+        calls of 64 texts that made the int8 runtime 7-9% slower than one call for all (README, "Texts side
+        by side"). Texts not started when `stop` is set are skipped; waiting for them raises InterruptedError.
+        Other runtimes, and one worker, embed before returning."""
+        if self.runtime != "int8" or self.workers == 1 or not texts:
+            vectors = self.embed(texts)
+            return lambda: vectors
+        out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+
+        def embed_one(row: int) -> None:
+            if stop.is_set():
+                raise InterruptedError("embedding was stopped")
+            out[row] = self._embed_batch([self.tokenizer.encode(texts[row]).ids])[0]
+
+        tasks = [self._executor().submit(embed_one, row) for row in range(len(texts))]
+
+        def wait() -> np.ndarray:
+            for task in tasks:
+                task.result()
+            return out
+
+        return wait
 
     def _embed_batch(self, token_ids: list[list[int]]) -> np.ndarray:
         width = max(len(ids) for ids in token_ids)

@@ -133,6 +133,25 @@ def test_int8_runtime_side_by_side_gives_the_vectors_of_one_text_at_a_time(tmp_p
     assert np.array_equal(one.embed(texts), alone)
 
 
+def test_int8_runtime_queued_texts_give_the_vectors_of_embed_and_are_skipped_once_stopped(
+    tmp_path, monkeypatch
+):
+    import threading
+
+    monkeypatch.setenv("FACTCHECK_MODEL_CACHE", str(tmp_path / "models"))
+    model_path, tokenizer_path = embeddings.model_files()
+    model = embeddings.MiniLMModel(model_path, tokenizer_path, threads=2, runtime="int8")
+    texts = [
+        f"Claim {n}: about {n * 1000:,} troops were seen near the border." + " More." * n for n in range(11)
+    ]
+    stop = threading.Event()
+    waits = [model.embed_later(texts[:4], stop), model.embed_later(texts[4:], stop)]  # both queued at once
+    assert np.array_equal(np.vstack([wait() for wait in waits]), model.embed(texts))
+    stop.set()
+    with pytest.raises(InterruptedError):
+        model.embed_later(texts, stop)()
+
+
 @pytest.mark.parametrize("runtime", ["int8", "exact"])
 def test_embedding_process_gives_the_vectors_of_the_model_in_this_process(runtime):
     from factcheck.retrieval.embed_process import EmbeddingProcess
