@@ -348,7 +348,7 @@ def versions() -> dict:
         ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     )
     found["git"] = revision.stdout.strip() or "unknown"
-    from factcheck.retrieval.embeddings import resolve_runtime
+    from factcheck.retrieval.minilm import resolve_runtime
     from factcheck.settings import load_settings
 
     found["embedding runtime"] = resolve_runtime(load_settings().embeddings.runtime)

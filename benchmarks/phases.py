@@ -35,7 +35,7 @@ def read_texts(path: Path, limit: int | None = None, seed: int = 11) -> list[str
 
 def raw(args) -> dict:
     """The embedding model alone: the ceiling for indexing."""
-    from factcheck.retrieval.embeddings import load_minilm
+    from factcheck.retrieval.minilm import load_minilm
 
     texts = read_texts(args.texts, args.limit)
     model = load_minilm(0, load_settings().embeddings.runtime)  # the runtime `index` uses
@@ -71,7 +71,7 @@ def index(args) -> dict:
     from factcheck.workspace import Workspace
 
     if args.stand_in:
-        from factcheck.retrieval.embeddings import MiniLMModel
+        from factcheck.retrieval.minilm import MiniLMModel
 
         MiniLMModel.embed = lambda self, texts, *rest, **options: stand_in_vectors(texts)  # type: ignore[method-assign]
     settings = load_settings(home=args.home)
@@ -184,7 +184,7 @@ def claims(args) -> dict:
     from factcheck.claims.detect import detect_claims_batches
     from factcheck.claims.scoring import load_scorer
     from factcheck.ingest.readers import read_documents
-    from factcheck.retrieval.embeddings import load_minilm
+    from factcheck.retrieval.minilm import load_minilm
     from factcheck.text.sentences import split_sentences
 
     result = {}

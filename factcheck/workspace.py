@@ -949,7 +949,7 @@ def doctor(settings: Settings) -> list[HealthCheck]:
     checks.append(HealthCheck(name="settings", ok=True, detail=where))
     if settings.embeddings.backend == "minilm":
         try:
-            from factcheck.retrieval.embeddings import load_minilm, model_files
+            from factcheck.retrieval.minilm import load_minilm, model_files
 
             model = load_minilm(settings.embeddings.threads, settings.embeddings.runtime)
             checks.append(

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from factcheck.claims.scoring import CheckworthinessScorer, encode_array, features
-from factcheck.retrieval.embeddings import load_minilm
+from factcheck.retrieval.minilm import load_minilm
 
 OUT = Path(__file__).resolve().parent.parent / "factcheck" / "data" / "checkworthiness.json"
 HIDDEN, EPOCHS, BATCH, RATE, L2, SEEDS = 256, 60, 64, 1e-3, 1e-4, (0, 1, 2)

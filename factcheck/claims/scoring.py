@@ -56,7 +56,7 @@ class CheckworthinessScorer:
         return total / len(self.members)
 
     def __call__(self, texts: list[str]) -> list[float]:
-        from factcheck.retrieval.embeddings import load_minilm
+        from factcheck.retrieval.minilm import load_minilm
 
         x = features(texts, load_minilm().embed(texts))
         return [float(p) for p in self.probabilities(x)]

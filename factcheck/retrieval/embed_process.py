@@ -32,7 +32,7 @@ from typing import IO
 import numpy as np
 
 from factcheck.errors import ModelError
-from factcheck.retrieval.embeddings import DIMENSIONS
+from factcheck.retrieval.minilm import DIMENSIONS
 
 _LENGTH = struct.Struct("<I")
 _ESCAPE_HATCH = "or set FACTCHECK_EMBEDDINGS__SEPARATE_PROCESS=false to embed in this process"
@@ -219,7 +219,7 @@ def _serve(threads: int, runtime: str) -> None:
     os.dup2(2, 1)  # fd 1 carries the protocol only: anything a library prints goes to stderr instead
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it then closes our input
     from factcheck.errors import FactcheckError
-    from factcheck.retrieval.embeddings import load_minilm
+    from factcheck.retrieval.minilm import load_minilm
 
     try:
         model = load_minilm(threads, runtime)

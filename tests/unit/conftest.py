@@ -18,7 +18,8 @@ def no_model_and_no_chroma(monkeypatch):
     for module in ("chromadb", "onnxruntime"):
         if module not in sys.modules:
             monkeypatch.setitem(sys.modules, module, None)  # `import chromadb` now raises ImportError
-    if "factcheck.retrieval.embeddings" in sys.modules:
-        monkeypatch.setattr("factcheck.retrieval.embeddings.load_minilm", _Forbidden("the embedding model"))
+    for module in ("factcheck.retrieval.minilm", "factcheck.retrieval.embeddings"):
+        if module in sys.modules:
+            monkeypatch.setattr(f"{module}.load_minilm", _Forbidden("the embedding model"))
     if "factcheck.retrieval.vectors" in sys.modules:
         monkeypatch.setattr("factcheck.retrieval.vectors.VectorStore", _Forbidden("the Chroma store"))
