@@ -220,8 +220,8 @@ class MiniLMModel:
         """Queue texts on the worker threads and return at once; the function returned waits for their vectors
         (the vectors of `embed`). Each text is a task of its own, so the texts of successive calls follow one
         another on the workers without a pause, where each call to `embed` waits for its slowest share: in
-        calls of 64 texts that made the int8 runtime 7-9% slower than one call for all (README, "Texts side
-        by side"). Texts not started when `stop` is set are skipped; waiting for them raises InterruptedError.
+        calls of 64 texts that made the int8 runtime 6-9% slower than one call for all (README, "Texts in a
+        stream"). Texts not started when `stop` is set are skipped; waiting for them raises InterruptedError.
         Other runtimes, and one worker, embed before returning."""
         if self.runtime != "int8" or self.workers == 1 or not texts:
             vectors = self.embed(texts)
