@@ -112,18 +112,23 @@ def public_corpus(folder: Path, name: str, data: Path) -> Path | None:
 
 def index_and_raw(folder: Path, texts: Path, args, repeats: int) -> dict:
     """`factcheck index` (each time into an empty workspace) and the model alone, one after the other, `repeats`
-    times (5 by default). On a shared 2-core VM one pair can land a fifth away from the next, so the ratio is
-    the median of the pairs' ratios, and the rates shown are the median run's. The last index is kept."""
+    times (7 by default), the order alternating. On a shared 2-core VM one pair can land a fifth away from the
+    next, so the ratio is the median of the pairs' ratios, and the rates shown are the median run's. The last
+    index is kept."""
     home, pairs, in_process = folder / "home", [], []
     profile = ["--profile", str(args.out / f"profile-index-{folder.name}.txt")] if args.profile else []
     for attempt in range(repeats):
         last = attempt == repeats - 1
         where = home if last else Path(tempfile.mkdtemp(prefix="factcheck-bench-home-"))
+        raw_first = attempt % 2 == 1  # alternating, so a VM slowing down or speeding up favours neither
+        if raw_first:
+            raw = phase("raw", "--texts", str(texts), "--limit", str(args.raw_sample))
         index = phase(
             "index", "--home", str(where), "--corpus", str(folder / "corpus"), *(profile if last else [])
         )
         index["measured"] = datetime.now().isoformat(timespec="minutes")
-        raw = phase("raw", "--texts", str(texts), "--limit", str(args.raw_sample))
+        if not raw_first:
+            raw = phase("raw", "--texts", str(texts), "--limit", str(args.raw_sample))
         pairs.append((index, raw, round(index["rate"] / raw["rate"], 3)))
         if args.in_process and repeats > 1:  # the same index, model in the indexing process, beside the pair
             with tempfile.TemporaryDirectory(prefix="factcheck-bench-home-") as other:
@@ -196,7 +201,7 @@ def main() -> None:
     parser.add_argument(
         "--repeat",
         type=int,
-        default=5,
+        default=7,
         help="index / model-alone pairs per corpus; the median pair is reported",
     )
     parser.add_argument(
