@@ -45,3 +45,59 @@ def script_safe_json(data: object, indent: int | None = 2) -> str:
     """JSON that stays inert inside <script type="application/ld+json">: <, > and & are escaped."""
     text = json.dumps(data, indent=indent, ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# Terminal control sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), other two-byte escapes, and the
+# 8-bit C1 forms. A title that carries them could clear the screen, recolour text, set the clipboard (OSC 52)
+# or hide a link (OSC 8).
+_CONTROL_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"  # CSI
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC
+    r"|\x1b[P^_X][^\x1b]*(?:\x1b\\)?"  # DCS, PM, APC, SOS strings
+    r"|\x1b.?"  # any other escape
+    r"|\x9b[0-?]*[ -/]*[@-~]?|\x9d[^\x07\x9c]*[\x07\x9c]?"  # 8-bit CSI and OSC
+)
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Characters that reorder the text around them: "Invoice \u202eexe.fdp" shows as "Invoice pdf.exe".
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+_BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+
+
+def has_bidi_controls(text: str) -> bool:
+    return bool(_BIDI.search(text))
+
+
+def terminal_text(text: str) -> str:
+    """Stored text made safe to print: control sequences and control characters removed (tabs and newlines
+    kept), and each bidi control shown as a visible marker such as [U+202E] instead of reordering the line."""
+    cleaned = _CONTROL_CHARACTERS.sub("", _CONTROL_SEQUENCE.sub("", text))
+    return _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", cleaned)
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """One printable line: runs of whitespace (newlines included) become one space, characters that are not
+    printable (controls, bidi and other format characters) are dropped, and the result is cut at `limit`."""
+    line = "".join(c for c in " ".join(str(text).split()) if c.isprintable())
+    return line[:limit].rstrip() if limit is not None else line
+
+
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s@?#]+@")
+_SECRET_PARAMETER = re.compile(
+    r"(?i)([?&;](?:api[_-]?key|key|token|access[_-]?token|secret|password|passwd|pwd|auth|sig|signature)=)"
+    r"[^&#\s;]+"
+)
+
+
+def mask_credentials(text: str) -> str:
+    """`text` with the credentials of every URL in it masked: the user and password part
+    (http://user:sk-...@host becomes http://***@host) and secret-looking query parameters (?api_key=***)."""
+    return _SECRET_PARAMETER.sub(r"\1***", _URL_USERINFO.sub(r"\1***@", text))
+
+
+def masked_settings(data: object) -> object:
+    """A settings dump (from `model_dump(mode="json")`) with the credentials of every URL in it masked."""
+    if isinstance(data, dict):
+        return {key: masked_settings(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [masked_settings(value) for value in data]
+    return mask_credentials(data) if isinstance(data, str) else data

@@ -153,6 +153,9 @@ class MatchingSettings(BaseModel):
         "CLEF 2020 task 2 train; see README).",
     )
     shown: int = Field(3, ge=1, le=20, description="At most this many earlier fact-checks shown per claim.")
+    max_archive_mb: float = Field(
+        200.0, gt=0, description="Fact-check archive files larger than this are refused."
+    )
     group_threshold: float = Field(
         0.90, ge=0.5, le=1.0, description="Similarity from which claims in different articles form one group."
     )
@@ -165,8 +168,18 @@ class ServeSettings(BaseModel):
     port: int = Field(0, ge=0, le=65535, description="Port for `factcheck serve`; 0 = a free port.")
     token: SecretStr | None = Field(
         None,
-        description="Shared secret editors open the desk with (…/?token=…); required off loopback.",
+        description="Shared secret editors open the desk with (…/?token=…), 16 characters or more; required "
+        "off loopback.",
     )
+    allowed_hosts: str = Field(
+        "",
+        description="More host names the desk answers to, comma-separated (a reverse proxy's name, say); it "
+        "always answers to the address it binds and, on every interface, to this machine's names.",
+    )
+
+    @property
+    def allowed_host_names(self) -> tuple[str, ...]:
+        return tuple(name.strip() for name in self.allowed_hosts.split(",") if name.strip())
 
 
 class Settings(BaseSettings):

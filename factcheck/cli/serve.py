@@ -36,6 +36,11 @@ def serve(
     secret = token or (settings.serve.token.get_secret_value() if settings.serve.token else None)
     check_binding(host, secret)
     with open_workspace(ctx, settings) as workspace:
-        server = DeskServer(create_app(workspace, reviewer or settings.reviewer, secret), host, port)
-        say(f"factcheck desk at {server.url}/{f'?token={secret}' if secret else ''} (Ctrl+C stops it)")
+        desk = create_app(
+            workspace, reviewer or settings.reviewer, secret, host, settings.serve.allowed_host_names
+        )
+        server = DeskServer(desk, host, port)
+        suffix = f"?token={secret}" if secret else ""
+        also = f"; on this machine {server.url}/{suffix}" if server.public_url != server.url else ""
+        say(f"factcheck desk at {server.public_url}/{suffix}{also} (Ctrl+C stops it)")
         server.run()

@@ -11,6 +11,7 @@ from factcheck.drafting.grounding import carries_content, cite, resolve_quote, u
 from factcheck.errors import InputError
 from factcheck.models import Citation, Claim, Note, NoteStatus, QueueFilter, QueueItem, Review, Verdict
 from factcheck.review.public import SHORT_CLAIM, public_explanation, short_claim
+from factcheck.safety import one_line
 from factcheck.storage.db import Database
 
 REVIEWABLE = ("verdict", "confidence", "rationale", "citations", "status", "claim_reviewed", "explanation")
@@ -46,17 +47,31 @@ def _snapshot(note: Note) -> dict:
 
 
 SYSTEM_REVIEWER = "factcheck"  # the name under which the tool itself logs what it changed
+MAX_REVIEWER = 60
+MAX_REASON = 2000
+
+
+def reviewer_name(reviewer: str) -> str:
+    """The reviewer's name as recorded: one printable line. A name with control characters (a newline that
+    would forge a line of history, an escape sequence) or over 60 characters is refused, not altered."""
+    name = one_line(reviewer)
+    if not name:
+        raise InputError("no reviewer name: pass --reviewer NAME or set FACTCHECK_REVIEWER")
+    if not reviewer.strip().isprintable() or len(name) > MAX_REVIEWER:
+        raise InputError(
+            f"a reviewer name is one line of at most {MAX_REVIEWER} printable characters; "
+            f"got {one_line(reviewer, 40)!r}: pass a plain name with --reviewer"
+        )
+    return name
 
 
 def _record(db: Database, before: Note, after: Note, reviewer: str, action: str, reason: str = "") -> Note:
     """Log the action and store the note, both only if the note is still at the version `before` was read at."""
-    if not reviewer.strip():
-        raise InputError("no reviewer name: pass --reviewer NAME or set FACTCHECK_REVIEWER")
     review = Review(
         note_id=before.id,
-        reviewer=reviewer,
+        reviewer=reviewer_name(reviewer),
         action=action,
-        reason=reason,
+        reason=one_line(reason, MAX_REASON),
         before=_snapshot(before),
         after=_snapshot(after),
         at=datetime.now(UTC),

@@ -2,6 +2,7 @@
 Every action is a façade method and lands in the same append-only review log."""
 
 from factcheck.web.app import create_app
-from factcheck.web.server import DeskServer, check_binding
+from factcheck.web.security import check_binding
+from factcheck.web.server import DeskServer
 
 __all__ = ["DeskServer", "check_binding", "create_app"]

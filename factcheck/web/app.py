@@ -1,12 +1,11 @@
 """The desk's pages and actions. Article text is untrusted: templates autoescape everything, links pass
 `safe_url` (http and https only), and a Content-Security-Policy allows only the desk's own script and style.
-State-changing requests carry a CSRF token (double-submit cookie) and, when the operator set one, the access
-token; every save carries the version of the note the editor saw, so two editors cannot overwrite each other."""
+State-changing requests come from the desk's own pages (Origin) and carry a CSRF token bound to a signed
+session and, when the operator set one, the access token (see `security.py`); every save carries the version
+of the note the editor saw, so two editors cannot overwrite each other."""
 
 from __future__ import annotations
 
-import hmac
-import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,14 +13,16 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 from jinja2 import Environment, PackageLoader
+from markupsafe import Markup, escape
 from starlette.applications import Starlette
 from starlette.datastructures import FormData, UploadFile
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from factcheck.errors import ConflictError, FactcheckError, NotFoundError
+from factcheck.errors import ConflictError, FactcheckError, InputError, NotFoundError
 from factcheck.models import (
     ClaimType,
     EvidenceItem,
@@ -31,12 +32,21 @@ from factcheck.models import (
     QueueFilter,
     Verdict,
 )
-from factcheck.safety import safe_url
+from factcheck.safety import has_bidi_controls, one_line, safe_url
+from factcheck.web.security import (
+    SESSION_COOKIE,
+    TOKEN_COOKIE,
+    DeskGate,
+    Sessions,
+    allowed_hosts,
+    check_token,
+    cookie_options,
+    same_origin,
+    token_accepted,
+)
 from factcheck.workspace import Workspace
 
-CSRF_COOKIE = "factcheck_csrf"
 REVIEWER_COOKIE = "factcheck_reviewer"
-TOKEN_COOKIE = "factcheck_token"
 FILTER_KEYS = ("article", "verdict", "type", "status", "reviewer")
 PAGE_SIZE = 100
 MAX_NAME = 60
@@ -46,16 +56,6 @@ EXPORT_TYPES = {
     "json": "application/json",
     "claimreview": "application/ld+json",
     "markup": "application/json",
-}
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'"
-)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
 }
 
 
@@ -109,15 +109,38 @@ class Kept:
     values: dict[str, str] = field(default_factory=dict)
 
 
+def isolated(value: object) -> object:
+    """Text holding bidi controls ("Invoice \u202eexe.fdp" shows as "Invoice pdf.exe") in a <bdi> of its own, so
+    the reordering cannot leak into the page around it, and marked so that a reviewer sees it is there."""
+    if isinstance(value, str) and has_bidi_controls(value):
+        return Markup(
+            '<bdi dir="auto" class="bidi" title="contains characters that reverse the text">{}</bdi>'
+        ).format(escape(value))
+    return value
+
+
+def whole_number(value: str | None, name: str, default: int | None = None) -> int | None:
+    """A form or query parameter that must be a small whole number; anything else is a 400 that says so."""
+    text = (value or "").strip()
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        raise InputError(f"{name} must be a whole number, not {text[:20]!r}; go back and reload the page")
+    return int(text)
+
+
 class Desk:
     def __init__(self, workspace: Workspace, reviewer: str = "", token: str | None = None) -> None:
+        check_token(token)
         self.workspace = workspace
-        self.default_reviewer = reviewer.strip()
+        self.default_reviewer = one_line(reviewer, MAX_NAME)
         self.token = token.strip() if token and token.strip() else None
+        self.sessions = Sessions()
         self.templates = Environment(
             loader=PackageLoader("factcheck.web", "templates"), autoescape=True, trim_blocks=True
         )
         self.templates.filters["safe_url"] = safe_url
+        self.templates.filters["bdi"] = isolated
         self.templates.globals.update(
             verdicts=[v.value for v in Verdict],
             statuses=[s.value for s in NoteStatus],
@@ -127,7 +150,10 @@ class Desk:
 
     # plumbing -------------------------------------------------------------------------------------
     def reviewer(self, request: Request) -> str:
-        return unquote(request.cookies.get(REVIEWER_COOKIE, "")).strip() or self.default_reviewer
+        """The name the browser gave (one printable line; anything else counts as no name), or the default."""
+        sent = unquote(request.cookies.get(REVIEWER_COOKIE, ""))
+        name = one_line(sent, MAX_NAME)
+        return name if name and name == " ".join(sent.split()) else self.default_reviewer
 
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         page = self.templates.get_template(name).render(
@@ -148,24 +174,30 @@ class Desk:
         the security headers."""
 
         async def endpoint(request: Request) -> Response:
-            refusal = self._refusal(request)
-            if refusal is not None:
-                return self._headers(refusal)
-            csrf = request.cookies.get(CSRF_COOKIE, "")
-            fresh = not csrf
-            request.state.csrf = csrf or secrets.token_urlsafe(24)
+            if self.token and not token_accepted(request, self.token):
+                return HTMLResponse(
+                    "<!doctype html><title>factcheck desk</title><p>This desk needs its access token: open the "
+                    "URL that <code>factcheck serve</code> printed (it ends in ?token=...).</p>",
+                    status_code=401,
+                )
+            session, fresh = self.sessions.session_of(request)
+            request.state.csrf = self.sessions.token_for(session)
             if request.method == "POST":
+                if not same_origin(request):
+                    return self.problem(
+                        request,
+                        "This form was not sent from a page of this desk, so it was refused: open the desk's "
+                        "own address and send it from there.",
+                        403,
+                    )
                 form = await request.form(max_files=50, max_fields=200)
                 request.state.form = form
-                sent = str(form.get("csrf") or "")
-                if fresh or not hmac.compare_digest(sent, csrf):
-                    return self._headers(
-                        self.problem(
-                            request,
-                            "This form is out of date (its security token does not match): go back, reload "
-                            "the page and send it again.",
-                            403,
-                        )
+                if fresh or not self.sessions.token_matches(session, str(form.get("csrf") or "")):
+                    return self.problem(
+                        request,
+                        "This form is out of date (its security token does not match): go back, reload "
+                        "the page and send it again.",
+                        403,
                     )
             try:
                 response = await handler(request)
@@ -174,32 +206,12 @@ class Desk:
             except FactcheckError as exc:
                 response = self.problem(request, str(exc), 400)
             if fresh:
-                response.set_cookie(CSRF_COOKIE, request.state.csrf, httponly=True, samesite="strict")
+                response.set_cookie(SESSION_COOKIE, session, **cookie_options())
             if self.token and "token" in request.query_params:
-                response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="strict")
-            return self._headers(response)
+                response.set_cookie(TOKEN_COOKIE, self.token, **cookie_options())
+            return response
 
         return endpoint
-
-    def _refusal(self, request: Request) -> Response | None:
-        """None when the request may go on: no token is set, or it offers the right one (URL, cookie, header)."""
-        if not self.token:
-            return None
-        bearer = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-        offered = [request.query_params.get("token", ""), request.cookies.get(TOKEN_COOKIE, ""), bearer]
-        if any(t and hmac.compare_digest(t, self.token) for t in offered):
-            return None
-        return HTMLResponse(
-            "<!doctype html><title>factcheck desk</title><p>This desk needs its access token: open the URL "
-            "that <code>factcheck serve</code> printed (it ends in ?token=...).</p>",
-            status_code=401,
-        )
-
-    @staticmethod
-    def _headers(response: Response) -> Response:
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
 
     def filters_of(self, params: dict[str, str]) -> QueueFilter:
         return self.workspace.queue_filter(
@@ -222,7 +234,7 @@ class Desk:
         filters = self.filters_of(params)
         counts = {status.value: n for status, n in self.workspace.queue_counts(filters).items()}
         ids = self.workspace.queue_ids(filters)
-        page = max(int(params["page"]), 1) if params.get("page", "").isdigit() else 1
+        page = max(whole_number(params.get("page"), "page", 1) or 1, 1)
         shown = self.workspace.queue_entries(filters, (page - 1) * PAGE_SIZE, PAGE_SIZE)
         titles = {d.id: d.title or d.path for d in self.workspace.sources()}
         return self.render(
@@ -312,7 +324,7 @@ class Desk:
         reviewer = self.reviewer(request)
         if not reviewer:
             return RedirectResponse(f"/name?next=/notes/{note_id}", status_code=303)
-        version = int(values["version"]) if values.get("version", "").isdigit() else None
+        version = whole_number(values.get("version"), "version")
         note = self.workspace.note(note_id)
         _, following = self._neighbours(note.id, params)
         handlers: dict[str, Callable[[], Note]] = {
@@ -323,8 +335,8 @@ class Desk:
             ),
             "cite": lambda: self.workspace.cite_evidence(
                 note.id,
-                int(values.get("rank", "0") or 0),
-                int(values["sentence"]) if values.get("sentence", "").isdigit() else None,
+                whole_number(values.get("rank"), "rank", 0) or 0,
+                whole_number(values.get("sentence"), "sentence"),
                 reviewer,
                 version,
             ),
@@ -361,16 +373,21 @@ class Desk:
         if given:
             paths.append(Path(given).expanduser())
         uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+        refused: list[str] = []
         if uploads:
             folder = self.workspace.settings.home / "uploads"
             folder.mkdir(parents=True, exist_ok=True)
-            limit = int(self.workspace.settings.ingest.max_file_mb * 1024 * 1024)
+            limit_mb = self.workspace.settings.ingest.max_file_mb
             for upload in uploads:
                 name = "".join(c for c in Path(upload.filename or "").name if c.isalnum() or c in "._- ")
-                target = folder / (name.strip(". ") or "upload.txt")
-                data = await upload.read(limit + 1)
-                target.write_bytes(data)  # the indexer refuses it (one line) when it is too large
-                paths.append(target)
+                data = await upload.read(int(limit_mb * 1024 * 1024) + 1)
+                if len(data) > limit_mb * 1024 * 1024:
+                    refused.append(
+                        f"{name or 'upload'}: larger than {limit_mb:g} MB, not uploaded "
+                        "(raise FACTCHECK_INGEST__MAX_FILE_MB, or index it by path)"
+                    )
+                    continue
+                paths.append(_upload_target(folder, name.strip(". ") or "upload.txt", data))
         if not paths:
             return self.render(
                 request,
@@ -378,7 +395,7 @@ class Desk:
                 400,
                 sources=self.workspace.sources(),
                 report=None,
-                message="give a path on this machine, or choose files to upload",
+                message=" ".join(refused) or "give a path on this machine, or choose files to upload",
             )
         try:
             report = self.workspace.index(paths)
@@ -387,7 +404,11 @@ class Desk:
                 request, "sources.html", 400, sources=self.workspace.sources(), report=None, message=str(exc)
             )
         return self.render(
-            request, "sources.html", sources=self.workspace.sources(), report=report, message=""
+            request,
+            "sources.html",
+            sources=self.workspace.sources(),
+            report=report,
+            message=" ".join(refused),
         )
 
     async def draft_article(self, request: Request) -> Response:
@@ -446,17 +467,30 @@ class Desk:
         if request.method == "GET":
             return self.render(request, "name.html", next=target, message="")
         form: FormData = request.state.form
-        name = " ".join(str(form.get("name") or "").split())
+        given = str(form.get("name") or "")
+        name = one_line(given, MAX_NAME)
         target = _local_path(str(form.get("next") or "/"))
-        if not name or len(name) > MAX_NAME or not name.isprintable():
+        if not name or name != " ".join(given.split()):
             return self.render(
                 request, "name.html", 400, next=target, message=f"give a name of 1 to {MAX_NAME} characters"
             )
         response = RedirectResponse(target, status_code=303)
-        response.set_cookie(
-            REVIEWER_COOKIE, quote(name), httponly=True, samesite="strict", max_age=3600 * 24 * 365
-        )
+        response.set_cookie(REVIEWER_COOKIE, quote(name), max_age=3600 * 24 * 365, **cookie_options())
         return response
+
+
+def _upload_target(folder: Path, name: str, data: bytes) -> Path:
+    """Where an upload is kept: its own name, unless a different file already has it; then name-2, name-3...
+    The same content under the same name lands on the same file (the indexer then says "unchanged")."""
+    stem, suffix = Path(name).stem or "upload", Path(name).suffix
+    for number in range(1, 10_000):
+        target = folder / (name if number == 1 else f"{stem}-{number}{suffix}")
+        if not target.exists():
+            target.write_bytes(data)
+            return target
+        if target.is_file() and target.read_bytes() == data:
+            return target
+    raise InputError(f"too many uploads named {name!r}; rename the file and upload it again")
 
 
 def _local_path(target: str) -> str:
@@ -464,8 +498,15 @@ def _local_path(target: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
 
 
-def create_app(workspace: Workspace, reviewer: str = "", token: str | None = None) -> Starlette:
-    """The desk over an open workspace; the caller keeps the workspace open while the app serves."""
+def create_app(
+    workspace: Workspace,
+    reviewer: str = "",
+    token: str | None = None,
+    host: str = "127.0.0.1",
+    allowed: tuple[str, ...] = (),
+) -> Starlette:
+    """The desk over an open workspace, answering to the names of `host` (the address it binds) and `allowed`;
+    the caller keeps the workspace open while the app serves."""
     desk = Desk(workspace, reviewer, token)
     guard = desk.guard
     routes = [
@@ -480,6 +521,7 @@ def create_app(workspace: Workspace, reviewer: str = "", token: str | None = Non
         Route("/name", guard(desk.name), methods=["GET", "POST"]),
         Mount("/static", StaticFiles(packages=[("factcheck.web", "static")]), name="static"),
     ]
-    app = Starlette(routes=routes)
+    gate = Middleware(DeskGate, allowed=allowed_hosts(host, allowed), bind_host=host)
+    app = Starlette(routes=routes, middleware=[gate])
     app.state.desk = desk
     return app

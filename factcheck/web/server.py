@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 import threading
 import time
@@ -12,32 +11,18 @@ import uvicorn
 from starlette.applications import Starlette
 
 from factcheck.errors import ConfigError
-
-LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
-
-
-def is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_binding(host: str, token: str | None) -> None:
-    """Off loopback anyone on the network could reach the desk: refuse to start without a token."""
-    if not is_loopback(host) and not (token and token.strip()):
-        raise ConfigError(
-            f"serving on {host} lets others on the network in; set a token with --token or "
-            "FACTCHECK_SERVE__TOKEN (editors open the URL it prints), or bind to 127.0.0.1"
-        )
+from factcheck.web.security import WILDCARD_HOSTS
 
 
 def free_port(host: str) -> int:
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         probe.bind((host, 0))
         return int(probe.getsockname()[1])
+
+
+def _url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
 
 
 class DeskServer:
@@ -52,8 +37,17 @@ class DeskServer:
 
     @property
     def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        """Where this machine reaches the desk (loopback when it listens on every interface)."""
+        if self.host in WILDCARD_HOSTS:
+            return _url("127.0.0.1" if self.host != "::" else "::1", self.port)
+        return _url(self.host, self.port)
+
+    @property
+    def public_url(self) -> str:
+        """The address to hand to editors: a name a browser can open, never 0.0.0.0 or ::."""
+        if self.host in WILDCARD_HOSTS:
+            return _url(socket.getfqdn() or socket.gethostname(), self.port)
+        return self.url
 
     def run(self) -> None:
         self.server.run()

@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 import yaml
+from desk import TOKEN, desk_client
 from fakes import drafter
 from paths import DATA, SEED_A, SEED_B
-from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from factcheck.cli import app as cli
@@ -17,7 +17,7 @@ from factcheck.drafting.judges import EvidenceJudge
 from factcheck.errors import ConfigError
 from factcheck.models import NoteStatus
 from factcheck.retrieval.fusion import RetrievalSettings
-from factcheck.web import check_binding, create_app
+from factcheck.web import check_binding
 
 
 @pytest.fixture
@@ -32,10 +32,10 @@ def drafted(workspace, corpus):
 
 
 def _client(workspace, name="ann", **kwargs):
-    client = TestClient(create_app(workspace, **kwargs))
+    client = desk_client(workspace, **kwargs)
     if name:
         client.cookies.set("factcheck_reviewer", name)
-    client.get("/")  # the first page sets the CSRF cookie
+    client.get("/")  # the first page sets the session cookie the CSRF token is bound to
     return client
 
 
@@ -76,7 +76,7 @@ def test_every_post_needs_the_csrf_token_and_nothing_changes_without_it(drafted)
     refused = client.post(f"/notes/{note.note_id}/approve", data={"version": note.version})
     assert refused.status_code == 403 and "reload the page" in refused.text
     assert drafted.note(note.note_id).status == NoteStatus.draft and drafted.history(note.note_id) == []
-    other = TestClient(create_app(drafted))  # a page from another site has neither cookie nor token
+    other = desk_client(drafted)  # a page from another site has neither cookie nor token
     assert other.post(f"/notes/{note.note_id}/approve", data={"csrf": "guess"}).status_code == 403
 
 
@@ -144,9 +144,9 @@ def test_without_a_name_actions_ask_for_one_and_redirects_stay_on_the_desk(draft
 
 
 def test_an_access_token_guards_every_page_and_off_loopback_needs_one(drafted):
-    client = TestClient(create_app(drafted, token="s3cret"))
+    client = desk_client(drafted, token=TOKEN)
     assert client.get("/").status_code == 401 and client.get("/?token=wrong").status_code == 401
-    assert client.get("/?token=s3cret").status_code == 200  # sets the cookie
+    assert client.get(f"/?token={TOKEN}").status_code == 200  # sets the cookie
     assert client.get("/sources").status_code == 200
     note = drafted.queue_entries()[0].note_id
     client.cookies.set("factcheck_reviewer", "ann")
@@ -155,7 +155,7 @@ def test_an_access_token_guards_every_page_and_off_loopback_needs_one(drafted):
     with pytest.raises(ConfigError, match="token"):
         check_binding("0.0.0.0", None)
     check_binding("127.0.0.1", None)
-    check_binding("0.0.0.0", "s3cret")
+    check_binding("0.0.0.0", TOKEN)
     result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0"])
     assert result.exit_code != 0 and "token" in result.stderr and "Traceback" not in result.output
 
