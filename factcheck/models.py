@@ -312,6 +312,9 @@ class DraftReport(_Model):
     deferred: int = Field(
         0, description="Claims left for a later run because a request or token budget was reached."
     )
+    removed: int = Field(
+        0, description="Claims whose article was removed while the run drafted them: no note was kept."
+    )
     notes: list[Note] = Field(default_factory=list)
     claim_texts: dict[str, str] = Field(
         default_factory=dict, description="Claim id -> the claim's words, for display."

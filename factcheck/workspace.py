@@ -50,6 +50,7 @@ from factcheck.models import (
 )
 from factcheck.retrieval.lexical import LexicalIndex
 from factcheck.retrieval.retriever import Retriever
+from factcheck.safety import mask_credentials
 from factcheck.settings import Settings, load_settings
 from factcheck.storage.db import Database
 
@@ -453,7 +454,7 @@ class Workspace:
         Records already imported unchanged are skipped; a record without a claim is one line of error."""
         from factcheck.matching.archive import read_archive
 
-        reading = read_archive(Path(path))
+        reading = read_archive(Path(path), self.settings.matching.max_archive_mb)
         stored = self.db.checked_claim_records(self._embedding_id)
         fresh = {c.id: c for c in reading.claims if stored.get(c.id) != c.model_dump_json()}
         todo = list(fresh.values())
@@ -944,6 +945,8 @@ def doctor(settings: Settings) -> list[HealthCheck]:
     from factcheck.drafting.registry import JUDGES, active_judge
 
     checks = [HealthCheck(name="workspace", ok=True, detail=str(settings.home.resolve()))]
+    if settings.db_path.is_file():
+        checks.append(_database_check(settings))
     sources = settings.sources
     where = "; ".join(f"{name} from {source}" for name, source in sorted(sources.items())) or "all defaults"
     checks.append(HealthCheck(name="settings", ok=True, detail=where))
@@ -992,4 +995,24 @@ def doctor(settings: Settings) -> list[HealthCheck]:
         checks.append(HealthCheck(name="judge", ok=False, detail=str(exc)))
     scorer = "learned scorer + rules" if load_scorer() else "rules only (no weights file)"
     checks.append(HealthCheck(name="check-worthiness", ok=True, detail=scorer))
-    return checks
+    return [check.model_copy(update={"detail": mask_credentials(check.detail)}) for check in checks]
+
+
+def _database_check(settings: Settings) -> HealthCheck:
+    """SQLite's integrity check of the workspace database."""
+    try:
+        database = Database(settings.db_path)
+    except FactcheckError as exc:
+        return HealthCheck(name="database", ok=False, detail=str(exc))
+    try:
+        problems = database.integrity()
+    finally:
+        database.close()
+    if problems:
+        return HealthCheck(
+            name="database",
+            ok=False,
+            detail=f"{settings.db_path} is damaged: {'; '.join(problems[:3])}; restore it from a backup, or "
+            "move it away and index the articles again",
+        )
+    return HealthCheck(name="database", ok=True, detail=f"{settings.db_path}: integrity check ok")

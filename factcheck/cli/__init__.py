@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import sqlite3
+import sys
+
 import typer
 from typer.core import TyperGroup
 
 from factcheck import __version__
 from factcheck.cli import archive, claims, doctor, draft, evals, index, notes, review, serve, sources
 from factcheck.errors import FactcheckError
+from factcheck.safety import mask_credentials, one_line
 
 UNEXPECTED = 70  # EX_SOFTWARE: a bug, not the user's input
 
@@ -20,7 +26,7 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except FactcheckError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(f"error: {one_line(mask_credentials(str(exc)))}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             typer.echo(
@@ -29,16 +35,48 @@ class _Group(TyperGroup):
             ctx.exit(130)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise  # typer's own exits and usage errors
+        except BrokenPipeError:  # `factcheck notes list | head -1`: the reader has all it wanted
+            _silence_stdout()
+            ctx.exit(0)
         except Exception as exc:
             if (ctx.obj or {}).get("debug"):
                 raise
-            message = str(exc).splitlines()[0][:200] if str(exc) else ""
-            typer.echo(
-                f"error: unexpected {type(exc).__name__}{': ' + message if message else ''}; nothing after "
-                "the last finished step was saved. Run again with --debug to see where, and please report it",
-                err=True,
-            )
-            ctx.exit(UNEXPECTED)
+            line, code = _known(exc)
+            if line is None:
+                message = one_line(mask_credentials(str(exc).splitlines()[0]), 200) if str(exc) else ""
+                line = (
+                    f"unexpected {type(exc).__name__}{': ' + message if message else ''}; nothing after the "
+                    "last finished step was saved. Run again with --debug to see where, and please report it"
+                )
+            typer.echo(f"error: {line}", err=True)
+            ctx.exit(code)
+
+
+def _known(exc: Exception) -> tuple[str | None, int]:
+    """One line for failures of the machine rather than of factcheck: a damaged database, a full disk."""
+    if isinstance(exc, sqlite3.DatabaseError):
+        return (
+            f"the workspace database could not be read ({one_line(str(exc), 120)}); run `factcheck doctor` to "
+            "check it, and restore it from a backup if it is damaged",
+            4,
+        )
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        where = f" holding {exc.filename}" if exc.filename else ""
+        return (
+            f"the disk{where} is full; free some space there and run the command again: work finished before "
+            "this point is saved",
+            4,
+        )
+    return None, UNEXPECTED
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's own flush at exit does not raise a second BrokenPipeError."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 app = typer.Typer(

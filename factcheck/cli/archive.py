@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from factcheck.cli.common import err_console, open_workspace, print_jsonl, print_table, progress_bar, say
+from factcheck.errors import InputError
 
 app = typer.Typer(
     help="Fact-check archives: claims already checked, by us or by anyone ('checked before?').",
@@ -23,7 +24,12 @@ def import_archive(
     failed = 0
     with open_workspace(ctx, create=True) as workspace, progress_bar("embedding checked claims") as progress:
         for path in files:
-            report = workspace.import_archive(path, progress)
+            try:
+                report = workspace.import_archive(path, progress)
+            except InputError as exc:  # one bad file: the others are still imported
+                err_console.print(f"skipped: {exc}", soft_wrap=True)
+                failed += 1
+                continue
             for line in report.errors:
                 err_console.print(f"skipped: {line}", soft_wrap=True)
             failed += len(report.errors)

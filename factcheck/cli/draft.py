@@ -80,6 +80,8 @@ def show_report(report: DraftReport, as_json: bool) -> None:
             f"{report.drafted} drafted ({report.failed} failed), {report.skipped} already had a note, "
             f"{len(report.errors)} not drafted, in {report.seconds:.1f}s"
         )
+        if report.removed:
+            say(f"{report.removed} claims skipped: their article was removed while drafting")
         if report.deferred:
             say(f"budget reached: {report.deferred} claims left; run the same command again to continue")
     if report.errors:

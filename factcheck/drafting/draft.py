@@ -13,7 +13,7 @@ from factcheck.drafting.checks import check_claim
 from factcheck.drafting.evidence import EvidenceBuilder
 from factcheck.drafting.grounding import ungrounded
 from factcheck.drafting.judges import Judge
-from factcheck.errors import ProviderError, ProviderUnavailable
+from factcheck.errors import NotFoundError, ProviderError, ProviderUnavailable
 from factcheck.models import (
     Claim,
     ClaimType,
@@ -188,13 +188,18 @@ class Drafter:
                         raise
                     except ProviderError as exc:
                         report.errors.append(f"{claim.id}: {exc}")
+                    except NotFoundError:  # its article was removed while it was being drafted
+                        report.removed += 1
                     else:
                         if note is None:
                             report.deferred += 1
                             continue
-                        if not self.db.save_note(note):  # a reviewer decided on it meanwhile: theirs stands
-                            report.skipped += 1
-                            report.notes.append(self.db.note_for_claim(claim.id) or note)
+                        if not self.db.save_note(note):
+                            if not self.db.has_claim(claim.id):  # removed with its article meanwhile
+                                report.removed += 1
+                            else:  # a reviewer decided on it meanwhile: theirs stands
+                                report.skipped += 1
+                                report.notes.append(self.db.note_for_claim(claim.id) or note)
                         else:
                             report.notes.append(note)
                             report.drafted += 1

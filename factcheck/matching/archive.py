@@ -19,6 +19,8 @@ RATING_KEYS = ("rating", "textualRating", "verdict", "label")
 PUBLISHER_KEYS = ("publisher", "author", "claimReviewAuthor")
 DATE_KEYS = ("date", "datePublished", "published", "publishDate", "review_date")
 URL_KEYS = ("url", "pageUrl", "review_url", "link")
+MAX_CLAIM_CHARS = 2_000  # a checked claim is a sentence or two; longer is not a claim (and costs memory)
+MAX_FIELD_CHARS = 1_000  # titles, ratings, publishers and URLs are cut here
 
 
 @dataclass
@@ -53,18 +55,24 @@ def _rating(record: dict) -> str:
     return _first(record, RATING_KEYS)
 
 
+class RecordTooLong(ValueError):
+    pass
+
+
 def _checked(record: dict, origin: str, key: str) -> CheckedClaim | None:
     claim = _first(record, CLAIM_KEYS)
     if not claim:
         return None
-    url = _first(record, URL_KEYS)
+    if len(claim) > MAX_CLAIM_CHARS:
+        raise RecordTooLong(f"its claim is {len(claim):,} characters, over the {MAX_CLAIM_CHARS:,} accepted")
+    url = _first(record, URL_KEYS)[:MAX_FIELD_CHARS]
     digest = hashlib.sha256(f"{origin}\x00{key}\x00{claim}\x00{url}".encode()).hexdigest()[:16]
     return CheckedClaim(
         id=f"a{digest}",
         claim=" ".join(claim.split()),
-        title=_first(record, TITLE_KEYS),
-        rating=_rating(record),
-        publisher=_first(record, PUBLISHER_KEYS),
+        title=_first(record, TITLE_KEYS)[:MAX_FIELD_CHARS],
+        rating=_rating(record)[:MAX_FIELD_CHARS],
+        publisher=_first(record, PUBLISHER_KEYS)[:MAX_FIELD_CHARS],
         published=_first(record, DATE_KEYS)[:10],
         url=url,
         origin=origin,
@@ -81,11 +89,15 @@ def _json_records(text: str, path: Path, errors: list[str]) -> list[tuple[str, o
                     records.append((f"line {number}", json.loads(line)))
                 except json.JSONDecodeError as exc:
                     errors.append(f"{path}:{number}: invalid JSON ({exc.msg}); fix or remove that line")
+                except RecursionError:
+                    errors.append(f"{path}:{number}: nested too deeply to be a fact-check record")
         return records
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply to be a fact-check archive") from None
     if isinstance(data, dict):
         data = data.get("@graph") or data.get("claims") or data.get("claimReviewMarkups") or [data]
     if not isinstance(data, list):
@@ -101,8 +113,25 @@ def _json_records(text: str, path: Path, errors: list[str]) -> list[tuple[str, o
     return out
 
 
-def _tsv_records(text: str) -> list[tuple[str, object]]:
-    rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
+def _tsv_rows(text: str, path: Path, errors: list[str]) -> list[tuple[int, list[str]]]:
+    """(line number, fields) of each row; a row the reader cannot take (a field over its 128 KB limit) is one
+    line in `errors` and the rows after it are still read."""
+    reader = csv.reader(io.StringIO(text), delimiter="\t")
+    rows: list[tuple[int, list[str]]] = []
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            errors.append(f"{path}: line {reader.line_num} could not be read ({exc}); skipped")
+            continue
+        rows.append((reader.line_num, row))
+
+
+def _tsv_records(text: str, path: Path, errors: list[str]) -> list[tuple[str, object]]:
+    numbered = _tsv_rows(text, path, errors)
+    rows = [row for _, row in numbered]
     if not rows:
         return []
     header = [column.strip() for column in rows[0]]
@@ -113,15 +142,20 @@ def _tsv_records(text: str) -> list[tuple[str, object]]:
         )
     if header and header[0] == "":
         header[0] = "id"  # CLEF's verified_claims.docs.tsv: an unnamed id column first
-    return [
-        (f"line {number}", dict(zip(header, row, strict=False))) for number, row in enumerate(rows[1:], 2)
-    ]
+    return [(f"line {number}", dict(zip(header, row, strict=False))) for number, row in numbered[1:]]
 
 
-def read_archive(path: Path) -> ArchiveReading:
-    """Every checked claim in one archive file; a record without a claim is one line in `errors`."""
+def read_archive(path: Path, max_mb: float = 200.0) -> ArchiveReading:
+    """Every checked claim in one archive file; a record without a claim, or with one too long to be a claim,
+    is one line in `errors`."""
     if not path.is_file():
         raise InputError(f"{path}: no such file; give a ClaimReview JSON(-LD), JSONL or TSV file")
+    size = path.stat().st_size
+    if size > max_mb * 2**20:
+        raise InputError(
+            f"{path}: {size / 2**20:.1f} MB is over the {max_mb:g} MB limit for an archive; split it or raise "
+            "FACTCHECK_MATCHING__MAX_ARCHIVE_MB"
+        )
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -129,16 +163,25 @@ def read_archive(path: Path) -> ArchiveReading:
     reading = ArchiveReading()
     suffix = path.suffix.lower()
     if suffix in (".tsv", ".tab"):
-        records = _tsv_records(text)
+        records = _tsv_records(text, path, reading.errors)
     elif suffix in (".json", ".jsonld", ".jsonl"):
         records = _json_records(text, path, reading.errors)
     else:
         raise InputError(f"{path}: unknown archive type; use .json / .jsonld (ClaimReview), .jsonl or .tsv")
     origin = path.name
     for where, record in records:
-        checked = (
-            _checked(record, origin, _text(record.get("id")) or where) if isinstance(record, dict) else None
-        )
+        try:
+            checked = (
+                _checked(record, origin, _text(record.get("id")) or where)
+                if isinstance(record, dict)
+                else None
+            )
+        except RecordTooLong as exc:
+            reading.errors.append(f"{path}: {where}: {exc}; skipped")
+            continue
+        except RecursionError:
+            reading.errors.append(f"{path}: {where} is nested too deeply to read; skipped")
+            continue
         if checked is None:
             reading.errors.append(f"{path}: {where} has no claim; give it a claimReviewed or claim field")
         else:

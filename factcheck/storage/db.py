@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
+from pydantic import BaseModel, ValidationError
 
 from factcheck.errors import ConflictError, NotFoundError, StoreError
 from factcheck.models import (
@@ -31,6 +34,7 @@ from factcheck.models import (
 from factcheck.storage.migrations import migrate
 
 WRITE_WAIT_S = 30.0
+Stored = TypeVar("Stored", bound=BaseModel)
 
 
 def _prefix(text: str) -> str:
@@ -38,39 +42,113 @@ def _prefix(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def disk_full(path: Path) -> StoreError:
+    """One line for a full disk: which disk, how much is free, how much to free."""
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        free = 0
+    used = sum(p.stat().st_size for p in path.parent.glob(f"{path.name}*") if p.is_file())
+    needed = max(64 * 2**20, 2 * used)  # room for the write-ahead log to grow and be checkpointed
+    return StoreError(
+        f"the disk holding {path.parent} is full ({free / 2**20:.1f} MB free): free at least "
+        f"{needed / 2**20:.0f} MB there and run the command again; work finished before this point is saved"
+    )
+
+
+def damaged(path: Path, exc: BaseException) -> StoreError:
+    return StoreError(
+        f"the workspace database {path} is damaged ({exc}); restore it from a backup, or move it away and "
+        "index the articles again (`factcheck doctor` checks it)"
+    )
+
+
+def _read(model: type[Stored], data: str | bytes, what: str) -> Stored:
+    """A stored row as its model; a row this version cannot read (a newer factcheck wrote it) is one line."""
+    try:
+        return model.model_validate_json(data)
+    except ValidationError as exc:
+        try:
+            name = f"{what} {json.loads(data).get('id', '')}".strip()
+        except (ValueError, AttributeError):
+            name = what
+        raise unreadable(name, exc) from None
+
+
+def unreadable(name: str, exc: ValidationError) -> StoreError:
+    error = exc.errors()[0]
+    return StoreError(
+        f"{name} in the workspace cannot be read ({'.'.join(map(str, error['loc']))}: {error['msg']}); it was "
+        "probably written by a newer factcheck: upgrade factcheck (pip install -U factcheck)"
+    )
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Database:
-    """A thin, thread-safe wrapper over one SQLite file in the workspace."""
+    """The workspace's SQLite file. Each thread reads and writes through a connection of its own (SQLite
+    serialises writers across connections and processes alike), so drafting workers, the desk and a command
+    running beside them never share a transaction."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
+        self._connections_lock = threading.Lock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            # Autocommit mode: every write below opens its own BEGIN IMMEDIATE transaction (`_write`).
-            self.conn = sqlite3.connect(path, check_same_thread=False, timeout=30, isolation_level=None)
-            self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
             migrate(self.conn)
-        except (sqlite3.Error, OSError) as exc:
-            raise StoreError(
-                f"cannot open the workspace database {path} ({exc}); check FACTCHECK_HOME is writable"
-            ) from None
+        except BaseException as exc:
+            self.close()
+            if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
+                raise disk_full(path) from None
+            if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+                raise damaged(path, exc) from None
+            if isinstance(exc, (sqlite3.Error, OSError)):
+                raise StoreError(
+                    f"cannot open the workspace database {path} ({exc}); check FACTCHECK_HOME is writable"
+                ) from None
+            raise
+        # Writes from the threads of one process queue here rather than in SQLite's busy loop.
         self.lock = threading.RLock()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+        return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        # Autocommit mode: every write below opens its own BEGIN IMMEDIATE transaction (`_write`).
+        # check_same_thread=False only so that close() can close every thread's connection.
+        conn = sqlite3.connect(self.path, check_same_thread=False, timeout=WRITE_WAIT_S, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        with self._connections_lock:
+            for thread, old in [c for c in self._connections if not c[0].is_alive()]:
+                old.close()  # a finished worker's connection
+                self._connections.remove((thread, old))
+            self._connections.append((threading.current_thread(), conn))
+        return conn
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken with BEGIN IMMEDIATE so concurrent writers wait for each other. SQLite
         answers BUSY at once, without its busy timeout, when this connection's read snapshot went stale under
         another process's commit; so the start is retried with backoff, up to the same 30 seconds."""
+        conn = self.conn
         with self.lock:
             deadline = time.monotonic() + WRITE_WAIT_S
             delay = 0.01
             while True:
                 try:
-                    self.conn.execute("BEGIN IMMEDIATE")
+                    conn.execute("BEGIN IMMEDIATE")
                     break
                 except sqlite3.OperationalError as exc:
                     if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
@@ -81,14 +159,33 @@ class Database:
                     time.sleep(delay)
                     delay = min(delay * 2, 0.5)
             try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
+                    raise disk_full(self.path) from None
+                if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+                    raise damaged(self.path, exc) from None
                 raise
-            self.conn.execute("COMMIT")
+
+    def integrity(self) -> list[str]:
+        """SQLite's own integrity check: an empty list when the file is sound, else what is wrong."""
+        try:
+            rows = self.conn.execute("PRAGMA integrity_check(20)").fetchall()
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+        problems = [str(row[0]) for row in rows]
+        return [] if problems == ["ok"] else problems
 
     def close(self) -> None:
-        self.conn.close()
+        with self._connections_lock:
+            for _, conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
 
     # documents -----------------------------------------------------------------------------
     def indexed_hash(self, document_id: str, embedding: str) -> str | None:
@@ -331,7 +428,7 @@ class Database:
             "SELECT data, claim_vector, title_vector FROM checked_claims WHERE embedding=? ORDER BY id",
             (embedding,),
         ).fetchall()
-        claims = [CheckedClaim.model_validate_json(row[0]) for row in rows]
+        claims = [_read(CheckedClaim, row[0], "checked claim") for row in rows]
         if not rows:
             return claims, np.zeros((0, 0), np.float32), np.zeros((0, 0), np.float32)
         claim_vectors = np.stack([np.frombuffer(row[1], dtype=np.float32) for row in rows])
@@ -364,7 +461,7 @@ class Database:
 
     def checked_claims_of(self, origin: str) -> list[CheckedClaim]:
         rows = self.conn.execute("SELECT data FROM checked_claims WHERE origin=?", (origin,))
-        return [CheckedClaim.model_validate_json(row[0]) for row in rows]
+        return [_read(CheckedClaim, row[0], "checked claim") for row in rows]
 
     def archive_origins(self) -> list[tuple[str, int]]:
         """(origin, number of checked claims) for every archive, 'workspace' included."""
@@ -388,7 +485,7 @@ class Database:
             )
         else:
             rows = self.conn.execute("SELECT data FROM claims ORDER BY document_id, start")
-        return [Claim.model_validate_json(r["data"]) for r in rows.fetchall()]
+        return [_read(Claim, r["data"], "claim") for r in rows.fetchall()]
 
     def claims_by_id(self, ids) -> dict[str, Claim]:
         ids = list(ids)
@@ -399,7 +496,7 @@ class Database:
                 f"SELECT data FROM claims WHERE id IN ({','.join('?' * len(chunk))})", chunk
             )
             for row in rows.fetchall():
-                claim = Claim.model_validate_json(row["data"])
+                claim = _read(Claim, row["data"], "claim")
                 out[claim.id] = claim
         return out
 
@@ -409,15 +506,17 @@ class Database:
             raise NotFoundError(
                 f"no claim with id {claim_id!r}; run `factcheck claims ARTICLE` to list claim ids"
             )
-        return Claim.model_validate_json(row["data"])
+        return _read(Claim, row["data"], "claim")
 
     # notes ---------------------------------------------------------------------------------
     def save_note(self, note: Note) -> bool:
         """Store a drafted note unless a reviewer has decided on the note meanwhile (approved, rejected or
-        stale notes are never overwritten by a draft). Returns whether the note was stored."""
+        stale notes are never overwritten by a draft) or its claim was removed meanwhile (with its article: no
+        orphan note is left). Returns whether the note was stored."""
         with self._write():
             cursor = self.conn.execute(
-                "INSERT INTO notes (id, claim_id, status, verdict, data, updated_at, version) VALUES (?,?,?,?,?,?,1) "
+                "INSERT INTO notes (id, claim_id, status, verdict, data, updated_at, version) "
+                "SELECT ?,?,?,?,?,?,1 WHERE EXISTS (SELECT 1 FROM claims WHERE id=?) "
                 "ON CONFLICT(id) DO UPDATE SET status=excluded.status, verdict=excluded.verdict, data=excluded.data, "
                 "updated_at=excluded.updated_at, version=notes.version + 1 "
                 "WHERE notes.status IN ('draft', 'failed')",
@@ -428,13 +527,17 @@ class Database:
                     note.verdict.value,
                     note.model_dump_json(),
                     _now(),
+                    note.claim_id,
                 ),
             )
             return cursor.rowcount > 0
 
+    def has_claim(self, claim_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM claims WHERE id=?", (claim_id,)).fetchone() is not None
+
     @staticmethod
     def _note(row: sqlite3.Row) -> Note:
-        return Note.model_validate_json(row["data"]).model_copy(update={"version": row["version"]})
+        return _read(Note, row["data"], "note").model_copy(update={"version": row["version"]})
 
     def note_for_claim(self, claim_id: str) -> Note | None:
         row = self.conn.execute("SELECT data, version FROM notes WHERE claim_id=?", (claim_id,)).fetchone()
@@ -491,20 +594,27 @@ class Database:
                 ids,
             ).fetchall()
             for r in rows:
-                found[r[0]] = QueueEntry(
-                    note_id=r[0],
-                    claim_id=r[1],
-                    document_id=r[2],
-                    status=r[3],
-                    verdict=r[4],
-                    version=r[5],
-                    suggestion=r[6],
-                    confidence=r[7],
-                    claim_text=r[8],
-                    claim_type=r[9],
-                    checkworthiness=r[10],
-                )
+                found[r[0]] = self._queue_entry(r)
         return [found[i] for i in note_ids if i in found]
+
+    @staticmethod
+    def _queue_entry(r: sqlite3.Row) -> QueueEntry:
+        try:
+            return QueueEntry(
+                note_id=r[0],
+                claim_id=r[1],
+                document_id=r[2],
+                status=r[3],
+                verdict=r[4],
+                version=r[5],
+                suggestion=r[6],
+                confidence=r[7],
+                claim_text=r[8],
+                claim_type=r[9],
+                checkworthiness=r[10],
+            )
+        except ValidationError as exc:
+            raise unreadable(f"note {r[0]}", exc) from None
 
     def reviewed_by(self, reviewer: str) -> set[str]:
         """Ids of the notes a reviewer has acted on."""
@@ -552,7 +662,7 @@ class Database:
         rows = self.conn.execute(
             "SELECT data, version FROM notes WHERE id=? OR id LIKE ? ESCAPE '\\'", (note_id, _prefix(note_id))
         ).fetchall()
-        exact = [r for r in rows if Note.model_validate_json(r["data"]).id == note_id]
+        exact = [r for r in rows if json.loads(r["data"]).get("id") == note_id]
         if len(rows) != 1 and len(exact) != 1:
             what = "no note" if not rows else f"{len(rows)} notes match"
             raise NotFoundError(f"{what} with id {note_id!r}; run `factcheck notes list` to see note ids")
@@ -600,7 +710,7 @@ class Database:
         rows = self.conn.execute(
             "SELECT data FROM reviews WHERE note_id=? ORDER BY id", (note_id,)
         ).fetchall()
-        return [Review.model_validate_json(r["data"]) for r in rows]
+        return [_read(Review, r["data"], "review") for r in rows]
 
     def review_position(self, reviewer: str) -> str | None:
         row = self.conn.execute("SELECT note_id FROM review_state WHERE reviewer=?", (reviewer,)).fetchone()
@@ -634,12 +744,14 @@ class Database:
             raise NotFoundError(
                 f"no single evaluation run {run_id!r}; run `factcheck eval list` to see run ids"
             )
-        run = EvalRun.model_validate_json(rows[0]["data"])
+        run = _read(EvalRun, rows[0]["data"], "evaluation run")
         items = self.conn.execute(
             "SELECT data FROM eval_items WHERE run_id=? ORDER BY rowid", (run.id,)
         ).fetchall()
-        return run.model_copy(update={"items": [ItemResult.model_validate_json(r["data"]) for r in items]})
+        return run.model_copy(
+            update={"items": [_read(ItemResult, r["data"], "evaluation item") for r in items]}
+        )
 
     def eval_runs(self) -> list[EvalRun]:
         rows = self.conn.execute("SELECT data FROM eval_runs ORDER BY created_at").fetchall()
-        return [EvalRun.model_validate_json(r["data"]) for r in rows]
+        return [_read(EvalRun, r["data"], "evaluation run") for r in rows]

@@ -9,6 +9,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+
+from factcheck.errors import StoreError
 
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
@@ -114,6 +117,19 @@ def m005_statement_vectors(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m006_workspace_info(conn: sqlite3.Connection) -> None:
+    """Which factcheck last changed the schema, so that an older release can name it when it refuses."""
+    conn.execute("CREATE TABLE workspace_info (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+def factcheck_version() -> str:
+    try:
+        return version("factcheck")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
 def applied(conn: sqlite3.Connection) -> list[str]:
     """Names of the migrations this database has had, in the order they ran."""
     conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
@@ -126,6 +142,13 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
     `conn` must be in autocommit mode (isolation_level=None). Each migration runs in a BEGIN IMMEDIATE
     transaction, so two processes opening one old workspace at once cannot both apply it."""
     done = set(applied(conn))
+    unknown = sorted(done - {name for name, _ in MIGRATIONS})
+    if unknown:
+        raise StoreError(
+            f"this workspace was made by a newer factcheck ({_written_by(conn)}) than this one "
+            f"({factcheck_version()}): upgrade factcheck to open it (pip install -U factcheck), or use "
+            "another --home"
+        )
     ran = []
     for name, function in MIGRATIONS:
         if name in done:
@@ -143,4 +166,18 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+    if ran:
+        conn.execute(
+            "INSERT INTO workspace_info VALUES ('schema_written_by', ?) ON CONFLICT(key) DO UPDATE SET "
+            "value=excluded.value",
+            (factcheck_version(),),
+        )
     return ran
+
+
+def _written_by(conn: sqlite3.Connection) -> str:
+    try:
+        row = conn.execute("SELECT value FROM workspace_info WHERE key='schema_written_by'").fetchone()
+    except sqlite3.Error:
+        row = None
+    return f"version {row[0]}" if row else "a later version"

@@ -171,3 +171,139 @@ def test_json_export_carries_each_notes_evidence(drafted, tmp_path):
     records = json.loads(next(iter(drafted.export("json").files.values())))
     assert records and all(r["note"]["evidence"] for r in records)
     assert {"rank", "text", "sentences", "best", "about_claim"} <= set(records[0]["note"]["evidence"][0])
+
+
+# 2026-12-06 ----------------------------------------------------------------------------------------------
+
+
+def test_probe_47_each_thread_has_its_own_connection_and_transaction(workspace):
+    """The cause of #47 and N62: drafting workers shared one SQLite connection, so one thread's statement ran
+    inside another's transaction. Now a write transaction held open by one thread is invisible to another,
+    which neither sees its uncommitted rows nor disturbs its COMMIT."""
+    import threading
+
+    db = workspace.db
+    inside, release, seen = threading.Event(), threading.Event(), {}
+
+    def writer():
+        with db._write() as conn:
+            conn.execute("INSERT INTO meta VALUES ('probe', 1)")
+            inside.set()
+            release.wait(10)
+
+    def reader():
+        seen["connection"] = db.conn
+        seen["rows"] = db.conn.execute("SELECT count(*) FROM meta WHERE key='probe'").fetchone()[0]
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert inside.wait(10)
+    other = threading.Thread(target=reader)
+    other.start()
+    other.join(10)
+    release.set()
+    thread.join(10)
+    assert seen["connection"] is not db.conn and seen["rows"] == 0  # not inside the writer's transaction
+    assert db.conn.execute("SELECT value FROM meta WHERE key='probe'").fetchone()[0] == 1  # committed
+
+
+def test_probe_62_sources_removed_while_drafting_are_skipped_and_leave_no_orphan_notes(workspace, corpus):
+    """`sources remove --force` of articles while a draft runs: the draft finishes, their claims are skipped,
+    and no note is left without its claim."""
+    from factcheck.drafting.judges import Judgement
+
+    shutil.copytree(DATA / "evidence", corpus / "evidence")
+    workspace.index([corpus])
+    claims = [c for path in sorted(corpus.glob("*.txt")) for c in workspace.claims(str(path))]
+    removed_document = claims[-1].document_id
+    inner, removed = EvidenceJudge(), []
+
+    class RemovingJudge:
+        name, model, prompt_name, prompt_hash, refiner = "evidence", "", "", "", None
+
+        def judge(self, claim, evidence, checks, citations) -> Judgement:
+            if not removed:  # another command removes an article while this run drafts
+                removed.append(True)
+                with Workspace(workspace.settings) as other:
+                    other.remove(removed_document, force=True)
+            return inner.judge(claim, evidence, checks, citations)
+
+    report = drafter(workspace, RemovingJudge()).draft_all(claims, workers=2)
+    gone = sum(c.document_id == removed_document for c in claims)
+    assert report.removed == gone and report.drafted == len(claims) - gone and not report.errors
+    orphans = workspace.db.conn.execute(
+        "SELECT count(*) FROM notes WHERE claim_id NOT IN (SELECT id FROM claims)"
+    ).fetchone()[0]
+    assert orphans == 0
+
+
+def test_probe_n57_a_full_disk_is_one_line_naming_the_disk_and_the_room_needed(workspace, monkeypatch):
+    import sqlite3
+
+    from factcheck.errors import StoreError
+
+    db = workspace.db
+
+    class FullConnection:
+        def __init__(self, real):
+            self.real = real
+            self.in_transaction = False
+
+        def execute(self, sql, *args):
+            if sql.startswith("INSERT"):
+                raise sqlite3.OperationalError("database or disk is full")
+            if sql == "BEGIN IMMEDIATE":
+                self.in_transaction = True
+            if sql in ("COMMIT", "ROLLBACK"):
+                self.in_transaction = False
+            return self.real.execute(sql, *args)
+
+    full = FullConnection(db.conn)
+    monkeypatch.setattr(type(db), "conn", property(lambda self: full))
+    with pytest.raises(StoreError) as raised:
+        db.set_review_position("ann", "n1")
+    message = str(raised.value)
+    assert f"the disk holding {db.path.parent} is full" in message and "free at least 64 MB" in message
+    assert "\n" not in message
+
+
+def test_probe_n59_a_workspace_from_a_newer_factcheck_says_so_in_one_line(workspace, settings):
+    workspace.db.conn.execute("INSERT INTO _migrations VALUES ('m999_from_the_future', '2027-01-01')")
+    workspace.db.conn.execute("UPDATE workspace_info SET value='9.1.0' WHERE key='schema_written_by'")
+    workspace.close()
+    result = runner.invoke(app, ["notes", "list"])
+    assert result.exit_code == 4
+    assert (
+        "made by a newer factcheck (version 9.1.0)" in result.stderr and "upgrade factcheck" in result.stderr
+    )
+    assert "unexpected" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_probe_n59_a_note_this_version_cannot_read_is_one_line(drafted):
+    note = drafted.queue_entries()[0].note_id
+    data = json.loads(drafted.db.conn.execute("SELECT data FROM notes WHERE id=?", (note,)).fetchone()[0])
+    data["verdict"], data["added_later"] = "mostly_true", 1
+    drafted.db.conn.execute(
+        "UPDATE notes SET data=?, verdict='mostly_true' WHERE id=?", (json.dumps(data), note)
+    )
+    for command in (["notes", "list"], ["notes", "show", note], ["notes", "export", "--status", "all"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 4, result.output
+        assert f"note {note} in the workspace cannot be read" in result.stderr
+        assert "newer factcheck" in result.stderr and "unexpected" not in result.stderr
+
+
+def test_probe_n60_a_damaged_database_is_one_line_and_doctor_fails(drafted):
+    drafted.close()  # the last connection checkpoints the write-ahead log into the file
+    path = drafted.settings.db_path
+    data = bytearray(path.read_bytes())
+    page = 4096
+    data[page:] = b"\xff" * (len(data) - page)  # every page but the first (the schema) overwritten
+    path.write_bytes(bytes(data))
+    listed = runner.invoke(app, ["notes", "list"])
+    assert listed.exit_code != 0 and "unexpected" not in listed.stderr and "Traceback" not in listed.output
+    doctor = runner.invoke(app, ["doctor"])
+    assert doctor.exit_code == 1 and "FAIL  database" in doctor.output and "damaged" in doctor.output
+    path.write_bytes(os.urandom(8192))
+    random = runner.invoke(app, ["notes", "list"])
+    assert random.exit_code == 4 and "is damaged" in random.stderr and "writable" not in random.stderr
