@@ -49,3 +49,8 @@ class ProviderError(FactcheckError):
 
 class ProviderUnavailable(ProviderError):
     """The server cannot be reached at all: stop the batch instead of failing every claim slowly."""
+
+
+class MalformedReply(ProviderError):
+    """The server answered, but not with an OpenAI-style chat completion: that claim's note fails, the run
+    goes on."""

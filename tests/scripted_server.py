@@ -10,7 +10,9 @@ NEE = {"verdict": "not_enough_evidence", "rationale": "Unclear.", "confidence": 
 
 class ScriptedServer:
     """Each request takes the next behaviour: a dict (answered as JSON content), 'malformed', 429, 500,
-    'slow', 'huge' (a 5 MB reply) or 'html' (a 200 with an HTML page, as a proxy or a wrong URL gives)."""
+    'slow', 'huge' (a 5 MB reply), 'html' (a 200 with an HTML page, as a proxy or a wrong URL gives), or a body
+    of the wrong shape: 'notjson' (application/json that is not JSON), 'choicesstr' ({"choices": "oops"}),
+    'contentlist' (a message whose content is a list)."""
 
     def __init__(self):
         self.script, self.requests = [], []
@@ -40,12 +42,22 @@ class ScriptedServer:
                     self.end_headers()
                     self.wfile.write(page)
                     return
+                if step in ("notjson", "choicesstr"):
+                    data = b"this is not json" if step == "notjson" else b'{"choices": "oops"}'
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 if step == "huge":
                     step = {**NEE, "rationale": "x" * 5_000_000}
                 if step == "slow":
                     time.sleep(1.5)
                     step = NEE
                 content = "{'verdict': oops" if step == "malformed" else json.dumps(step)
+                if step == "contentlist":
+                    content = [{"type": "text", "text": "{}"}]
                 payload = {
                     "id": "x",
                     "object": "chat.completion",

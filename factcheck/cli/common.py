@@ -16,15 +16,30 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
 from factcheck.models import ProgressCallback
+from factcheck.safety import terminal_text
 from factcheck.settings import Settings, load_settings
 from factcheck.workspace import Workspace
 
-console = Console(markup=False, highlight=False)
-err_console = Console(stderr=True, markup=False, highlight=False)
+
+class SafeConsole(Console):
+    """A console that never passes a control sequence from stored text to the terminal: titles and passages
+    come from articles, and ESC[2J, OSC 52 (clipboard) or OSC 8 (hidden links) in them are removed, and bidi
+    controls shown as [U+202E]. Rich's own styling and cursor control are added after, so they are kept."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment if segment.control else Segment(terminal_text(segment.text), segment.style)
+            for segment in buffer
+        )
+
+
+console = SafeConsole(markup=False, highlight=False)
+err_console = SafeConsole(stderr=True, markup=False, highlight=False)
 
 
 def settings_from(ctx: typer.Context, **overrides: object) -> Settings:
@@ -115,4 +130,4 @@ def print_table(columns: Sequence[str], rows: Iterable[Sequence[object]], **tabl
 
 def _cell(value: object) -> str:
     text = value.plain if isinstance(value, Text) else str(value)
-    return " ".join(text.split())  # tabs and newlines inside a cell would break the columns
+    return " ".join(terminal_text(text).split())  # tabs and newlines inside a cell would break the columns

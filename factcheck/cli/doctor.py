@@ -6,6 +6,7 @@ import typer
 from rich.text import Text
 
 from factcheck.cli.common import console, print_json, settings_from
+from factcheck.safety import mask_credentials, masked_settings
 from factcheck.workspace import doctor as run_doctor
 
 
@@ -15,8 +16,8 @@ def register(app: typer.Typer) -> None:
 
 
 def config(ctx: typer.Context) -> None:
-    """Print the effective settings as JSON (API keys masked)."""
-    print_json(settings_from(ctx).model_dump(mode="json"))
+    """Print the effective settings as JSON (API keys and credentials in URLs masked)."""
+    print_json(masked_settings(settings_from(ctx).model_dump(mode="json")))
 
 
 def doctor(ctx: typer.Context) -> None:
@@ -24,7 +25,7 @@ def doctor(ctx: typer.Context) -> None:
     checks = run_doctor(settings_from(ctx))
     for check in checks:
         line = Text("    ok" if check.ok else "  FAIL", style="green" if check.ok else "red")
-        line.append(f"  {check.name}: {check.detail}", style="default")
+        line.append(f"  {check.name}: {mask_credentials(check.detail)}", style="default")
         console.print(line)
     if not all(check.ok for check in checks):
         raise typer.Exit(1)

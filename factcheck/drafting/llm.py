@@ -16,7 +16,7 @@ from factcheck.drafting.checks import passage_of
 from factcheck.drafting.grounding import cite
 from factcheck.drafting.judges import COMMIT_PRECISION, Judgement
 from factcheck.drafting.prompts import load_prompt
-from factcheck.errors import ConfigError, ProviderError, ProviderUnavailable
+from factcheck.errors import ConfigError, MalformedReply, ProviderError, ProviderUnavailable
 from factcheck.models import (
     CheckResult,
     Citation,
@@ -27,6 +27,7 @@ from factcheck.models import (
     EvidenceSentence,
     Verdict,
 )
+from factcheck.safety import mask_credentials
 from factcheck.settings import LLMSettings
 from factcheck.storage.db import Database
 
@@ -113,9 +114,10 @@ class OpenAIChatClient:
             "max_tokens": self.max_tokens,
             "response_format": response_format,
         }
-        where = self.base_url or "api.openai.com"
+        where = mask_credentials(self.base_url) if self.base_url else "api.openai.com"
         try:
             response = self.client.chat.completions.create(**request)
+            return self._reply(response, where)
         except openai.APIConnectionError as exc:  # includes timeouts, after the client's own retries
             kind = "timed out" if isinstance(exc, openai.APITimeoutError) else "is unreachable"
             error = ProviderError if isinstance(exc, openai.APITimeoutError) else ProviderUnavailable
@@ -131,13 +133,24 @@ class OpenAIChatClient:
             raise ProviderError(
                 f"LLM server at {where} answered HTTP {exc.status_code}: {str(exc.message)[:160]}"
             ) from None
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+            # A body that is not JSON, or JSON of another shape ({"choices": "oops"}): the client's parser fails.
+            raise MalformedReply(
+                f"LLM server at {where} sent a reply that is not an OpenAI-style chat completion "
+                f"({type(exc).__name__}); check FACTCHECK_LLM__BASE_URL and the model"
+            ) from None
+
+    @staticmethod
+    def _reply(response: Any, where: str) -> tuple[str, dict]:
         if not hasattr(response, "choices"):  # e.g. an HTML page from a proxy or a wrong base URL
-            raise ProviderError(
+            raise MalformedReply(
                 f"LLM server at {where} did not answer like an OpenAI-compatible server (got "
                 f"{type(response).__name__}); check FACTCHECK_LLM__BASE_URL, which usually ends in /v1"
             )
         choice = response.choices[0] if response.choices else None
         text = (choice.message.content or "") if choice else ""
+        if not isinstance(text, str):
+            raise TypeError(f"message content is {type(text).__name__}")
         if len(text) > MAX_REPLY_CHARS:
             raise ProviderError(
                 f"LLM server at {where} sent a reply of {len(text):,} characters, over the {MAX_REPLY_CHARS:,} "
@@ -293,7 +306,11 @@ class LLMJudge:
         tokens = {"prompt": 0, "completion": 0}
         problem, reply = "", ""
         for attempt in range(1, self.max_reasks + 2):
-            reply, usage = self.client.complete(messages, schema)
+            try:
+                reply, usage = self.client.complete(messages, schema)
+            except MalformedReply as exc:  # asked again like a reply that does not fit the schema
+                problem, reply = str(exc), ""
+                continue
             tokens["prompt"] += usage.get("prompt") or 0
             tokens["completion"] += usage.get("completion") or 0
             try:
@@ -421,10 +438,10 @@ class StatementRefiner:
             speaker=claim.speaker or "unknown",
             rule_statement=claim.statement,
         )
-        reply, _ = self.client.complete([{"role": "user", "content": prompt}], StatementAnswer)
         try:
+            reply, _ = self.client.complete([{"role": "user", "content": prompt}], StatementAnswer)
             answer = StatementAnswer.model_validate_json(reply)
-        except ValidationError:
+        except (ValidationError, MalformedReply):
             return claim  # keep the rule-based statement rather than guess
         if not answer.statement.strip():
             return claim

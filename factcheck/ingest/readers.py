@@ -28,18 +28,26 @@ _OUTLET_KEYS = ("outlet", "publisher", "source", "site", "sitename")
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """Expand files and directories (recursively) into supported files; report paths that do not exist."""
+    """Expand files and directories (recursively) into supported files; report paths that do not exist and
+    folders that hold no article. Hidden files and folders inside a given folder are skipped; the given path
+    itself may be anything (`..`, `./x`, a hidden folder named on purpose)."""
     files: list[Path] = []
     missing: list[str] = []
     for path in paths:
         if path.is_dir():
-            files.extend(
+            found = [
                 p
                 for p in sorted(path.rglob("*"))
                 if p.is_file()
                 and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.parts)
-            )
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            ]
+            if not found:
+                missing.append(
+                    f"{path}: no articles in this folder ({', '.join(sorted(SUPPORTED_SUFFIXES))}; hidden "
+                    "files and folders are skipped)"
+                )
+            files.extend(found)
         elif path.is_file():
             files.append(path)
         else:
@@ -51,6 +59,13 @@ def decode(raw: bytes, path: Path) -> str:
     """Bytes to text: UTF-8 (BOM allowed) or UTF-16 with a BOM; anything else is a clear InputError."""
     if not raw.strip():
         raise InputError(f"{path}: file is empty")
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE starts both
+        try:
+            return raw.decode("utf-32").replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError:
+            raise InputError(
+                f"{path}: starts like UTF-32 (bytes {raw[:4].hex(' ')}) but is not valid UTF-32; re-save it as UTF-8"
+            ) from None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return raw.decode("utf-16").replace("\r\n", "\n").replace("\r", "\n")

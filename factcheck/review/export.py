@@ -52,10 +52,16 @@ def gather(db: Database, notes: list[Note]) -> tuple[list[ExportItem], list[str]
 
 
 def _public_note(note: Note) -> dict:
+    """The note as exported: provenance cut to what identifies the judge, and only http(s) links kept (a
+    javascript: or data: URL from an article becomes "")."""
     data = note.model_dump(mode="json")
     data["provenance"] = {
         k: v for k, v in data["provenance"].items() if k in ("judge", "model", "prompt_name", "prompt_hash")
     }
+    for item in data.get("evidence", []):
+        item["url"] = safe_url(item.get("url")) or ""
+    for citation in data.get("citations", []):
+        citation["document_url"] = safe_url(citation.get("document_url")) or ""
     return data
 
 
@@ -67,7 +73,7 @@ def to_json(items: list[ExportItem]) -> str:
             "article": {
                 "id": i.document.id,
                 "title": i.document.title,
-                "url": i.document.url,
+                "url": safe_url(i.document.url) or "",
                 "outlet": i.document.outlet,
                 "published": str(i.document.published or ""),
             },

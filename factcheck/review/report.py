@@ -12,7 +12,7 @@ from html import escape
 
 from factcheck.models import Claim, Document, EvidenceItem, Note, Verdict
 from factcheck.review.public import public_explanation, short_claim
-from factcheck.safety import safe_url
+from factcheck.safety import has_bidi_controls, safe_url
 
 
 @dataclass
@@ -61,13 +61,17 @@ details{margin:.4rem 0} summary{cursor:pointer;font-size:.9rem}
 """
 
 
+def _text(value: str) -> str:
+    """Escaped text; text holding bidi controls is isolated in a <bdi> so its reordering stays inside it."""
+    escaped = escape(value)
+    return f'<bdi dir="auto">{escaped}</bdi>' if has_bidi_controls(value) else escaped
+
+
 def link(label: str, url: str | None) -> str:
     """An <a> for an http(s) URL; anything else (javascript:, data:, relative) is shown as text."""
     target = safe_url(url)
     return (
-        f'<a href="{escape(target)}" rel="noopener noreferrer">{escape(label)}</a>'
-        if target
-        else escape(label)
+        f'<a href="{escape(target)}" rel="noopener noreferrer">{_text(label)}</a>' if target else _text(label)
     )
 
 
@@ -88,13 +92,13 @@ def _marked(text: str, start: int, end: int, items: list[ExportItem]) -> str:
         a, b = max(item.claim.span.start, cursor), min(item.claim.span.end, end)
         if a >= b:
             continue  # overlapping spans: the first one is marked
-        parts.append(escape(text[cursor:a]))
+        parts.append(_text(text[cursor:a]))
         parts.append(
             f'<a href="#note-{item.note.id}"><mark class="claim c-{item.note.verdict.value}" '
-            f'id="claim-{item.claim.id}">{escape(text[a:b])}</mark></a>'
+            f'id="claim-{item.claim.id}">{_text(text[a:b])}</mark></a>'
         )
         cursor = b
-    parts.append(escape(text[cursor:end]))
+    parts.append(_text(text[cursor:end]))
     return "".join(parts)
 
 
@@ -107,11 +111,11 @@ def _evidence(evidence: list[EvidenceItem]) -> str:
         body, cursor = [], item.start
         for sentence in item.sentences:
             if sentence.number in item.best:
-                body.append(escape(item.text[cursor - item.start : sentence.start - item.start]))
-                body.append(f'<mark class="best">{escape(sentence.text)}</mark>')
+                body.append(_text(item.text[cursor - item.start : sentence.start - item.start]))
+                body.append(f'<mark class="best">{_text(sentence.text)}</mark>')
                 cursor = sentence.end
-        body.append(escape(item.text[cursor - item.start :]))
-        meta = " · ".join(escape(str(x)) for x in (item.outlet, item.published or "undated") if x)
+        body.append(_text(item.text[cursor - item.start :]))
+        meta = " · ".join(_text(str(x)) for x in (item.outlet, item.published or "undated") if x)
         rows.append(
             f'<li><span class="meta">[{item.rank}] {link(item.title or item.document_id, item.url)} · '
             f"{meta}</span><br>{''.join(body)}</li>"
@@ -125,27 +129,27 @@ def _evidence(evidence: list[EvidenceItem]) -> str:
 def _note(item: ExportItem, sources: list[str]) -> str:
     note, claim = item.note, item.claim
     verdict = note.verdict.value
-    said = ", ".join(escape(x) for x in (claim.speaker, str(claim.claim_date or "")) if x)
+    said = ", ".join(_text(x) for x in (claim.speaker, str(claim.claim_date or "")) if x)
     cites = []
     for n, citation in enumerate(note.citations, 1):
         anchor = f"src-{note.id}-{n}"
         published = item.cited_dates.get(citation.document_id) or "undated"
         title = citation.document_title or citation.document_id
         cites.append(
-            f'<li><a href="#{anchor}">{escape(title)}</a> ({escape(str(published))}): '
-            f"“{escape(citation.quote)}”</li>"
+            f'<li><a href="#{anchor}">{_text(title)}</a> ({_text(str(published))}): '
+            f"“{_text(citation.quote)}”</li>"
         )
         sources.append(
             f'<div class="source" id="{anchor}"><p class="meta">{link(title, citation.document_url)} · '
-            f'{escape(str(published))}</p><blockquote><mark class="quote">{escape(citation.quote)}'
+            f'{_text(str(published))}</p><blockquote><mark class="quote">{_text(citation.quote)}'
             "</mark></blockquote></div>"
         )
     return (
         f'<article class="note n-{verdict}" id="note-{note.id}"><span class="badge v-{verdict}">'
-        f"{LABELS[note.verdict]}</span><h3>{escape(item.headline)}</h3>"
-        f'<p class="meta"><a href="#claim-{claim.id}">Claim</a>: “{escape(claim.text)}”'
+        f"{LABELS[note.verdict]}</span><h3>{_text(item.headline)}</h3>"
+        f'<p class="meta"><a href="#claim-{claim.id}">Claim</a>: “{_text(claim.text)}”'
         + (f" — {said}" if said else "")
-        + f"</p><p>{escape(item.explanation)}</p>"
+        + f"</p><p>{_text(item.explanation)}</p>"
         + (f'<ol class="citations">{"".join(cites)}</ol>' if cites else '<p class="meta">No citation.</p>')
         + _evidence(note.evidence)
         + "</article>"
@@ -160,7 +164,7 @@ def to_html(items: list[ExportItem], title: str = "Fact-check report") -> str:
     sources: list[str] = []
     for group in by_document.values():
         document = group[0].document
-        meta = " · ".join(escape(x) for x in (document.outlet, str(document.published or "")) if x)
+        meta = " · ".join(_text(x) for x in (document.outlet, str(document.published or "")) if x)
         url = f" · {link(document.url, document.url)}" if document.url else ""
         rows = []
         for start, end in _paragraphs(document.text, document.body_start):
@@ -171,13 +175,13 @@ def to_html(items: list[ExportItem], title: str = "Fact-check report") -> str:
                 f'<aside class="notes">{notes}</aside></div>'
             )
         body.append(
-            f'<section><h2>{escape(document.title or document.id)}</h2><p class="meta">{meta}{url}</p>'
+            f'<section><h2>{_text(document.title or document.id)}</h2><p class="meta">{meta}{url}</p>'
             f"{''.join(rows)}</section>"
         )
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}"><title>{escape(title)}</title>'
-        f"<style>{CSS}</style></head><body><h1>{escape(title)}</h1>{legend()}{''.join(body)}"
+        f"<style>{CSS}</style></head><body><h1>{_text(title)}</h1>{legend()}{''.join(body)}"
         f'<h2>Sources</h2><div class="sources">{"".join(sources) or "<p>No citations.</p>"}</div>'
         "</body></html>\n"
     )

@@ -17,6 +17,22 @@ _FIELD_LINE = re.compile(
 _TEASER_TAIL = re.compile(r"(?P<date>\d{1,2}\.\d{1,2}\.\d{4}),\s*(?P<outlet>[A-Z][\w .&'-]{1,60})\s*$")
 _URL = re.compile(r"https?://[^\s\"'<>]+")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTH = rf"(?:{_MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_DATELINE_DATE = "|".join(
+    (
+        rf"\d{{1,2}}\s+{_MONTH}\s+\d{{4}}",
+        rf"{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}",
+        r"\d{4}-\d{2}-\d{2}",
+        r"\d{1,2}\.\d{1,2}\.\d{4}",
+    )
+)
+# "London, 24 January 2022." / "WASHINGTON, Jan. 24, 2022 (Reuters) -" / "Kyiv, Ukraine, 2022-01-24:": a place
+# (optional), a date, an optional agency in brackets, then the end of the line or a dash, colon or full stop.
+_DATELINE = re.compile(
+    rf"(?:[A-Z][\w'’.\- ]{{1,40}},\s*(?:[A-Z][\w'’.\- ]{{1,30}},\s*)?)?(?P<date>{_DATELINE_DATE})"
+    r"(?:\s*\([^()\n]{1,40}\))?\s*(?P<end>$|[-–—:.]\s*)",
+    re.I,
+)
 
 _DATE_FORMATS = (
     "%Y-%m-%d",
@@ -28,6 +44,8 @@ _DATE_FORMATS = (
     "%d %B %Y",
     "%b %d, %Y",
     "%d %b %Y",
+    "%B %d %Y",
+    "%b %d %Y",
 )
 
 
@@ -44,6 +62,12 @@ def parse_date(value: object) -> date | None:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
     except ValueError:
         pass
+    if re.fullmatch(
+        rf"[\d ,.]*{_MONTH}[\d ,.]*", text, re.I
+    ):  # "Jan. 24, 2022", "Sept 24 2022", "24 May, 2022"
+        text = re.sub(
+            r"\bsept\b", "Sep", " ".join(text.replace(",", " ").replace(".", " ").split()), flags=re.I
+        )
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()
@@ -79,12 +103,9 @@ def _looks_like_title(line: str) -> bool:
     return 0 < len(words) <= 30 and len(line) <= 250 and not re.search(r"[.!?][\"”’]?$", line)
 
 
-def metadata_from_text(text: str) -> TextMetadata:
-    """Read the header of a plain-text article: dateline/URL line, field lines, title, teaser."""
-    meta = TextMetadata()
-    lines = _lines(text)
-    position = 0
-    # Leading metadata lines: "date 2022-02-10 https://..." or "Title: ...", "URL: ...".
+def _field_lines(text: str, lines: list[tuple[int, int]], position: int, meta: TextMetadata) -> int:
+    """Read metadata lines from `position` on ("date 2022-02-10 https://...", "Title: ...", "URL: ..."); returns
+    the position of the first line that is not one."""
     while position < len(lines):
         start, end = lines[position]
         line = text[start:end]
@@ -105,12 +126,37 @@ def metadata_from_text(text: str) -> TextMetadata:
             break
         meta.body_start = end
         position += 1
+    return position
+
+
+def _dateline(text: str, lines: list[tuple[int, int]], position: int, meta: TextMetadata) -> int:
+    """The date of a dateline opening the body ("London, 24 January 2022."); a line that is only a dateline
+    belongs to the header."""
+    if meta.published or position >= len(lines):
+        return position
+    start, end = lines[position]
+    match = _DATELINE.match(text, start, end)
+    if not match or (published := parse_date(match["date"])) is None:
+        return position
+    meta.published = published
+    if match.end() >= end and position + 1 < len(lines):
+        meta.body_start = end
+        return position + 1
+    return position
+
+
+def metadata_from_text(text: str) -> TextMetadata:
+    """Read the header of a plain-text article: dateline/URL line, field lines, title, teaser."""
+    meta = TextMetadata()
+    lines = _lines(text)
+    position = _field_lines(text, lines, 0, meta)
     if position < len(lines) and not meta.title and len(lines) - position > 1:
         start, end = lines[position]
         if _looks_like_title(text[start:end]):
             meta.title = text[start:end].lstrip("#").strip()  # a Markdown "# Heading" too
             meta.body_start = end
-            position += 1
+            position = _field_lines(text, lines, position + 1, meta)  # a "date 2022-01-24" line under it
+    position = _dateline(text, lines, position, meta)
     # A teaser that ends in "10.02.2022, Sputnik International" belongs to the header, not the body.
     if position + 1 < len(lines):  # never the last paragraph: a body must follow the teaser
         start, end = lines[position]
