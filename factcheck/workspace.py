@@ -92,13 +92,22 @@ class Workspace:
 
     @property
     def evidence(self) -> EvidenceBuilder:
-        """Builds the evidence a note carries (sentences by offsets, best matches, relevance to the claim)."""
+        """Builds the evidence a note carries (sentences by offsets, best matches, relevance to the claim, and
+        each sentence's stance when the verification model is on)."""
         if self._evidence is None:
             from factcheck.drafting.calibration import load_calibration
             from factcheck.drafting.evidence import EvidenceBuilder
+            from factcheck.drafting.verifier import load_stance_model, stance_model_available
 
+            stance = (
+                load_stance_model(self.settings.embeddings.threads).stances
+                if self.settings.draft.stance and stance_model_available()
+                else None
+            )
             self._evidence = EvidenceBuilder(
-                lambda texts: np.asarray(self.store.function(texts)), floor=load_calibration().floor
+                lambda texts: np.asarray(self.store.function(texts)),
+                floor=load_calibration().floor,
+                stance=stance,
             )
         return self._evidence
 
@@ -891,7 +900,7 @@ class Workspace:
         from factcheck.evaluation import runs
 
         plan = runs.plan_verdicts(self.settings, dataset, fmt, corpus, limit, seed)
-        evidence = Workspace(self.settings.model_copy(update={"home": plan.corpus.parent / "home"}))
+        evidence = Workspace(self.settings.model_copy(update={"home": plan.home}))
         try:
             evidence.index([plan.corpus])
             with open_judge(self.settings, evidence.db, judge) as chosen:

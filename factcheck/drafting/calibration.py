@@ -18,13 +18,28 @@ MIN_FIRED = 10  # a finding seen fewer times than this on the dev data has no me
 
 @dataclass(frozen=True)
 class FindingRecord:
+    """How often a finding was right on calibration data that neither trained the verification model nor is
+    reported as its figure. A finding with a score (the verification model's) counts only from `threshold` on;
+    `precision` is then the precision measured there, re-weighted to balanced labels."""
+
     verdict: str
     fired: int
     correct: int
+    threshold: float | None = None
+    balanced_precision: float | None = None
 
     @property
     def precision(self) -> float | None:
-        return self.correct / self.fired if self.fired >= MIN_FIRED else None
+        if self.fired < MIN_FIRED:
+            return None
+        measured = self.correct / self.fired
+        return min(measured, self.balanced_precision) if self.balanced_precision is not None else measured
+
+    def precision_at(self, score: float | None) -> float | None:
+        """The precision that earns a commit, for a finding with this score (None: not earned)."""
+        if self.threshold is not None and (score is None or score < self.threshold):
+            return None
+        return self.precision
 
 
 @dataclass(frozen=True)
@@ -46,11 +61,20 @@ def load_calibration() -> Calibration:
     except (FileNotFoundError, ModuleNotFoundError):
         return Calibration()
     raw = json.loads(text)
+    from factcheck.drafting.verifier import MODEL_SHA256
+
+    # Thresholds on the verification model's scores hold for the model they were measured with only.
+    same_model = bool(MODEL_SHA256) and raw.get("verifier_sha256") == MODEL_SHA256
     findings = {
         name: FindingRecord(
-            verdict=entry["verdict"], fired=int(entry["fired"]), correct=int(entry["correct"])
+            verdict=entry["verdict"],
+            fired=int(entry["fired"]),
+            correct=int(entry["correct"]),
+            threshold=entry.get("threshold"),
+            balanced_precision=entry.get("balanced_precision"),
         )
         for name, entry in raw.get("findings", {}).items()
+        if same_model or entry.get("threshold") is None
     }
     return Calibration(
         floor=float(raw.get("floor", SIMILARITY_FLOOR)),

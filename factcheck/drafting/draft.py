@@ -143,6 +143,7 @@ class Drafter:
                 attempts=judgement.attempts,
                 basis=judgement.basis,
                 findings=judgement.findings,
+                score=judgement.score,
             ),
             created_at=datetime.now(UTC),
         )

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from factcheck.drafting.stance import StanceScorer, read_stances
 from factcheck.models import Claim, Evidence, EvidenceItem, EvidenceSentence
 from factcheck.text.sentences import sentence_spans
 from factcheck.text.terms import content_words, key_terms
@@ -36,10 +37,13 @@ def about_claim(claim: Claim, query: str, text: str, similarity: float, floor: f
 
 class EvidenceBuilder:
     """Turns retrieval hits into the evidence items a note stores. Sentence vectors are cached per passage
-    text, so passages that come back for many claims are embedded once."""
+    text, so passages that come back for many claims are embedded once. With a stance scorer (the verification
+    model), every sentence and passage also gets its stance toward the claim."""
 
-    def __init__(self, embed: Embedder | None, floor: float = SIMILARITY_FLOOR) -> None:
-        self.embed, self.floor = embed, floor
+    def __init__(
+        self, embed: Embedder | None, floor: float = SIMILARITY_FLOOR, stance: StanceScorer | None = None
+    ) -> None:
+        self.embed, self.floor, self.stance = embed, floor, stance
         self._vectors: dict[tuple[str, str], np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -95,7 +99,7 @@ class EvidenceBuilder:
                     best=best,
                 )
             )
-        return items
+        return read_stances(query, items, self.stance) if self.stance is not None else items
 
     def _similarities(
         self, query: str, hits: list[Evidence], spans: list[list[tuple[int, int]]]

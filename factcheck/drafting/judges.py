@@ -12,10 +12,15 @@ from typing import Protocol
 
 from factcheck.claims.detect import ClaimRefiner
 from factcheck.drafting.calibration import Calibration, load_calibration
-from factcheck.drafting.checks import usable
+from factcheck.drafting.checks import passage_of, usable
+from factcheck.drafting.grounding import cite
+from factcheck.drafting.stance import LEANS, Unit, weigh
 from factcheck.models import CheckResult, Citation, Claim, EvidenceItem, JudgeName, Verdict
 
-NO_LLM = "No LLM judged this claim: the verdict comes only from the deterministic checks below."
+NO_LLM = (
+    "No LLM judged this claim: the verdict comes from the deterministic checks and the verification model's "
+    "reading of each evidence sentence, below."
+)
 COMMIT_PRECISION = 0.85
 CLOSE_QUESTION = 0.7  # a yes/no answer counts only when its question is this similar to the claim
 # Words with which a source says a claim is false.
@@ -48,6 +53,7 @@ class Judgement:
     suggestion: Verdict | None = None  # found but not committed
     basis: str = ""  # what the verdict rests on (a finding, or the LLM's answer)
     findings: list[str] = field(default_factory=list)
+    score: float | None = None  # the verification model's score behind the verdict or suggestion
 
 
 class Judge(Protocol):
@@ -68,12 +74,80 @@ class Judge(Protocol):
 
 @dataclass(frozen=True)
 class Finding:
-    """Something the evidence shows about the claim, and the verdict it points to."""
+    """Something the evidence shows about the claim, and the verdict it points to. A finding of the verification
+    model carries its score and the units it rests on, for and against."""
 
     name: str
     verdict: Verdict
     detail: str
     passage_ids: tuple[str, ...] = ()
+    score: float | None = None
+    units: tuple[Unit, ...] = ()
+
+
+MAX_CITED_FOR = 2  # sentences cited for the verdict or suggestion
+MAX_CITED_AGAINST = 1  # and against it, when the evidence is not one-sided
+
+
+def _reading(unit: Unit) -> str:
+    where = f"[{unit.item.rank}]" + (f" sentence {unit.sentence.number}" if unit.sentence else "")
+    return f"{where} ({unit.reading.supports:.0%} supports, {unit.reading.refutes:.0%} refutes)"
+
+
+def stance_findings(evidence: list[EvidenceItem]) -> list[Finding]:
+    """What the verification model reads in the evidence that counts: the claim supported, refuted, or both
+    (then no side is taken)."""
+    weight = weigh(evidence)
+    leans_for, leans_against = weight.supports >= LEANS, weight.refutes >= LEANS
+    if leans_for and leans_against:
+        units = (*weight.for_claim[:MAX_CITED_FOR], *weight.against[:MAX_CITED_FOR])
+        return [
+            Finding(
+                "stance_conflict",
+                Verdict.not_enough_evidence,
+                f"The evidence points both ways: {_reading(weight.for_claim[0])} and "
+                f"{_reading(weight.against[0])}.",
+                tuple(dict.fromkeys(u.item.passage_id for u in units)),
+                max(weight.supports, weight.refutes),
+                units,
+            )
+        ]
+    if leans_for or leans_against:
+        verdict, leading, other = (
+            (Verdict.supported, weight.for_claim, weight.against)
+            if leans_for
+            else (Verdict.refuted, weight.against, weight.for_claim)
+        )
+        units = (*leading[:MAX_CITED_FOR], *other[:MAX_CITED_AGAINST])
+        name = "stance_supports" if leans_for else "stance_refutes"
+        return [
+            Finding(
+                name,
+                verdict,
+                f"The verification model reads evidence {_reading(leading[0])} as "
+                f"{'supporting' if leans_for else 'refuting'} the claim.",
+                tuple(dict.fromkeys(u.item.passage_id for u in units)),
+                weight.supports if leans_for else weight.refutes,
+                units,
+            )
+        ]
+    return []
+
+
+def unit_citations(units: tuple[Unit, ...]) -> list[Citation]:
+    """Citations of the units a finding rests on (a whole passage when the unit is a passage)."""
+    citations = []
+    for unit in units:
+        passage = passage_of(unit.item)
+        start, end = (
+            (unit.sentence.start - unit.item.start, unit.sentence.end - unit.item.start)
+            if unit.sentence
+            else (0, len(unit.item.text))
+        )
+        citation = cite(passage, start, end, unit.item.title, unit.item.url)
+        if citation.quote.strip() and citation not in citations:
+            citations.append(citation)
+    return citations
 
 
 _CHECK_FINDINGS = {
@@ -179,7 +253,9 @@ def decide(
         if finding.verdict == Verdict.not_enough_evidence:
             continue
         record = calibration.record(finding.name)
-        precision = record.precision if record and record.verdict == finding.verdict.value else None
+        precision = (
+            record.precision_at(finding.score) if record and record.verdict == finding.verdict.value else None
+        )
         scored.append((precision if precision is not None else -1.0, finding, precision))
     if not scored:
         return None, None, False
@@ -212,38 +288,39 @@ class EvidenceJudge:
         checks: list[CheckResult],
         check_citations: list[Citation],
     ) -> Judgement:
-        findings = find(claim, evidence, checks)
+        findings = find(claim, evidence, checks) + stance_findings(evidence)
         names = [f.name for f in findings]
         changed = next((f for f in findings if f.name == "quantity_changed_since"), None)
+        conflict = next((f for f in findings if f.name == "stance_conflict"), None)
         best, precision, committed = decide(findings, self.calibration, self.commit_precision)
         if best is None:
             reason = (
                 changed.detail
                 if changed
+                else conflict.detail
+                if conflict
                 else " ".join(c.detail for c in checks if c.name in ("quote", "quantity"))
             )
             reason = reason or (
-                "No check settles this kind of claim without an LLM; the evidence passages are "
-                "listed for a person to read."
+                "Neither the checks nor the verification model found evidence that settles the claim; the "
+                "evidence passages are listed for a person to read."
             )
             return Judgement(
                 Verdict.not_enough_evidence,
                 0.0,
                 f"{NO_LLM} {reason}",
-                [],
+                unit_citations(conflict.units) if conflict else [],
                 attempts=0,
-                basis=changed.name if changed else "",
+                basis=changed.name if changed else conflict.name if conflict else "",
                 findings=names,
+                score=conflict.score if conflict else None,
             )
-        cited = [c for c in check_citations if c.passage_id in best.passage_ids]
-        record = self.calibration.record(best.name)
-        if precision is not None and record is not None:
-            track = (
-                f"On public dev data this kind of finding was right in {record.correct} of {record.fired} "
-                f"cases ({precision:.0%})"
-            )
-        else:
-            track = "This kind of finding has too few cases in the public dev data to measure how often it is right"
+        cited = (
+            unit_citations(best.units)
+            if best.units
+            else [c for c in check_citations if c.passage_id in best.passage_ids]
+        )
+        track = self._track_record(best, precision)
         if committed:
             rationale = f"{NO_LLM} {best.detail} {track}, so the verdict is given."
             return Judgement(
@@ -254,6 +331,7 @@ class EvidenceJudge:
                 attempts=0,
                 basis=best.name,
                 findings=names,
+                score=best.score,
             )
         needed = f"below the {self.commit_precision:.0%} needed to commit" if precision is not None else "so"
         rationale = (
@@ -269,4 +347,21 @@ class EvidenceJudge:
             suggestion=best.verdict,
             basis=best.name,
             findings=names,
+            score=best.score,
+        )
+
+    def _track_record(self, finding: Finding, precision: float | None) -> str:
+        """How often this kind of finding was right on calibration data (claims kept from training and from
+        the reported figures), in words."""
+        record = self.calibration.record(finding.name)
+        if record is None or record.precision is None:
+            return "How often this kind of finding is right has not been measured on enough claims"
+        if precision is None:  # a model score below the threshold that was calibrated
+            return (
+                f"Only from a score of {record.threshold:.2f} was this finding right often enough on claims kept "
+                f"apart for calibration; here it scores {finding.score:.2f}"
+            )
+        return (
+            f"On claims kept apart for calibration this kind of finding was right in {record.correct} of "
+            f"{record.fired} cases ({precision:.0%} with labels balanced)"
         )

@@ -212,12 +212,21 @@ def _fence(alias: str, item: EvidenceItem) -> str:
         f"{item.published or 'undated'}"
     )
     flags = f"; flags: {', '.join(item.flags)}" if item.flags else ""
-    lines = [f"{alias}.S{sentence.number} {defang(sentence.text)}" for sentence in item.sentences]
+    lines = [
+        f"{alias}.S{sentence.number}{_stance_tag(sentence)} {defang(sentence.text)}"
+        for sentence in item.sentences
+    ]
     return (
         f"<<<PASSAGE {alias} (untrusted source text)\nsource: {meta}{flags}\n"
         + "\n".join(lines)
         + f"\nPASSAGE {alias}>>>"
     )
+
+
+def _stance_tag(sentence: EvidenceSentence) -> str:
+    """The verification model's reading of a sentence, written by the tool: [supports 0.91]."""
+    reading = sentence.stance
+    return f" [{reading.stance.value} {reading.probability:.2f}]" if reading is not None else ""
 
 
 def _check_lines(checks: list[CheckResult], evidence: list[EvidenceItem]) -> str:
@@ -246,7 +255,6 @@ class LLMJudge:
         name: str = "llm",
         refine_statements: bool = False,
         calibration: Calibration | None = None,
-        commit_confidence: float = 0.8,
         commit_precision: float = COMMIT_PRECISION,
     ) -> None:
         self.client, self.max_reasks, self.name = client, max_reasks, name
@@ -255,7 +263,6 @@ class LLMJudge:
         self.prompt_hash = self.prompt.sha256
         self.model = client.model
         self.calibration = calibration if calibration is not None else load_calibration()
-        self.commit_confidence = commit_confidence
         self.commit_precision = commit_precision
 
     def render(
@@ -380,17 +387,18 @@ class LLMJudge:
             )
         record = self.calibration.record(f"{self.name}:{self.model}:{verdict.value}")
         measured = record.precision if record is not None else None
-        if measured is not None:
+        if measured is not None and record is not None:
             committed, confidence = measured >= self.commit_precision, measured
             note = (
                 f"This model's {verdict.value} verdicts were right in {record.correct} of {record.fired} cases "
-                f"on public dev data ({measured:.0%})."
-                if record
-                else ""
+                f"on claims kept apart for calibration ({measured:.0%})."
             )
-        else:
-            committed = confidence >= self.commit_confidence
-            note = f"This model is not calibrated on public dev data; its own confidence is {confidence:.2f}."
+        else:  # a model's own confidence is not a calibration
+            committed = False
+            note = (
+                f"This model has no calibration record (scripts/calibrate_judges.py --llm makes one), so its "
+                f"own confidence ({confidence:.2f}) commits nothing."
+            )
         if committed:
             return Judgement(
                 verdict,

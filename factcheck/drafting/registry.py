@@ -39,7 +39,6 @@ def _open_llm(settings: Settings, db: Database) -> Iterator[Judge]:
         settings.llm.max_reasks,
         name=JudgeName.llm.value,
         refine_statements=settings.llm.refine_statements,
-        commit_confidence=settings.llm.commit_confidence,
         commit_precision=settings.draft.commit_precision,
     )
 
@@ -65,7 +64,6 @@ def _open_local(settings: Settings, db: Database) -> Iterator[Judge]:
                 settings.llm.max_reasks if custom else min(settings.llm.max_reasks, 1),
                 name=JudgeName.local.value,
                 refine_statements=settings.llm.refine_statements,
-                commit_confidence=settings.llm.commit_confidence,
                 commit_precision=settings.draft.commit_precision,
             )
         except ProviderUnavailable:  # "unreachable" says nothing useful when the server we started has died

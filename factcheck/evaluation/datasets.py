@@ -13,18 +13,18 @@ import datetime as dt
 import hashlib
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from factcheck.errors import InputError
-from factcheck.models import DetectionFormat, Verdict, VerdictFormat
+from factcheck.models import DetectionFormat, Verdict
 from factcheck.text.metadata import parse_date
 from factcheck.text.sentences import split_sentences
 
 DETECTION_FORMATS = tuple(f.value for f in DetectionFormat)
-VERDICT_FORMATS = tuple(f.value for f in VerdictFormat)
 # AVeriTeC's four labels on the project's scale. CONFLICTING (conflicting evidence / cherry-picking) is the
 # closest to partly_supported; 3-way scores leave those items out.
 AVERITEC_LABELS = {
@@ -77,6 +77,11 @@ class VerdictItem(BaseModel):
         default_factory=list,
         description="Corpus records this claim is judged against (its own cited source), when the dataset pairs "
         "each claim with one; empty = the whole corpus.",
+    )
+    unit_stances: dict[str, str] = Field(
+        default_factory=dict,
+        description="Gold stance (supports, refutes, neither) of corpus records toward the claim, where the "
+        "dataset labels single sentences: scored against the verification model's reading, never shown.",
     )
 
 
@@ -174,73 +179,94 @@ def load_detection(path: Path, fmt: str = "factcheck") -> list[DetectionItem]:
         ) from None
 
 
+VerdictLoader = Callable[[list[dict], Path, Path | None], VerdictSet]
+VERDICT_LOADERS: dict[str, VerdictLoader] = {}
+
+
+def verdict_format(name: str) -> Callable[[VerdictLoader], VerdictLoader]:
+    """Register a verdict dataset adapter: rows of the file, its path and an optional corpus -> a VerdictSet."""
+
+    def register(loader: VerdictLoader) -> VerdictLoader:
+        VERDICT_LOADERS[name] = loader
+        return loader
+
+    return register
+
+
 def load_verdicts(path: Path, fmt: str = "factcheck", corpus: Path | None = None) -> VerdictSet:
     """Items and the evidence corpus they are judged against."""
+    loader = VERDICT_LOADERS.get(fmt)
+    if loader is None:
+        raise InputError(f"unknown verdict dataset format {fmt!r}; use one of {', '.join(VERDICT_LOADERS)}")
     rows = _jsonl(path)
     try:
-        if fmt == "factcheck":
-            corpus = corpus or path.with_name(path.name.replace(".jsonl", ".corpus.jsonl"))
-            if not corpus.exists():
-                raise InputError(f"{path}: no evidence corpus; pass --corpus FILE (default {corpus.name})")
-            items = [
-                VerdictItem(
-                    id=str(r["id"]),
-                    claim=r["claim"],
-                    date=parse_date(r.get("date")),
-                    speaker=r.get("speaker", ""),
-                    verdict=Verdict(r["verdict"]),
-                    evidence_ids=[str(e) for e in r.get("evidence_ids", [])],
-                )
-                for r in rows
-            ]
-            records = [
-                CorpusRecord(**{k: str(v) for k, v in r.items() if k in CorpusRecord.model_fields})
-                for r in _jsonl(corpus)
-            ]
-            return VerdictSet(items, records)
-        if fmt == "averitec":
-            items, records = [], []
-            for r in rows:
-                items.append(
-                    VerdictItem(
-                        id=r["claim_id"],
-                        claim=r["claim"],
-                        date=parse_date(r.get("claim_date")),
-                        speaker=r.get("speaker") or "",
-                        verdict=AVERITEC_LABELS[r["label"]],
-                        evidence_ids=r.get("gold_evidence_ids", []),
-                    )
-                )
-                # Evidence passages are pooled across claims: the question and the annotator's answer.
-                records += [
-                    CorpusRecord(
-                        id=e["evidence_id"],
-                        text=f"{e['question']} {e['text']}".strip(),
-                        url=e.get("source_url") or "",
-                    )
-                    for e in r.get("evidence", [])
-                    if e.get("text")
-                ]
-            return VerdictSet(items, records)
-        if fmt == "checkcovid":
-            return _checkcovid(rows, corpus or path.with_name("corpus.jsonl"))
-        if fmt == "wice":
-            return _wice(rows)
+        return loader(rows, path, corpus)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(
             f"{path}: not a {fmt} verdict dataset ({type(exc).__name__}: {exc})".splitlines()[0]
         ) from None
-    raise InputError(f"unknown verdict dataset format {fmt!r}; use one of {', '.join(VERDICT_FORMATS)}")
 
 
-def _checkcovid(rows: list[dict], corpus: Path) -> VerdictSet:
+@verdict_format("factcheck")
+def _factcheck(rows: list[dict], path: Path, corpus: Path | None) -> VerdictSet:
+    corpus = corpus or path.with_name(path.name.replace(".jsonl", ".corpus.jsonl"))
+    if not corpus.exists():
+        raise InputError(f"{path}: no evidence corpus; pass --corpus FILE (default {corpus.name})")
+    items = [
+        VerdictItem(
+            id=str(r["id"]),
+            claim=r["claim"],
+            date=parse_date(r.get("date")),
+            speaker=r.get("speaker", ""),
+            verdict=Verdict(r["verdict"]),
+            evidence_ids=[str(e) for e in r.get("evidence_ids", [])],
+        )
+        for r in rows
+    ]
+    records = [
+        CorpusRecord(**{k: str(v) for k, v in r.items() if k in CorpusRecord.model_fields})
+        for r in _jsonl(corpus)
+    ]
+    return VerdictSet(items, records)
+
+
+@verdict_format("averitec")
+def _averitec(rows: list[dict], path: Path, corpus: Path | None) -> VerdictSet:
+    items, records = [], []
+    for r in rows:
+        items.append(
+            VerdictItem(
+                id=r["claim_id"],
+                claim=r["claim"],
+                date=parse_date(r.get("claim_date")),
+                speaker=r.get("speaker") or "",
+                verdict=AVERITEC_LABELS[r["label"]],
+                evidence_ids=r.get("gold_evidence_ids", []),
+            )
+        )
+        # Evidence passages are pooled across claims: the question and the annotator's answer.
+        records += [
+            CorpusRecord(
+                id=e["evidence_id"],
+                text=f"{e['question']} {e['text']}".strip(),
+                url=e.get("source_url") or "",
+            )
+            for e in r.get("evidence", [])
+            if e.get("text")
+        ]
+    return VerdictSet(items, records)
+
+
+@verdict_format("checkcovid")
+def _checkcovid(rows: list[dict], path: Path, corpus: Path | None) -> VerdictSet:
     """Each claim is judged against the abstract it is paired with (its `cord_id`: input, not a label).
     A NOTENOUGHINFO row that repeats the claim and the abstract of a SUPPORT/REFUTE row labels a choice of
     sentences, not the claim: seen against the whole abstract it is the same input with another label, so it
-    is left out (every NOTENOUGHINFO row in the public splits is such a twin)."""
+    is left out (every NOTENOUGHINFO row in the public splits is such a twin). The gold sentences of a claim
+    carry its stance; the other sentences of the abstract, neither."""
     sentences: dict[str, list[str]] = {}
     records = []
-    for abstract in _jsonl(corpus):
+    for abstract in _jsonl(corpus or path.with_name("corpus.jsonl")):
         ids = [f"{abstract['cord_id']}:{i}" for i in range(len(abstract["abstract"]))]
         sentences[abstract["cord_id"]] = ids
         records += [
@@ -253,13 +279,16 @@ def _checkcovid(rows: list[dict], corpus: Path) -> VerdictSet:
         if r["label"] == "NOTENOUGHINFO" and (r["claim"], r["cord_id"]) in decided:
             twins += 1
             continue
+        gold = [f"{r['cord_id']}:{e['sent_index']}" for e in r.get("evidence_set", [])]
+        stance = {"SUPPORT": "supports", "REFUTE": "refutes"}.get(r["label"], "neither")
         items.append(
             VerdictItem(
                 id=r["id"],
                 claim=r["claim"],
                 verdict=CHECKCOVID_LABELS[r["label"]],
-                evidence_ids=[f"{r['cord_id']}:{e['sent_index']}" for e in r.get("evidence_set", [])],
+                evidence_ids=gold,
                 scope=sentences[r["cord_id"]],
+                unit_stances={u: stance if u in gold else "neither" for u in sentences[r["cord_id"]]},
             )
         )
     return VerdictSet(
@@ -269,8 +298,11 @@ def _checkcovid(rows: list[dict], corpus: Path) -> VerdictSet:
     )
 
 
-def _wice(rows: list[dict]) -> VerdictSet:
-    """WiCE: a Wikipedia claim judged against the sentences of the web page it cites."""
+@verdict_format("wice")
+def _wice(rows: list[dict], path: Path, corpus: Path | None) -> VerdictSet:
+    """WiCE: a Wikipedia claim judged against the sentences of the web page it cites. A supported claim's
+    supporting sentences support it and its other sentences are neither; every sentence of a not-supported
+    claim is neither (partly supported claims label no single sentence)."""
     items, records = [], []
     for number, r in enumerate(rows):
         item_id = str((r.get("meta") or {}).get("id") or number)
@@ -281,13 +313,54 @@ def _wice(rows: list[dict]) -> VerdictSet:
             if text.strip()
         ]
         gold = sorted({i for group in r.get("supporting_sentences", []) for i in group})
+        gold_ids = [ids[i] for i in gold if i < len(ids)]
+        units = {}
+        if r["label"] == "supported":
+            units = {u: "supports" if u in gold_ids else "neither" for u in ids}
+        elif r["label"] == "not_supported":
+            units = dict.fromkeys(ids, "neither")
         items.append(
             VerdictItem(
                 id=item_id,
                 claim=r["claim"],
                 verdict=WICE_LABELS[r["label"]],
-                evidence_ids=[ids[i] for i in gold if i < len(ids)],
+                evidence_ids=gold_ids,
                 scope=ids,
+                unit_stances=units,
+            )
+        )
+    return VerdictSet(items, records)
+
+
+CLIMATE_LABELS = {
+    "SUPPORTS": Verdict.supported,
+    "REFUTES": Verdict.refuted,
+    "NOT_ENOUGH_INFO": Verdict.not_enough_evidence,
+    "DISPUTED": Verdict.partly_supported,
+}
+CLIMATE_STANCES = {"SUPPORTS": "supports", "REFUTES": "refutes", "NOT_ENOUGH_INFO": "neither"}
+
+
+@verdict_format("climatefever")
+def _climate_fever(rows: list[dict], path: Path, corpus: Path | None) -> VerdictSet:
+    """Climate-FEVER: a claim judged against its five Wikipedia sentences, each labelled by annotators."""
+    items, records = [], []
+    for r in rows:
+        item_id = f"climate-{r['claim_id']}"
+        ids = [f"{item_id}:{i}" for i in range(len(r["evidences"]))]
+        records += [
+            CorpusRecord(id=record_id, text=e["evidence"], title=e.get("article", ""))
+            for record_id, e in zip(ids, r["evidences"], strict=True)
+        ]
+        stances = {u: CLIMATE_STANCES[e["evidence_label"]] for u, e in zip(ids, r["evidences"], strict=True)}
+        items.append(
+            VerdictItem(
+                id=item_id,
+                claim=r["claim"],
+                verdict=CLIMATE_LABELS[r["claim_label"]],
+                evidence_ids=[u for u, stance in stances.items() if stance != "neither"],
+                scope=ids,
+                unit_stances=stances,
             )
         )
     return VerdictSet(items, records)

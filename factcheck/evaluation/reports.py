@@ -105,26 +105,39 @@ def markdown(run: EvalRun, folder: Path) -> Path:
             f"| tokens (prompt / completion) | {m['tokens']['prompt']} / {m['tokens']['completion']} |",
             "",
             "Committed verdicts (a verdict is committed only when what it rests on was right often enough on "
-            "public dev data; the rest are suggestions for the reviewer):",
+            "calibration data that neither trained the verification model nor is reported; the rest are "
+            "suggestions for the reviewer). Balanced: precision re-weighted so that every gold label counts the "
+            "same, as on a desk whose claims are not this dataset's mix:",
             "",
-            "| class | committed | correct | precision | coverage of all claims |",
-            "|---|---|---|---|---|",
+            "| class | committed | correct | precision | balanced precision | coverage of all claims |",
+            "|---|---|---|---|---|---|",
         ]
         lines += [
-            f"| {label} | {c['committed']} | {c['correct']} | {c['precision']:.3f} | {c['coverage']:.3f} |"
+            f"| {label} | {c['committed']} | {c['correct']} | {c['precision']:.3f} | "
+            f"{c['balanced_precision']:.3f} | {c['coverage']:.3f} |"
             for label, c in committed["per_class"].items()
         ]
         lines += [
             "",
-            "Precision and coverage if every verdict or suggestion at or above a confidence were committed:",
+            "Precision and coverage if every verdict or suggestion of a class at or above a score (the "
+            "verification model's, else the judge's confidence) were committed:",
             "",
-            "| confidence ≥ | coverage | precision | claims |",
-            "|---|---|---|---|",
+            "| class | score ≥ | coverage | precision | balanced precision | claims |",
+            "|---|---|---|---|---|---|",
         ]
         lines += [
-            f"| {p['threshold']:.3f} | {p['coverage']:.3f} | {p['precision']:.3f} | {p['n']} |"
-            for p in m["precision_coverage"]
+            f"| {label} | {p['threshold']:.3f} | {p['coverage']:.3f} | {p['precision']:.3f} | "
+            f"{p['balanced_precision']:.3f} | {p['n']} |"
+            for label, curve in m["precision_coverage"].items()
+            for p in curve
         ]
+        if m.get("unit_stance"):
+            units = m["unit_stance"]
+            lines += [
+                "",
+                f"Stance of single evidence units against their gold stance: {units['n']} units, accuracy "
+                f"{units['accuracy']:.3f}, macro-F1 {units['macro_f1']:.3f}.",
+            ]
         lines += ["", "| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
         lines += [
             f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -226,6 +227,7 @@ class VerdictPlan:
     items: list[VerdictItem]
     records: list[CorpusRecord]
     corpus: Path  # the evidence corpus as a JSONL file, to index into a throw-away workspace
+    home: Path  # that workspace
     record_of: dict[str, str]  # document id -> corpus record id
     dataset: Path
     dataset_hash: str
@@ -259,14 +261,9 @@ def plan_verdicts(
             f"{path}: every evidence record is empty, so there is nothing to judge the claims against"
         )
     dataset_hash = file_hash(path, *([corpus] if corpus else []))
-    folder = settings.home / "eval" / f"{fmt}-{dataset_hash}-{limit}-{seed}"
-    folder.mkdir(parents=True, exist_ok=True)
-    corpus_path = folder / "corpus.jsonl"
-    if not corpus_path.exists():
-        corpus_path.write_text(
-            "\n".join(json.dumps({**r.model_dump(exclude={"date"}), "published": r.date}) for r in records),
-            encoding="utf-8",
-        )
+    name = f"{fmt}-{dataset_hash}-{limit}-{seed}"
+    corpus_path = _corpus_file(name, records)
+    home = settings.home / "eval" / name / "home"
     retrieval = RetrievalSettings(
         k=settings.draft.top_k, per_document=settings.draft.per_document, include_own_article=True
     )
@@ -274,6 +271,7 @@ def plan_verdicts(
         items=items,
         records=records,
         corpus=corpus_path,
+        home=home,
         record_of={document_id(f"{corpus_path.resolve()}#{r.id}"): r.id for r in records},
         dataset=path,
         dataset_hash=dataset_hash,
@@ -285,6 +283,30 @@ def plan_verdicts(
     )
 
 
+def _corpus_file(name: str, records: list[CorpusRecord]) -> Path:
+    """The evidence corpus as a JSONL file at a path that depends on the dataset only (the model cache), not
+    on the workspace: document ids come from the path, and ties in retrieval are cut in id order, so the same
+    data gives the same evidence in every workspace."""
+    from factcheck.retrieval.minilm import cache_dir
+
+    folder = cache_dir() / "eval-corpora" / name
+    target = folder / "corpus.jsonl"
+    if target.is_file():
+        return target
+    text = "\n".join(json.dumps({**r.model_dump(exclude={"date"}), "published": r.date}) for r in records)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f"corpus.{os.getpid()}.tmp"
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(target)  # atomic: two runs writing the same corpus write the same bytes
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the evaluation corpus to {folder} ({exc.strerror or exc}); set FACTCHECK_MODEL_CACHE "
+            "to a writable folder"
+        ) from None
+    return target
+
+
 COMMITTABLE = [Verdict.supported.value, Verdict.refuted.value, Verdict.partly_supported.value]
 
 
@@ -292,10 +314,24 @@ def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
+def balance_weights(items: list[ItemResult]) -> dict[str, float]:
+    """Per gold label, the weight that makes every label present count the same: precision re-weighted to
+    balanced labels is what a desk whose claims are not this dataset's mix can expect."""
+    counts = Counter(i.gold["verdict"] for i in items)
+    return {label: 1.0 / (len(counts) * n) for label, n in counts.items()}
+
+
+def _balanced(chosen: list[ItemResult], label: str, weights: dict[str, float]) -> float:
+    total = sum(weights[i.gold["verdict"]] for i in chosen)
+    right = sum(weights[i.gold["verdict"]] for i in chosen if i.gold["verdict"] == label)
+    return round(right / total, 4) if total else 0.0
+
+
 def commit_metrics(items: list[ItemResult]) -> dict:
-    """Per class: how many verdicts were committed, how many were right (precision) and the share of all
-    claims they cover. A verdict left as a suggestion is not committed."""
+    """Per class: how many verdicts were committed, how many were right (precision, as measured and
+    re-weighted to balanced labels) and the share of all claims they cover. A suggestion is not committed."""
     total = len(items)
+    weights = balance_weights(items)
     per_class = {}
     for label in COMMITTABLE:
         committed = [i for i in items if i.predicted["verdict"] == label]
@@ -304,6 +340,7 @@ def commit_metrics(items: list[ItemResult]) -> dict:
             "committed": len(committed),
             "correct": right,
             "precision": _share(right, len(committed)),
+            "balanced_precision": _balanced(committed, label, weights),
             "coverage": _share(len(committed), total),
         }
     committed_all = sum(v["committed"] for v in per_class.values())
@@ -314,30 +351,57 @@ def commit_metrics(items: list[ItemResult]) -> dict:
     }
 
 
-def precision_coverage(items: list[ItemResult]) -> list[dict]:
-    """What committing at each confidence threshold would give: the judge's verdict or suggestion counts when
-    its confidence is at or above the threshold. One point per distinct confidence, most confident first."""
-    scored = sorted(
-        (
-            (i.predicted.get("confidence", 0.0), i)
-            for i in items
-            if (i.predicted.get("suggestion") or i.predicted["verdict"]) != Verdict.not_enough_evidence.value
-        ),
-        key=lambda pair: -pair[0],
-    )
-    points, right = [], 0
-    for rank, (confidence, item) in enumerate(scored, 1):
-        right += (item.predicted.get("suggestion") or item.predicted["verdict"]) == item.gold["verdict"]
-        if rank == len(scored) or scored[rank][0] != confidence:
+def _score(item: ItemResult) -> float:
+    """What a threshold would be set on: the verification model's score when the judge has one, else the
+    judge's confidence."""
+    score = item.predicted.get("score")
+    return float(score if score is not None else item.predicted.get("confidence", 0.0))
+
+
+def precision_coverage(items: list[ItemResult]) -> dict[str, list[dict]]:
+    """Per class, what committing every verdict or suggestion of that class at or above each score would give:
+    coverage of all claims, precision as measured and with labels balanced. Most confident first; at most 50
+    points a class."""
+    weights = balance_weights(items)
+    curves = {}
+    for label in COMMITTABLE:
+        scored = sorted(
+            (i for i in items if (i.predicted.get("suggestion") or i.predicted["verdict"]) == label),
+            key=lambda i: (-_score(i), i.id),
+        )
+        points = []
+        for rank, item in enumerate(scored, 1):
+            if rank < len(scored) and _score(scored[rank]) == _score(item):
+                continue
+            chosen = scored[:rank]
+            right = sum(i.gold["verdict"] == label for i in chosen)
             points.append(
                 {
-                    "threshold": round(confidence, 4),
+                    "threshold": round(_score(item), 4),
+                    "n": rank,
                     "coverage": _share(rank, len(items)),
                     "precision": _share(right, rank),
-                    "n": rank,
+                    "balanced_precision": _balanced(chosen, label, weights),
                 }
             )
-    return points
+        step = max(1, len(points) // 50)
+        curves[label] = points[::step] + ([points[-1]] if points and (len(points) - 1) % step else [])
+    return curves
+
+
+def unit_stance_metrics(items: list[ItemResult]) -> dict | None:
+    """The verification model's reading of single evidence units against the units' gold stance, where the
+    dataset labels units (Check-COVID, WiCE, Climate-FEVER): accuracy and macro-F1 over the units shown."""
+    pairs = [
+        (gold, predicted)
+        for item in items
+        for record, predicted in item.predicted.get("units", {}).items()
+        if (gold := item.gold.get("units", {}).get(record)) is not None
+    ]
+    if not pairs:
+        return None
+    labels = ["supports", "refutes", "neither"]
+    return classification([g for g, _ in pairs], [p for _, p in pairs], labels)
 
 
 def _any_gold(items: list[ItemResult], field_name: str) -> float:
@@ -366,6 +430,7 @@ def verdict_metrics(items: list[ItemResult], prices: tuple[float, float] = (0.0,
         ),
         "committed": commit_metrics(items),
         "precision_coverage": precision_coverage(items),
+        "unit_stance": unit_stance_metrics(items),
         # Recall per claim: a gold passage among ...
         "retrieval_recall": _any_gold(items, "retrieved"),  # ... everything retrieval returned
         "citation_recall": _any_gold(items, "shown"),  # ... the passages the note shows as evidence
@@ -430,7 +495,9 @@ def run_verdicts(
 
     def one(item: VerdictItem) -> ItemResult:
         started = time.perf_counter()
-        gold = {"verdict": item.verdict.value, "evidence_ids": item.evidence_ids}
+        gold: dict[str, object] = {"verdict": item.verdict.value, "evidence_ids": item.evidence_ids}
+        if item.unit_stances:
+            gold["units"] = item.unit_stances
         within = {document_of[r] for r in item.scope if r in document_of} if item.scope else None
         try:
             note = drafter.draft(claim_for(item), within=within)
@@ -462,6 +529,12 @@ def run_verdicts(
                 "confidence": note.confidence,
                 "basis": note.provenance.basis,
                 "findings": note.provenance.findings,
+                "score": note.provenance.score,
+                "units": {
+                    record_of.get(e.document_id, e.document_id): e.stance.stance.value
+                    for e in note.evidence
+                    if e.stance is not None and len(e.sentences) <= 1
+                },
                 "cited": records([c.document_id for c in note.citations]),
                 "retrieved": records([e.document_id for e in note.evidence]),
                 "shown": records([e.document_id for e in note.evidence if e.about_claim]),

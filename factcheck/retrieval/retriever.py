@@ -95,7 +95,7 @@ class Retriever:
                     flags=flags,
                 )
             )
-        ranked.sort(key=lambda e: (-e.score, e.passage.id))
+        ranked.sort(key=rank_key)
         return diversify(ranked, settings.k, settings.per_document)
 
     def close(self) -> None:
@@ -108,3 +108,12 @@ class Retriever:
             self._headers = {d.id: d for d in self.db.documents()}
             self._headers_signature = signature
         return self._headers
+
+
+def rank_key(hit: Evidence) -> tuple:
+    """Best fused score first. Reciprocal-rank fusion ties often (rank r in one list and in no other), so ties
+    go to the higher similarity, then the higher keyword score, then the text itself: never to the passage id,
+    which depends on where the file was indexed from, so that the same corpus gives the same evidence."""
+    dense = hit.dense_score if hit.dense_score is not None else -2.0
+    lexical = hit.lexical_score if hit.lexical_score is not None else -1.0
+    return (-hit.score, -dense, -lexical, hit.passage.text, hit.passage.id)

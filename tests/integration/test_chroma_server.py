@@ -60,7 +60,7 @@ def test_index_search_and_draft_against_a_chroma_server(chroma_server, corpus, t
     )
     workspace = Workspace(settings)
     report = workspace.index([corpus])
-    assert report.new == 4 and workspace.store.count() == report.passages
+    assert report.new == 5 and workspace.store.count() == report.passages
     assert not (tmp_path / "home" / "chroma").exists()  # vectors live on the server
     hits = workspace.search("how many Russian troops are near the border", k=3)
     assert any("100,000" in h.passage.text or "130,000" in h.passage.text for h in hits)

@@ -104,8 +104,8 @@ def test_every_note_carries_its_ranked_evidence_with_best_sentences(indexed):
     assert any("130,000" in text for text in best)
 
 
-def _llm(client, reasks=2, commit_confidence=0.8):
-    return LLMJudge(client, max_reasks=reasks, calibration=Calibration(), commit_confidence=commit_confidence)
+def _llm(client, reasks=2):
+    return LLMJudge(client, max_reasks=reasks, calibration=Calibration())
 
 
 def _sentence_id(judge, workspace, claim, needle):
@@ -133,7 +133,7 @@ def test_llm_cites_sentence_ids_and_quotes_come_from_stored_text(indexed):
         }
     )
     note = drafter(workspace, judge, RETRIEVAL).draft(claim)
-    assert note.verdict == Verdict.refuted and note.status == NoteStatus.draft
+    assert note.suggestion == Verdict.refuted and note.status == NoteStatus.draft  # uncalibrated: suggested
     assert note.citations[0].quote == shown[sentence_id][1].text  # the stored sentence, verbatim
     assert problems(workspace, note.citations) == []
     assert note.provenance.prompt_name == "judge" and len(note.provenance.prompt_hash) == 64
@@ -175,10 +175,10 @@ def test_malformed_json_is_reasked_and_an_uncited_verdict_is_only_a_suggestion(i
     assert note.suggestion == Verdict.refuted and "cited no sentence" in note.rationale
 
 
-def test_an_uncalibrated_llm_commits_only_above_its_commit_confidence(indexed):
+def test_an_uncalibrated_llm_commits_nothing_whatever_its_confidence(indexed):
     workspace, claims = indexed
     claim = _troops(claims)
-    for confidence, expected in ((0.9, Verdict.refuted), (0.5, Verdict.not_enough_evidence)):
+    for confidence in (1.0, 0.9, 0.5):
         client = FakeChatClient()
         judge = _llm(client)
         sentence_id, _ = _sentence_id(judge, workspace, claim, "130,000")
@@ -186,7 +186,8 @@ def test_an_uncalibrated_llm_commits_only_above_its_commit_confidence(indexed):
             {"verdict": "refuted", "rationale": "r", "confidence": confidence, "citations": [sentence_id]}
         )
         note = drafter(workspace, judge, RETRIEVAL).draft(claim)
-        assert note.verdict == expected and "not calibrated" in note.rationale
+        assert note.verdict == Verdict.not_enough_evidence and note.suggestion == Verdict.refuted
+        assert "no calibration record" in note.rationale and note.citations
 
 
 def test_a_calibrated_llm_commits_by_its_measured_precision_and_the_commit_setting(indexed):
@@ -336,3 +337,29 @@ def test_request_budget_stops_cleanly_and_the_next_run_continues(indexed):
         selected, workers=1, budget=Budget(max_tokens=1000)
     )
     assert (second.drafted, second.skipped, second.deferred) == (3, 2, 0)
+
+
+def test_an_uncalibrated_llm_behind_a_real_server_commits_nothing(corpus, monkeypatch):
+    """The whole path, with the OpenAI-compatible test server answering `supported`, confidence 1.0, with a
+    citation: the note suggests the verdict and commits nothing."""
+
+    from scripted_server import ScriptedServer
+    from typer.testing import CliRunner
+
+    from factcheck.cli import app
+
+    runner = CliRunner()
+    shutil.copytree(DATA / "evidence", corpus / "evidence")
+    assert runner.invoke(app, ["index", str(corpus)]).exit_code == 0
+    claims = json.loads(runner.invoke(app, ["claims", str(corpus / SEED_A.name), "--json"]).stdout)
+    claim = next(c["id"] for c in claims if "100,000" in c["text"])
+    with ScriptedServer() as server:
+        monkeypatch.setenv("FACTCHECK_LLM__MODEL", "uncalibrated-x")
+        monkeypatch.setenv("FACTCHECK_LLM__BASE_URL", server.url)
+        server.script = [
+            {"verdict": "supported", "rationale": "Sure.", "confidence": 1.0, "citations": ["P1.S1"]}
+        ]
+        result = runner.invoke(app, ["draft", claim, "--judge", "llm", "--json"])
+    (note,) = json.loads(result.stdout)
+    assert note["verdict"] == "not_enough_evidence" and note["suggestion"] == "supported"
+    assert note["citations"] and "no calibration record" in note["rationale"]

@@ -41,9 +41,11 @@ def test_verdict_run_with_the_evidence_judge(workspace):
     committed = metrics["committed"]
     assert set(committed["per_class"]) == {"supported", "refuted", "partly_supported"}
     assert committed["coverage"] == sum(c["committed"] for c in committed["per_class"].values()) / 8
-    curve = metrics["precision_coverage"]
-    assert curve and all(0 <= p["precision"] <= 1 for p in curve)
-    assert [p["coverage"] for p in curve] == sorted(p["coverage"] for p in curve)
+    curves = metrics["precision_coverage"]
+    assert set(curves) == {"supported", "refuted", "partly_supported"} and any(curves.values())
+    for curve in curves.values():
+        assert all(0 <= p["precision"] <= 1 and 0 <= p["balanced_precision"] <= 1 for p in curve)
+        assert [p["coverage"] for p in curve] == sorted(p["coverage"] for p in curve)
 
 
 def test_gold_labels_and_evidence_ids_never_reach_the_model(workspace, tmp_path, monkeypatch):
@@ -129,3 +131,30 @@ def test_eval_cli_runs_lists_shows_and_writes_a_report(tmp_path):
     assert runner.invoke(app, ["eval", "show", run_id]).exit_code == 0
     bad = runner.invoke(app, ["eval", "verdicts", str(EVAL / "verdicts.jsonl"), "--format", "nope"])
     assert bad.exit_code == 2 and "nope" in bad.stderr
+
+
+def test_two_runs_of_the_same_data_in_two_workspaces_give_the_same_items_and_figures(tmp_path):
+    """Retrieval ties (equal fused scores, the same passage twice) are cut by content, never by a passage id that
+    depends on where the corpus was indexed from: the same data gives the same evidence and the same figures."""
+    from factcheck.settings import load_settings
+    from factcheck.workspace import Workspace
+
+    corpus = [json.loads(line) for line in (EVAL / "verdicts.corpus.jsonl").read_text().splitlines() if line]
+    copies = [
+        {**corpus[0], "id": f"dup{n}"} for n in range(6)
+    ]  # six identical passages tie for the last places
+    items = [json.loads(line) for line in (EVAL / "verdicts.jsonl").read_text().splitlines() if line]
+    dataset = _write(tmp_path / "set.jsonl", items)
+    _write(tmp_path / "set.corpus.jsonl", corpus + copies)
+    runs = []
+    for name in ("first", "second"):
+        with Workspace(load_settings(home=tmp_path / name)) as workspace:
+            runs.append(workspace.evaluate_verdicts(dataset, judge="evidence"))
+    first, second = runs
+    assert [(i.id, i.gold, i.predicted, i.correct) for i in first.items] == [
+        (i.id, i.gold, i.predicted, i.correct) for i in second.items
+    ]
+    timing = ("seconds_p50", "seconds_p95")
+    assert {k: v for k, v in first.metrics.items() if k not in timing} == {
+        k: v for k, v in second.metrics.items() if k not in timing
+    }

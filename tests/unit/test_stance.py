@@ -1,0 +1,118 @@
+"""Stance over evidence and the evidence judge's use of it, with a deterministic stand-in for the verification
+model (a scorer that reads fixed probabilities off each unit's text)."""
+
+import numpy as np
+import pytest
+from fakes import evidence_item
+
+from factcheck.drafting.calibration import Calibration, FindingRecord
+from factcheck.drafting.judges import EvidenceJudge, stance_findings
+from factcheck.drafting.stance import read_stances, weigh
+from factcheck.models import Claim, Span, Stance, Verdict
+
+CLAIM = "The council built 40 homes in 2021."
+
+
+def scorer(table):
+    """Probabilities (supports, refutes, neither) per unit text; anything not in the table is neither."""
+
+    def score(pairs):
+        return np.array([table.get(unit, (0.05, 0.05, 0.9)) for _, unit in pairs], dtype=np.float32)
+
+    return score
+
+
+def claim():
+    return Claim(
+        id="c1",
+        document_id="d1",
+        span=Span(start=0, end=len(CLAIM)),
+        text=CLAIM,
+        sentence=CLAIM,
+        sentence_span=Span(start=0, end=len(CLAIM)),
+        type="quantity",
+        checkworthiness=1.0,
+        statement=CLAIM,
+    )
+
+
+SUPPORTING = "The council said it built 40 homes in 2021."
+REFUTING = "Records show the council built no homes in 2021."
+
+
+def test_every_sentence_and_each_passage_of_several_sentences_gets_a_stance():
+    one = evidence_item(SUPPORTING, doc="d2", rank=1)
+    two = evidence_item(f"{REFUTING} The weather was mild.", doc="d3", rank=2)
+    read = read_stances(CLAIM, [one, two], scorer({SUPPORTING: (0.9, 0.05, 0.05), REFUTING: (0.1, 0.8, 0.1)}))
+    assert (
+        read[0].sentences[0].stance.stance == Stance.supports
+        and read[0].stance == read[0].sentences[0].stance
+    )
+    assert [s.stance.stance for s in read[1].sentences] == [Stance.refutes, Stance.neither]
+    assert read[1].stance.stance == Stance.neither  # the passage as a whole: not in the table
+    assert read[1].sentences[0].stance.probability == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize("flags,about", [(("after_claim",), True), (("same_outlet",), True), ((), False)])
+def test_evidence_that_cannot_bear_on_the_claim_is_shown_but_not_weighed(flags, about):
+    item = evidence_item(SUPPORTING, doc="d2", flags=flags, about=about)
+    read = read_stances(CLAIM, [item], scorer({SUPPORTING: (0.95, 0.0, 0.05)}))
+    assert read[0].sentences[0].stance.stance == Stance.supports
+    assert weigh(read).supports == 0.0 and stance_findings(read) == []
+
+
+def test_findings_lean_one_way_or_see_a_conflict():
+    supporting = read_stances(
+        CLAIM, [evidence_item(SUPPORTING, doc="d2")], scorer({SUPPORTING: (0.8, 0.1, 0.1)})
+    )
+    (finding,) = stance_findings(supporting)
+    assert finding.name == "stance_supports" and finding.verdict == Verdict.supported and finding.score == 0.8
+    both = read_stances(
+        CLAIM,
+        [evidence_item(SUPPORTING, doc="d2", rank=1), evidence_item(REFUTING, doc="d3", rank=2)],
+        scorer({SUPPORTING: (0.8, 0.1, 0.1), REFUTING: (0.1, 0.7, 0.2)}),
+    )
+    (conflict,) = stance_findings(both)
+    assert conflict.name == "stance_conflict" and conflict.verdict == Verdict.not_enough_evidence
+
+
+def _judge(threshold, precision=0.9):
+    record = FindingRecord(
+        "supported", fired=20, correct=18, threshold=threshold, balanced_precision=precision
+    )
+    return EvidenceJudge(Calibration(findings={"stance_supports": record}))
+
+
+def test_a_stance_commits_only_from_its_calibrated_threshold_and_cites_for_and_against():
+    evidence = read_stances(
+        CLAIM,
+        [evidence_item(SUPPORTING, doc="d2", rank=1), evidence_item(f"{REFUTING}", doc="d3", rank=2)],
+        scorer({SUPPORTING: (0.93, 0.02, 0.05), REFUTING: (0.3, 0.45, 0.25)}),
+    )
+    committed = _judge(threshold=0.9).judge(claim(), evidence, [], [])
+    assert committed.verdict == Verdict.supported and committed.score == pytest.approx(0.93)
+    assert [c.quote for c in committed.citations] == [SUPPORTING]
+    below = _judge(threshold=0.95).judge(claim(), evidence, [], [])
+    assert below.verdict == Verdict.not_enough_evidence and below.suggestion == Verdict.supported
+    assert "from a score of 0.95" in below.rationale and below.citations
+    unmeasured = EvidenceJudge(Calibration()).judge(claim(), evidence, [], [])
+    assert unmeasured.verdict == Verdict.not_enough_evidence and unmeasured.suggestion == Verdict.supported
+
+
+def test_a_balanced_precision_under_the_commit_line_commits_nothing():
+    evidence = read_stances(
+        CLAIM, [evidence_item(SUPPORTING, doc="d2")], scorer({SUPPORTING: (0.99, 0.0, 0.01)})
+    )
+    judged = _judge(threshold=0.5, precision=0.7).judge(claim(), evidence, [], [])
+    assert judged.verdict == Verdict.not_enough_evidence and judged.suggestion == Verdict.supported
+
+
+def test_a_conflict_commits_nothing_and_cites_both_sides():
+    evidence = read_stances(
+        CLAIM,
+        [evidence_item(SUPPORTING, doc="d2", rank=1), evidence_item(REFUTING, doc="d3", rank=2)],
+        scorer({SUPPORTING: (0.97, 0.01, 0.02), REFUTING: (0.01, 0.97, 0.02)}),
+    )
+    judged = _judge(threshold=0.5).judge(claim(), evidence, [], [])
+    assert judged.verdict == Verdict.not_enough_evidence and judged.suggestion is None
+    assert {c.quote for c in judged.citations} == {SUPPORTING, REFUTING} and "both ways" in judged.rationale
