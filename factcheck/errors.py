@@ -29,6 +29,10 @@ class ConflictError(InputError):
     """A change was based on a version of a note that someone else changed meanwhile."""
 
 
+class NeedsConfirmation(ConflictError):
+    """The action would override another reviewer's decision: it goes ahead only when confirmed."""
+
+
 class StoreError(FactcheckError):
     """The vector store or the workspace database failed."""
 

@@ -296,6 +296,15 @@ class Note(_Model):
     )
     claim_reviewed: str = Field("", description="The short claim as published; written by a reviewer.")
     explanation: str = Field("", description="The public explanation; written or approved by a reviewer.")
+    public_by: str = Field(
+        "",
+        description="Who wrote or approved the public text; empty while it is the machine's draft.",
+    )
+    assigned_to: str = Field("", description="The reviewer this note is assigned to; empty = unassigned.")
+    signoffs: list[str] = Field(
+        default_factory=list,
+        description="Reviewers who approved the current text, when two sign-offs are needed to publish.",
+    )
 
 
 class CheckedClaim(_Model):
@@ -374,6 +383,9 @@ class QueueFilter(_Model):
     claim_type: ClaimType | None = None
     status: NoteStatus | None = Field(NoteStatus.draft, description="None means every status.")
     reviewer: str | None = Field(None, description="Only notes this reviewer has acted on.")
+    assigned: str | None = Field(
+        None, description="Only notes assigned to this reviewer; '' means only unassigned notes."
+    )
 
 
 class QueueItem(_Model):
@@ -395,6 +407,10 @@ class QueueEntry(_Model):
     claim_text: str
     claim_type: ClaimType
     checkworthiness: float
+    assigned_to: str = ""
+    last_reviewer: str = Field("", description="Who acted on the note last (empty: nobody yet).")
+    last_action: str = ""
+    last_at: datetime | None = None
 
 
 class NoteView(_Model):
@@ -486,10 +502,20 @@ ProgressCallback = Callable[[int, int, str], None]
 """How long work reports progress: (done, total, label of the current item)."""
 
 
+class ExportFormatInfo(_Model):
+    """An export format as the CLI, the desk and the docs list it."""
+
+    name: str
+    suffix: str = Field(description="Suffix of the file written (notes.<suffix>).")
+    media_type: str
+    description: str
+
+
 class Export(_Model):
     """Rendered notes ready to write: file name -> content."""
 
     files: dict[str, str]
+    media_type: str = Field("text/plain; charset=utf-8", description="The format's media type.")
     notes: int = Field(description="How many notes the files hold.")
     withheld: list[str] = Field(default_factory=list, description="One line per note left out, and why.")
 

@@ -159,6 +159,16 @@ class MatchingSettings(BaseModel):
     )
 
 
+class ReviewSettings(BaseModel):
+    signoffs: int = Field(
+        1,
+        ge=1,
+        le=2,
+        description="Approvals a note needs before it is published: 2 = two different reviewers (a second "
+        "sign-off).",
+    )
+
+
 class ServeSettings(BaseModel):
     host: str = Field(
         "127.0.0.1", description="Address `factcheck serve` binds; another than loopback needs a token."
@@ -198,6 +208,7 @@ class Settings(BaseSettings):
     draft: DraftSettings = Field(default_factory=DraftSettings)
     publisher: PublisherSettings = Field(default_factory=PublisherSettings)
     serve: ServeSettings = Field(default_factory=ServeSettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
     reviewer: str = Field("", description="Name recorded with every review action (or pass --reviewer).")
 

@@ -32,6 +32,7 @@ from factcheck.models import (
     Evidence,
     EvidenceItem,
     Export,
+    ExportFormatInfo,
     HealthCheck,
     IndexReport,
     Note,
@@ -671,8 +672,16 @@ class Workspace:
         claim_type: str | None = None,
         status: str | None = "draft",
         reviewer: str | None = None,
+        assigned: str | None = None,
+        me: str = "",
     ) -> QueueFilter:
-        """A filter from the words a person types; 'all' (or None) as the status means every status."""
+        """A filter from the words a person types; 'all' (or None) as the status means every status;
+        `assigned` is a reviewer's name, 'mine' (`me`'s notes) or 'unassigned'."""
+        if assigned == "mine" and not me.strip():
+            raise InputError("'mine' needs your name: pass --reviewer NAME or set FACTCHECK_REVIEWER")
+        chosen = {"mine": me.strip(), "unassigned": ""}.get(
+            assigned or "", assigned.strip() if assigned else None
+        )
         try:
             return QueueFilter(
                 article=self.document(article).id if article else None,
@@ -680,6 +689,7 @@ class Workspace:
                 claim_type=ClaimType(claim_type) if claim_type else None,
                 status=NoteStatus(status) if status and status != "all" else None,
                 reviewer=reviewer.strip() or None if reviewer else None,
+                assigned=chosen,
             )
         except ValueError as exc:
             raise InputError(
@@ -750,15 +760,42 @@ class Workspace:
 
     # Every review action takes the `version` of the note the reviewer saw, when it is known: a change made
     # meanwhile by someone else refuses the action (ConflictError) and nothing is saved.
-    def approve(self, note_id: str, reviewer: str, version: int | None = None) -> Note:
+    def approve(self, note_id: str, reviewer: str, version: int | None = None, confirm: bool = False) -> Note:
+        """Approve the text a note shows. Over another reviewer's rejection only with `confirm` (else
+        NeedsConfirmation names who and when); with FACTCHECK_REVIEW__SIGNOFFS=2 a second reviewer publishes."""
         from factcheck.review import actions
 
-        return actions.approve(self.db, note_id, reviewer, version)
+        return actions.approve(self.db, note_id, reviewer, version, confirm, self.settings.review.signoffs)
 
-    def reject(self, note_id: str, reviewer: str, reason: str, version: int | None = None) -> Note:
+    def reject(
+        self, note_id: str, reviewer: str, reason: str, version: int | None = None, confirm: bool = False
+    ) -> Note:
+        """Reject a note with a reason; over another reviewer's approval only with `confirm`."""
         from factcheck.review import actions
 
-        return actions.reject(self.db, note_id, reviewer, reason, version)
+        return actions.reject(self.db, note_id, reviewer, reason, version, confirm)
+
+    def undo(self, note_id: str, reviewer: str, version: int | None = None) -> Note:
+        """Undo one's own latest approve, sign-off or reject on a note."""
+        from factcheck.review import actions
+
+        return actions.undo(self.db, note_id, reviewer, version)
+
+    def assign(self, note_ids: list[str], assignee: str, reviewer: str) -> list[Note]:
+        """Assign notes (an article's, say) to a reviewer; '' unassigns them."""
+        from factcheck.review import actions
+
+        return [actions.assign(self.db, note_id, assignee, reviewer) for note_id in note_ids]
+
+    def reviewers(self) -> list[str]:
+        """Everyone who has acted on a note here: the names work can be assigned to."""
+        return self.db.reviewer_names()
+
+    def comment(self, note_id: str, reviewer: str, text: str) -> Review:
+        """A comment on a note, kept in its history."""
+        from factcheck.review import actions
+
+        return actions.comment(self.db, note_id, reviewer, text)
 
     def set_verdict(
         self,
@@ -792,6 +829,15 @@ class Workspace:
         from factcheck.review import actions
 
         return actions.cite_evidence(self.db, note_id, rank, sentence, reviewer, version)
+
+    def cite(
+        self, note_id: str, ref: str, reviewer: str, quote: str | None = None, version: int | None = None
+    ) -> Note:
+        """Cite by reference: "2" (evidence 2's highlighted sentence), "2.3" or "P2.S3" (its sentence 3), or a
+        passage id with the words to quote."""
+        from factcheck.review import actions
+
+        return actions.cite_reference(self.db, note_id, ref, reviewer, quote, version)
 
     def edit_public(
         self, note_id: str, claim_reviewed: str, explanation: str, reviewer: str, version: int | None = None
@@ -864,7 +910,18 @@ class Workspace:
                 "or pass --status all"
             )
         files = export.render(items, fmt, self.settings.publisher, per_article)
-        return Export(files=files, notes=len(items), withheld=withheld)
+        media_type = export.EXPORT_FORMATS[fmt].media_type
+        return Export(files=files, notes=len(items), withheld=withheld, media_type=media_type)
+
+    @staticmethod
+    def export_formats() -> list[ExportFormatInfo]:
+        """Every export format, in the order the CLI and the desk list them."""
+        from factcheck.review.export import EXPORT_FORMATS
+
+        return [
+            ExportFormatInfo(name=f.name, suffix=f.suffix, media_type=f.media_type, description=f.description)
+            for f in EXPORT_FORMATS.values()
+        ]
 
     # evaluation -----------------------------------------------------------------------------------
     def evaluate_claims(

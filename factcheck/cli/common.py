@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import shlex
+import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,7 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from factcheck.errors import InputError
 from factcheck.models import ProgressCallback
 from factcheck.safety import terminal_text
 from factcheck.settings import Settings, load_settings
@@ -131,3 +136,20 @@ def print_table(columns: Sequence[str], rows: Iterable[Sequence[object]], **tabl
 def _cell(value: object) -> str:
     text = value.plain if isinstance(value, Text) else str(value)
     return " ".join(terminal_text(text).split())  # tabs and newlines inside a cell would break the columns
+
+
+def edit_in_editor(text: str) -> str:
+    """Open text in $VISUAL/$EDITOR (default vi) and return what the person saved."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "note.yaml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            code = subprocess.call([*shlex.split(editor), str(path)])
+        except OSError as exc:
+            raise InputError(
+                f"cannot start the editor {editor!r} ({exc.strerror}); set EDITOR to one you have"
+            ) from None
+        if code != 0:
+            raise InputError(f"the editor {editor!r} exited with status {code}; nothing was changed")
+        return path.read_text(encoding="utf-8")

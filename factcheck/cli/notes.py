@@ -1,13 +1,15 @@
-"""`factcheck notes list|show|history|approve|reject|set-verdict|export`."""
+"""`factcheck notes list|show|history|approve|reject|undo|set-verdict|cite|edit|assign|comment|export`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
 
 from factcheck.cli.common import (
     console,
+    edit_in_editor,
     err_console,
     open_workspace,
     print_json,
@@ -18,7 +20,8 @@ from factcheck.cli.common import (
     terminal,
 )
 from factcheck.cli.render import render_note
-from factcheck.errors import InputError
+from factcheck.errors import InputError, NeedsConfirmation
+from factcheck.models import Note, NoteStatus, NoteView
 from factcheck.workspace import Workspace
 
 app = typer.Typer(help="List, show, decide on and export verification notes.", no_args_is_help=True)
@@ -28,6 +31,14 @@ VERDICT = typer.Option(None, "--verdict", help="supported, partly_supported, ref
 TYPE = typer.Option(None, "--type", help="Claim type, e.g. quantity or quote.")
 JSONL = typer.Option(False, "--jsonl", help="One JSON object per line.")
 REVIEWER = typer.Option(None, "--reviewer", help="Your name for the review log (default FACTCHECK_REVIEWER).")
+EXPORT_FORMATS = Workspace.export_formats()
+
+
+def _export_format(value: str) -> str:
+    names = [f.name for f in EXPORT_FORMATS]
+    if value not in names:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(names)}")
+    return value
 
 
 def reviewer_name(ctx: typer.Context, reviewer: str | None) -> str:
@@ -41,12 +52,17 @@ def list_notes(
     verdict: str = VERDICT,
     claim_type: str = TYPE,
     status: str = typer.Option("all", "--status", help="draft, approved, rejected, failed, stale or all."),
+    assigned: str = typer.Option(None, "--assigned", help="mine, unassigned, or a reviewer's name."),
+    reviewer: str = REVIEWER,
     as_json: bool = typer.Option(False, "--json"),
     as_jsonl: bool = JSONL,
 ) -> None:
     """Notes matching the filters, most check-worthy first."""
     with open_workspace(ctx) as workspace:
-        items = workspace.queue(workspace.queue_filter(article, verdict, claim_type, status))
+        filters = workspace.queue_filter(
+            article, verdict, claim_type, status, assigned=assigned, me=reviewer_name(ctx, reviewer)
+        )
+        items = workspace.queue(filters)
     if as_json:
         print_json([i.note for i in items])
         return
@@ -54,7 +70,7 @@ def list_notes(
         print_jsonl(i.note for i in items)
         return
     print_table(
-        ("note", "status", "verdict", "conf.", "type", "claim"),
+        ("note", "status", "verdict", "conf.", "type", "assigned", "claim"),
         [
             (
                 item.note.id,
@@ -62,6 +78,7 @@ def list_notes(
                 item.note.verdict.value,
                 f"{item.note.confidence:.2f}",
                 item.claim.type.value,
+                item.note.assigned_to,
                 item.claim.text[:90] if terminal() else item.claim.text,
             )
             for item in items
@@ -112,20 +129,161 @@ def history(
 GROUP = typer.Option(
     False, "--group", help="Also apply the decision to the draft notes on the same claim in other articles."
 )
-YES = typer.Option(False, "--yes", "-y", help="With --group: do not ask for confirmation.")
+YES = typer.Option(
+    False,
+    "--yes",
+    "-y",
+    help="Do not ask: confirm --group, --show, and overriding another reviewer's decision.",
+)
 
 
 @app.command("approve")
 def approve(
-    ctx: typer.Context, note_id: str, reviewer: str = REVIEWER, group: bool = GROUP, yes: bool = YES
+    ctx: typer.Context,
+    note_id: str,
+    reviewer: str = REVIEWER,
+    group: bool = GROUP,
+    yes: bool = YES,
+    show: bool = typer.Option(
+        False,
+        "--show",
+        help="Print what will be published (claim, rating, explanation, sources) and ask first.",
+    ),
 ) -> None:
     """Approve a note (and, with --group, its near-duplicates in other articles, after confirmation)."""
     name = reviewer_name(ctx, reviewer)
     with open_workspace(ctx) as workspace:
-        note = workspace.approve(note_id, name)
+        if show:
+            view = workspace.note_view(note_id)
+            _show_published(view)
+            if not yes and not typer.confirm("publish this?", default=False):
+                say("not approved: nothing changed")
+                return
+            note = _confirmed(
+                lambda confirm: workspace.approve(view.note.id, name, view.note.version, confirm), yes
+            )
+        else:
+            note = _confirmed(lambda confirm: workspace.approve(note_id, name, confirm=confirm), yes)
+        if note.status != NoteStatus.approved:
+            say(
+                f"signed off {note.id}: {len(note.signoffs)} sign-off(s); another reviewer must approve it too"
+            )
+            return
         say(f"approved {note.id}")
         if group:
             _decide_group(workspace, note.id, name, "approve", "", yes)
+
+
+def _confirmed(action: Callable[[bool], Note], yes: bool) -> Note:
+    """Run an action; when it would override another reviewer's decision, say whose and ask (--yes: go on)."""
+    try:
+        return action(yes)
+    except NeedsConfirmation as exc:
+        err_console.print(str(exc), soft_wrap=True)
+        if not terminal() or not typer.confirm("override it?", default=False):
+            raise InputError(
+                "nothing changed: the other reviewer's decision stands (pass --yes to override)"
+            ) from None
+        return action(True)
+
+
+@app.command("undo")
+def undo(ctx: typer.Context, note_id: str, reviewer: str = REVIEWER) -> None:
+    """Undo your latest approve, sign-off or reject on a note."""
+    with open_workspace(ctx) as workspace:
+        note = workspace.undo(note_id, reviewer_name(ctx, reviewer))
+    say(f"undone: {note.id} is {note.status.value} again")
+
+
+@app.command("assign")
+def assign(
+    ctx: typer.Context,
+    note_ids: list[str] = typer.Argument(None, help="Note ids (or use --article)."),
+    to: str = typer.Option(..., "--to", help="The reviewer; '' unassigns."),
+    article: str = ARTICLE,
+    reviewer: str = REVIEWER,
+) -> None:
+    """Assign notes, or every note of an article, to a reviewer."""
+    with open_workspace(ctx) as workspace:
+        ids = list(note_ids or [])
+        if article:
+            ids += [i.note.id for i in workspace.queue(workspace.queue_filter(article=article, status="all"))]
+        if not ids:
+            raise InputError("name notes to assign, or an article with --article")
+        notes = workspace.assign(ids, to, reviewer_name(ctx, reviewer))
+    say(f"{len(notes)} note(s) {'assigned to ' + to if to.strip() else 'unassigned'}")
+
+
+@app.command("comment")
+def comment(ctx: typer.Context, note_id: str, text: str, reviewer: str = REVIEWER) -> None:
+    """Comment on a note: kept in its history, seen by every reviewer."""
+    with open_workspace(ctx) as workspace:
+        review = workspace.comment(note_id, reviewer_name(ctx, reviewer), text)
+    say(f"comment added to {review.note_id}")
+
+
+def _show_published(view: NoteView) -> None:
+    note = view.note
+    say(f"claim reviewed: {view.public_claim}")
+    say(f"rating: {note.verdict.value.replace('_', ' ')}")
+    say(f"explanation: {view.public_explanation}")
+    for number, citation in enumerate(note.citations, 1):
+        say(f"source {number}: {citation.document_title or citation.document_id}: “{citation.quote}”")
+    if not note.citations:
+        say("sources: none cited")
+
+
+@app.command("cite")
+def cite(
+    ctx: typer.Context,
+    note_id: str,
+    ref: str = typer.Argument(
+        ...,
+        help="What to cite: an evidence number (2: its highlighted sentence), a sentence (2.3 or P2.S3: "
+        "sentence 3 of evidence 2), or a passage id from `factcheck search` with --quote.",
+    ),
+    quote: str = typer.Option(None, "--quote", help="With a passage id: the words to quote, verbatim."),
+    reviewer: str = REVIEWER,
+) -> None:
+    """Cite a sentence of a note's evidence, or words of any stored passage (checked verbatim)."""
+    with open_workspace(ctx) as workspace:
+        note = workspace.cite(note_id, ref, reviewer_name(ctx, reviewer), quote)
+    citation = note.citations[-1]
+    say(f"{note.id} now cites {citation.document_title or citation.document_id}: “{citation.quote}”")
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    note_id: str,
+    verdict: str = typer.Option(
+        None, "--verdict", help="supported, partly_supported, refuted, not_enough_evidence."
+    ),
+    claim: str = typer.Option(None, "--claim", help="The short claim that gets published (120 characters)."),
+    explanation: str = typer.Option(None, "--explanation", help="The public explanation."),
+    reason: str = typer.Option("", "--reason", help="Why (kept in the history)."),
+    reviewer: str = REVIEWER,
+) -> None:
+    """Edit a note: the verdict and the public text with flags, or the whole note in $EDITOR (no flags)."""
+    name = reviewer_name(ctx, reviewer)
+    with open_workspace(ctx) as workspace:
+        view = workspace.note_view(note_id)
+        note = view.note
+        if verdict is None and claim is None and explanation is None:
+            text, _ = workspace.edit_text(note.id)
+            note = workspace.save_edit(note.id, edit_in_editor(text), name, note.version)
+        else:
+            if verdict is not None:
+                note = workspace.set_verdict(note.id, verdict, name, reason, note.version)
+            if claim is not None or explanation is not None:
+                note = workspace.edit_public(
+                    note.id,
+                    view.public_claim if claim is None else claim,
+                    view.public_explanation if explanation is None else explanation,
+                    name,
+                    note.version,
+                )
+    say(f"{note.id} saved: {note.verdict.value}, {note.status.value}")
 
 
 @app.command("reject")
@@ -140,7 +298,7 @@ def reject(
     """Reject a note, with a reason (and, with --group, its near-duplicates, after confirmation)."""
     name = reviewer_name(ctx, reviewer)
     with open_workspace(ctx) as workspace:
-        note = workspace.reject(note_id, name, reason)
+        note = _confirmed(lambda confirm: workspace.reject(note_id, name, reason, confirm=confirm), yes)
         say(f"rejected {note.id}")
         if group:
             _decide_group(workspace, note.id, name, "reject", reason, yes)
@@ -183,7 +341,12 @@ def set_verdict(
 @app.command("export")
 def export_notes(
     ctx: typer.Context,
-    fmt: str = typer.Option("md", "--format", help="md, html, json or claimreview (JSON-LD)."),
+    fmt: str = typer.Option(
+        "md",
+        "--format",
+        callback=_export_format,
+        help="; ".join(f"{f.name}: {f.description}" for f in EXPORT_FORMATS) + ".",
+    ),
     out: str = typer.Option(
         "-", "-o", "--out", help="Output file, '-' for stdout (default); a folder with --per-article."
     ),

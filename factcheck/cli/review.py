@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
 import typer
 
-from factcheck.cli.common import console, open_workspace, say
+from factcheck.cli.common import console, edit_in_editor, open_workspace, say
 from factcheck.cli.notes import ARTICLE, REVIEWER, TYPE, VERDICT, reviewer_name
 from factcheck.cli.render import render_evidence, render_note, render_sentences
 from factcheck.errors import InputError
@@ -78,23 +73,6 @@ def review_command(
             index = max(index + int(step), 0)
         if index >= len(items):
             say("end of the queue")
-
-
-def edit_in_editor(text: str) -> str:
-    """Open text in $VISUAL/$EDITOR (default vi) and return what the person saved."""
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "note.yaml"
-        path.write_text(text, encoding="utf-8")
-        try:
-            code = subprocess.call([*shlex.split(editor), str(path)])
-        except OSError as exc:
-            raise InputError(
-                f"cannot start the editor {editor!r} ({exc.strerror}); set EDITOR to one you have"
-            ) from None
-        if code != 0:
-            raise InputError(f"the editor {editor!r} exited with status {code}; nothing was changed")
-        return path.read_text(encoding="utf-8")
 
 
 def _sentence_number(item: EvidenceItem) -> int | None:

@@ -33,8 +33,10 @@ class ClaimMatcher:
         if not (len(texts) == len(claim_vectors) == len(title_vectors)):
             raise ValueError("one text, one claim vector and one headline vector per checked claim")
         self.size = len(texts)
-        self.claim_vectors = np.asarray(claim_vectors, dtype=np.float32).reshape(self.size, -1)
-        self.title_vectors = np.asarray(title_vectors, dtype=np.float32).reshape(self.size, -1)
+        # reshape(0, -1) cannot infer a width: an empty archive (the last approved note withdrawn) has none
+        shape = (self.size, -1) if self.size else (0, 0)
+        self.claim_vectors = np.asarray(claim_vectors, dtype=np.float32).reshape(shape)
+        self.title_vectors = np.asarray(title_vectors, dtype=np.float32).reshape(shape)
         self.lexicon = ClaimLexicon(texts)
 
     def rank(

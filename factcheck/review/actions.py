@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 
 from factcheck.drafting.grounding import carries_content, cite, resolve_quote, ungrounded
-from factcheck.errors import InputError
+from factcheck.errors import InputError, NeedsConfirmation
 from factcheck.models import Citation, Claim, Note, NoteStatus, QueueFilter, QueueItem, Review, Verdict
 from factcheck.review.public import SHORT_CLAIM, public_explanation, short_claim
 from factcheck.safety import one_line
 from factcheck.storage.db import Database
 
-REVIEWABLE = ("verdict", "confidence", "rationale", "citations", "status", "claim_reviewed", "explanation")
+REVIEWABLE = (
+    "verdict",
+    "confidence",
+    "rationale",
+    "citations",
+    "status",
+    "claim_reviewed",
+    "explanation",
+    "public_by",
+    "assigned_to",
+    "signoffs",
+)
+DECISIONS = ("approve", "reject", "signoff")  # what an author may undo
 
 
 def queue(db: Database, filters: QueueFilter | None = None) -> list[QueueItem]:
@@ -35,6 +48,8 @@ def queue(db: Database, filters: QueueFilter | None = None) -> list[QueueItem]:
         if filters.verdict and note.verdict != filters.verdict:
             continue
         if filters.claim_type and claim.type != filters.claim_type:
+            continue
+        if filters.assigned is not None and note.assigned_to != filters.assigned:
             continue
         items.append(QueueItem(note=note, claim=claim))
     return sorted(
@@ -65,8 +80,20 @@ def reviewer_name(reviewer: str) -> str:
     return name
 
 
+PUBLISHED = ("verdict", "citations", "claim_reviewed", "explanation")  # what an approval approves
+BACK_TO_REVIEW = "the approved text changed, so the note is back in review"
+
+
 def _record(db: Database, before: Note, after: Note, reviewer: str, action: str, reason: str = "") -> Note:
-    """Log the action and store the note, both only if the note is still at the version `before` was read at."""
+    """Log the action and store the note, both only if the note is still at the version `before` was read at.
+    An approval binds the published text: a change to an approved note's verdict, citations or public text
+    sends it back to review (draft), and the log says so."""
+    changed = any(getattr(before, name) != getattr(after, name) for name in PUBLISHED)
+    if changed and action not in DECISIONS:
+        after = after.model_copy(update={"signoffs": []})  # a sign-off approves a text, not a note
+        if before.status == NoteStatus.approved and after.status == NoteStatus.approved:
+            after = after.model_copy(update={"status": NoteStatus.draft})
+            reason = f"{reason}; {BACK_TO_REVIEW}" if reason else BACK_TO_REVIEW
     review = Review(
         note_id=before.id,
         reviewer=reviewer_name(reviewer),
@@ -91,7 +118,41 @@ def citation_problems(db: Database, note: Note) -> list[str]:
     return ungrounded(note.citations, db.passages_by_id(c.passage_id for c in note.citations))
 
 
-def approve(db: Database, note_id: str, reviewer: str, version: int | None = None) -> Note:
+def last_decision(db: Database, note_id: str) -> Review | None:
+    """The latest approve, sign-off or reject on a note that was not undone."""
+    undone = 0
+    for review in reversed(db.reviews(note_id)):
+        if review.action == "undo":
+            undone += 1
+        elif review.action in DECISIONS:
+            if undone:
+                undone -= 1
+                continue
+            return review
+    return None
+
+
+def _overriding(db: Database, note: Note, name: str, status: NoteStatus, verb: str) -> None:
+    """Refuse to override another reviewer's decision unless the caller confirmed it."""
+    last = last_decision(db, note.id)
+    if note.status == status and last is not None and last.reviewer != name:
+        why = f" ({last.reason})" if last.reason else ""
+        raise NeedsConfirmation(
+            f"note {note.id} was {status.value} by {last.reviewer} at {last.at:%Y-%m-%d %H:%M}{why}; "
+            f"{verb} it anyway only if you mean to override that decision (confirm)"
+        )
+
+
+def approve(
+    db: Database,
+    note_id: str,
+    reviewer: str,
+    version: int | None = None,
+    confirm: bool = False,
+    signoffs: int = 1,
+) -> Note:
+    """Approve the note's text as shown. Over another reviewer's rejection only when `confirm`ed; with
+    `signoffs` 2 the first approval is a sign-off and a second, different reviewer publishes it."""
     note = _opened(db, note_id, version)
     if note.status == NoteStatus.failed:
         raise InputError(
@@ -103,7 +164,76 @@ def approve(db: Database, note_id: str, reviewer: str, version: int | None = Non
             f"note {note.id} cannot be approved: {problems[0]}; its source changed. Cite the current "
             "text (c) or edit the note, then approve"
         )
-    return _record(db, note, note.model_copy(update={"status": NoteStatus.approved}), reviewer, "approve")
+    name = reviewer_name(reviewer)
+    if not confirm:
+        _overriding(db, note, name, NoteStatus.rejected, "approve")
+    if note.status == NoteStatus.approved:
+        return note  # approving what is approved changes nothing (and logs nothing)
+    claim = db.claim(note.claim_id)
+    # What was shown is what is approved: a suggested public text is written into the note, so an export
+    # never publishes words composed after the approval.
+    text = {
+        "claim_reviewed": short_claim(note, claim),
+        "explanation": public_explanation(note),
+        "public_by": note.public_by or name,
+    }
+    given = [*note.signoffs, name]
+    if name in note.signoffs:
+        raise InputError(
+            f"you already approved note {note.id}; it needs {signoffs} different reviewers: ask a colleague "
+            "to approve it too"
+        )
+    if len(given) < signoffs:
+        updated = note.model_copy(update={**text, "signoffs": given})
+        return _record(db, note, updated, reviewer, "signoff", f"{len(given)} of {signoffs} sign-offs")
+    updated = note.model_copy(update={**text, "signoffs": given, "status": NoteStatus.approved})
+    return _record(db, note, updated, reviewer, "approve")
+
+
+def undo(db: Database, note_id: str, reviewer: str, version: int | None = None) -> Note:
+    """Undo the latest approve, sign-off or reject on a note, by its author, when nothing changed since."""
+    note = _opened(db, note_id, version)
+    name = reviewer_name(reviewer)
+    changes = [r for r in db.reviews(note.id) if r.action != "comment"]
+    last = changes[-1] if changes else None
+    if last is None or last.action not in DECISIONS:
+        done = f"the last change was {last.action} by {last.reviewer}" if last else "nothing was decided"
+        raise InputError(f"nothing to undo on note {note.id}: {done}")
+    if last.reviewer != name:
+        raise InputError(f"only {last.reviewer} can undo their {last.action} of note {note.id}")
+    fields = ("status", "claim_reviewed", "explanation", "public_by", "signoffs")
+    restored = Note.model_validate(
+        {**note.model_dump(), **{k: last.before[k] for k in fields if k in last.before}}
+    )
+    return _record(db, note, restored, reviewer, "undo", f"undid the {last.action} of {last.at:%H:%M}")
+
+
+def assign(db: Database, note_id: str, assignee: str, reviewer: str, version: int | None = None) -> Note:
+    """Assign a note to a reviewer ('' unassigns it)."""
+    note = _opened(db, note_id, version)
+    name = reviewer_name(assignee) if assignee.strip() else ""
+    reason = f"assigned to {name}" if name else "unassigned"
+    return _record(db, note, note.model_copy(update={"assigned_to": name}), reviewer, "assign", reason)
+
+
+def comment(db: Database, note_id: str, reviewer: str, text: str) -> Review:
+    """A comment on a note, kept in its history; the note itself does not change (nor its version)."""
+    note = db.note(note_id)
+    words = one_line(text, MAX_REASON)
+    if not words:
+        raise InputError("the comment is empty; write a few words")
+    snapshot = _snapshot(note)
+    review = Review(
+        note_id=note.id,
+        reviewer=reviewer_name(reviewer),
+        action="comment",
+        reason=words,
+        before=snapshot,
+        after=snapshot,
+        at=datetime.now(UTC),
+    )
+    db.append_review(review)
+    return review
 
 
 def mark_stale(db: Database, note: Note, reason: str) -> Note:
@@ -121,13 +251,17 @@ def stale_reason(db: Database, note: Note) -> str:
     return ""
 
 
-def reject(db: Database, note_id: str, reviewer: str, reason: str, version: int | None = None) -> Note:
+def reject(
+    db: Database, note_id: str, reviewer: str, reason: str, version: int | None = None, confirm: bool = False
+) -> Note:
+    """Reject a note, with a reason. Over another reviewer's approval only when `confirm`ed."""
     if not reason.strip():
         raise InputError("a rejection needs a reason; say why in a few words")
     note = _opened(db, note_id, version)
-    return _record(
-        db, note, note.model_copy(update={"status": NoteStatus.rejected}), reviewer, "reject", reason
-    )
+    if not confirm:
+        _overriding(db, note, reviewer_name(reviewer), NoteStatus.approved, "reject")
+    updated = note.model_copy(update={"status": NoteStatus.rejected, "signoffs": []})
+    return _record(db, note, updated, reviewer, "reject", reason)
 
 
 def set_verdict(
@@ -203,6 +337,25 @@ def cite_evidence(
     return _record(db, note, updated, reviewer, "add_citation")
 
 
+def cite_reference(
+    db: Database, note_id: str, ref: str, reviewer: str, quote: str | None = None, version: int | None = None
+) -> Note:
+    """Cite what `ref` names: an evidence number ("2": its highlighted sentence), a sentence of an evidence
+    passage ("2.3" or "P2.S3"), or a stored passage id with the words to quote (`quote`)."""
+    text = ref.strip()
+    if match := re.fullmatch(r"[Pp]?(\d{1,3})(?:[.][Ss]?(\d{1,3}))?", text):
+        if quote:
+            raise InputError("--quote goes with a passage id; an evidence number cites the stored sentence")
+        sentence = int(match[2]) if match[2] else None
+        return cite_evidence(db, note_id, int(match[1]), sentence, reviewer, version)
+    if not quote:
+        raise InputError(
+            f"{text!r} is not an evidence number (2, 2.3 or P2.S3); to cite a passage by id, give the words "
+            "with --quote"
+        )
+    return add_citation(db, note_id, text, quote, reviewer, version)
+
+
 def edit_public(
     db: Database,
     note_id: str,
@@ -218,7 +371,9 @@ def edit_public(
             f"the short claim has {len(short)} characters; keep it to {SHORT_CLAIM} so readers see all of it"
         )
     note = _opened(db, note_id, version)
-    updated = note.model_copy(update={"claim_reviewed": short, "explanation": public})
+    updated = note.model_copy(
+        update={"claim_reviewed": short, "explanation": public, "public_by": reviewer_name(reviewer)}
+    )
     return _record(db, note, updated, reviewer, "edit")
 
 
@@ -300,6 +455,11 @@ def apply_edit(db: Database, note_id: str, text: str, reviewer: str, version: in
     updated = note.model_copy(
         update={**fields, "status": status, "failure": "" if status != NoteStatus.failed else note.failure}
     )
+    if (updated.claim_reviewed, updated.explanation) != (
+        short_claim(note, db.claim(note.claim_id)),
+        public_explanation(note),
+    ):
+        updated = updated.model_copy(update={"public_by": reviewer_name(reviewer)})
     return _record(db, note, updated, reviewer, "edit")
 
 

@@ -1,9 +1,16 @@
-"""Exports of reviewed notes: Markdown, a standalone HTML report, JSON, and schema.org ClaimReview JSON-LD.
-Nothing exported carries API keys, local paths or prompts."""
+"""Exports of reviewed notes: Markdown, a standalone HTML report, JSON, CSV, and schema.org ClaimReview
+JSON-LD. Nothing exported carries API keys, local paths or prompts.
+
+Formats are a registry (`EXPORT_FORMATS`): a new one is a function here with `@export_format(...)`, which the
+CLI's `--format`, the desk's export page and the README all read."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from factcheck.drafting.grounding import ungrounded
@@ -24,9 +31,31 @@ RATINGS = {
     Verdict.supported: (5, "True"),
 }
 VERDICT_DISPLAY = {v: v.value.replace("_", " ") for v in Verdict}
+Renderer = Callable[[list[ExportItem], PublisherSettings], str]
 
 
-FORMATS = ("md", "html", "json", "claimreview", "markup")
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    suffix: str  # of the file written: notes.<suffix>
+    media_type: str
+    description: str
+    render: Renderer
+
+
+EXPORT_FORMATS: dict[str, ExportFormat] = {}
+
+
+def export_format(
+    name: str, suffix: str, media_type: str, description: str
+) -> Callable[[Renderer], Renderer]:
+    """Register a renderer of export items as the format `name`."""
+
+    def register(render: Renderer) -> Renderer:
+        EXPORT_FORMATS[name] = ExportFormat(name, suffix, media_type, description, render)
+        return render
+
+    return register
 
 
 def gather(db: Database, notes: list[Note]) -> tuple[list[ExportItem], list[str]]:
@@ -46,8 +75,10 @@ def gather(db: Database, notes: list[Note]) -> tuple[list[ExportItem], list[str]
             documents[claim.document_id] = db.document(claim.document_id)
         cited = {c.document_id for c in note.citations}
         dates = {d: headers[d].published if d in headers else None for d in cited}
-        approved = next((r.at.date() for r in db.reviews(note.id) if r.action == "approve"), None)
-        items.append(ExportItem(note, claim, documents[claim.document_id], dates, approved))
+        approvals = [r for r in db.reviews(note.id) if r.action == "approve"]
+        first = approvals[0].at.date() if approvals else None
+        last_by = approvals[-1].reviewer if approvals else ""
+        items.append(ExportItem(note, claim, documents[claim.document_id], dates, first, last_by))
     return sorted(items, key=lambda i: (i.document.title, i.claim.span.start)), withheld
 
 
@@ -259,24 +290,108 @@ def to_markup_pages(items: list[ExportItem], publisher: PublisherSettings) -> st
     return script_safe_json([markup_page(i, publisher) for i in items])
 
 
+CSV_COLUMNS = (
+    "note",
+    "claim",
+    "claim words",
+    "said by",
+    "claim date",
+    "article",
+    "article url",
+    "verdict",
+    "rating",
+    "explanation",
+    "sources",
+    "reviewer",
+    "first approved",
+    "status",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: article text starting with = + - @ would otherwise run as a formula
+    (CSV injection), so it gets a leading apostrophe, as spreadsheets themselves write it."""
+    text = " ".join(str(value if value is not None else "").split())
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(items: list[ExportItem], publisher: PublisherSettings) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for item in items:
+        note, claim, document = item.note, item.claim, item.document
+        sources = "; ".join(
+            f"{c.document_title or c.document_id} <{safe_url(c.document_url) or ''}>".replace(" <>", "")
+            for c in note.citations
+        )
+        row = (
+            note.id,
+            item.headline,
+            claim.text,
+            claim.speaker,
+            claim.claim_date or "",
+            document.title,
+            safe_url(document.url) or "",
+            note.verdict.value,
+            RATINGS[note.verdict][1],
+            item.explanation,
+            sources,
+            item.approved_by,
+            item.first_approved or "",
+            note.status.value,
+        )
+        writer.writerow([_spreadsheet_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+for _name, _suffix, _media_type, _description, _renderer in (
+    (
+        "md",
+        "md",
+        "text/markdown; charset=utf-8",
+        "Markdown, one section per note",
+        lambda i, p: to_markdown(i),
+    ),
+    (
+        "html",
+        "html",
+        "text/html; charset=utf-8",
+        "a standalone HTML report, claims marked in their articles",
+        lambda i, p: to_html(i),
+    ),
+    (
+        "json",
+        "json",
+        "application/json",
+        "notes with claims, evidence and citations",
+        lambda i, p: to_json(i),
+    ),
+    (
+        "csv",
+        "csv",
+        "text/csv; charset=utf-8",
+        "one row per note, the columns of a desk's spreadsheet",
+        to_csv,
+    ),
+    ("claimreview", "json", "application/ld+json", "schema.org ClaimReview JSON-LD", to_claimreview),
+    ("markup", "json", "application/json", "Google Fact Check Tools ClaimReviewMarkupPage", to_markup_pages),
+):
+    export_format(_name, _suffix, _media_type, _description)(_renderer)
+
+
 def render(
     items: list[ExportItem], fmt: str, publisher: PublisherSettings, per_article: bool = False
 ) -> dict[str, str]:
-    """File name -> content: one file named 'notes.<ext>', or with `per_article` one Markdown file per
+    """File name -> content: one file named 'notes.<suffix>', or with `per_article` one Markdown file per
     article.
     """
-    if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    chosen = EXPORT_FORMATS.get(fmt)
+    if chosen is None:
+        raise InputError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
     if per_article:
         if fmt != "md":
             raise InputError("--per-article is for --format md")
         return markdown_per_article(items)
-    if fmt == "md":
-        return {"notes.md": to_markdown(items)}
-    if fmt == "html":
-        return {"notes.html": to_html(items)}
-    if fmt == "json":
-        return {"notes.json": to_json(items)}
-    if fmt == "markup":
-        return {"notes.json": to_markup_pages(items, publisher)}
-    return {"notes.json": to_claimreview(items, publisher)}
+    return {f"notes.{chosen.suffix}": chosen.render(items, publisher)}

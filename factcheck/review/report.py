@@ -24,6 +24,7 @@ class ExportItem:
     document: Document
     cited_dates: dict[str, date | None] = field(default_factory=dict)
     first_approved: date | None = None
+    approved_by: str = ""  # who approved it last
 
     @property
     def headline(self) -> str:

@@ -567,6 +567,9 @@ class Database:
             if value:
                 query += condition
                 args.append(value)
+        if filters.assigned is not None:
+            query += " AND coalesce(json_extract(n.data, '$.assigned_to'), '') = ?"
+            args.append(filters.assigned)
         return query, args
 
     def queue_ids(self, filters: QueueFilter) -> list[str]:
@@ -589,8 +592,11 @@ class Database:
             rows = self.conn.execute(
                 "SELECT n.id, n.claim_id, c.document_id, n.status, n.verdict, n.version, "
                 "json_extract(n.data, '$.suggestion'), json_extract(n.data, '$.confidence'), "
-                "json_extract(c.data, '$.text'), json_extract(c.data, '$.type'), c.checkworthiness "
-                f"FROM notes n JOIN claims c ON c.id = n.claim_id WHERE n.id IN ({','.join('?' * len(ids))})",
+                "json_extract(c.data, '$.text'), json_extract(c.data, '$.type'), c.checkworthiness, "
+                "coalesce(json_extract(n.data, '$.assigned_to'), ''), r.reviewer, r.action, r.at "
+                "FROM notes n JOIN claims c ON c.id = n.claim_id "
+                "LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE note_id = n.id) "
+                f"WHERE n.id IN ({','.join('?' * len(ids))})",
                 ids,
             ).fetchall()
             for r in rows:
@@ -612,9 +618,20 @@ class Database:
                 claim_text=r[8],
                 claim_type=r[9],
                 checkworthiness=r[10],
+                assigned_to=r[11],
+                last_reviewer=r[12] or "",
+                last_action=r[13] or "",
+                last_at=r[14],
             )
         except ValidationError as exc:
             raise unreadable(f"note {r[0]}", exc) from None
+
+    def reviewer_names(self) -> list[str]:
+        """Everyone who has acted on a note (the tool's own name left out), for assigning work."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT reviewer FROM reviews WHERE reviewer != 'factcheck' ORDER BY reviewer"
+        )
+        return [r[0] for r in rows.fetchall()]
 
     def reviewed_by(self, reviewer: str) -> set[str]:
         """Ids of the notes a reviewer has acted on."""
@@ -705,6 +722,20 @@ class Database:
                 ),
             )
         return note.model_copy(update={"version": note.version + 1})
+
+    def append_review(self, review: Review) -> None:
+        """Add to a note's history without changing the note (a comment)."""
+        with self._write():
+            self.conn.execute(
+                "INSERT INTO reviews (note_id, reviewer, action, data, at) VALUES (?,?,?,?,?)",
+                (
+                    review.note_id,
+                    review.reviewer,
+                    review.action,
+                    review.model_dump_json(),
+                    review.at.isoformat(),
+                ),
+            )
 
     def reviews(self, note_id: str) -> list[Review]:
         rows = self.conn.execute(

@@ -149,3 +149,58 @@ def test_a_note_whose_cited_source_changed_is_left_out_of_exports(approved, corp
     assert f"note {cited.id} left out" in result.stderr and "not" in result.stderr
     exported = {r["note"]["id"] for r in json.loads((tmp_path / "o.json").read_text())}
     assert cited.id not in exported
+
+
+def test_csv_export_has_one_row_per_approved_note_with_the_desks_columns(approved):
+    import csv
+    import io
+
+    text = approved.export("csv").files["notes.csv"]
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0]) == list(export.CSV_COLUMNS) and len(rows) == 3
+    notes = {n.id: n for n in approved.db.notes("approved")}
+    for row in rows:
+        note = notes[row["note"]]
+        assert row["verdict"] == note.verdict.value and row["rating"] == export.RATINGS[note.verdict][1]
+        assert row["reviewer"] == "ann" and row["first approved"] == str(date.today())
+        assert row["status"] == "approved" and row["claim"] and "\n" not in row["explanation"]
+    assert approved.export("csv").media_type.startswith("text/csv")
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_text(workspace, tmp_path):
+    from hostile import hostile_workspace
+
+    folder = tmp_path / "formula"
+    folder.mkdir()
+    (folder / "claim.md").write_text(
+        '---\ntitle: "=HYPERLINK(\\"http://evil.example\\",\\"click\\")"\nurl: "javascript:alert(1)"\n'
+        "date: 2022-02-10\n---\n@SUM(1+1) The ministry said about 130,000 troops were near the border.\n"
+    )
+    workspace.index([folder])
+    hostile_workspace(workspace, tmp_path / "hostile")
+    for claim in workspace.claims(str(folder / "claim.md")):
+        drafter(workspace, EvidenceJudge()).draft_all([claim])
+    for item in workspace.queue(QueueFilter(status=NoteStatus.draft)):
+        workspace.approve(item.note.id, "ann")
+    text = workspace.export("csv").files["notes.csv"]
+    import csv
+    import io
+
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
+    assert any(c.startswith("'=HYPERLINK") for c in cells) and "javascript:" not in "".join(
+        row["article url"] for row in csv.DictReader(io.StringIO(text))
+    )
+
+
+def test_every_export_format_is_listed_by_the_cli_and_the_desk(approved):
+    from desk import desk_client
+
+    names = [f.name for f in approved.export_formats()]
+    assert names == list(export.EXPORT_FORMATS) and "csv" in names
+    help_text = CliRunner().invoke(app, ["notes", "export", "--help"]).stdout
+    assert all(f"{name}:" in help_text for name in names)
+    page = desk_client(approved).get("/export").text
+    assert all(f'href="/export?format={name}"' in page for name in names)
+    download = desk_client(approved).get("/export?format=csv")
+    assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")

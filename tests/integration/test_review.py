@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from factcheck.cli import app
 from factcheck.drafting.judges import EvidenceJudge
 from factcheck.errors import InputError
-from factcheck.models import NoteStatus, Verdict
+from factcheck.models import NoteStatus, QueueFilter, Verdict
 from factcheck.retrieval.fusion import RetrievalSettings
 from factcheck.review import actions as review
 
@@ -173,3 +173,155 @@ def test_notes_commands_non_interactive(drafted):
     assert "Verdict:" in shown.output and "approved" in shown.output
     missing = runner.invoke(app, ["notes", "show", "n-nothing"])
     assert missing.exit_code == 3 and "notes list" in missing.stderr
+
+
+# Approvals bind the published text (issue 28) --------------------------------------------------------------
+
+
+def test_changing_an_approved_notes_text_verdict_or_citations_sends_it_back_to_review(drafted):
+    cited = next(i.note for i in review.queue(drafted.db) if i.note.evidence)
+    drafted.cite_evidence(cited.id, 1, None, "ann")
+    approved = drafted.approve(cited.id, "ann")
+    assert approved.status == NoteStatus.approved and approved.explanation  # the shown text is frozen
+    assert (
+        approved.explanation
+        in drafted.export("md", QueueFilter(status=NoteStatus.approved)).files["notes.md"]
+    )
+    edited = drafted.edit_public(cited.id, "A claim", "Words nobody approved.", "bob", approved.version)
+    assert edited.status == NoteStatus.draft
+    last = drafted.history(cited.id)[-1]
+    assert last.reviewer == "bob" and "back in review" in last.reason
+    with pytest.raises(InputError, match="no approved notes"):
+        drafted.export("md", QueueFilter(status=NoteStatus.approved))
+    again = drafted.approve(cited.id, "ann")
+    assert "Words nobody approved." in drafted.export("md").files["notes.md"] and again.status == "approved"
+    for change in (
+        lambda note: drafted.set_verdict(note.id, Verdict.refuted, "bob", "", note.version),
+        lambda note: drafted.cite_evidence(note.id, 1, len(note.evidence[0].sentences), "bob", note.version),
+    ):
+        current = drafted.approve(cited.id, "ann", confirm=True)
+        assert current.status == NoteStatus.approved and change(current).status == NoteStatus.draft
+
+
+def test_notes_cite_edit_and_approve_show_from_a_script(drafted, monkeypatch):
+    note = next(i.note for i in review.queue(drafted.db) if i.note.evidence)
+    drafted.close()
+    runner = CliRunner()
+    refused = runner.invoke(app, ["notes", "set-verdict", note.id, "supported", "--reviewer", "ann"])
+    assert refused.exit_code == 3 and "needs at least one citation" in refused.stderr
+    cited = runner.invoke(app, ["notes", "cite", note.id, "1", "--reviewer", "ann"])
+    assert cited.exit_code == 0 and "now cites" in cited.stdout
+    sentence = runner.invoke(app, ["notes", "cite", note.id, "P1.S1", "--reviewer", "ann"])
+    assert sentence.exit_code == 0, sentence.output
+    bad = runner.invoke(app, ["notes", "cite", note.id, "d123:0", "--reviewer", "ann"])
+    assert bad.exit_code == 3 and "--quote" in bad.stderr
+    edited = runner.invoke(
+        app,
+        [
+            "notes",
+            "edit",
+            note.id,
+            "--verdict",
+            "supported",
+            "--claim",
+            "Short claim",
+            "--explanation",
+            "Supported by the wire.",
+            "--reason",
+            "checked",
+            "--reviewer",
+            "ann",
+        ],
+    )
+    assert edited.exit_code == 0 and "supported, draft" in edited.stdout
+    shown = runner.invoke(app, ["notes", "approve", note.id, "--show", "--reviewer", "ann"], input="n\n")
+    assert (
+        "claim reviewed: Short claim" in shown.stdout
+        and "explanation: Supported by the wire." in shown.stdout
+    )
+    assert "not approved" in shown.stdout
+    assert (
+        runner.invoke(app, ["notes", "approve", note.id, "--show", "--yes", "--reviewer", "ann"]).exit_code
+        == 0
+    )
+    exported = runner.invoke(app, ["notes", "export", "--format", "csv"])
+    assert "Short claim" in exported.stdout and "Supported by the wire." in exported.stdout
+
+
+def test_notes_edit_without_flags_opens_the_editor(drafted, editor, monkeypatch):
+    note = review.queue(drafted.db)[0].note
+    passage = wire_passage(drafted)
+    drafted.close()
+    monkeypatch.setenv("FAKE_EDIT_CONTENT", edit_yaml(passage.id, "about 130,000 Russian troops"))
+    result = CliRunner().invoke(app, ["notes", "edit", note.id, "--reviewer", "ann"])
+    assert result.exit_code == 0, result.output
+    assert "refuted, draft" in result.stdout and "verdict:" in editor.read_text()
+
+
+def test_overriding_another_reviewers_decision_needs_a_confirmation_naming_them(drafted):
+    from factcheck.errors import NeedsConfirmation
+
+    note = next(i.note for i in review.queue(drafted.db) if i.note.evidence)
+    drafted.reject(note.id, "bob", "opinion, not a claim")
+    with pytest.raises(NeedsConfirmation, match=r"rejected by bob at .* \(opinion, not a claim\)"):
+        drafted.approve(note.id, "ann")
+    assert drafted.note(note.id).status == NoteStatus.rejected
+    assert drafted.approve(note.id, "ann", confirm=True).status == NoteStatus.approved
+    with pytest.raises(NeedsConfirmation, match="approved by ann"):
+        drafted.reject(note.id, "bob", "still an opinion")
+    assert (
+        drafted.reject(note.id, "ann", "my own call").status == NoteStatus.rejected
+    )  # one's own: no question
+    cli = CliRunner().invoke(app, ["notes", "approve", note.id, "--reviewer", "bob"])
+    assert cli.exit_code == 3 and "rejected by ann" in cli.stderr and "pass --yes" in cli.stderr
+
+
+def test_an_author_can_undo_an_approval_or_a_rejection_and_nobody_else_can(drafted):
+    note = next(i.note for i in review.queue(drafted.db) if i.note.evidence)
+    drafted.approve(note.id, "ann")
+    with pytest.raises(InputError, match="only ann can undo"):
+        drafted.undo(note.id, "bob")
+    undone = drafted.undo(note.id, "ann")
+    assert undone.status == NoteStatus.draft and not undone.signoffs and not undone.explanation
+    with pytest.raises(InputError, match="nothing to undo"):
+        drafted.undo(note.id, "ann")
+    drafted.reject(note.id, "bob", "duplicate")
+    assert drafted.undo(note.id, "bob").status == NoteStatus.draft
+    assert [r.action for r in drafted.history(note.id)] == ["approve", "undo", "reject", "undo"]
+
+
+def test_two_sign_offs_publish_a_note_only_after_two_different_reviewers(drafted, monkeypatch):
+    monkeypatch.setattr(drafted.settings.review, "signoffs", 2)
+    note = next(i.note for i in review.queue(drafted.db) if i.note.evidence)
+    first = drafted.approve(note.id, "ann")
+    assert first.status == NoteStatus.draft and first.signoffs == ["ann"]
+    with pytest.raises(InputError, match="already approved"):
+        drafted.approve(note.id, "ann")
+    with pytest.raises(InputError, match="no approved notes"):
+        drafted.export("md")
+    second = drafted.approve(note.id, "bob")
+    assert second.status == NoteStatus.approved and second.signoffs == ["ann", "bob"]
+    assert drafted.export("md").notes == 1
+    changed = drafted.edit_public(note.id, "Short", "New words.", "cy")
+    assert changed.status == NoteStatus.draft and changed.signoffs == []  # the new text needs two again
+
+
+def test_notes_are_assigned_commented_and_the_queue_shows_who_acted_last(drafted):
+    notes = [i.note for i in review.queue(drafted.db)][:3]
+    drafted.assign([n.id for n in notes[:2]], "ann", "editor")
+    drafted.comment(notes[0].id, "bob", "Ask the ministry\nfor the source")
+    mine = drafted.queue_filter(assigned="mine", me="ann")
+    assert {e.note_id for e in drafted.queue_entries(mine)} == {n.id for n in notes[:2]}
+    unassigned = drafted.queue_entries(drafted.queue_filter(assigned="unassigned"))
+    assert notes[2].id in {e.note_id for e in unassigned} and notes[0].id not in {
+        e.note_id for e in unassigned
+    }
+    entry = next(e for e in drafted.queue_entries(mine) if e.note_id == notes[0].id)
+    assert entry.last_reviewer == "bob" and entry.last_action == "comment" and entry.assigned_to == "ann"
+    assert drafted.note(notes[0].id).version == notes[0].version + 1  # the comment did not bump it
+    history = drafted.history(notes[0].id)
+    assert [r.action for r in history] == ["assign", "comment"] and history[
+        1
+    ].reason == "Ask the ministry for the source"
+    listed = CliRunner().invoke(app, ["notes", "list", "--assigned", "mine", "--reviewer", "ann"]).stdout
+    assert notes[0].id in listed and notes[2].id not in listed

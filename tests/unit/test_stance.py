@@ -116,3 +116,49 @@ def test_a_conflict_commits_nothing_and_cites_both_sides():
     judged = _judge(threshold=0.5).judge(claim(), evidence, [], [])
     assert judged.verdict == Verdict.not_enough_evidence and judged.suggestion is None
     assert {c.quote for c in judged.citations} == {SUPPORTING, REFUTING} and "both ways" in judged.rationale
+
+
+def test_the_drafted_public_text_stands_alone_and_names_its_source():
+    from factcheck.models import Citation, Note, Provenance
+    from factcheck.review.public import public_explanation, short_claim
+
+    long_statement = (
+        "The United States and Western countries are worried about Russia's invasion of Ukraine, along with the "
+        "buildup of about 100,000 Moscow troops on the border (reported on 10 February 2022)."
+    )
+    fragment = claim().model_copy(
+        update={
+            "text": "about 100,000 Moscow troops",
+            "statement": long_statement,
+            "sentence": long_statement,
+        }
+    )
+    citation = Citation(
+        passage_id="d2:0",
+        document_id="d2",
+        document_title="Satellite images show build-up continuing",
+        quote="Western officials estimate that about 130,000 Russian troops are now stationed near the border.",
+        start=0,
+        end=10,
+    )
+    note = Note(
+        id="n1",
+        claim_id="c1",
+        verdict=Verdict.refuted,
+        rationale="A long machine rationale that is never published.",
+        confidence=0.9,
+        citations=[citation],
+        provenance=Provenance(judge="evidence"),
+        created_at="2026-12-06T00:00:00Z",
+    )
+    short = short_claim(note, fragment)
+    assert len(short) <= 120 and short.startswith("The United States") and short.endswith("…")
+    explanation = public_explanation(note)
+    assert explanation.startswith("Refuted, according to Satellite images show build-up continuing.")
+    assert "about 130,000 Russian troops" in explanation and "machine rationale" not in explanation
+    quote = fragment.model_copy(
+        update={"type": "quote", "speaker": "Liz Truss", "text": '"Russia must reduce tensions"'}
+    )
+    assert short_claim(note, quote.model_copy(update={"statement": long_statement * 2})) == (
+        "Liz Truss: “Russia must reduce tensions”"
+    )
