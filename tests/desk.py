@@ -2,6 +2,7 @@
 in-process client that talks to it as a browser on this machine would (Host 127.0.0.1, Origin of the desk)."""
 
 import contextlib
+import time
 
 from starlette.testclient import TestClient
 
@@ -23,3 +24,16 @@ def serving(workspace, reviewer="", token=None):
 def desk_client(workspace, **kwargs):
     """A client whose requests look like the desk's own pages: Host 127.0.0.1 and an Origin of the desk."""
     return TestClient(create_app(workspace, **kwargs), base_url=DESK, headers={"Origin": DESK})
+
+
+def finished(client, response, timeout_s=120):
+    """A desk job's final state: `response` is the redirect to its page (followed or not); the job is polled."""
+    location = response.headers.get("location") or str(response.url)
+    job = location.rsplit("/jobs/", 1)[1].split("?")[0]
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        state = client.get(f"/jobs/{job}?format=json").json()
+        if state["status"] in ("done", "failed"):
+            return state
+        time.sleep(0.1)
+    raise AssertionError(f"job {job} did not finish in {timeout_s}s")

@@ -6,33 +6,34 @@ of the note the editor saw, so two editors cannot overwrite each other."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 from jinja2 import Environment, PackageLoader
-from markupsafe import Markup, escape
 from starlette.applications import Starlette
 from starlette.datastructures import FormData, UploadFile
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from factcheck.errors import ConflictError, FactcheckError, InputError, NotFoundError
+from factcheck.errors import ConflictError, FactcheckError, InputError, NeedsConfirmation, NotFoundError
 from factcheck.models import (
     ClaimType,
-    EvidenceItem,
     Note,
     NoteStatus,
     NoteView,
+    ProgressCallback,
     QueueFilter,
     Verdict,
 )
-from factcheck.safety import has_bidi_controls, one_line, safe_url
+from factcheck.safety import one_line, safe_url
+from factcheck.web.jobs import Jobs
 from factcheck.web.security import (
     SESSION_COOKIE,
     TOKEN_COOKIE,
@@ -44,79 +45,38 @@ from factcheck.web.security import (
     same_origin,
     token_accepted,
 )
+from factcheck.web.text import Piece, desk_words, evidence_pieces, isolated, marked, paragraph_of, word_cut
 from factcheck.workspace import Workspace
 
 REVIEWER_COOKIE = "factcheck_reviewer"
-FILTER_KEYS = ("article", "verdict", "type", "status", "reviewer")
+FILTER_KEYS = ("article", "verdict", "type", "status", "reviewer", "assigned")
+DONE = {  # what the page says after an action (a code in the URL, never text from it)
+    "approve": "Approved.",
+    "signoff": "Signed off: a second reviewer must approve it before it is published.",
+    "reject": "Rejected.",
+    "undo": "Undone.",
+    "verdict": "Verdict saved.",
+    "cite": "Cited.",
+    "cite-passage": "Cited.",
+    "edit": "Note saved.",
+    "public": "Public text saved.",
+    "assign": "Assignment saved.",
+    "comment": "Comment added.",
+}
+UNDOABLE = ("approve", "signoff", "reject")
 PAGE_SIZE = 100
 MAX_NAME = 60
-EXPORT_TYPES = {
-    "md": "text/markdown; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "json": "application/json",
-    "claimreview": "application/ld+json",
-    "markup": "application/json",
-}
-
-
-# Text split into pieces the templates render one by one (escaped), so a highlight never needs raw HTML.
-@dataclass
-class Piece:
-    text: str
-    mark: str = ""  # "", "claim", "best", "sentence", "cited"
-    number: int = 0  # a sentence's number within its passage
-    link: str = ""  # a note page, for claims on the article page
-    status: str = ""
-
-
-def _paragraph(text: str, start: int, end: int) -> tuple[int, int]:
-    """The paragraph (newline to newline) holding text[start:end]."""
-    begin = text.rfind("\n", 0, start) + 1
-    stop = text.find("\n", end)
-    return begin, len(text) if stop == -1 else stop
-
-
-def _marked(text: str, offset: int, spans: list[tuple[int, int, Piece]]) -> list[Piece]:
-    """`text` (which starts at document offset `offset`) cut around non-overlapping spans (document offsets)."""
-    pieces, cursor = [], 0
-    for start, end, piece in sorted(spans, key=lambda s: s[0]):
-        a, b = max(start - offset, 0), min(end - offset, len(text))
-        if a < cursor or a >= b:
-            continue  # overlaps the previous span, or lies outside the text
-        if a > cursor:
-            pieces.append(Piece(text[cursor:a]))
-        piece.text = text[a:b]
-        pieces.append(piece)
-        cursor = b
-    if cursor < len(text):
-        pieces.append(Piece(text[cursor:]))
-    return pieces
-
-
-def evidence_pieces(item: EvidenceItem) -> list[Piece]:
-    spans = [
-        (s.start, s.end, Piece("", "best" if s.number in item.best else "sentence", s.number))
-        for s in item.sentences
-    ]
-    return _marked(item.text, item.start, spans)
 
 
 @dataclass
 class Kept:
-    """What an editor typed into a form that was refused: shown again, never lost."""
+    """What an editor typed into a form that was refused: shown again, never lost. `ask` is 'confirm' when the
+    action would override another reviewer's decision, 'both' when the note changed while the editor looked
+    (their text and the current one are shown side by side)."""
 
     form: str = ""
     values: dict[str, str] = field(default_factory=dict)
-
-
-def isolated(value: object) -> object:
-    """Text holding bidi controls ("Invoice \u202eexe.fdp" shows as "Invoice pdf.exe") in a <bdi> of its own, so
-    the reordering cannot leak into the page around it, and marked so that a reviewer sees it is there."""
-    if isinstance(value, str) and has_bidi_controls(value):
-        return Markup(
-            '<bdi dir="auto" class="bidi" title="contains characters that reverse the text">{}</bdi>'
-        ).format(escape(value))
-    return value
+    ask: str = ""
 
 
 def whole_number(value: str | None, name: str, default: int | None = None) -> int | None:
@@ -136,11 +96,14 @@ class Desk:
         self.default_reviewer = one_line(reviewer, MAX_NAME)
         self.token = token.strip() if token and token.strip() else None
         self.sessions = Sessions()
+        self.jobs = Jobs(workspace.settings)
         self.templates = Environment(
             loader=PackageLoader("factcheck.web", "templates"), autoescape=True, trim_blocks=True
         )
         self.templates.filters["safe_url"] = safe_url
         self.templates.filters["bdi"] = isolated
+        self.templates.filters["word_cut"] = word_cut
+        self.templates.filters["desk_words"] = desk_words
         self.templates.globals.update(
             verdicts=[v.value for v in Verdict],
             statuses=[s.value for s in NoteStatus],
@@ -156,6 +119,8 @@ class Desk:
         return name if name and name == " ".join(sent.split()) else self.default_reviewer
 
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        if isinstance(context.get("message"), str):
+            context["message"] = desk_words(context["message"])
         page = self.templates.get_template(name).render(
             csrf=request.state.csrf,
             reviewer=self.reviewer(request),
@@ -213,13 +178,15 @@ class Desk:
 
         return endpoint
 
-    def filters_of(self, params: dict[str, str]) -> QueueFilter:
+    def filters_of(self, params: dict[str, str], me: str = "") -> QueueFilter:
         return self.workspace.queue_filter(
             article=params.get("article") or None,
             verdict=params.get("verdict") or None,
             claim_type=params.get("type") or None,
             status=params.get("status") or "draft",
             reviewer=params.get("reviewer") or None,
+            assigned=params.get("assigned") or None,
+            me=me,
         )
 
     @staticmethod
@@ -231,7 +198,7 @@ class Desk:
     async def queue(self, request: Request) -> Response:
         params = dict(request.query_params)
         params.setdefault("status", "draft")
-        filters = self.filters_of(params)
+        filters = self.filters_of(params, self.reviewer(request))
         counts = {status.value: n for status, n in self.workspace.queue_counts(filters).items()}
         ids = self.workspace.queue_ids(filters)
         page = max(whole_number(params.get("page"), "page", 1) or 1, 1)
@@ -249,10 +216,13 @@ class Desk:
             params=params,
             query=self.query_of(params),
             titles=titles,
+            message=self.done_message(params)[0],
         )
 
-    def _neighbours(self, note_id: str, params: dict[str, str]) -> tuple[str | None, str | None]:
-        ids = self.workspace.queue_ids(self.filters_of(params))
+    def _neighbours(
+        self, note_id: str, params: dict[str, str], me: str = ""
+    ) -> tuple[str | None, str | None]:
+        ids = self.workspace.queue_ids(self.filters_of(params, me))
         if note_id not in ids:
             return None, ids[0] if ids else None
         at = ids.index(note_id)
@@ -266,12 +236,13 @@ class Desk:
         message: str = "",
         status_code: int = 200,
         kept: Kept | None = None,
+        undo_on: str = "",
     ) -> HTMLResponse:
         view: NoteView = self.workspace.note_view(note_id)
         note, claim = view.note, view.claim
         document = self.workspace.document(claim.document_id)
-        begin, end = _paragraph(document.text, claim.span.start, claim.span.end)
-        paragraph = _marked(
+        begin, end = paragraph_of(document.text, claim.span.start, claim.span.end)
+        paragraph = marked(
             document.text[begin:end], begin, [(claim.span.start, claim.span.end, Piece("", "claim"))]
         )
         citations = []
@@ -279,12 +250,12 @@ class Desk:
             passage = view.passages.get(citation.passage_id)
             source = view.cited_documents.get(citation.document_id)
             pieces = (
-                _marked(passage.text, passage.start, [(citation.start, citation.end, Piece("", "cited"))])
+                marked(passage.text, passage.start, [(citation.start, citation.end, Piece("", "cited"))])
                 if passage
                 else [Piece(citation.quote, "cited")]
             )
             citations.append({"citation": citation, "pieces": pieces, "source": source})
-        previous, following = self._neighbours(note.id, params)
+        previous, following = self._neighbours(note.id, params, self.reviewer(request))
         search = params.get("q", "").strip()
         found = self.workspace.search_evidence(search, claim.id, k=5) if search else []
         edit_text = kept.values.get("text", "") if kept and kept.form == "edit" else ""
@@ -295,6 +266,7 @@ class Desk:
             search=search,
             found=[(item, evidence_pieces(item)) for item in found],
             edit_text=edit_text or self.workspace.edit_text(note.id)[0],
+            edit_current=self.workspace.edit_text(note.id)[0] if kept and kept.ask == "both" else "",
             view=view,
             note=note,
             claim=claim,
@@ -309,27 +281,37 @@ class Desk:
             query_pairs=[(k, params[k]) for k in FILTER_KEYS if params.get(k)],
             message=message,
             kept=kept or Kept(),
+            undo_on=undo_on,
+            reviewers=self.workspace.reviewers(),
         )
 
     async def note(self, request: Request) -> Response:
-        return self.note_page(request, request.path_params["note_id"], dict(request.query_params))
+        params = dict(request.query_params)
+        message, undo_on = self.done_message(params)
+        return self.note_page(request, request.path_params["note_id"], params, message, undo_on=undo_on)
 
     async def act(self, request: Request) -> Response:
-        """One review action from the note page; refused changes re-render the page with what was typed."""
+        """One review action from the note page; refused changes re-render the page with what was typed.
+        Overriding another reviewer's decision, or saving over a change made while the editor looked, asks
+        first (naming who and when, with both texts side by side)."""
         note_id, action = request.path_params["note_id"], request.path_params["action"]
         form: FormData = request.state.form
         values = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf"}
         params = dict(parse_qsl(values.get("back", "")))
-        query = self.query_of(params)
         reviewer = self.reviewer(request)
         if not reviewer:
             return RedirectResponse(f"/name?next=/notes/{note_id}", status_code=303)
-        version = whole_number(values.get("version"), "version")
+        confirmed = values.get("confirm") == "1"
         note = self.workspace.note(note_id)
-        _, following = self._neighbours(note.id, params)
-        handlers: dict[str, Callable[[], Note]] = {
-            "approve": lambda: self.workspace.approve(note.id, reviewer, version),
-            "reject": lambda: self.workspace.reject(note.id, reviewer, values.get("reason", ""), version),
+        # "Save mine anyway" after a refused save: the editor saw both texts and chose theirs to go.
+        version = note.version if confirmed else whole_number(values.get("version"), "version")
+        _, following = self._neighbours(note.id, params, reviewer)
+        handlers: dict[str, Callable[[], object]] = {
+            "approve": lambda: self.workspace.approve(note.id, reviewer, version, confirmed),
+            "reject": lambda: self.workspace.reject(
+                note.id, reviewer, values.get("reason", ""), version, confirmed
+            ),
+            "undo": lambda: self.workspace.undo(note.id, reviewer),
             "verdict": lambda: self.workspace.set_verdict(
                 note.id, values.get("verdict", ""), reviewer, values.get("reason", ""), version
             ),
@@ -347,20 +329,53 @@ class Desk:
             "public": lambda: self.workspace.edit_public(
                 note.id, values.get("claim_reviewed", ""), values.get("explanation", ""), reviewer, version
             ),
+            "assign": lambda: self._assign(note, values, reviewer),
+            "comment": lambda: self.workspace.comment(note.id, reviewer, values.get("comment", "")),
         }
         if action not in handlers:
             return self.problem(request, f"unknown action {action!r}", 404)
         try:
-            handlers[action]()
+            result = handlers[action]()
+        except NeedsConfirmation as exc:
+            return self.note_page(
+                request, note.id, params, desk_words(str(exc)), 409, Kept(action, values, "confirm")
+            )
         except ConflictError as exc:
-            return self.note_page(request, note.id, params, str(exc), 409, Kept(action, values))
+            return self.note_page(
+                request, note.id, params, desk_words(str(exc)), 409, Kept(action, values, "both")
+            )
         except FactcheckError as exc:
-            return self.note_page(request, note.id, params, str(exc), 400, Kept(action, values))
-        suffix = f"?{query}" if query else ""
+            return self.note_page(request, note.id, params, desk_words(str(exc)), 400, Kept(action, values))
+        done = (
+            "signoff"
+            if isinstance(result, Note) and action == "approve" and result.status != "approved"
+            else action
+        )
+        report = urlencode(
+            {**{k: params[k] for k in FILTER_KEYS if params.get(k)}, "done": done, "on": note.id}
+        )
         if action in ("approve", "reject"):  # as in the terminal: on to the next note
-            target = f"/notes/{following}{suffix}" if following and following != note.id else f"/{suffix}"
+            target = f"/notes/{following}?{report}" if following and following != note.id else f"/?{report}"
             return RedirectResponse(target, status_code=303)
-        return RedirectResponse(f"/notes/{note.id}{suffix}#{action}", status_code=303)
+        return RedirectResponse(f"/notes/{note.id}?{report}#{action}", status_code=303)
+
+    def _assign(self, note: Note, values: dict[str, str], reviewer: str) -> list[Note]:
+        assignee = reviewer if values.get("to") == "me" else values.get("assignee", "")
+        if values.get("scope") == "article":
+            claim = self.workspace.claim(note.claim_id)
+            entries = self.workspace.queue_entries(
+                self.workspace.queue_filter(article=claim.document_id, status="all")
+            )
+            return self.workspace.assign([e.note_id for e in entries], assignee, reviewer)
+        return self.workspace.assign([note.id], assignee, reviewer)
+
+    def done_message(self, params: dict[str, str]) -> tuple[str, str]:
+        """The message after an action (from its code), and the note it can be undone on, if any."""
+        done, on = params.get("done", ""), params.get("on", "")
+        if done not in DONE:
+            return "", ""
+        shown = f"{DONE[done]} (note {on})" if on and done in UNDOABLE else DONE[done]
+        return shown, on if done in UNDOABLE and on else ""
 
     async def sources(self, request: Request) -> Response:
         return self.render(request, "sources.html", sources=self.workspace.sources(), report=None, message="")
@@ -397,30 +412,56 @@ class Desk:
                 report=None,
                 message=" ".join(refused) or "give a path on this machine, or choose files to upload",
             )
-        try:
-            report = self.workspace.index(paths)
-        except FactcheckError as exc:
-            return self.render(
-                request, "sources.html", 400, sources=self.workspace.sources(), report=None, message=str(exc)
+        notes = [desk_words(line) for line in refused]
+
+        def index(workspace: Workspace, progress: ProgressCallback) -> str:
+            report = workspace.index(paths, progress=progress)
+            errors = [*notes, *(desk_words(e) for e in report.errors)]
+            line = (
+                f"Indexed: {report.new} new, {report.updated} updated, {report.skipped} unchanged, "
+                f"{report.passages} passages"
             )
-        return self.render(
-            request,
-            "sources.html",
-            sources=self.workspace.sources(),
-            report=report,
-            message=" ".join(refused),
+            return line + (f"; {len(errors)} not indexed: " + "; ".join(errors[:5]) if errors else ".")
+
+        title = (
+            "Index "
+            + ", ".join(p.name for p in paths[:3])
+            + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
         )
+        job = self.jobs.submit(title, self.reviewer(request), index, link="/sources")
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
     async def draft_article(self, request: Request) -> Response:
-        """Find an article's claims (when not done yet) and draft a note for each check-worthy one."""
-        document_id = request.path_params["document_id"]
-        report = self.workspace.draft(article=document_id)
-        message = (
-            f"Drafted {report.drafted} notes ({report.skipped} already had one, {report.failed} failed)."
+        """Find an article's claims (when not done yet) and draft a note for each check-worthy one, as a job."""
+        document = self.workspace.document(request.path_params["document_id"])
+
+        def draft(workspace: Workspace, progress: ProgressCallback) -> str:
+            report = workspace.draft(article=document.id, progress=progress)
+            line = (
+                f"Drafted {report.drafted} notes ({report.skipped} already had one, {report.failed} failed)."
+            )
+            if report.errors:
+                line += f" {len(report.errors)} not drafted: {desk_words(report.errors[0])}"
+            return line
+
+        job = self.jobs.submit(
+            f"Draft the notes of {word_cut(document.title or document.id, 60)}",
+            self.reviewer(request),
+            draft,
+            link=f"/articles/{document.id}",
         )
-        if report.errors:
-            message += f" {len(report.errors)} not drafted: {report.errors[0]}"
-        return await self.article(request, message)
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+    async def jobs_page(self, request: Request) -> Response:
+        return self.render(request, "jobs.html", jobs=self.jobs.all(), job=None)
+
+    async def job_page(self, request: Request) -> Response:
+        job = self.jobs.get(whole_number(request.path_params["job_id"], "job") or 0)
+        if job is None:
+            raise NotFoundError("no such job: it finished long ago or the desk restarted; see the jobs page")
+        if request.query_params.get("format") == "json":
+            return JSONResponse(job.as_dict())
+        return self.render(request, "jobs.html", jobs=self.jobs.all(), job=job)
 
     async def article(self, request: Request, message: str = "") -> Response:
         view = self.workspace.article_view(request.path_params["document_id"])
@@ -440,7 +481,7 @@ class Desk:
         for line in text.split("\n"):
             if line.strip():
                 inside = [s for s in spans if cursor <= s[0] and s[1] <= cursor + len(line)]
-                paragraphs.append(_marked(line, cursor, inside))
+                paragraphs.append(marked(line, cursor, inside))
             cursor += len(line) + 1
         return self.render(
             request, "article.html", view=view, document=view.document, paragraphs=paragraphs, message=message
@@ -448,17 +489,18 @@ class Desk:
 
     async def export(self, request: Request) -> Response:
         fmt = request.query_params.get("format", "")
-        if fmt not in EXPORT_TYPES:
-            return self.render(request, "export.html", message="")
+        formats = self.workspace.export_formats()
+        if fmt not in {f.name for f in formats}:
+            return self.render(request, "export.html", message="", formats=formats)
         status = request.query_params.get("status", "approved")
         try:
             exported = self.workspace.export(fmt, self.workspace.queue_filter(status=status))
         except FactcheckError as exc:
-            return self.render(request, "export.html", 400, message=str(exc))
+            return self.render(request, "export.html", 400, message=str(exc), formats=formats)
         name, content = next(iter(exported.files.items()))
         return Response(
             content,
-            media_type=EXPORT_TYPES[fmt],
+            media_type=exported.media_type,
             headers={"Content-Disposition": f'attachment; filename="{Path(name).name}"'},
         )
 
@@ -518,10 +560,18 @@ def create_app(
         Route("/articles/{document_id}", guard(desk.article)),
         Route("/articles/{document_id}/draft", guard(desk.draft_article), methods=["POST"]),
         Route("/export", guard(desk.export)),
+        Route("/jobs", guard(desk.jobs_page)),
+        Route("/jobs/{job_id}", guard(desk.job_page)),
         Route("/name", guard(desk.name), methods=["GET", "POST"]),
         Mount("/static", StaticFiles(packages=[("factcheck.web", "static")]), name="static"),
     ]
     gate = Middleware(DeskGate, allowed=allowed_hosts(host, allowed), bind_host=host)
-    app = Starlette(routes=routes, middleware=[gate])
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        desk.jobs.stop()  # a job in progress finishes its current step; what it stored stays
+
+    app = Starlette(routes=routes, middleware=[gate], lifespan=lifespan)
     app.state.desk = desk
     return app

@@ -29,7 +29,8 @@ MIN_TOKEN_CHARS = 16
 LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost"})
 WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
 CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
 # "same-origin", not "no-referrer": under no-referrer browsers send `Origin: null` with the desk's own form

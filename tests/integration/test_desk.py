@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 import yaml
-from desk import TOKEN, desk_client
+from desk import TOKEN, desk_client, finished
 from fakes import drafter
 from paths import DATA, SEED_A, SEED_B
 from typer.testing import CliRunner
@@ -174,18 +174,19 @@ def test_index_by_upload_and_by_path_and_bad_files_are_one_line_each(drafted, tm
             ("files", ("../empty.txt", b"")),
         ],
     )
-    assert upload.status_code == 200 and "1 new" in upload.text and "empty" in upload.text
+    job = finished(client, upload)
+    assert job["status"] == "done" and "1 new" in job["result"] and "empty" in job["result"]
     assert (drafted.settings.home / "uploads" / "empty.txt").exists()  # a path in the name is dropped
     uploaded = next(d for d in drafted.sources() if d.title == "Uploaded")
     drafted_page = client.post(f"/articles/{uploaded.id}/draft", data={"csrf": form["csrf"]})
-    assert drafted_page.status_code == 200 and "Drafted 1 notes" in drafted_page.text
+    assert "Drafted 1 notes" in finished(client, drafted_page)["result"]
     (note,) = drafted.queue_entries(drafted.queue_filter(article=uploaded.id))
     assert "40 homes" in note.claim_text
     folder = tmp_path / "more"
     folder.mkdir()
     (folder / "a.txt").write_text("The mayor said the bridge cost 3 million euros in 2021.\n")
     by_path = client.post("/sources", data={"csrf": form["csrf"], "path": str(folder)})
-    assert by_path.status_code == 200 and "1 new" in by_path.text
+    assert by_path.status_code == 200 and "1 new" in finished(client, by_path)["result"]
     nothing = client.post("/sources", data={"csrf": form["csrf"]})
     assert nothing.status_code == 400 and "give a path" in nothing.text
 

@@ -7,7 +7,7 @@ import re
 import shutil
 
 import pytest
-from desk import DESK, TOKEN, desk_client
+from desk import DESK, TOKEN, desk_client, finished
 from fakes import drafter
 from paths import DATA, SEED_A
 from typer.testing import CliRunner
@@ -184,14 +184,15 @@ def test_probe_n42_an_upload_with_a_taken_name_and_other_text_becomes_its_own_do
     story_b = b"---\ntitle: Story B\n---\nThe mayor said 12 schools will close next year.\n"
 
     def upload(data):
-        return client.post(
+        response = client.post(
             "/sources", data={"csrf": _csrf(client, "/sources")}, files=[("files", ("article.txt", data))]
         )
+        return finished(client, response)["result"]
 
-    assert "1 new" in upload(story_a).text and "1 new" in upload(story_b).text
+    assert "1 new" in upload(story_a) and "1 new" in upload(story_b)
     titles = {d.title for d in drafted.sources()}
     assert {"Story A", "Story B"} <= titles
-    assert "1 unchanged" in upload(story_b).text and "1 unchanged" in upload(story_a).text
+    assert "1 unchanged" in upload(story_b) and "1 unchanged" in upload(story_a)
     uploads = sorted(p.name for p in (drafted.settings.home / "uploads").iterdir())
     assert uploads == ["article-2.txt", "article.txt"]
 

@@ -2,7 +2,10 @@
 
 from fakes import evidence_item
 
-from factcheck.web.app import Piece, _local_path, _marked, _paragraph, evidence_pieces
+from factcheck.web.app import _local_path
+from factcheck.web.text import Piece, desk_words, evidence_pieces, word_cut
+from factcheck.web.text import marked as _marked
+from factcheck.web.text import paragraph_of as _paragraph
 
 
 def test_a_claim_is_cut_out_of_its_paragraph_by_document_offsets():
@@ -37,3 +40,20 @@ def test_redirects_stay_on_the_desk():
     assert _local_path("/notes/n1?status=all") == "/notes/n1?status=all"
     for outside in ("//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"):
         assert _local_path(outside) == "/"
+
+
+def test_the_queue_never_cuts_a_word_in_half():
+    text = "The council said about 40,000 homes were built across the region in 2021"
+    cut = word_cut(text, 30)
+    assert len(cut) <= 30 and cut.endswith("…") and text.startswith(cut[:-1]) and text[len(cut) - 1] == " "
+    assert word_cut("short", 30) == "short"
+
+
+def test_errors_are_in_the_desks_words_without_server_paths():
+    message = desk_words(
+        "supported needs at least one citation; add one first (`c` in review, or edit the note)"
+    )
+    assert "`c`" not in message and "cite a sentence of the evidence" in message
+    where = desk_words("/srv/newsroom/workspace/uploads/story.txt: file is empty")
+    assert where == "story.txt: file is empty"
+    assert desk_words("see https://example.org/a/b for more") == "see https://example.org/a/b for more"

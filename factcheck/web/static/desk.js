@@ -19,11 +19,42 @@
     if (link) window.location.assign(link.href);
   }
 
+  var sent = false;  // one action per page: a second press of a key must not post a stale version
+
+  function submit(id) {
+    var form = byId(id);
+    if (form && !sent) form.requestSubmit();
+  }
+
+  document.addEventListener("submit", function (event) {
+    if (sent) {
+      event.preventDefault();
+      return;
+    }
+    sent = true;
+    var buttons = event.target.querySelectorAll("button");
+    // After the form's data is taken (a disabled button's name and value would be left out of it).
+    window.setTimeout(function () {
+      for (var i = 0; i < buttons.length; i++) buttons[i].disabled = true;
+    }, 0);
+  }, true);
+
+  function verdict(number) {
+    return function () {
+      var choice = byId("verdict-choice");
+      if (!choice || number > choice.options.length) return;
+      choice.selectedIndex = number - 1;
+      submit("verdict-form");
+    };
+  }
+
   var keys = {
-    a: function () {
-      var form = byId("approve-form");
-      if (form) form.requestSubmit();
-    },
+    a: function () { submit("approve-form"); },
+    u: function () { submit("undo-form"); },
+    1: verdict(1),
+    2: verdict(2),
+    3: verdict(3),
+    4: verdict(4),
     r: function () { focus("reject-reason"); },
     v: function () { focus("verdict-choice"); },
     e: function () { focus("claim-reviewed"); },
@@ -52,4 +83,32 @@
       action();
     }
   });
+
+  // The jobs page: the progress of a running job, read every second until it is done.
+  var job = byId("job");
+  if (job && (job.dataset.status === "queued" || job.dataset.status === "running")) {
+    var poll = function () {
+      fetch("/jobs/" + job.dataset.job + "?format=json", { credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (state) {
+          byId("job-status").textContent = state.status;
+          byId("job-status").className = "status status-" + state.status;
+          byId("job-progress").value = state.percent;
+          byId("job-count").textContent = state.total ? state.done + " of " + state.total : "";
+          byId("job-item").textContent = state.item;
+          if (state.status === "done" || state.status === "failed") {
+            var result = byId("job-result");
+            result.textContent = state.result;
+            result.hidden = false;
+            result.className = "message " + (state.status === "failed" ? "error" : "done");
+            byId("job-link").hidden = false;
+            job.dataset.status = state.status;
+          } else {
+            window.setTimeout(poll, 1000);
+          }
+        })
+        .catch(function () { window.setTimeout(poll, 3000); });
+    };
+    window.setTimeout(poll, 500);
+  }
 })();

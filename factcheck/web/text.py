@@ -1,0 +1,97 @@
+"""Text as the desk shows it: article and evidence text cut into pieces around highlights (rendered one by one
+and escaped, so a highlight never needs raw HTML), bidi isolation, and messages in the desk's own words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from factcheck.models import EvidenceItem
+from factcheck.safety import has_bidi_controls
+
+
+@dataclass
+class Piece:
+    text: str
+    mark: str = ""  # "", "claim", "best", "sentence", "cited"
+    number: int = 0  # a sentence's number within its passage
+    link: str = ""  # a note page, for claims on the article page
+    status: str = ""
+
+
+def paragraph_of(text: str, start: int, end: int) -> tuple[int, int]:
+    """The paragraph (newline to newline) holding text[start:end]."""
+    begin = text.rfind("\n", 0, start) + 1
+    stop = text.find("\n", end)
+    return begin, len(text) if stop == -1 else stop
+
+
+def marked(text: str, offset: int, spans: list[tuple[int, int, Piece]]) -> list[Piece]:
+    """`text` (which starts at document offset `offset`) cut around non-overlapping spans (document offsets)."""
+    pieces, cursor = [], 0
+    for start, end, piece in sorted(spans, key=lambda s: s[0]):
+        a, b = max(start - offset, 0), min(end - offset, len(text))
+        if a < cursor or a >= b:
+            continue  # overlaps the previous span, or lies outside the text
+        if a > cursor:
+            pieces.append(Piece(text[cursor:a]))
+        piece.text = text[a:b]
+        pieces.append(piece)
+        cursor = b
+    if cursor < len(text):
+        pieces.append(Piece(text[cursor:]))
+    return pieces
+
+
+def evidence_pieces(item: EvidenceItem) -> list[Piece]:
+    spans = [
+        (s.start, s.end, Piece("", "best" if s.number in item.best else "sentence", s.number))
+        for s in item.sentences
+    ]
+    return marked(item.text, item.start, spans)
+
+
+def isolated(value: object) -> object:
+    """Text holding bidi controls ("Invoice \u202eexe.fdp" shows as "Invoice pdf.exe") in a <bdi> of its own, so
+    the reordering cannot leak into the page around it, and marked so that a reviewer sees it is there."""
+    if isinstance(value, str) and has_bidi_controls(value):
+        return Markup(
+            '<bdi dir="auto" class="bidi" title="contains characters that reverse the text">{}</bdi>'
+        ).format(escape(value))
+    return value
+
+
+# Advice written for the terminal, and what it means on the desk.
+_DESK_WORDS = (
+    (
+        re.compile(r"\(`c` in review, or edit the note\)"),
+        "(cite a sentence of the evidence, or edit the note)",
+    ),
+    (re.compile(r"approve some first \(`factcheck review`\) or pass --status all"), "approve some first"),
+    (re.compile(r"pass --reviewer NAME or set FACTCHECK_REVIEWER"), "tell the desk your name (top right)"),
+    (re.compile(r"run `factcheck notes list` to see note ids"), "go back to the queue"),
+    (re.compile(r"\(c\) or edit the note, then approve"), "or edit the note, then approve"),
+    (re.compile(r"`factcheck draft --redo`"), "drafting it again"),
+    (re.compile(r"copy an id from `factcheck search`"), "search for the passage on this page"),
+)
+_SERVER_PATH = re.compile(r"(?<![\w:/])(?:/[\w.\-]+){2,}/?")
+
+
+def desk_words(message: str) -> str:
+    """An error in the desk's own words: terminal advice replaced, and no server path shown (a path on the
+    server becomes its last part)."""
+    for pattern, words in _DESK_WORDS:
+        message = pattern.sub(words, message)
+    return _SERVER_PATH.sub(lambda m: m.group().rstrip("/").rsplit("/", 1)[-1], message)
+
+
+def word_cut(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word boundary with an ellipsis: never in the middle of a word."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
