@@ -87,6 +87,22 @@ class Claim(_Model):
         "when its words are no longer in the article.",
     )
 
+    @classmethod
+    def of_query(cls, query: str) -> Claim:
+        """A search query in the shape of a claim, so its results can be built into evidence like a claim's."""
+        span = Span(start=0, end=len(query))
+        return cls(
+            id="query",
+            document_id="",
+            span=span,
+            text=query,
+            sentence=query,
+            sentence_span=span,
+            type=ClaimType.other,
+            checkworthiness=0.0,
+            statement=query,
+        )
+
 
 class Verdict(StrEnum):
     supported = "supported"

@@ -6,13 +6,19 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from factcheck.models import JudgeName
 
 
-class EmbeddingSettings(BaseModel):
+class _Group(BaseModel):
+    """A group of settings (FACTCHECK_<GROUP>__<NAME>): an unknown name is an error, never ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class EmbeddingSettings(_Group):
     backend: Literal["minilm", "openai"] = Field(
         "minilm",
         description="'minilm' (embedded, offline) or 'openai' (any OpenAI-compatible embeddings API).",
@@ -49,7 +55,7 @@ class EmbeddingSettings(BaseModel):
     )
 
 
-class StoreSettings(BaseModel):
+class StoreSettings(_Group):
     url: str | None = Field(
         None,
         description="URL of a Chroma server (http://host:port); empty = embedded store in the workspace.",
@@ -57,7 +63,7 @@ class StoreSettings(BaseModel):
     collection: str = Field("passages", description="Chroma collection name prefix.")
 
 
-class IngestSettings(BaseModel):
+class IngestSettings(_Group):
     max_file_mb: float = Field(10.0, gt=0, description="Files larger than this are refused.")
     passage_chars: int = Field(600, ge=100, le=5000, description="Target passage length in characters.")
     overlap_sentences: int = Field(
@@ -71,13 +77,13 @@ class IngestSettings(BaseModel):
     )
 
 
-class ClaimSettings(BaseModel):
+class ClaimSettings(_Group):
     threshold: float = Field(
         0.5, ge=0.0, le=1.0, description="Check-worthiness score below which candidates are hidden."
     )
 
 
-class LLMSettings(BaseModel):
+class LLMSettings(_Group):
     local_model: Path | None = Field(
         None,
         description="GGUF file for the 'local' judge (any instruct model); empty = SmolLM2-135M-Instruct "
@@ -113,7 +119,7 @@ class LLMSettings(BaseModel):
     )
 
 
-class DraftSettings(BaseModel):
+class DraftSettings(_Group):
     workers: int = Field(2, ge=1, le=64, description="Claims drafted concurrently.")
     top_k: int = Field(6, ge=1, le=30, description="Evidence passages per claim.")
     per_document: int = Field(2, ge=1, le=10, description="At most this many passages from one document.")
@@ -131,7 +137,7 @@ class DraftSettings(BaseModel):
     )
 
 
-class PublisherSettings(BaseModel):
+class PublisherSettings(_Group):
     name: str = Field("", description="Organisation named as author of exported ClaimReviews.")
     url: str = Field(
         "", description="Base URL where the fact-checks are published (ClaimReview url and author url)."
@@ -142,7 +148,7 @@ class PublisherSettings(BaseModel):
     )
 
 
-class MatchingSettings(BaseModel):
+class MatchingSettings(_Group):
     threshold: float = Field(
         0.60,
         ge=0.0,
@@ -159,7 +165,7 @@ class MatchingSettings(BaseModel):
     )
 
 
-class ReviewSettings(BaseModel):
+class ReviewSettings(_Group):
     signoffs: int = Field(
         1,
         ge=1,
@@ -169,7 +175,7 @@ class ReviewSettings(BaseModel):
     )
 
 
-class ServeSettings(BaseModel):
+class ServeSettings(_Group):
     host: str = Field(
         "127.0.0.1", description="Address `factcheck serve` binds; another than loopback needs a token."
     )
@@ -227,6 +233,8 @@ class Settings(BaseSettings):
 
 
 ENV_FILE_VARIABLE = "FACTCHECK_ENV_FILE"
+# FACTCHECK_* variables that are read but are not settings of the Settings object.
+OTHER_VARIABLES = frozenset({ENV_FILE_VARIABLE, "FACTCHECK_MODEL_CACHE"})
 DEFAULT_HOME = Path("vectorstore")
 
 
@@ -261,6 +269,33 @@ def _setting_name(variable: str) -> str:
     return variable.removeprefix("FACTCHECK_").lower().replace("__", ".")
 
 
+def known_variables() -> list[str]:
+    """Every FACTCHECK_* variable factcheck reads."""
+    names = set(OTHER_VARIABLES)
+    for field, info in Settings.model_fields.items():
+        group = info.annotation
+        if isinstance(group, type) and issubclass(group, _Group):
+            names |= {f"FACTCHECK_{field}__{name}".upper() for name in group.model_fields}
+        else:
+            names.add(f"FACTCHECK_{field}".upper())
+    return sorted(names)
+
+
+def _unknown(variable: str) -> str:
+    import difflib
+
+    near = difflib.get_close_matches(variable.upper(), known_variables(), n=1, cutoff=0.75)
+    hint = f"; did you mean {near[0]}?" if near else "; `factcheck config` lists the settings"
+    return f"unknown setting {variable}{hint}"
+
+
+def _check_variable(variable: str) -> None:
+    from factcheck.errors import ConfigError
+
+    if variable.upper() not in known_variables():
+        raise ConfigError(_unknown(variable))
+
+
 def load_settings(**overrides: object) -> Settings:
     """Settings from the workspace's .env, then FACTCHECK_* environment variables, then non-None overrides (CLI
     flags), each winning over the one before."""
@@ -278,16 +313,21 @@ def load_settings(**overrides: object) -> Settings:
             given["home"], found = nearest, f"found upward from {Path.cwd()}"
     home = given.get("home")
     dotenv = env_file(Path(str(home)) if home else None)
+    named = [k for k in os.environ if k.upper().startswith("FACTCHECK_")]
+    if dotenv:
+        named += [k for k in dotenv_values(dotenv) if k.upper().startswith("FACTCHECK_")]
+    for variable in named:
+        _check_variable(variable)
     try:
-        settings = Settings(_env_file=dotenv) if dotenv else Settings()
-        if given:
-            settings = settings.model_copy(update=given)
+        # Overrides are arguments of the settings object, so they are validated like everything else.
+        settings = Settings(_env_file=dotenv, **given) if dotenv else Settings(**given)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(
-            f"invalid setting {where!r}: {first['msg']} (check FACTCHECK_{where.upper().replace('.', '__')})"
-        ) from None
+        variable = f"FACTCHECK_{where.upper().replace('.', '__')}"
+        if first["type"] == "extra_forbidden":
+            raise ConfigError(_unknown(variable)) from None
+        raise ConfigError(f"invalid setting {where!r}: {first['msg']} (check {variable})") from None
     sources = {}
     if dotenv:
         sources.update(

@@ -10,7 +10,7 @@ other front end) calls only this, the models, the settings and the errors.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from factcheck.errors import ConfigError, ConflictError, FactcheckError, InputError, NotFoundError
+from factcheck.claims.pipeline import detect_stored
+from factcheck.errors import InputError, NotFoundError
 from factcheck.models import (
     ArchiveReport,
     ArticleView,
-    CheckedClaim,
     Claim,
-    ClaimType,
     Document,
     DocumentSummary,
     DraftReport,
@@ -46,19 +45,20 @@ from factcheck.models import (
     QueueItem,
     Review,
     RunComparison,
-    Span,
     Verdict,
 )
 from factcheck.retrieval.lexical import LexicalIndex
 from factcheck.retrieval.retriever import Retriever
-from factcheck.safety import mask_credentials
+from factcheck.review import actions, export, views
 from factcheck.settings import Settings, load_settings
 from factcheck.storage.db import Database
 
+__all__ = ["Workspace", "doctor"]
+
 if TYPE_CHECKING:
     from factcheck.drafting.evidence import EvidenceBuilder
-    from factcheck.matching.matcher import ClaimMatcher
-    from factcheck.retrieval.embed_process import EmbeddingProcess
+    from factcheck.ingest.references import References
+    from factcheck.matching.service import Matching
     from factcheck.retrieval.vectors import VectorStore
 
 
@@ -80,7 +80,14 @@ class Workspace:
         self.lexical = LexicalIndex(self.db, self.settings.home / "bm25")
         self.retriever = Retriever(self.db, lambda: self.store, self.lexical)
         self._embedder: Callable[[list[str]], object] | None = None
-        self._matcher: tuple[int, list[CheckedClaim], ClaimMatcher] | None = None
+        self._matching: Matching | None = None
+
+    @property
+    def references(self) -> References:
+        """Documents named the way people name them: ids, id prefixes, paths (indexed first where needed)."""
+        from factcheck.ingest.references import References
+
+        return References(self.db, lambda paths, progress: self.index(paths, progress=progress))
 
     @property
     def store(self) -> VectorStore:
@@ -128,11 +135,11 @@ class Workspace:
     ) -> IndexReport:
         """Index files, folders and web pages (http/https URLs). Unchanged documents are skipped; changed ones
         replace their passages."""
-        from factcheck.ingest.pipeline import Indexer
+        from factcheck.ingest.pipeline import Indexer, load_index_models
         from factcheck.ingest.readers import is_url
 
         with ThreadPoolExecutor(max_workers=1) as beside:  # models load while Chroma is imported and opened
-            loaded = beside.submit(self._load_index_models)
+            loaded = beside.submit(load_index_models, self.settings)
             store = self.store
             process = loaded.result()
         report = Indexer(self.settings, self.db, store, process).run(
@@ -141,81 +148,17 @@ class Workspace:
             progress=progress,
         )
         if report.changed:
-            report.stale = self._sources_changed(report.changed)
+            from factcheck.review.staleness import sources_changed
+
+            report.stale = sources_changed(self.db, report.changed)
         return report
-
-    def _load_index_models(self) -> EmbeddingProcess | None:
-        """Load what indexing needs; where the settings say so, the embedded model in a child process (one
-        per process, kept for later index calls), which is returned."""
-        from factcheck.retrieval.embeddings import load_embedded_model
-        from factcheck.text.language import load_identifier
-
-        load_identifier()
-        embeddings = self.settings.embeddings
-        if embeddings.backend != "minilm" or not embeddings.separate_process:
-            load_embedded_model(embeddings)
-            return None
-        from factcheck.retrieval.embed_process import shared_embedding_process
-
-        return shared_embedding_process(embeddings.threads, embeddings.runtime)
-
-    def _sources_changed(self, document_ids: list[str], removed: bool = False) -> list[str]:
-        """After documents changed (or before they are removed): claims on them are re-anchored, and every
-        note citing them or resting on them is checked again; one that no longer holds becomes stale."""
-        from factcheck.claims.detect import reanchor
-        from factcheck.review import actions
-
-        lost: set[str] = set()
-        for document_id in [] if removed else document_ids:
-            text = self.db.document(document_id).text
-            for claim in self.db.claims(document_id):
-                moved = reanchor(claim, text)
-                if moved != claim:
-                    self.db.save_claim(moved)
-                if moved.anchor == "lost":
-                    lost.add(claim.id)
-        notes = {n.id: n for n in self.db.notes_citing(document_ids) + self.db.notes_on(document_ids)}
-        on_removed = {n.id for n in self.db.notes_on(document_ids)} if removed else set()
-        stale = []
-        for note in notes.values():
-            if note.status not in (NoteStatus.draft, NoteStatus.approved):
-                continue
-            if note.id in on_removed:
-                reason = "its article was removed from the workspace"
-            elif removed:
-                reason = f"a cited source was removed from the workspace ({', '.join(document_ids)})"
-            elif note.claim_id in lost:
-                reason = "the words of its claim are no longer in its article"
-            elif problems := actions.citation_problems(self.db, note):
-                reason = f"a cited source changed: {problems[0]}"
-            else:
-                continue
-            actions.mark_stale(self.db, note, reason)
-            stale.append(note.id)
-        return stale
 
     def sources(self) -> list[DocumentSummary]:
         return self.db.documents()
 
     def document(self, ref: str) -> Document:
         """A document by id, unique id prefix, or the path it was indexed from."""
-        candidates = self.db.find_documents(ref)
-        if not candidates and Path(ref).exists():
-            candidates = self.db.find_documents(str(Path(ref)))
-            if not candidates:
-                from factcheck.ingest.readers import document_id
-
-                candidates = [c for c in [document_id(str(Path(ref).resolve()))] if self.db.has_document(c)]
-        if len(candidates) > 1:
-            raise InputError(
-                f"{ref!r} matches {len(candidates)} documents ({', '.join(candidates[:5])}); give a longer id"
-            )
-        if not candidates:
-            raise NotFoundError(
-                f"no indexed document {ref!r}; run `factcheck sources list` to see ids, "
-                "or `factcheck index PATH`"
-            )
-        return self.db.document(candidates[0])
+        return self.references.document(ref)
 
     def passages(self, ref: str) -> list[Passage]:
         return self.db.passages(self.document(ref).id)
@@ -223,19 +166,10 @@ class Workspace:
     def remove(self, ref: str, force: bool = False) -> Document:
         """Remove a document, its vectors, its passages and its claims. Refused while approved notes cite it or
         rest on it, unless `force`: then those notes become stale. Review history is never deleted."""
+        from factcheck.review.staleness import before_removal
+
         document = self.document(ref)
-        depending = {
-            n.id
-            for n in self.db.notes_citing([document.id]) + self.db.notes_on([document.id])
-            if n.status == NoteStatus.approved
-        }
-        if depending and not force:
-            raise InputError(
-                f"{len(depending)} approved note(s) depend on {document.id} ({', '.join(sorted(depending)[:3])}"
-                f"{', ...' if len(depending) > 3 else ''}); pass --force to remove it anyway (they become "
-                "stale and stay out of exports until re-approved)"
-            )
-        self._sources_changed([document.id], removed=True)
+        before_removal(self.db, document.id, force)
         self.store.delete_documents([document.id])
         self.db.delete_document(document.id)
         return document
@@ -266,22 +200,11 @@ class Workspace:
         query) highlighted, ready to cite by number."""
         claim = self.db.claim(claim_id) if claim_id else None
         hits = self.retriever.search(query, k, exclude_document=claim.document_id if claim else None)
-        subject = claim or Claim(
-            id="query",
-            document_id="",
-            span=Span(start=0, end=len(query)),
-            text=query,
-            sentence=query,
-            sentence_span=Span(start=0, end=len(query)),
-            type=ClaimType.other,
-            checkworthiness=0.0,
-            statement=query,
-        )
-        return self.evidence.build(subject, query, hits)
+        return self.evidence.build(claim or Claim.of_query(query), query, hits)
 
     def claims(self, ref: str, progress: ProgressCallback | None = None, redo: bool = False) -> list[Claim]:
         """The claim candidates of one article (a path, indexed first if needed, or a document id)."""
-        return self._detect(self._article(ref, progress), redo)
+        return detect_stored(self.db, [self.references.article(ref, progress).id], redo)[0]
 
     def claims_of(
         self,
@@ -294,7 +217,9 @@ class Workspace:
         ones cost nothing), document ids, or with `every_document` every indexed document. Stored claims are
         read back unless the document changed since they were detected (or `redo`)."""
         documents = (
-            [d.id for d in self.db.documents()] if every_document else self._documents_at(refs, progress)
+            [d.id for d in self.db.documents()]
+            if every_document
+            else self.references.document_ids(refs, progress)
         )
         if not documents:
             raise InputError(
@@ -304,128 +229,11 @@ class Workspace:
             )
         headers = {d.id: d for d in self.db.documents()}
         ordered = list(dict.fromkeys(documents))
-        found = dict(zip(ordered, self._detect_many(ordered, redo, progress), strict=True))
+        found = dict(zip(ordered, detect_stored(self.db, ordered, redo, progress), strict=True))
         return [(headers[document_id], found[document_id]) for document_id in ordered]
-
-    def _detect(self, document: Document, redo: bool = False) -> list[Claim]:
-        return self._detect_many([document.id], redo)[0]
-
-    def _detect_many(
-        self, document_ids: list[str], redo: bool = False, progress: ProgressCallback | None = None
-    ) -> list[list[Claim]]:
-        """Stored claims where the document and the detector are unchanged; the others are detected in
-        batches of 64 documents, the rules of one batch running while the scorer embeds the previous one."""
-        from factcheck.claims.scoring import detector_version
-
-        detector = detector_version()
-        out: dict[str, list[Claim]] = {}
-        todo: list[str] = []
-        for document_id in document_ids:
-            stored = self.db.claims_detected_on(document_id)
-            if not redo and stored is not None and stored == (self.db.document_hash(document_id), detector):
-                out[document_id] = sorted(
-                    self.db.claims(document_id), key=lambda c: (c.span.start, c.span.end)
-                )
-            else:
-                todo.append(document_id)
-
-        def batches() -> Iterator[list[Document]]:
-            for begin in range(0, len(todo), 64):
-                documents = [self.db.document(document_id) for document_id in todo[begin : begin + 64]]
-                for document in documents:
-                    if document.language not in ("", "en"):
-                        # The number, date and speaker rules read English ("3,9 Prozent" is not 3 and 9).
-                        out[document.id] = []
-                        self.db.save_claims(document.id, [], (document.content_hash, detector))
-                english = [d for d in documents if d.language in ("", "en")]
-                if english:
-                    yield english
-
-        if todo:
-            from factcheck.claims.detect import detect_claims_batches
-            from factcheck.claims.scoring import load_scorer
-
-            sent: list[list[Document]] = []  # batches handed to the pipeline, not yet answered
-
-            def handed() -> Iterator[list[Document]]:
-                for documents in batches():
-                    sent.append(documents)
-                    yield documents
-
-            done = 0
-            for detected in detect_claims_batches(handed(), load_scorer()):
-                for document, claims in zip(sent.pop(0), detected, strict=True):
-                    known = {(c.span.start, c.span.end): c.id for c in self.db.claims(document.id)}
-                    claims = [
-                        c.model_copy(update={"id": known.get((c.span.start, c.span.end), c.id)})
-                        for c in claims
-                    ]
-                    self.db.save_claims(document.id, claims, (document.content_hash, detector))
-                    out[document.id] = claims
-                    done += 1
-                if progress:
-                    progress(done, len(todo), "claims detected")
-        return [out[document_id] for document_id in document_ids]
 
     def claim(self, claim_id: str) -> Claim:
         return self.db.claim(claim_id)
-
-    def _documents_at(self, refs: Iterable[str], progress: ProgressCallback | None = None) -> list[str]:
-        """Document ids for paths (files, folders, JSONL archives: indexed first) and document ids."""
-        from factcheck.ingest.readers import discover
-
-        refs = list(refs)
-        paths = [Path(ref) for ref in refs if Path(ref).exists()]
-        if paths:
-            report = self.index(paths, progress=progress)
-            if report.failed and not report.new + report.updated + report.skipped:
-                raise InputError(report.errors[0])
-        ids: list[str] = []
-        for ref in refs:
-            path = Path(ref)
-            if path.exists():
-                files, _ = discover([path])
-                for file in files:
-                    ids += self._ids_at(file)
-            else:
-                ids.append(self._document_id(ref))
-        return ids
-
-    def _ids_at(self, path: Path) -> list[str]:
-        """Ids of the documents read from one file, whichever spelling of its path it was indexed under."""
-        ids = self.db.find_documents(str(path))
-        if not ids:
-            from factcheck.ingest.readers import document_id
-
-            absolute = document_id(str(path.resolve()))
-            ids = (
-                [absolute] if self.db.has_document(absolute) else self.db.find_documents(str(path.resolve()))
-            )
-        return ids
-
-    def _document_id(self, ref: str) -> str:
-        if Path(ref).suffix and not self.db.find_documents(ref):
-            raise InputError(
-                f"{ref}: no such file or directory; give a path to an article or an indexed document id"
-            )
-        return self.document(ref).id
-
-    def _article(self, ref: str, progress: ProgressCallback | None = None) -> Document:
-        """An article given as an id or a path; a path is indexed first (unchanged files cost nothing)."""
-        path = Path(ref)
-        if path.is_file():
-            report = self.index([path], progress=progress)
-            if report.failed:
-                raise InputError(report.errors[0])
-            ids = self._ids_at(path)
-            if not ids:
-                raise InputError(f"{path}: indexed, but holds no document with text; check the file")
-            if len(ids) > 1:
-                raise InputError(
-                    f"{path} holds {len(ids)} records; give one document id ({', '.join(ids[:3])}, ...)"
-                )
-            return self.db.document(ids[0])
-        return self.db.document(self._document_id(ref))
 
     # checked before? ------------------------------------------------------------------------------
     def _embed_texts(self, texts: list[str]) -> np.ndarray:
@@ -439,152 +247,38 @@ class Workspace:
         vectors = np.asarray(self._embedder(texts), dtype=np.float32)
         return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
 
-    def _statement_vectors(self, texts: list[str]) -> np.ndarray:
-        """Vectors of claim statements, from the workspace's cache where the same text was embedded before."""
-        import hashlib
-
-        keys = [hashlib.sha256(text.encode()).hexdigest()[:32] for text in texts]
-        known = self.db.statement_vectors(sorted(set(keys)), self._embedding_id)
-        missing = sorted({(key, text) for key, text in zip(keys, texts, strict=True) if key not in known})
-        if missing:
-            fresh = self._embed_texts([text for _, text in missing])
-            made = {key: vector for (key, _), vector in zip(missing, fresh, strict=True)}
-            self.db.save_statement_vectors(made, self._embedding_id)
-            known.update(made)
-        return np.stack([known[key] for key in keys]) if keys else np.zeros((0, 0), dtype=np.float32)
-
     @property
     def _embedding_id(self) -> str:
         from factcheck.retrieval.embeddings import embedding_id
 
         return embedding_id(self.settings.embeddings)
 
+    @property
+    def matching(self) -> Matching:
+        """Earlier fact-checks and claim groups (`factcheck.matching.service`)."""
+        if self._matching is None:
+            from factcheck.matching.service import Matching
+
+            self._matching = Matching(self.db, self.settings, self._embed_texts, self._embedding_id)
+        return self._matching
+
     def import_archive(self, path: str | Path, progress: ProgressCallback | None = None) -> ArchiveReport:
         """Import published fact-checks (ClaimReview JSON-LD, JSONL or TSV) so claims can be matched to them.
         Records already imported unchanged are skipped; a record without a claim is one line of error."""
-        from factcheck.matching.archive import read_archive
-
-        reading = read_archive(Path(path), self.settings.matching.max_archive_mb)
-        stored = self.db.checked_claim_records(self._embedding_id)
-        fresh = {c.id: c for c in reading.claims if stored.get(c.id) != c.model_dump_json()}
-        todo = list(fresh.values())
-        batch = 256
-        for begin in range(0, len(todo), batch):
-            part = todo[begin : begin + batch]
-            claim_vectors = self._embed_texts([c.claim for c in part])
-            title_vectors = self._embed_texts([c.title or c.claim for c in part])
-            self.db.save_checked_claims(part, claim_vectors, title_vectors, self._embedding_id)
-            if progress:
-                progress(begin + len(part), len(todo), part[-1].claim)
-        return ArchiveReport(
-            imported=len(todo), unchanged=len(reading.claims) - len(todo), errors=reading.errors
-        )
+        return self.matching.import_archive(Path(path), progress)
 
     def archives(self) -> list[tuple[str, int]]:
         """(origin, checked claims) for each imported archive and for this workspace's approved notes."""
         return self.db.archive_origins()
 
-    def _sync_own_checks(self) -> None:
-        """Approved notes become checked claims of origin 'workspace' (one per note version); ones no longer
-        approved, or changed since, leave. Only new approvals are read and embedded."""
-        current = {f"note:{note_id}@{version}": note_id for note_id, version in self.db.approved_versions()}
-        stored = {c.id for c in self.db.checked_claims_of("workspace")}
-        self.db.delete_checked_claims(sorted(stored - current.keys()))
-        new = []
-        for key in sorted(current.keys() - stored):
-            note = self.db.note(current[key])
-            claim = self.db.claim(note.claim_id)
-            new.append(
-                CheckedClaim(
-                    id=key,
-                    claim=note.claim_reviewed or claim.statement,
-                    title=claim.text,
-                    rating=note.verdict.value.replace("_", " "),
-                    publisher=self.settings.publisher.name or "this workspace",
-                    published=str(self.db.document(claim.document_id).published or ""),
-                    origin="workspace",
-                    source_id=claim.id,
-                )
-            )
-        if new:
-            self.db.save_checked_claims(
-                new,
-                self._embed_texts([c.claim for c in new]),
-                self._embed_texts([c.title or c.claim for c in new]),
-                self._embedding_id,
-            )
-
-    def _claim_matcher(self) -> tuple[list[CheckedClaim], ClaimMatcher]:
-        from factcheck.matching.matcher import ClaimMatcher
-
-        self._sync_own_checks()
-        revision = self.db.archive_revision()
-        if self._matcher is None or self._matcher[0] != revision:
-            checked, claim_vectors, title_vectors = self.db.checked_claims(self._embedding_id)
-            matcher = ClaimMatcher([f"{c.claim} {c.title}" for c in checked], claim_vectors, title_vectors)
-            self._matcher = (revision, checked, matcher)
-        return self._matcher[1], self._matcher[2]
-
     def prior_checks(self, claims: list[Claim]) -> dict[str, list[PriorCheck]]:
         """Claim id -> earlier fact-checks of it (imported archives and our own approved notes), strongest
         first; claims with none are left out. Runs offline with the embedded model plus BM25."""
-        from factcheck.text.social import clean_post
-
-        approved = self.db.queue_counts(QueueFilter(status=None)).get(NoteStatus.approved.value, 0)
-        if not claims or not self.db.archive_origins() and not approved:
-            return {}
-        checked, matcher = self._claim_matcher()
-        if not matcher.size:
-            return {}
-        texts = [clean_post(c.statement or c.text) for c in claims]
-        vectors = self._statement_vectors(texts)
-        threshold, shown = self.settings.matching.threshold, self.settings.matching.shown
-        found: dict[str, list[PriorCheck]] = {}
-        for claim, text, vector in zip(claims, texts, vectors, strict=True):
-            own = np.array([c.origin == "workspace" and c.source_id == claim.id for c in checked])
-            matches = [
-                PriorCheck(checked=checked[r.row], strength=round(max(0.0, min(1.0, r.strength)), 3))
-                for r in matcher.rank(text, vector, k=shown, exclude=own)
-                if r.strength >= threshold
-            ]
-            if matches:
-                found[claim.id] = sorted(matches, key=lambda m: -m.strength)
-        return found
+        return self.matching.prior_checks(claims)
 
     def claim_groups(self, claims: list[Claim] | None = None) -> dict[str, list[str]]:
-        """Near-duplicate claims across articles: claim id -> ids of the same claim in other articles
-        (statement similarity at least `matching.group_threshold`). Claims without a twin are left out."""
-        claims = self.db.claims() if claims is None else claims
-        if len(claims) < 2:
-            return {}
-        from factcheck.text.social import clean_post
-
-        vectors = self._statement_vectors([clean_post(c.statement or c.text) for c in claims])
-        threshold = self.settings.matching.group_threshold
-        parent = list(range(len(claims)))
-
-        def root(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        block = 1024  # rows compared at a time: memory stays flat however many claims are stored
-        for begin in range(0, len(claims), block):
-            similar = vectors[begin : begin + block] @ vectors.T
-            for row, j in zip(*np.nonzero(similar >= threshold), strict=True):
-                i = begin + int(row)
-                if i < j and claims[i].document_id != claims[j].document_id:
-                    parent[root(i)] = root(int(j))
-        members: dict[int, list[int]] = {}
-        for i in range(len(claims)):
-            members.setdefault(root(i), []).append(i)
-        groups: dict[str, list[str]] = {}
-        for rows in members.values():
-            if len({claims[r].document_id for r in rows}) > 1:
-                for r in rows:
-                    groups[claims[r].id] = [claims[o].id for o in rows if o != r]
-        return groups
+        """Near-duplicate claims across articles: claim id -> ids of the same claim in other articles."""
+        return self.matching.claim_groups(self.db.claims() if claims is None else claims)
 
     def group_notes(self, note_id: str) -> list[Note]:
         """Draft notes on the near-duplicates (in other articles) of this note's claim."""
@@ -599,20 +293,10 @@ class Workspace:
         """Apply the decision taken on one note to the draft notes of its near-duplicates: 'approve' (their
         verdict is first set to this note's) or 'reject' (with `reason`). Call it after the person confirmed
         the group. Returns the notes changed and one line per note that refused the change."""
-        source = self.db.note(note_id)
-        done, refused = [], []
-        for twin in self.group_notes(source.id):
-            why = f"same claim as note {source.id}" + (f": {reason}" if reason else "")
-            try:
-                if action == "reject":
-                    done.append(self.reject(twin.id, reviewer, why, twin.version))
-                    continue
-                if twin.verdict != source.verdict:
-                    twin = self.set_verdict(twin.id, source.verdict, reviewer, why, twin.version)
-                done.append(self.approve(twin.id, reviewer, twin.version))
-            except FactcheckError as exc:
-                refused.append(f"{twin.id}: {exc}")
-        return done, refused
+        twins = self.group_notes(note_id)
+        return actions.decide_group(
+            self.db, note_id, twins, reviewer, action, reason, self.settings.review.signoffs
+        )
 
     # drafting -------------------------------------------------------------------------------------
     def draft(
@@ -641,7 +325,7 @@ class Workspace:
             claims = [self.db.claim(claim_id) for claim_id in claim_ids]
         else:
             if article:
-                document = self._article(article)
+                document = self.references.article(article)
                 claims = self.db.claims(document.id) or self.claims(document.id)
             else:
                 claims = self.db.claims()
@@ -677,26 +361,8 @@ class Workspace:
     ) -> QueueFilter:
         """A filter from the words a person types; 'all' (or None) as the status means every status;
         `assigned` is a reviewer's name, 'mine' (`me`'s notes) or 'unassigned'."""
-        if assigned == "mine" and not me.strip():
-            raise InputError("'mine' needs your name: pass --reviewer NAME or set FACTCHECK_REVIEWER")
-        chosen = {"mine": me.strip(), "unassigned": ""}.get(
-            assigned or "", assigned.strip() if assigned else None
-        )
-        try:
-            return QueueFilter(
-                article=self.document(article).id if article else None,
-                verdict=Verdict(verdict) if verdict else None,
-                claim_type=ClaimType(claim_type) if claim_type else None,
-                status=NoteStatus(status) if status and status != "all" else None,
-                reviewer=reviewer.strip() or None if reviewer else None,
-                assigned=chosen,
-            )
-        except ValueError as exc:
-            raise InputError(
-                f"{exc}; verdicts: {', '.join(v.value for v in Verdict)}; statuses: "
-                f"{', '.join(s.value for s in NoteStatus)}, all; types: "
-                f"{', '.join(t.value for t in ClaimType)}"
-            ) from None
+        document = self.document(article).id if article else None
+        return actions.queue_filter(document, verdict, claim_type, status, reviewer, assigned, me)
 
     def queue(self, filters: QueueFilter | None = None) -> list[QueueItem]:
         """Notes matching the filters, most check-worthy claims first."""
@@ -726,33 +392,9 @@ class Workspace:
         return self.db.note(note_id)
 
     def note_view(self, note_id: str) -> NoteView:
-        """A note with what a reviewer needs beside it: its claim, article and cited passages."""
+        """A note with what a reviewer needs beside it: its claim, article, cited passages, earlier checks."""
         note = self.db.note(note_id)
-        claim = self.db.claim(note.claim_id)
-        headers = self.retriever.headers()
-        cited = self.db.passages_by_id(c.passage_id for c in note.citations)
-        if claim.document_id not in headers or any(c.document_id not in headers for c in note.citations):
-            headers = self.retriever.headers(refresh=True)
-        stale = ""
-        if note.status == NoteStatus.stale:
-            from factcheck.review.actions import stale_reason
-
-            stale = stale_reason(self.db, note)
-        from factcheck.review.public import public_explanation, short_claim
-
-        return NoteView(
-            prior_checks=self.prior_checks([claim]).get(claim.id, []),
-            stale_reason=stale,
-            public_claim=short_claim(note, claim),
-            public_explanation=public_explanation(note),
-            note=note,
-            claim=claim,
-            document=headers[claim.document_id],
-            passages=cited,
-            cited_documents={
-                c.document_id: headers[c.document_id] for c in note.citations if c.document_id in headers
-            },
-        )
+        return views.note_view(self.db, note, self.retriever.headers, self.prior_checks)
 
     def history(self, note_id: str) -> list[Review]:
         """Every review action on a note, oldest first."""
@@ -763,28 +405,20 @@ class Workspace:
     def approve(self, note_id: str, reviewer: str, version: int | None = None, confirm: bool = False) -> Note:
         """Approve the text a note shows. Over another reviewer's rejection only with `confirm` (else
         NeedsConfirmation names who and when); with FACTCHECK_REVIEW__SIGNOFFS=2 a second reviewer publishes."""
-        from factcheck.review import actions
-
         return actions.approve(self.db, note_id, reviewer, version, confirm, self.settings.review.signoffs)
 
     def reject(
         self, note_id: str, reviewer: str, reason: str, version: int | None = None, confirm: bool = False
     ) -> Note:
         """Reject a note with a reason; over another reviewer's approval only with `confirm`."""
-        from factcheck.review import actions
-
         return actions.reject(self.db, note_id, reviewer, reason, version, confirm)
 
     def undo(self, note_id: str, reviewer: str, version: int | None = None) -> Note:
         """Undo one's own latest approve, sign-off or reject on a note."""
-        from factcheck.review import actions
-
         return actions.undo(self.db, note_id, reviewer, version)
 
     def assign(self, note_ids: list[str], assignee: str, reviewer: str) -> list[Note]:
         """Assign notes (an article's, say) to a reviewer; '' unassigns them."""
-        from factcheck.review import actions
-
         return [actions.assign(self.db, note_id, assignee, reviewer) for note_id in note_ids]
 
     def reviewers(self) -> list[str]:
@@ -793,8 +427,6 @@ class Workspace:
 
     def comment(self, note_id: str, reviewer: str, text: str) -> Review:
         """A comment on a note, kept in its history."""
-        from factcheck.review import actions
-
         return actions.comment(self.db, note_id, reviewer, text)
 
     def set_verdict(
@@ -805,8 +437,6 @@ class Workspace:
         reason: str = "",
         version: int | None = None,
     ) -> Note:
-        from factcheck.review import actions
-
         try:
             value = Verdict(verdict)
         except ValueError:
@@ -818,16 +448,12 @@ class Workspace:
     def add_citation(
         self, note_id: str, passage_id: str, quote: str, reviewer: str, version: int | None = None
     ) -> Note:
-        from factcheck.review import actions
-
         return actions.add_citation(self.db, note_id, passage_id, quote, reviewer, version)
 
     def cite_evidence(
         self, note_id: str, rank: int, sentence: int | None, reviewer: str, version: int | None = None
     ) -> Note:
         """Cite evidence [rank] of a note, sentence `sentence` or the one that best matches the claim."""
-        from factcheck.review import actions
-
         return actions.cite_evidence(self.db, note_id, rank, sentence, reviewer, version)
 
     def cite(
@@ -835,16 +461,12 @@ class Workspace:
     ) -> Note:
         """Cite by reference: "2" (evidence 2's highlighted sentence), "2.3" or "P2.S3" (its sentence 3), or a
         passage id with the words to quote."""
-        from factcheck.review import actions
-
         return actions.cite_reference(self.db, note_id, ref, reviewer, quote, version)
 
     def edit_public(
         self, note_id: str, claim_reviewed: str, explanation: str, reviewer: str, version: int | None = None
     ) -> Note:
         """Write what gets published for a note: its short claim and public explanation."""
-        from factcheck.review import actions
-
         return actions.edit_public(self.db, note_id, claim_reviewed, explanation, reviewer, version)
 
     def article_view(self, ref: str) -> ArticleView:
@@ -858,29 +480,12 @@ class Workspace:
 
     def edit_text(self, note_id: str) -> tuple[str, bool]:
         """The note as editable YAML, and whether it is an earlier edit that did not validate (kept)."""
-        from factcheck.review import actions
-
-        note = self.db.note(note_id)
-        pending = actions.PendingEdits(self.settings.home).load(note.id)
-        if pending is not None:
-            return pending, True
-        return actions.edit_text(note, self.db.claim(note.claim_id)), False
+        return actions.PendingEdits(self.settings.home).editable(self.db, note_id)
 
     def save_edit(self, note_id: str, text: str, reviewer: str, version: int | None = None) -> Note:
         """Validate and store an edit. An edit that does not validate, or that meets a note someone else
         changed meanwhile, is kept on disk for the next try."""
-        from factcheck.review import actions
-
-        pending = actions.PendingEdits(self.settings.home)
-        note = self.db.note(note_id)
-        try:
-            updated = actions.apply_edit(self.db, note.id, text, reviewer, version)
-        except InputError as exc:
-            path = pending.save(note.id, text)
-            kind = ConflictError if isinstance(exc, ConflictError) else InputError
-            raise kind(f"edit not saved: {exc}. Your text is kept in {path} for the next edit") from None
-        pending.clear(note.id)
-        return updated
+        return actions.PendingEdits(self.settings.home).save_edit(self.db, note_id, text, reviewer, version)
 
     def review_position(self, reviewer: str) -> str | None:
         return self.db.review_position(reviewer)
@@ -890,37 +495,24 @@ class Workspace:
 
     # export ---------------------------------------------------------------------------------------
     def export(self, fmt: str, filters: QueueFilter | None = None, per_article: bool = False) -> Export:
-        """Notes matching the filters (approved ones by default) rendered for publishing."""
-        from factcheck.review import export
-
+        """Notes matching the filters (approved ones by default) rendered for publishing; stale notes are left
+        out with one line each."""
         filters = filters or QueueFilter(status=NoteStatus.approved)
-        items, withheld = export.gather(self.db, [item.note for item in self.queue(filters)])
+        notes = [item.note for item in self.queue(filters)]
+        left_out = []
         if filters.status == NoteStatus.approved:
             stale = self.queue(filters.model_copy(update={"status": NoteStatus.stale}))
-            withheld += [
-                f"note {i.note.id} left out: it is stale ({self.note_view(i.note.id).stale_reason}); "
-                "re-check and approve it again in review"
-                for i in stale
-            ]
-        if not items:
-            status = filters.status.value if filters.status else "matching"
-            reason = f" ({len(withheld)} left out: {withheld[0]})" if withheld else ""
-            raise InputError(
-                f"no {status} notes to export{reason}; approve some first (`factcheck review`) "
-                "or pass --status all"
-            )
-        files = export.render(items, fmt, self.settings.publisher, per_article)
-        media_type = export.EXPORT_FORMATS[fmt].media_type
-        return Export(files=files, notes=len(items), withheld=withheld, media_type=media_type)
+            left_out = [(i.note.id, actions.stale_reason(self.db, i.note)) for i in stale]
+        return export.export_notes(
+            self.db, notes, filters, fmt, self.settings.publisher, per_article, left_out
+        )
 
     @staticmethod
     def export_formats() -> list[ExportFormatInfo]:
         """Every export format, in the order the CLI and the desk list them."""
-        from factcheck.review.export import EXPORT_FORMATS
-
         return [
             ExportFormatInfo(name=f.name, suffix=f.suffix, media_type=f.media_type, description=f.description)
-            for f in EXPORT_FORMATS.values()
+            for f in export.EXPORT_FORMATS.values()
         ]
 
     # evaluation -----------------------------------------------------------------------------------
@@ -973,15 +565,10 @@ class Workspace:
         decision at the matching threshold. Archive vectors are cached under the workspace's eval folder."""
         from factcheck.evaluation.matching import evaluate_matching
 
+        cache = self.settings.home / "eval" / "matching"
+        threshold = self.settings.matching.threshold
         return evaluate_matching(
-            self.db,
-            Path(dataset),
-            split,
-            self._embed_texts,
-            self._embedding_id,
-            self.settings.matching.threshold,
-            cache=self.settings.home / "eval" / "matching",
-            progress=progress,
+            self.db, Path(dataset), split, self._embed_texts, self._embedding_id, threshold, cache, progress
         )
 
     def eval_runs(self) -> list[EvalRun]:
@@ -1006,79 +593,7 @@ class Workspace:
 
 
 def doctor(settings: Settings) -> list[HealthCheck]:
-    """What is configured and whether it works. Each check runs even when an earlier one failed."""
-    from factcheck.claims.scoring import load_scorer
-    from factcheck.drafting.registry import JUDGES, active_judge
+    """What is configured and whether it works (`factcheck.diagnostics`)."""
+    from factcheck.diagnostics import doctor as run
 
-    checks = [HealthCheck(name="workspace", ok=True, detail=str(settings.home.resolve()))]
-    if settings.db_path.is_file():
-        checks.append(_database_check(settings))
-    sources = settings.sources
-    where = "; ".join(f"{name} from {source}" for name, source in sorted(sources.items())) or "all defaults"
-    checks.append(HealthCheck(name="settings", ok=True, detail=where))
-    if settings.embeddings.backend == "minilm":
-        try:
-            from factcheck.retrieval.minilm import load_minilm, model_files
-
-            model = load_minilm(settings.embeddings.threads, settings.embeddings.runtime)
-            checks.append(
-                HealthCheck(
-                    name="embeddings",
-                    ok=True,
-                    detail=f"embedded all-MiniLM-L6-v2 int8 ONNX, hashes verified ({model_files()[0]}); "
-                    f"{model.runtime} runtime",
-                )
-            )
-        except FactcheckError as exc:
-            checks.append(HealthCheck(name="embeddings", ok=False, detail=str(exc)))
-    else:
-        key = "set" if settings.embeddings.api_key else "from OPENAI_API_KEY if set"
-        checks.append(
-            HealthCheck(
-                name="embeddings",
-                ok=True,
-                detail=f"openai model {settings.embeddings.model} at "
-                f"{settings.embeddings.base_url or 'api.openai.com'} (key {key})",
-            )
-        )
-    try:
-        with Workspace(settings) as workspace:
-            count = workspace.store.count()
-            where = settings.store.url or str(settings.chroma_path)
-            checks.append(
-                HealthCheck(
-                    name="store",
-                    ok=True,
-                    detail=f"Chroma at {where}: {count} passages, {len(workspace.sources())} documents",
-                )
-            )
-    except FactcheckError as exc:
-        checks.append(HealthCheck(name="store", ok=False, detail=str(exc)))
-    try:
-        judge = active_judge(None, settings)
-        checks.append(HealthCheck(name="judge", ok=True, detail=JUDGES[judge].describe(settings)))
-    except ConfigError as exc:
-        checks.append(HealthCheck(name="judge", ok=False, detail=str(exc)))
-    scorer = "learned scorer + rules" if load_scorer() else "rules only (no weights file)"
-    checks.append(HealthCheck(name="check-worthiness", ok=True, detail=scorer))
-    return [check.model_copy(update={"detail": mask_credentials(check.detail)}) for check in checks]
-
-
-def _database_check(settings: Settings) -> HealthCheck:
-    """SQLite's integrity check of the workspace database."""
-    try:
-        database = Database(settings.db_path)
-    except FactcheckError as exc:
-        return HealthCheck(name="database", ok=False, detail=str(exc))
-    try:
-        problems = database.integrity()
-    finally:
-        database.close()
-    if problems:
-        return HealthCheck(
-            name="database",
-            ok=False,
-            detail=f"{settings.db_path} is damaged: {'; '.join(problems[:3])}; restore it from a backup, or "
-            "move it away and index the articles again",
-        )
-    return HealthCheck(name="database", ok=True, detail=f"{settings.db_path}: integrity check ok")
+    return run(settings)

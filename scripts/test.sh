@@ -10,10 +10,12 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 [ -x .venv/bin/python ] || "${PYTHON:-python3}" -m venv .venv
+# Versions come from constraints.txt (refreshed on purpose with scripts/refresh_constraints.sh), so a clean
+# install today and in a month gets the same releases.
 # The 'local' extra builds llama-cpp-python from source once (about 5 minutes; pip caches the wheel). A portable
 # build (AVX2, no AVX-512 or AMX): llama.cpp's native AMX kernels crash on some virtualised Xeons, and a cached
 # native wheel would not run on another CPU.
-CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF}" .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,local,lint]'
+CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF}" .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,local,lint]'
 # Lint, format, types and import contracts first (seconds); then every lane of the test suite.
 bash scripts/lint.sh
 exec .venv/bin/python -m pytest "$@"

@@ -278,71 +278,65 @@ def _refined(original: Claim, refined: Claim) -> Claim:
     )
 
 
-def _claims_in_sentence(text: str, sentence: Sentence, context: _Context) -> list[dict]:
-    all_quotes = find_quotes(text, sentence.start, sentence.end)
-    attribution = find_attribution(text, sentence.start, sentence.end, all_quotes)
+def _speaker(text: str, sentence: Sentence, attribution: Attribution | None, context: _Context) -> str:
+    """Who asserts the sentence: its attribution (a pronoun resolved to the last person named), or the last
+    person named when the sentence starts with "he" or "she" ("Even so, he did not rule out ...")."""
     s_start, s_end = core_span(text, sentence)
-    speaker = ""
     if attribution:
         speaker = (
             context.last_speaker if attribution.pronoun and context.last_speaker else attribution.speaker
         )
         if not attribution.pronoun and is_person_like(attribution.speaker):
             context.last_speaker = attribution.speaker
-    elif context.last_speaker and re.match(r"(?:\S+\s+){0,3}?(?:he|she)\b", text[s_start:s_end], re.I):
-        speaker = context.last_speaker  # "Even so, he did not rule out ..."
-    channel = attribution.channel if attribution else ""
-    sentence_text = sentence.text
+        return speaker
+    if context.last_speaker and re.match(r"(?:\S+\s+){0,3}?(?:he|she)\b", text[s_start:s_end], re.I):
+        return context.last_speaker
+    return ""
+
+
+def _claims_in_sentence(text: str, sentence: Sentence, context: _Context) -> list[dict]:
+    all_quotes = find_quotes(text, sentence.start, sentence.end)
+    attribution = find_attribution(text, sentence.start, sentence.end, all_quotes)
+    s_start, s_end = core_span(text, sentence)
+    speaker = _speaker(text, sentence, attribution, context)
+    base = {"sentence": sentence, "speaker": speaker, "channel": attribution.channel if attribution else ""}
     found: list[dict] = []
     # A quote is its own claim when it carries the sentence; a phrase quoted inside reported speech is not.
-    quotes = [
-        q
-        for q in all_quotes
-        if len(q.text.split()) >= MIN_QUOTE_WORDS and (q.end - q.start) >= 0.5 * len(sentence.text)
-    ]
-    for quote in quotes:
-        if attribution or context.last_speaker:
+    for quote in all_quotes:
+        carries = len(quote.text.split()) >= MIN_QUOTE_WORDS and (quote.end - quote.start) >= 0.5 * len(
+            sentence.text
+        )
+        if carries and (attribution or context.last_speaker):
             found.append(
                 {
-                    "sentence": sentence,
+                    **base,
                     "start": quote.start,
                     "end": quote.end,
                     "type": ClaimType.quote,
                     "speaker": speaker or context.last_speaker,
-                    "channel": channel,
                     "score": rule_score(ClaimType.quote, quote.text, []),
                 }
             )
     quantities = find_quantities(text, s_start, s_end)
     for quantity in quantities:
         q_start, q_end = quantity_claim_span(text, quantity, s_end)
+        score = rule_score(ClaimType.quantity, sentence.text, [quantity])
         found.append(
             {
-                "sentence": sentence,
+                **base,
                 "start": q_start,
                 "end": q_end,
                 "type": ClaimType.quantity,
-                "speaker": speaker,
-                "channel": channel,
                 "quantities": [quantity],
-                "score": rule_score(ClaimType.quantity, sentence_text, [quantity]),
+                "score": score,
             }
         )
     if not found:
-        claim_type = classify(sentence_text, attribution)
+        claim_type = classify(sentence.text, attribution)
         start, end = core_span(text, sentence, trim_aside=claim_type == ClaimType.event)
         if end - start >= 20:
-            found.append(
-                {
-                    "sentence": sentence,
-                    "start": start,
-                    "end": end,
-                    "type": claim_type,
-                    "speaker": speaker,
-                    "channel": channel,
-                    "score": rule_score(claim_type, sentence_text, quantities),
-                }
-            )
+            score = rule_score(claim_type, sentence.text, quantities)
+            found.append({**base, "start": start, "end": end, "type": claim_type, "score": score})
     return found
 
 

@@ -6,6 +6,7 @@ import errno
 import os
 import sqlite3
 import sys
+from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
@@ -28,6 +29,11 @@ class _Group(TyperGroup):
         except FactcheckError as exc:
             typer.echo(f"error: {one_line(mask_credentials(str(exc)))}", err=True)
             ctx.exit(exc.exit_code)
+        except typer.BadParameter as exc:  # a value typer could not take: one line too, with where to look
+            where = exc.ctx.command_path if exc.ctx else ctx.command_path
+            message = exc.format_message().replace("Value error, ", "").rstrip(".")
+            typer.echo(f"error: {one_line(message)}; see `{where} -h`", err=True)
+            ctx.exit(2)
         except KeyboardInterrupt:
             typer.echo(
                 "interrupted: finished work is saved; run the same command again to complete it", err=True
@@ -97,16 +103,21 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     ctx: typer.Context,
-    home: str = typer.Option(
-        None,
-        "--home",
-        help="Workspace directory (default: the nearest ./vectorstore here or in a parent folder, or "
-        "FACTCHECK_HOME).",
-    ),
-    debug: bool = typer.Option(False, "--debug", help="Show the traceback of an unexpected error."),
-    version: bool = typer.Option(
-        False, "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
-    ),
+    home: Annotated[
+        str | None,
+        typer.Option(
+            "--home",
+            help="Workspace directory (default: the nearest ./vectorstore here or in a parent folder, or "
+            "FACTCHECK_HOME).",
+        ),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of an unexpected error.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
 ) -> None:
     ctx.obj = {"home": home, "debug": debug}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -18,7 +19,7 @@ app = typer.Typer(
 @app.command("import")
 def import_archive(
     ctx: typer.Context,
-    files: list[Path] = typer.Argument(..., help="ClaimReview JSON / JSON-LD, JSONL or TSV files."),
+    files: Annotated[list[Path], typer.Argument(help="ClaimReview JSON / JSON-LD, JSONL or TSV files.")],
 ) -> None:
     """Import published fact-checks; every claim is then matched against them (offline)."""
     failed = 0
@@ -42,7 +43,7 @@ def import_archive(
 
 
 @app.command("list")
-def list_archives(ctx: typer.Context, as_jsonl: bool = typer.Option(False, "--jsonl")) -> None:
+def list_archives(ctx: typer.Context, as_jsonl: Annotated[bool, typer.Option("--jsonl")] = False) -> None:
     """Each archive and how many checked claims it holds ('workspace': our own approved notes)."""
     with open_workspace(ctx) as workspace:
         origins = workspace.archives()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -26,28 +27,33 @@ def register(app: typer.Typer) -> None:
 
 def claims(
     ctx: typer.Context,
-    refs: list[str] = typer.Argument(
-        None,
-        metavar="ARTICLE",
-        help="Articles: files, folders, JSONL archives or indexed document ids (several at once).",
-    ),
-    every_document: bool = typer.Option(False, "--all", help="Every indexed document."),
-    threshold: float = typer.Option(
-        None,
-        "--threshold",
-        min=0.0,
-        max=1.0,
-        help="Minimum check-worthiness (default from settings; 0 = all).",
-    ),
-    redo: bool = typer.Option(False, "--redo", help="Detect again even when the article has not changed."),
-    as_json: bool = typer.Option(False, "--json", help="Every field of every claim, as a JSON list."),
-    as_jsonl: bool = typer.Option(False, "--jsonl", help="One JSON claim per line."),
-    draft_notes: bool = typer.Option(
-        False, "--draft", help="Go on to draft verification notes for the claims shown."
-    ),
-    judge: JudgeName = typer.Option(
-        None, "--judge", help="With --draft: who judges (default from settings)."
-    ),
+    refs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="ARTICLE",
+            help="Articles: files, folders, JSONL archives or indexed document ids (several at once).",
+        ),
+    ] = None,
+    every_document: Annotated[bool, typer.Option("--all", help="Every indexed document.")] = False,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--threshold", min=0.0, max=1.0, help="Minimum check-worthiness (default from settings; 0 = all)."
+        ),
+    ] = None,
+    redo: Annotated[
+        bool, typer.Option("--redo", help="Detect again even when the article has not changed.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Every field of every claim, as a JSON list.")
+    ] = False,
+    as_jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON claim per line.")] = False,
+    draft_notes: Annotated[
+        bool, typer.Option("--draft", help="Go on to draft verification notes for the claims shown.")
+    ] = False,
+    judge: Annotated[
+        JudgeName | None, typer.Option("--judge", help="With --draft: who judges (default from settings).")
+    ] = None,
 ) -> None:
     """Isolate the checkable claims of articles; stored, so a second run reads them back without recomputing,
     and later commands can use their ids. Each claim is matched against earlier fact-checks."""
@@ -68,13 +74,7 @@ def claims(
         report = (
             workspace.draft([c.id for c in chosen], judge=judge, progress=progress) if draft_notes else None
         )
-    for doc, items in found:
-        if doc.language and doc.language != "en" and not items:
-            err_console.print(
-                f"warning: {doc.id} is not in English ({doc.language}); claim detection is English-only, so "
-                "none were looked for. Its text is indexed and searchable.",
-                soft_wrap=True,
-            )
+    _warn_not_english(found)
     if report is not None:
         show_report(report, as_json or as_jsonl)
     elif as_json:
@@ -83,14 +83,27 @@ def claims(
         print_jsonl(_with_matches(c, prior, twins) for c in chosen)
     else:
         _print_claims(shown, prior, twins)
-        total = sum(len(items) for _, items in found)
-        hidden = total - len(chosen)
-        checked = sum(1 for c in chosen if c.id in prior)
-        summary(
-            f"{len(chosen)} claims in {len(found)} article{'s' if len(found) != 1 else ''}"
-            + (f" ({hidden} below {cutoff:.2f} hidden; --threshold 0 shows them)" if hidden else "")
-            + (f"; {checked} checked before" if checked else "")
-        )
+        _summary(found, chosen, prior, cutoff)
+
+
+def _warn_not_english(found: list) -> None:
+    for doc, items in found:
+        if doc.language and doc.language != "en" and not items:
+            err_console.print(
+                f"warning: {doc.id} is not in English ({doc.language}); claim detection is English-only, so "
+                "none were looked for. Its text is indexed and searchable.",
+                soft_wrap=True,
+            )
+
+
+def _summary(found: list, chosen: list, prior: dict, cutoff: float) -> None:
+    hidden = sum(len(items) for _, items in found) - len(chosen)
+    checked = sum(1 for c in chosen if c.id in prior)
+    summary(
+        f"{len(chosen)} claims in {len(found)} article{'s' if len(found) != 1 else ''}"
+        + (f" ({hidden} below {cutoff:.2f} hidden; --threshold 0 shows them)" if hidden else "")
+        + (f"; {checked} checked before" if checked else "")
+    )
 
 
 def _with_matches(claim: Claim, prior: dict[str, list[PriorCheck]], twins: dict[str, list[str]]) -> dict:

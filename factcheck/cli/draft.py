@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from factcheck.cli.common import err_console, open_workspace, print_json, print_table, progress_bar, say
@@ -14,28 +16,36 @@ def register(app: typer.Typer) -> None:
 
 def draft(
     ctx: typer.Context,
-    claim_ids: list[str] = typer.Argument(None, help="Claim ids; none = every stored claim without a note."),
-    article: str = typer.Option(
-        None, "--article", help="Draft the claims of this article (path or document id)."
-    ),
-    judge: JudgeName = typer.Option(None, "--judge", help="Who judges (default from FACTCHECK_LLM__JUDGE)."),
-    workers: int = typer.Option(None, "--workers", min=1, max=64, help="Claims drafted concurrently."),
-    redo: bool = typer.Option(
-        False, "--redo", help="Draft again claims that already have a draft or failed note."
-    ),
-    include_own: bool = typer.Option(
-        False, "--include-own-article", help="Let a claim's own article count as evidence."
-    ),
-    show_all: bool = typer.Option(
-        False, "--all", help="Also draft claims below the check-worthiness threshold."
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print the notes as JSON."),
-    max_requests: int = typer.Option(
-        None, "--max-requests", min=1, help="Stop starting claims after this many LLM requests."
-    ),
-    max_tokens: int = typer.Option(
-        None, "--max-tokens-total", min=1, help="Stop starting claims after this many tokens."
-    ),
+    claim_ids: Annotated[
+        list[str] | None, typer.Argument(help="Claim ids; none = every stored claim without a note.")
+    ] = None,
+    article: Annotated[
+        str | None, typer.Option("--article", help="Draft the claims of this article (path or document id).")
+    ] = None,
+    judge: Annotated[
+        JudgeName | None, typer.Option("--judge", help="Who judges (default from FACTCHECK_LLM__JUDGE).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, max=64, help="Claims drafted concurrently.")
+    ] = None,
+    redo: Annotated[
+        bool, typer.Option("--redo", help="Draft again claims that already have a draft or failed note.")
+    ] = False,
+    include_own: Annotated[
+        bool, typer.Option("--include-own-article", help="Let a claim's own article count as evidence.")
+    ] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also draft claims below the check-worthiness threshold.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the notes as JSON.")] = False,
+    max_requests: Annotated[
+        int | None,
+        typer.Option("--max-requests", min=1, help="Stop starting claims after this many LLM requests."),
+    ] = None,
+    max_tokens: Annotated[
+        int | None,
+        typer.Option("--max-tokens-total", min=1, help="Stop starting claims after this many tokens."),
+    ] = None,
 ) -> None:
     """Retrieve evidence, run the checks and draft a verification note for each claim."""
     with open_workspace(ctx) as workspace, progress_bar("drafting") as progress:

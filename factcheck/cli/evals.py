@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from factcheck.cli.common import open_workspace, print_json, print_jsonl, print_table, progress_bar, say
+from factcheck.cli.options import Json, Limit, Report, Seed
 from factcheck.models import DetectionFormat, EvalRun, JudgeName, VerdictFormat
 
 app = typer.Typer(
     help="Evaluation runs against hand-labelled claims: run, list, show, compare.", no_args_is_help=True
-)
-
-LIMIT = typer.Option(None, "--limit", min=1, help="Evaluate a reproducible sample of N items.")
-SEED = typer.Option(0, "--seed", help="Seed for --limit sampling.")
-JSON = typer.Option(False, "--json", help="Print the run as JSON.")
-REPORT = typer.Option(
-    None, "--report", help="Also write a Markdown report (and the confusion matrix) to this folder."
 )
 
 
@@ -25,12 +20,14 @@ REPORT = typer.Option(
 def claims(
     ctx: typer.Context,
     dataset: Path,
-    fmt: DetectionFormat = typer.Option(DetectionFormat.factcheck, "--format", help="Dataset format."),
-    limit: int = LIMIT,
-    seed: int = SEED,
-    threshold: float = typer.Option(None, "--threshold", min=0, max=1),
-    as_json: bool = JSON,
-    report: Path = REPORT,
+    fmt: Annotated[
+        DetectionFormat, typer.Option("--format", help="Dataset format.")
+    ] = DetectionFormat.factcheck,
+    limit: Limit = None,
+    seed: Seed = 0,
+    threshold: Annotated[float | None, typer.Option("--threshold", min=0, max=1)] = None,
+    as_json: Json = False,
+    report: Report = None,
 ) -> None:
     """Claim detection: sentence- and span-level precision, recall, F1, recall by claim type."""
     with open_workspace(ctx, create=True) as workspace, progress_bar("evaluating") as progress:
@@ -42,20 +39,25 @@ def claims(
 def verdicts(
     ctx: typer.Context,
     dataset: Path,
-    fmt: VerdictFormat = typer.Option(VerdictFormat.factcheck, "--format", help="Dataset format."),
-    corpus: Path = typer.Option(
-        None, "--corpus", help="Evidence corpus (factcheck format: default DATASET.corpus.jsonl)."
-    ),
-    judge: JudgeName = typer.Option(None, "--judge", help="Who judges (default from settings)."),
-    limit: int = LIMIT,
-    seed: int = SEED,
-    workers: int = typer.Option(1, "--workers", min=1, max=64),
-    price_in: float = typer.Option(
-        0.0, "--price-prompt", help="Price per million prompt tokens, for the cost estimate."
-    ),
-    price_out: float = typer.Option(0.0, "--price-completion", help="Price per million completion tokens."),
-    as_json: bool = JSON,
-    report: Path = REPORT,
+    fmt: Annotated[VerdictFormat, typer.Option("--format", help="Dataset format.")] = VerdictFormat.factcheck,
+    corpus: Annotated[
+        Path | None,
+        typer.Option("--corpus", help="Evidence corpus (factcheck format: default DATASET.corpus.jsonl)."),
+    ] = None,
+    judge: Annotated[
+        JudgeName | None, typer.Option("--judge", help="Who judges (default from settings).")
+    ] = None,
+    limit: Limit = None,
+    seed: Seed = 0,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64)] = 1,
+    price_in: Annotated[
+        float, typer.Option("--price-prompt", help="Price per million prompt tokens, for the cost estimate.")
+    ] = 0.0,
+    price_out: Annotated[
+        float, typer.Option("--price-completion", help="Price per million completion tokens.")
+    ] = 0.0,
+    as_json: Json = False,
+    report: Report = None,
 ) -> None:
     """Verdicts and citations: accuracy, macro-F1, per-class scores, confusion matrix, citation
     precision/recall.
@@ -70,12 +72,12 @@ def verdicts(
 @app.command("matching")
 def matching(
     ctx: typer.Context,
-    dataset: Path = typer.Argument(
-        ..., help="The CLEF 2020 task 2 folder (verified_claims.docs.tsv, dev/, ...)."
-    ),
-    split: str = typer.Option("dev", "--split", help="Which queries: dev or train."),
-    as_json: bool = JSON,
-    report: Path = REPORT,
+    dataset: Annotated[
+        Path, typer.Argument(help="The CLEF 2020 task 2 folder (verified_claims.docs.tsv, dev/, ...).")
+    ],
+    split: Annotated[str, typer.Option("--split", help="Which queries: dev or train.")] = "dev",
+    as_json: Json = False,
+    report: Report = None,
 ) -> None:
     """Claim matching ("checked before?"): MAP@1/5, MRR, recall@5, and precision/recall of "no earlier
     check" at the matching threshold (each query asked again with its own fact-checks removed)."""
@@ -87,8 +89,8 @@ def matching(
 @app.command("list")
 def list_runs(
     ctx: typer.Context,
-    as_json: bool = JSON,
-    as_jsonl: bool = typer.Option(False, "--jsonl", help="One JSON run (without items) per line."),
+    as_json: Json = False,
+    as_jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON run (without items) per line.")] = False,
 ) -> None:
     """Stored runs, oldest first."""
     with open_workspace(ctx) as workspace:
@@ -116,7 +118,7 @@ def list_runs(
 
 
 @app.command("show")
-def show(ctx: typer.Context, run_id: str, as_json: bool = JSON, report: Path = REPORT) -> None:
+def show(ctx: typer.Context, run_id: str, as_json: Json = False, report: Report = None) -> None:
     """One run: its settings and metrics."""
     with open_workspace(ctx) as workspace:
         run = workspace.eval_run(run_id)
@@ -124,7 +126,7 @@ def show(ctx: typer.Context, run_id: str, as_json: bool = JSON, report: Path = R
 
 
 @app.command("compare")
-def compare(ctx: typer.Context, run_a: str, run_b: str, as_json: bool = JSON) -> None:
+def compare(ctx: typer.Context, run_a: str, run_b: str, as_json: Json = False) -> None:
     """Metric deltas between two runs (B minus A) and the items whose prediction flipped."""
     with open_workspace(ctx) as workspace:
         result = workspace.compare_runs(run_a, run_b)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from factcheck.cli.common import (
@@ -22,11 +24,14 @@ def register(app: typer.Typer) -> None:
 
 def index(
     ctx: typer.Context,
-    paths: list[str] = typer.Argument(
-        ..., help="Files, directories (searched recursively) or http(s) URLs of articles to fetch."
-    ),
-    force: bool = typer.Option(False, "--force", help="Re-embed documents even when unchanged."),
-    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, directories (searched recursively) or http(s) URLs of articles to fetch."
+        ),
+    ],
+    force: Annotated[bool, typer.Option("--force", help="Re-embed documents even when unchanged.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Index articles (.txt, .md, .html, .json, .jsonl, or web pages by URL) into the vector store."""
     with open_workspace(ctx, create=True) as workspace, progress_bar("passages embedded") as progress:
@@ -54,10 +59,10 @@ def index(
 
 def search(
     ctx: typer.Context,
-    query: str = typer.Argument(..., help="What to look for."),
-    k: int = typer.Option(5, "-k", "--top", min=1, max=100, help="How many passages."),
-    as_json: bool = typer.Option(False, "--json", help="Print hits as JSON."),
-    as_jsonl: bool = typer.Option(False, "--jsonl", help="One JSON hit per line."),
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    k: Annotated[int, typer.Option("-k", "--top", min=1, max=100, help="How many passages.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print hits as JSON.")] = False,
+    as_jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON hit per line.")] = False,
 ) -> None:
     """Show the passages that best match QUERY (dense + BM25, fused): what the drafter will see."""
     with open_workspace(ctx) as workspace:

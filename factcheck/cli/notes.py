@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -19,18 +20,14 @@ from factcheck.cli.common import (
     settings_from,
     terminal,
 )
+from factcheck.cli.options import Article, Group, Jsonl, Reviewer, Status, TypeChoice, VerdictChoice, Yes
 from factcheck.cli.render import render_note
 from factcheck.errors import InputError, NeedsConfirmation
-from factcheck.models import Note, NoteStatus, NoteView
+from factcheck.models import Note, NoteStatus, NoteView, Verdict
 from factcheck.workspace import Workspace
 
 app = typer.Typer(help="List, show, decide on and export verification notes.", no_args_is_help=True)
 
-ARTICLE = typer.Option(None, "--article", help="Only notes on this article (path or document id).")
-VERDICT = typer.Option(None, "--verdict", help="supported, partly_supported, refuted or not_enough_evidence.")
-TYPE = typer.Option(None, "--type", help="Claim type, e.g. quantity or quote.")
-JSONL = typer.Option(False, "--jsonl", help="One JSON object per line.")
-REVIEWER = typer.Option(None, "--reviewer", help="Your name for the review log (default FACTCHECK_REVIEWER).")
 EXPORT_FORMATS = Workspace.export_formats()
 
 
@@ -48,14 +45,16 @@ def reviewer_name(ctx: typer.Context, reviewer: str | None) -> str:
 @app.command("list")
 def list_notes(
     ctx: typer.Context,
-    article: str = ARTICLE,
-    verdict: str = VERDICT,
-    claim_type: str = TYPE,
-    status: str = typer.Option("all", "--status", help="draft, approved, rejected, failed, stale or all."),
-    assigned: str = typer.Option(None, "--assigned", help="mine, unassigned, or a reviewer's name."),
-    reviewer: str = REVIEWER,
-    as_json: bool = typer.Option(False, "--json"),
-    as_jsonl: bool = JSONL,
+    article: Article = None,
+    verdict: VerdictChoice = None,
+    claim_type: TypeChoice = None,
+    status: Annotated[Status, typer.Option("--status", help="Which notes.")] = Status.all,
+    assigned: Annotated[
+        str | None, typer.Option("--assigned", help="mine, unassigned, or a reviewer's name.")
+    ] = None,
+    reviewer: Reviewer = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_jsonl: Jsonl = False,
 ) -> None:
     """Notes matching the filters, most check-worthy first."""
     with open_workspace(ctx) as workspace:
@@ -89,7 +88,7 @@ def list_notes(
 
 
 @app.command("show")
-def show(ctx: typer.Context, note_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
+def show(ctx: typer.Context, note_id: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """One note in full: claim in context, verdict, rationale, citations, checks and flags."""
     with open_workspace(ctx) as workspace:
         view = workspace.note_view(note_id)
@@ -101,7 +100,10 @@ def show(ctx: typer.Context, note_id: str, as_json: bool = typer.Option(False, "
 
 @app.command("history")
 def history(
-    ctx: typer.Context, note_id: str, as_json: bool = typer.Option(False, "--json"), as_jsonl: bool = JSONL
+    ctx: typer.Context,
+    note_id: str,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_jsonl: Jsonl = False,
 ) -> None:
     """Every review action on a note, oldest first, with before and after."""
     with open_workspace(ctx) as workspace:
@@ -126,29 +128,19 @@ def history(
         )
 
 
-GROUP = typer.Option(
-    False, "--group", help="Also apply the decision to the draft notes on the same claim in other articles."
-)
-YES = typer.Option(
-    False,
-    "--yes",
-    "-y",
-    help="Do not ask: confirm --group, --show, and overriding another reviewer's decision.",
-)
-
-
 @app.command("approve")
 def approve(
     ctx: typer.Context,
     note_id: str,
-    reviewer: str = REVIEWER,
-    group: bool = GROUP,
-    yes: bool = YES,
-    show: bool = typer.Option(
-        False,
-        "--show",
-        help="Print what will be published (claim, rating, explanation, sources) and ask first.",
-    ),
+    reviewer: Reviewer = None,
+    group: Group = False,
+    yes: Yes = False,
+    show: Annotated[
+        bool,
+        typer.Option(
+            "--show", help="Print what will be published (claim, rating, explanation, sources) and ask first."
+        ),
+    ] = False,
 ) -> None:
     """Approve a note (and, with --group, its near-duplicates in other articles, after confirmation)."""
     name = reviewer_name(ctx, reviewer)
@@ -188,7 +180,7 @@ def _confirmed(action: Callable[[bool], Note], yes: bool) -> Note:
 
 
 @app.command("undo")
-def undo(ctx: typer.Context, note_id: str, reviewer: str = REVIEWER) -> None:
+def undo(ctx: typer.Context, note_id: str, reviewer: Reviewer = None) -> None:
     """Undo your latest approve, sign-off or reject on a note."""
     with open_workspace(ctx) as workspace:
         note = workspace.undo(note_id, reviewer_name(ctx, reviewer))
@@ -198,10 +190,10 @@ def undo(ctx: typer.Context, note_id: str, reviewer: str = REVIEWER) -> None:
 @app.command("assign")
 def assign(
     ctx: typer.Context,
-    note_ids: list[str] = typer.Argument(None, help="Note ids (or use --article)."),
-    to: str = typer.Option(..., "--to", help="The reviewer; '' unassigns."),
-    article: str = ARTICLE,
-    reviewer: str = REVIEWER,
+    to: Annotated[str, typer.Option("--to", help="The reviewer; '' unassigns.")],
+    note_ids: Annotated[list[str] | None, typer.Argument(help="Note ids (or use --article).")] = None,
+    article: Article = None,
+    reviewer: Reviewer = None,
 ) -> None:
     """Assign notes, or every note of an article, to a reviewer."""
     with open_workspace(ctx) as workspace:
@@ -215,7 +207,7 @@ def assign(
 
 
 @app.command("comment")
-def comment(ctx: typer.Context, note_id: str, text: str, reviewer: str = REVIEWER) -> None:
+def comment(ctx: typer.Context, note_id: str, text: str, reviewer: Reviewer = None) -> None:
     """Comment on a note: kept in its history, seen by every reviewer."""
     with open_workspace(ctx) as workspace:
         review = workspace.comment(note_id, reviewer_name(ctx, reviewer), text)
@@ -237,13 +229,17 @@ def _show_published(view: NoteView) -> None:
 def cite(
     ctx: typer.Context,
     note_id: str,
-    ref: str = typer.Argument(
-        ...,
-        help="What to cite: an evidence number (2: its highlighted sentence), a sentence (2.3 or P2.S3: "
-        "sentence 3 of evidence 2), or a passage id from `factcheck search` with --quote.",
-    ),
-    quote: str = typer.Option(None, "--quote", help="With a passage id: the words to quote, verbatim."),
-    reviewer: str = REVIEWER,
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help="What to cite: an evidence number (2: its highlighted sentence), a sentence (2.3 or P2.S3: "
+            "sentence 3 of evidence 2), or a passage id from `factcheck search` with --quote."
+        ),
+    ],
+    quote: Annotated[
+        str | None, typer.Option("--quote", help="With a passage id: the words to quote, verbatim.")
+    ] = None,
+    reviewer: Reviewer = None,
 ) -> None:
     """Cite a sentence of a note's evidence, or words of any stored passage (checked verbatim)."""
     with open_workspace(ctx) as workspace:
@@ -256,13 +252,13 @@ def cite(
 def edit(
     ctx: typer.Context,
     note_id: str,
-    verdict: str = typer.Option(
-        None, "--verdict", help="supported, partly_supported, refuted, not_enough_evidence."
-    ),
-    claim: str = typer.Option(None, "--claim", help="The short claim that gets published (120 characters)."),
-    explanation: str = typer.Option(None, "--explanation", help="The public explanation."),
-    reason: str = typer.Option("", "--reason", help="Why (kept in the history)."),
-    reviewer: str = REVIEWER,
+    verdict: Annotated[Verdict | None, typer.Option("--verdict", help="The new verdict.")] = None,
+    claim: Annotated[
+        str | None, typer.Option("--claim", help="The short claim that gets published (120 characters).")
+    ] = None,
+    explanation: Annotated[str | None, typer.Option("--explanation", help="The public explanation.")] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the history).")] = "",
+    reviewer: Reviewer = None,
 ) -> None:
     """Edit a note: the verdict and the public text with flags, or the whole note in $EDITOR (no flags)."""
     name = reviewer_name(ctx, reviewer)
@@ -290,10 +286,10 @@ def edit(
 def reject(
     ctx: typer.Context,
     note_id: str,
-    reason: str = typer.Option(..., "--reason", help="Why."),
-    reviewer: str = REVIEWER,
-    group: bool = GROUP,
-    yes: bool = YES,
+    reason: Annotated[str, typer.Option("--reason", help="Why.")],
+    reviewer: Reviewer = None,
+    group: Group = False,
+    yes: Yes = False,
 ) -> None:
     """Reject a note, with a reason (and, with --group, its near-duplicates, after confirmation)."""
     name = reviewer_name(ctx, reviewer)
@@ -328,9 +324,9 @@ def _decide_group(
 def set_verdict(
     ctx: typer.Context,
     note_id: str,
-    verdict: str,
-    reviewer: str = REVIEWER,
-    reason: str = typer.Option("", "--reason"),
+    verdict: Verdict,
+    reviewer: Reviewer = None,
+    reason: Annotated[str, typer.Option("--reason")] = "",
 ) -> None:
     """Change a note's verdict."""
     with open_workspace(ctx) as workspace:
@@ -341,24 +337,27 @@ def set_verdict(
 @app.command("export")
 def export_notes(
     ctx: typer.Context,
-    fmt: str = typer.Option(
-        "md",
-        "--format",
-        callback=_export_format,
-        help="; ".join(f"{f.name}: {f.description}" for f in EXPORT_FORMATS) + ".",
-    ),
-    out: str = typer.Option(
-        "-", "-o", "--out", help="Output file, '-' for stdout (default); a folder with --per-article."
-    ),
-    status: str = typer.Option(
-        "approved", "--status", help="Which notes: approved (default), draft, rejected, failed, stale, all."
-    ),
-    article: str = ARTICLE,
-    verdict: str = VERDICT,
-    claim_type: str = TYPE,
-    per_article: bool = typer.Option(
-        False, "--per-article", help="Markdown: one file per article in the --out folder."
-    ),
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            callback=_export_format,
+            help="; ".join(f"{f.name}: {f.description}" for f in EXPORT_FORMATS) + ".",
+        ),
+    ] = "md",
+    out: Annotated[
+        str,
+        typer.Option(
+            "-o", "--out", help="Output file, '-' for stdout (default); a folder with --per-article."
+        ),
+    ] = "-",
+    status: Annotated[Status, typer.Option("--status", help="Which notes.")] = Status.approved,
+    article: Article = None,
+    verdict: VerdictChoice = None,
+    claim_type: TypeChoice = None,
+    per_article: Annotated[
+        bool, typer.Option("--per-article", help="Markdown: one file per article in the --out folder.")
+    ] = False,
 ) -> None:
     """Export notes for publishing. Exports never contain API keys, local paths or prompts."""
     with open_workspace(ctx) as workspace:

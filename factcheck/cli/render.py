@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from factcheck.models import EvidenceItem, NoteView
+from factcheck.models import EvidenceItem, NoteView, StanceReading
 
 VERDICT_STYLE = {
     "supported": "green",
@@ -17,6 +17,24 @@ BEST = "bold black on yellow"
 
 
 def render_note(console: Console, view: NoteView, position: str = "") -> None:
+    _render_claim(console, view, position)
+    _render_verdict(console, view)
+    render_evidence(console, view.note.evidence)
+    _render_citations(console, view)
+    note = view.note
+    for check in note.checks:
+        console.print(Text(f"check {check.name}: {check.outcome}. {check.detail}", style="dim"))
+    if note.flags:
+        console.print(Text("flags: " + ", ".join(note.flags), style="bold magenta"))
+    if note.failure:
+        console.print(Text(f"failed: {note.failure}", style="bold red"))
+    if view.stale_reason:
+        console.print(
+            Text(f"stale: {view.stale_reason}. Re-check the citations, then approve again.", style="bold red")
+        )
+
+
+def _render_claim(console: Console, view: NoteView, position: str) -> None:
     note, claim, document = view.note, view.claim, view.document
     console.rule(
         Text(
@@ -37,6 +55,10 @@ def render_note(console: Console, view: NoteView, position: str = "") -> None:
     console.print(Text(f"Statement: {claim.statement}"))
     speaker = f"Said by: {claim.speaker or 'unknown'}" + (f" via {claim.channel}" if claim.channel else "")
     console.print(Text(speaker, style="dim"))
+
+
+def _render_verdict(console: Console, view: NoteView) -> None:
+    note = view.note
     verdict = Text(f"Verdict: {note.verdict.value}", style=f"bold {VERDICT_STYLE[note.verdict.value]}")
     verdict.append(f"  confidence {note.confidence:.2f}", style="default")
     if note.suggestion:
@@ -45,15 +67,21 @@ def render_note(console: Console, view: NoteView, position: str = "") -> None:
     for prior in view.prior_checks:
         console.print(Text(prior.line(), style="bold magenta"))
     console.print(Text(note.rationale))
-    written = "" if note.explanation else " (suggested: approving the note approves it; e to edit)"
+    written = (
+        f" (by {note.public_by})"
+        if note.public_by
+        else " (drafted by the machine: approving the note approves it; e to edit)"
+    )
     console.print(
         Text(
             f"Published as: {view.public_claim}\nPublic explanation{written}: {view.public_explanation}",
             style="italic",
         )
     )
-    render_evidence(console, note.evidence)
-    for number, citation in enumerate(note.citations, 1):
+
+
+def _render_citations(console: Console, view: NoteView) -> None:
+    for number, citation in enumerate(view.note.citations, 1):
         passage = view.passages.get(citation.passage_id)
         cited = view.cited_documents.get(citation.document_id)
         published = (cited.published if cited else None) or "undated"
@@ -68,16 +96,18 @@ def render_note(console: Console, view: NoteView, position: str = "") -> None:
             text = Text(passage.text)
             text.stylize("bold underline", citation.start - passage.start, citation.end - passage.start)
             console.print(text)
-    for check in note.checks:
-        console.print(Text(f"check {check.name}: {check.outcome}. {check.detail}", style="dim"))
-    if note.flags:
-        console.print(Text("flags: " + ", ".join(note.flags), style="bold magenta"))
-    if note.failure:
-        console.print(Text(f"failed: {note.failure}", style="bold red"))
-    if view.stale_reason:
-        console.print(
-            Text(f"stale: {view.stale_reason}. Re-check the citations, then approve again.", style="bold red")
-        )
+
+
+STANCE_STYLE = {"supports": "green", "refutes": "red", "neither": "dim"}
+
+
+def stance_tag(reading: StanceReading | None) -> Text:
+    """A sentence's stance as the verification model reads it: [supports 0.91]."""
+    if reading is None:
+        return Text("")
+    return Text(
+        f" [{reading.stance.value} {reading.probability:.2f}]", style=STANCE_STYLE[reading.stance.value]
+    )
 
 
 def render_evidence(console: Console, evidence: list[EvidenceItem]) -> None:
@@ -97,10 +127,14 @@ def render_evidence(console: Console, evidence: list[EvidenceItem]) -> None:
             style="cyan" if item.about_claim else "dim",
         )
         console.print(header)
-        body = Text(item.text, style="default" if item.about_claim else "dim")
+        body = Text(style="default" if item.about_claim else "dim")
+        cursor = item.start
         for sentence in item.sentences:
-            if sentence.number in item.best:
-                body.stylize(BEST, sentence.start - item.start, sentence.end - item.start)
+            body.append(item.text[cursor - item.start : sentence.start - item.start])
+            body.append(sentence.text, style=BEST if sentence.number in item.best else "")
+            body.append_text(stance_tag(sentence.stance))
+            cursor = sentence.end
+        body.append(item.text[cursor - item.start :])
         console.print(body)
 
 
@@ -110,4 +144,5 @@ def render_sentences(console: Console, item: EvidenceItem) -> None:
         mark = "*" if sentence.number in item.best else " "
         line = Text(f" {mark}{sentence.number:>2}  ")
         line.append(sentence.text, style=BEST if sentence.number in item.best else "default")
+        line.append_text(stance_tag(sentence.stance))
         console.print(line)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
 from factcheck.cli.common import console, edit_in_editor, open_workspace, say
-from factcheck.cli.notes import ARTICLE, REVIEWER, TYPE, VERDICT, reviewer_name
+from factcheck.cli.notes import reviewer_name
+from factcheck.cli.options import Article, Reviewer, Status, TypeChoice, VerdictChoice
 from factcheck.cli.render import render_evidence, render_note, render_sentences
 from factcheck.errors import InputError
 from factcheck.models import EvidenceItem, QueueItem, Verdict
@@ -29,15 +31,11 @@ def _keys_readable() -> bool:
 
 def review_command(
     ctx: typer.Context,
-    article: str = ARTICLE,
-    verdict: str = VERDICT,
-    claim_type: str = TYPE,
-    status: str = typer.Option(
-        "draft",
-        "--status",
-        help="Which notes to walk: draft (default), failed, stale, approved, rejected or all.",
-    ),
-    reviewer: str = REVIEWER,
+    article: Article = None,
+    verdict: VerdictChoice = None,
+    claim_type: TypeChoice = None,
+    status: Annotated[Status, typer.Option("--status", help="Which notes to walk.")] = Status.draft,
+    reviewer: Reviewer = None,
 ) -> None:
     """Review drafted notes one by one: approve, reject, change the verdict, edit, add citations."""
     if not _keys_readable():

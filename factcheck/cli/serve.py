@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from factcheck.cli.common import open_workspace, say, settings_from
@@ -14,20 +16,26 @@ def register(app: typer.Typer) -> None:
 
 def serve(
     ctx: typer.Context,
-    host: str = typer.Option(
-        None, "--host", help="Address to bind (default 127.0.0.1, FACTCHECK_SERVE__HOST)."
-    ),
-    port: int = typer.Option(None, "--port", help="Port (default: a free one, or FACTCHECK_SERVE__PORT)."),
-    reviewer: str = typer.Option(
-        None,
-        "--reviewer",
-        help="Reviewer name for browsers that have not given one (default FACTCHECK_REVIEWER).",
-    ),
-    token: str = typer.Option(
-        None,
-        "--token",
-        help="Access token editors open the desk with; required off loopback (or FACTCHECK_SERVE__TOKEN).",
-    ),
+    host: Annotated[
+        str | None, typer.Option("--host", help="Address to bind (default 127.0.0.1, FACTCHECK_SERVE__HOST).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", help="Port (default: a free one, or FACTCHECK_SERVE__PORT).")
+    ] = None,
+    reviewer: Annotated[
+        str | None,
+        typer.Option(
+            "--reviewer",
+            help="Reviewer name for browsers that have not given one (default FACTCHECK_REVIEWER).",
+        ),
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            help="Access token editors open the desk with; required off loopback (or FACTCHECK_SERVE__TOKEN).",
+        ),
+    ] = None,
 ) -> None:
     """Review in the browser: the queue, each note beside its evidence, one click to cite, exports."""
     settings = settings_from(ctx)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.text import Text
 
@@ -13,8 +15,8 @@ app = typer.Typer(help="List, show and remove indexed documents.", no_args_is_he
 @app.command("list")
 def list_sources(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json"),
-    as_jsonl: bool = typer.Option(False, "--jsonl", help="One JSON document per line."),
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON document per line.")] = False,
 ) -> None:
     """List indexed documents. Documents not in English are flagged: claim detection skips them."""
     with open_workspace(ctx) as workspace:
@@ -44,8 +46,8 @@ def _language(code: str) -> str:
 @app.command("show")
 def show(
     ctx: typer.Context,
-    document: str = typer.Argument(..., help="Document id (or a unique prefix) or path."),
-    as_json: bool = typer.Option(False, "--json"),
+    document: Annotated[str, typer.Argument(help="Document id (or a unique prefix) or path.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Show a document's metadata and passages."""
     with open_workspace(ctx) as workspace:
@@ -64,8 +66,10 @@ def show(
 @app.command("remove")
 def remove(
     ctx: typer.Context,
-    document: str = typer.Argument(..., help="Document id (or a unique prefix) or path."),
-    force: bool = typer.Option(False, "--force", help="Remove it even when approved notes depend on it."),
+    document: Annotated[str, typer.Argument(help="Document id (or a unique prefix) or path.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Remove it even when approved notes depend on it.")
+    ] = False,
 ) -> None:
     """Remove a document, its passages and its claims. Notes depending on it become stale; history stays."""
     with open_workspace(ctx) as workspace:

@@ -11,6 +11,7 @@ from functools import lru_cache
 from importlib import resources
 
 from factcheck.drafting.evidence import SIMILARITY_FLOOR
+from factcheck.models import Verdict
 
 CALIBRATION_FILE = "calibration.json"
 MIN_FIRED = 10  # a finding seen fewer times than this on the dev data has no measured precision
@@ -82,3 +83,21 @@ def load_calibration() -> Calibration:
         datasets=list(raw.get("datasets", [])),
         fingerprint=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
     )
+
+
+def commits(
+    record: FindingRecord | None, score: float | None, commit_precision: float
+) -> tuple[bool, float | None]:
+    """The one commit-or-suggest policy, for every judge: a verdict is committed only when what it rests on (a
+    finding at this score, or an LLM's verdicts of this class) was right at least `commit_precision` of the
+    time on calibration data that neither trained the model nor is reported as its figure. A model's own
+    confidence is never a calibration. Returns (committed, the precision it rests on, or None if unmeasured)."""
+    precision = record.precision_at(score) if record is not None else None
+    return precision is not None and precision >= commit_precision, precision
+
+
+def settled(verdict: Verdict, committed: bool) -> tuple[Verdict, Verdict | None]:
+    """(verdict, suggestion) of a note: a verdict not committed is carried as a suggestion for the reviewer."""
+    if verdict == Verdict.not_enough_evidence or committed:
+        return verdict, None
+    return Verdict.not_enough_evidence, verdict

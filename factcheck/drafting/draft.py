@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -75,58 +75,39 @@ class Drafter:
     def draft(self, claim: Claim, within: set[str] | None = None) -> Note:
         """One note for one claim; not stored (see `draft_all`). `within` limits evidence to these documents."""
         judge, retrieval = self.judge, self.retrieval
-        timings: dict[str, float] = {}
-        started = time.perf_counter()
+        timer = _Timer()
         if judge.refiner is not None:
             claim = judge.refiner(claim, self.db.document(claim.document_id))
             self.db.save_claim(claim)
-            timings["refine"] = round(time.perf_counter() - started, 4)
+            timer.lap("refine")
         query = claim.text if claim.type == ClaimType.quote else claim.statement
         hits = self.retriever.retrieve(
             query, retrieval, own_document=claim.document_id, claim_date=claim.claim_date, within=within
         )
-        timings["retrieve"] = round(time.perf_counter() - started, 4)
-        mark = time.perf_counter()
+        timer.lap("retrieve")
         evidence = self.evidence.build(claim, query, hits)
-        timings["evidence"] = round(time.perf_counter() - mark, 4)
-        mark = time.perf_counter()
+        timer.lap("evidence")
         checks, check_citations = check_claim(claim, evidence)
-        timings["checks"] = round(time.perf_counter() - mark, 4)
-        mark = time.perf_counter()
+        timer.lap("checks")
         judgement = judge.judge(claim, evidence, checks, check_citations)
-        timings["judge"] = round(time.perf_counter() - mark, 4)
+        timer.lap("judge")
         failure = judgement.failure
         passages = self.db.passages_by_id(c.passage_id for c in judgement.citations)
         if not failure and (problems := ungrounded(judgement.citations, passages)):
             failure = "citation check failed: " + "; ".join(problems)
-        flags = []
-        outcomes = {c.name: c.outcome for c in checks}
-        if outcomes.get("independence") == "same_outlet_only":
-            flags.append("only_same_outlet_evidence")
-        if outcomes.get("independence") == "none_about_claim":
-            flags.append("no_evidence_about_claim")
-        if outcomes.get("quantity") == "changed_since":
-            flags.append("figure_changed_since")
-        if outcomes.get("date") == "after_claim":
-            flags.append("evidence_after_claim")
-        if outcomes.get("date") == "long_before":
-            flags.append("evidence_long_before_claim")
-        if judge.name == "evidence":
-            flags.append("no_llm")
-        if failure:
-            flags.append("failed")
+        grounded = not failure
         return Note(
             id=note_id(claim.id),
             claim_id=claim.id,
-            verdict=judgement.verdict if not failure else Verdict.not_enough_evidence,
-            rationale=judgement.rationale if not failure else f"Not grounded: {failure}",
-            confidence=judgement.confidence if not failure else 0.0,
-            citations=judgement.citations if not failure else [],
+            verdict=judgement.verdict if grounded else Verdict.not_enough_evidence,
+            rationale=judgement.rationale if grounded else f"Not grounded: {failure}",
+            confidence=judgement.confidence if grounded else 0.0,
+            citations=judgement.citations if grounded else [],
             checks=checks,
             evidence=evidence,
-            suggestion=judgement.suggestion if not failure else None,
-            flags=flags,
-            status=NoteStatus.failed if failure else NoteStatus.draft,
+            suggestion=judgement.suggestion if grounded else None,
+            flags=note_flags(checks, judge.name, failure),
+            status=NoteStatus.draft if grounded else NoteStatus.failed,
             failure=failure,
             provenance=Provenance(
                 judge=judge.name,
@@ -138,7 +119,7 @@ class Drafter:
                     "query": query,
                     "evidence": [e.passage_id for e in evidence],
                 },
-                timings={**timings, "total": round(time.perf_counter() - started, 4)},
+                timings=timer.total(),
                 tokens=judgement.tokens,
                 attempts=judgement.attempts,
                 basis=judgement.basis,
@@ -168,7 +149,6 @@ class Drafter:
                 report.notes.append(existing)
             else:
                 todo.append(claim)
-        done = 0
         spending = budget or Budget()
 
         def within_budget(claim: Claim) -> Note | None:
@@ -181,35 +161,68 @@ class Drafter:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = {pool.submit(within_budget, claim): claim for claim in todo}
             try:
-                for future in as_completed(futures):
-                    claim = futures[future]
-                    try:
-                        note = future.result()
-                    except ProviderUnavailable:
-                        raise
-                    except ProviderError as exc:
-                        report.errors.append(f"{claim.id}: {exc}")
-                    except NotFoundError:  # its article was removed while it was being drafted
-                        report.removed += 1
-                    else:
-                        if note is None:
-                            report.deferred += 1
-                            continue
-                        if not self.db.save_note(note):
-                            if not self.db.has_claim(claim.id):  # removed with its article meanwhile
-                                report.removed += 1
-                            else:  # a reviewer decided on it meanwhile: theirs stands
-                                report.skipped += 1
-                                report.notes.append(self.db.note_for_claim(claim.id) or note)
-                        else:
-                            report.notes.append(note)
-                            report.drafted += 1
-                            report.failed += note.status == NoteStatus.failed
-                    done += 1
+                for done, future in enumerate(as_completed(futures), 1):
+                    self._file(futures[future], future, report)
                     if progress:
-                        progress(done, len(todo), claim.id)
+                        progress(done, len(todo), futures[future].id)
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
         report.seconds = round(time.perf_counter() - started, 3)
         return report
+
+    def _file(self, claim: Claim, future: Future[Note | None], report: DraftReport) -> None:
+        """Store one finished draft and count it in the report: drafted, failed, deferred by the budget,
+        skipped (a reviewer decided on it meanwhile), removed (its article went meanwhile) or not drafted."""
+        try:
+            note = future.result()
+        except ProviderUnavailable:
+            raise
+        except ProviderError as exc:
+            report.errors.append(f"{claim.id}: {exc}")
+            return
+        except NotFoundError:  # its article was removed while it was being drafted
+            report.removed += 1
+            return
+        if note is None:
+            report.deferred += 1
+        elif self.db.save_note(note):
+            report.notes.append(note)
+            report.drafted += 1
+            report.failed += note.status == NoteStatus.failed
+        elif not self.db.has_claim(claim.id):  # removed with its article meanwhile
+            report.removed += 1
+        else:  # a reviewer decided on it meanwhile: theirs stands
+            report.skipped += 1
+            report.notes.append(self.db.note_for_claim(claim.id) or note)
+
+
+class _Timer:
+    """Seconds each step of a draft took, and the total."""
+
+    def __init__(self) -> None:
+        self.started = self.mark = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self.mark, 4)
+        self.mark = now
+
+    def total(self) -> dict[str, float]:
+        return {**self.laps, "total": round(time.perf_counter() - self.started, 4)}
+
+
+_FLAGS = {
+    ("independence", "same_outlet_only"): "only_same_outlet_evidence",
+    ("independence", "none_about_claim"): "no_evidence_about_claim",
+    ("quantity", "changed_since"): "figure_changed_since",
+    ("date", "after_claim"): "evidence_after_claim",
+    ("date", "long_before"): "evidence_long_before_claim",
+}
+
+
+def note_flags(checks: list, judge: str, failure: str) -> list[str]:
+    """The warnings a reviewer must see, from the checks' outcomes, the judge and a failure."""
+    flags = [_FLAGS[(c.name, c.outcome)] for c in checks if (c.name, c.outcome) in _FLAGS]
+    return flags + (["no_llm"] if judge == "evidence" else []) + (["failed"] if failure else [])

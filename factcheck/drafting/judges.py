@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from factcheck.claims.detect import ClaimRefiner
-from factcheck.drafting.calibration import Calibration, load_calibration
+from factcheck.drafting.calibration import Calibration, commits, load_calibration, settled
 from factcheck.drafting.checks import passage_of, usable
 from factcheck.drafting.grounding import cite
 from factcheck.drafting.stance import LEANS, Unit, weigh
@@ -162,85 +162,90 @@ _CHECK_FINDINGS = {
 }
 
 
-def find(claim: Claim, evidence: list[EvidenceItem], checks: list[CheckResult]) -> list[Finding]:
-    """Every finding the checks and the evidence about the claim support."""
-    found = []
-    for check in checks:
-        if entry := _CHECK_FINDINGS.get((check.name, check.outcome)):
-            found.append(Finding(entry[0], entry[1], check.detail, tuple(check.passage_ids)))
-    relevant = usable(evidence)
-    denials: list[EvidenceItem] = []
-    affirmations: list[EvidenceItem] = []
-    debunks: list[EvidenceItem] = []
+@dataclass
+class _Answers:
+    """What the evidence about a claim says of it in so many words: yes or no to a question that asks it,
+    or calls it false."""
+
+    denials: list[EvidenceItem] = field(default_factory=list)
+    affirmations: list[EvidenceItem] = field(default_factory=list)
+    debunks: list[EvidenceItem] = field(default_factory=list)
+
+
+def _answers(relevant: list[EvidenceItem]) -> _Answers:
+    found = _Answers()
     for item in relevant:
         for previous, sentence in zip([None, *item.sentences], item.sentences, strict=False):
             answer = _ANSWER.match(sentence.text)
             if answer and previous is not None and previous.text.endswith("?"):
                 closeness = previous.similarity or 0.0
                 if answer[1].lower() == "no" and closeness >= CLOSE_QUESTION:
-                    denials.append(item)
+                    found.denials.append(item)
                 elif answer[1].lower() == "yes" and closeness >= CLOSE_AFFIRMATION:
-                    affirmations.append(item)
+                    found.affirmations.append(item)
         if DEBUNK.search(item.text):
-            debunks.append(item)
-    negated = bool(_NEGATED.search(claim.text))  # a "no" to a negated claim says nothing plain
-    ids = lambda items: tuple(dict.fromkeys(i.passage_id for i in items))  # noqa: E731
-    if not negated and denials and debunks:
+            found.debunks.append(item)
+    return found
+
+
+def _ids(items: list[EvidenceItem]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(i.passage_id for i in items))
+
+
+def _answer_findings(said: _Answers, negated: bool) -> list[Finding]:
+    """Findings from plain answers; a "no" or "yes" to a claim worded in the negative says nothing plain."""
+    found = []
+    if not negated and said.denials and said.debunks:
+        detail = "A source answers no to the claim and another calls it false or unfounded."
         found.append(
-            Finding(
-                "denied_and_debunked",
-                Verdict.refuted,
-                "A source answers no to the claim and another calls it false or unfounded.",
-                ids(denials + debunks),
-            )
+            Finding("denied_and_debunked", Verdict.refuted, detail, _ids(said.denials + said.debunks))
         )
-    elif not negated and denials and not affirmations:
-        found.append(
-            Finding(
-                "denied",
-                Verdict.refuted,
-                "A source answers no to a question that asks the claim.",
-                ids(denials),
-            )
-        )
-    if len(debunks) >= 2 and not affirmations:
-        found.append(
-            Finding(
-                "debunked",
-                Verdict.refuted,
-                "Several sources about the claim call it false, fake or unfounded.",
-                ids(debunks),
-            )
-        )
+    elif not negated and said.denials and not said.affirmations:
+        detail = "A source answers no to a question that asks the claim."
+        found.append(Finding("denied", Verdict.refuted, detail, _ids(said.denials)))
+    if len(said.debunks) >= 2 and not said.affirmations:
+        detail = "Several sources about the claim call it false, fake or unfounded."
+        found.append(Finding("debunked", Verdict.refuted, detail, _ids(said.debunks)))
+    if not negated and said.affirmations and not said.denials and not said.debunks:
+        detail = "A source answers yes to a question that asks the claim."
+        found.append(Finding("affirmed", Verdict.supported, detail, _ids(said.affirmations)))
+    return found
+
+
+def _negation_mismatch(relevant: list[EvidenceItem], negated: bool) -> Finding | None:
+    """The claim reads like the opposite of its closest sentence: one of them is negated, the other not."""
     restatement = max(
         ((s, item) for item in relevant for s in item.sentences if not s.text.endswith("?")),
         key=lambda pair: pair[0].similarity or 0.0,
         default=None,
     )
-    if (
-        restatement
-        and (restatement[0].similarity or 0.0) >= RESTATES
-        and negated != bool(_NEGATED.search(restatement[0].text))
-    ):
-        found.append(
-            Finding(
-                "negation_mismatch",
-                Verdict.refuted,
-                f"The claim reads like the opposite of a sentence "
-                f"in evidence [{restatement[1].rank}]: one of them is negated, the other is not.",
-                (restatement[1].passage_id,),
-            )
-        )
-    if not negated and affirmations and not denials and not debunks:
-        found.append(
-            Finding(
-                "affirmed",
-                Verdict.supported,
-                "A source answers yes to a question that asks the claim.",
-                ids(affirmations),
-            )
-        )
-    return found
+    if not restatement or (restatement[0].similarity or 0.0) < RESTATES:
+        return None
+    if negated == bool(_NEGATED.search(restatement[0].text)):
+        return None
+    return Finding(
+        "negation_mismatch",
+        Verdict.refuted,
+        f"The claim reads like the opposite of a sentence in evidence [{restatement[1].rank}]: one of them is "
+        "negated, the other is not.",
+        (restatement[1].passage_id,),
+    )
+
+
+def find(claim: Claim, evidence: list[EvidenceItem], checks: list[CheckResult]) -> list[Finding]:
+    """Every finding the checks and the evidence about the claim support."""
+    found = [
+        Finding(entry[0], entry[1], check.detail, tuple(check.passage_ids))
+        for check in checks
+        if (entry := _CHECK_FINDINGS.get((check.name, check.outcome)))
+    ]
+    relevant = usable(evidence)
+    negated = bool(_NEGATED.search(claim.text))
+    answers = _answer_findings(_answers(relevant), negated)
+    mismatch = _negation_mismatch(relevant, negated)
+    # the order of the findings as they were found before: answers, then the mismatch, then an affirmation
+    affirmed = [f for f in answers if f.name == "affirmed"]
+    return found + [f for f in answers if f.name != "affirmed"] + ([mismatch] if mismatch else []) + affirmed
 
 
 def decide(
@@ -253,9 +258,9 @@ def decide(
         if finding.verdict == Verdict.not_enough_evidence:
             continue
         record = calibration.record(finding.name)
-        precision = (
-            record.precision_at(finding.score) if record and record.verdict == finding.verdict.value else None
-        )
+        if record is not None and record.verdict != finding.verdict.value:
+            record = None
+        _, precision = commits(record, finding.score, commit_precision)
         scored.append((precision if precision is not None else -1.0, finding, precision))
     if not scored:
         return None, None, False
@@ -290,31 +295,9 @@ class EvidenceJudge:
     ) -> Judgement:
         findings = find(claim, evidence, checks) + stance_findings(evidence)
         names = [f.name for f in findings]
-        changed = next((f for f in findings if f.name == "quantity_changed_since"), None)
-        conflict = next((f for f in findings if f.name == "stance_conflict"), None)
         best, precision, committed = decide(findings, self.calibration, self.commit_precision)
         if best is None:
-            reason = (
-                changed.detail
-                if changed
-                else conflict.detail
-                if conflict
-                else " ".join(c.detail for c in checks if c.name in ("quote", "quantity"))
-            )
-            reason = reason or (
-                "Neither the checks nor the verification model found evidence that settles the claim; the "
-                "evidence passages are listed for a person to read."
-            )
-            return Judgement(
-                Verdict.not_enough_evidence,
-                0.0,
-                f"{NO_LLM} {reason}",
-                unit_citations(conflict.units) if conflict else [],
-                attempts=0,
-                basis=changed.name if changed else conflict.name if conflict else "",
-                findings=names,
-                score=conflict.score if conflict else None,
-            )
+            return self._unsettled(findings, checks)
         cited = (
             unit_citations(best.units)
             if best.units
@@ -323,31 +306,49 @@ class EvidenceJudge:
         track = self._track_record(best, precision)
         if committed:
             rationale = f"{NO_LLM} {best.detail} {track}, so the verdict is given."
-            return Judgement(
-                best.verdict,
-                round(precision or 0.0, 3),
-                rationale,
-                cited,
-                attempts=0,
-                basis=best.name,
-                findings=names,
-                score=best.score,
+        else:
+            needed = (
+                f"below the {self.commit_precision:.0%} needed to commit" if precision is not None else "so"
             )
-        needed = f"below the {self.commit_precision:.0%} needed to commit" if precision is not None else "so"
-        rationale = (
-            f"{NO_LLM} {best.detail} {track}, {needed}: the evidence points to "
-            f"{best.verdict.value.replace('_', ' ')}, and the verdict is left to the reviewer."
-        )
+            rationale = (
+                f"{NO_LLM} {best.detail} {track}, {needed}: the evidence points to "
+                f"{best.verdict.value.replace('_', ' ')}, and the verdict is left to the reviewer."
+            )
+        verdict, suggestion = settled(best.verdict, committed)
         return Judgement(
-            Verdict.not_enough_evidence,
+            verdict,
             round(precision or 0.0, 3),
             rationale,
             cited,
             attempts=0,
-            suggestion=best.verdict,
+            suggestion=suggestion,
             basis=best.name,
             findings=names,
             score=best.score,
+        )
+
+    @staticmethod
+    def _unsettled(findings: list[Finding], checks: list[CheckResult]) -> Judgement:
+        """No finding points to a verdict: say what was seen (a figure changed since, evidence both ways)."""
+        changed = next((f for f in findings if f.name == "quantity_changed_since"), None)
+        conflict = next((f for f in findings if f.name == "stance_conflict"), None)
+        shown = changed or conflict
+        reason = (
+            shown.detail if shown else " ".join(c.detail for c in checks if c.name in ("quote", "quantity"))
+        )
+        reason = reason or (
+            "Neither the checks nor the verification model found evidence that settles the claim; the "
+            "evidence passages are listed for a person to read."
+        )
+        return Judgement(
+            Verdict.not_enough_evidence,
+            0.0,
+            f"{NO_LLM} {reason}",
+            unit_citations(conflict.units) if conflict and not changed else [],
+            attempts=0,
+            basis=shown.name if shown else "",
+            findings=[f.name for f in findings],
+            score=conflict.score if conflict and not changed else None,
         )
 
     def _track_record(self, finding: Finding, precision: float | None) -> str:

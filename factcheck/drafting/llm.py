@@ -11,7 +11,7 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from factcheck.claims.detect import ClaimRefiner
-from factcheck.drafting.calibration import Calibration, load_calibration
+from factcheck.drafting.calibration import Calibration, commits, load_calibration, settled
 from factcheck.drafting.checks import passage_of
 from factcheck.drafting.grounding import cite
 from factcheck.drafting.judges import COMMIT_PRECISION, Judgement
@@ -357,67 +357,54 @@ class LLMJudge:
         confidence: float = getattr(answer, "confidence")  # noqa: B009
         rationale: str = getattr(answer, "rationale")  # noqa: B009
         ids = list(dict.fromkeys(getattr(answer, "citations")))  # noqa: B009
-        citations = []
-        for sentence_id in ids:
-            item, sentence = shown[sentence_id]
-            citations.append(
-                cite(
-                    passage_of(item),
-                    sentence.start - item.start,
-                    sentence.end - item.start,
-                    item.title,
-                    item.url,
-                )
+        citations = [
+            cite(
+                passage_of(item), sentence.start - item.start, sentence.end - item.start, item.title, item.url
             )
+            for item, sentence in (shown[sentence_id] for sentence_id in ids)
+        ]
         basis = f"{self.name}:{self.model}"
-        if verdict == Verdict.not_enough_evidence:
+        if verdict != Verdict.not_enough_evidence and not citations:
+            rationale += " (The model cited no sentence, so its verdict is only a suggestion.)"
             return Judgement(
-                verdict, confidence, rationale, citations, tokens=tokens, attempts=attempt, basis=basis
+                Verdict.not_enough_evidence, confidence, rationale, [], suggestion=verdict, tokens=tokens,
+                attempts=attempt, basis=basis,
+            )  # fmt: skip
+        if verdict != Verdict.not_enough_evidence:
+            confidence, committed, note = self._commit(verdict, confidence)
+            rationale = f"{rationale} {note}" + (
+                "" if committed else " That is not enough to commit the verdict: it is left to the reviewer."
             )
-        if not citations:
-            return Judgement(
-                Verdict.not_enough_evidence,
-                confidence,
-                f"{rationale} (The model cited no sentence, so its verdict is only a suggestion.)",
-                [],
-                suggestion=verdict,
-                tokens=tokens,
-                attempts=attempt,
-                basis=basis,
-            )
-        record = self.calibration.record(f"{self.name}:{self.model}:{verdict.value}")
-        measured = record.precision if record is not None else None
-        if measured is not None and record is not None:
-            committed, confidence = measured >= self.commit_precision, measured
-            note = (
-                f"This model's {verdict.value} verdicts were right in {record.correct} of {record.fired} cases "
-                f"on claims kept apart for calibration ({measured:.0%})."
-            )
-        else:  # a model's own confidence is not a calibration
-            committed = False
-            note = (
-                f"This model has no calibration record (scripts/calibrate_judges.py --llm makes one), so its "
-                f"own confidence ({confidence:.2f}) commits nothing."
-            )
-        if committed:
-            return Judgement(
-                verdict,
-                round(confidence, 3),
-                f"{rationale} {note}",
-                citations,
-                tokens=tokens,
-                attempts=attempt,
-                basis=basis,
-            )
+            verdict, suggestion = settled(verdict, committed)
+        else:
+            suggestion = None
         return Judgement(
-            Verdict.not_enough_evidence,
+            verdict,
             round(confidence, 3),
-            f"{rationale} {note} That is not enough to commit the verdict: it is left to the reviewer.",
+            rationale,
             citations,
-            suggestion=verdict,
+            suggestion=suggestion,
             tokens=tokens,
             attempts=attempt,
             basis=basis,
+        )
+
+    def _commit(self, verdict: Verdict, confidence: float) -> tuple[float, bool, str]:
+        """The confidence shown, whether the verdict commits, and the track record behind it, in words."""
+        record = self.calibration.record(f"{self.name}:{self.model}:{verdict.value}")
+        committed, measured = commits(record, None, self.commit_precision)
+        if measured is None or record is None:  # a model's own confidence is not a calibration
+            return (
+                confidence,
+                False,
+                f"This model has no calibration record (scripts/calibrate_judges.py --llm makes one), so its "
+                f"own confidence ({confidence:.2f}) commits nothing.",
+            )
+        return (
+            measured,
+            committed,
+            f"This model's {verdict.value} verdicts were right in {record.correct} of {record.fired} cases on "
+            f"claims kept apart for calibration ({measured:.0%}).",
         )
 
 

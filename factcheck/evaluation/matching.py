@@ -133,6 +133,38 @@ def evaluate_matching(
     matcher = ClaimMatcher([f"{c.claim} {c.title}" for c in archive], claim_vectors, title_vectors)
     texts = [clean_post(text) for _, text in data.queries]
     query_vectors = vectors_for(texts, embed, cache, model)
+    items, with_match, without_match = _rank_queries(data, texts, query_vectors, matcher, ids, progress)
+    metrics = matching_metrics(items, with_match, without_match, threshold)
+    dataset_hash = file_hash(data.archive, folder / split / "tweets.queries.tsv")
+    run = EvalRun(
+        id="m" + hashlib.sha1(f"{dataset_hash}{split}{model}{threshold}".encode()).hexdigest()[:11],
+        kind="matching",
+        dataset=f"{folder.name}/{split}",
+        dataset_hash=dataset_hash,
+        format="clef2020-task2",
+        created_at=datetime.now(UTC),
+        settings={"threshold": threshold, "split": split, "embedding": model},
+        model=model,
+        metrics=metrics,
+        items=items,
+        complete=True,
+    )
+    db.save_eval_run(run)
+    for item in items:
+        db.save_eval_item(run.id, item)
+    return run
+
+
+def _rank_queries(
+    data: MatchingSet,
+    texts: list[str],
+    query_vectors: np.ndarray,
+    matcher: ClaimMatcher,
+    ids: list[str],
+    progress: ProgressCallback | None,
+) -> tuple[list[ItemResult], list[float], list[float]]:
+    """Each query ranked against the archive, and asked again with its own fact-checks removed (the strength
+    of the best match when there is one, and when there is none)."""
     position = {record: row for row, record in enumerate(ids)}
     items, with_match, without_match = [], [], []
     for number, ((query_id, _), text, vector) in enumerate(
@@ -161,25 +193,7 @@ def evaluate_matching(
         )
         if progress:
             progress(number, len(data.queries), query_id)
-    metrics = matching_metrics(items, with_match, without_match, threshold)
-    dataset_hash = file_hash(data.archive, folder / split / "tweets.queries.tsv")
-    run = EvalRun(
-        id="m" + hashlib.sha1(f"{dataset_hash}{split}{model}{threshold}".encode()).hexdigest()[:11],
-        kind="matching",
-        dataset=f"{folder.name}/{split}",
-        dataset_hash=dataset_hash,
-        format="clef2020-task2",
-        created_at=datetime.now(UTC),
-        settings={"threshold": threshold, "split": split, "embedding": model},
-        model=model,
-        metrics=metrics,
-        items=items,
-        complete=True,
-    )
-    db.save_eval_run(run)
-    for item in items:
-        db.save_eval_item(run.id, item)
-    return run
+    return items, with_match, without_match
 
 
 def matching_metrics(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
 from factcheck.errors import InputError
 from factcheck.models import EvalRun
+from factcheck.rendering import render
 
 CELL, LABEL_WIDTH, HEADER = 84, 150, 96
 
@@ -25,39 +25,28 @@ def confusion_svg(run: EvalRun) -> str:
     matrix: list[list[int]] = data["confusion"]
     darkest = max((max(row) for row in matrix), default=0)
     size = len(labels) * CELL
-    width, height = LABEL_WIDTH + size + 20, HEADER + size + 40
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'font-family="sans-serif" font-size="12">',
-        f"<title>{escape(f'{run.dataset} · {run.judge} · {run.id}')}</title>",
-        f'<text x="{LABEL_WIDTH + size / 2}" y="16" text-anchor="middle">predicted</text>',
-        f'<text x="14" y="{HEADER + size / 2}" text-anchor="middle" '
-        f'transform="rotate(-90 14 {HEADER + size / 2})">gold</text>',
+    rows = [
+        (
+            label,
+            [
+                (value, _blue(value, darkest), "white" if darkest and value > darkest / 2 else "black")
+                for value in values
+            ],
+        )
+        for label, values in zip(labels, matrix, strict=True)
     ]
-    for column, label in enumerate(labels):
-        x = LABEL_WIDTH + column * CELL + CELL / 2
-        parts.append(
-            f'<text x="{x}" y="{HEADER - 8}" text-anchor="end" '
-            f'transform="rotate(-35 {x} {HEADER - 8})">{escape(label)}</text>'
-        )
-    for row, (label, values) in enumerate(zip(labels, matrix, strict=True)):
-        y = HEADER + row * CELL
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + CELL / 2 + 4}" text-anchor="end">{escape(label)}</text>'
-        )
-        for column, value in enumerate(values):
-            x = LABEL_WIDTH + column * CELL
-            ink = "white" if darkest and value > darkest / 2 else "black"
-            parts.append(
-                f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="{_blue(value, darkest)}" '
-                f'stroke="white"/>'
-            )
-            parts.append(
-                f'<text x="{x + CELL / 2}" y="{y + CELL / 2 + 5}" text-anchor="middle" fill="{ink}" '
-                f'font-size="16">{value}</text>'
-            )
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
+    return render(
+        "confusion.svg",
+        title=f"{run.dataset} · {run.judge} · {run.id}",
+        labels=labels,
+        rows=rows,
+        cell=CELL,
+        left=LABEL_WIDTH,
+        top=HEADER,
+        size=size,
+        width=LABEL_WIDTH + size + 20,
+        height=HEADER + size + 40,
+    )
 
 
 def _write(path: Path, text: str) -> None:
@@ -72,7 +61,6 @@ def _write(path: Path, text: str) -> None:
 
 def markdown(run: EvalRun, folder: Path) -> Path:
     """Write report.md (and confusion.svg for verdict runs) into folder; returns the Markdown path."""
-    m = run.metrics
     lines = [
         f"# Evaluation {run.id}",
         "",
@@ -85,85 +73,98 @@ def markdown(run: EvalRun, folder: Path) -> Path:
         lines += [f"- judge: {run.judge} {run.model}".rstrip(), f"- prompts: {run.prompt_hashes or 'none'}"]
     lines.append("")
     if run.kind == "verdicts":
-        v, three, committed = m["verdicts"], m["three_way"], m["committed"]
-        lines += [
-            "| metric | value |",
-            "|---|---|",
-            f"| accuracy | {v['accuracy']:.3f} |",
-            f"| macro-F1 (4 labels) | {v['macro_f1']:.3f} |",
-            f"| macro-F1 (3-way, supported/refuted/NEE) | {three['macro_f1']:.3f} |",
-            f"| committed verdicts: coverage / precision | {committed['coverage']:.3f} / "
-            f"{committed['precision']:.3f} |",
-            f"| retrieval recall (a gold passage retrieved) | {m['retrieval_recall']:.3f} |",
-            f"| citation recall (a gold passage among those the note shows as evidence) | "
-            f"{m['citation_recall']:.3f} |",
-            f"| quote recall / precision (gold among the passages quoted) | {m['quote_recall']:.3f} / "
-            f"{m['quote_precision']:.3f} |",
-            f"| invented citations | {m['invented_citations']} |",
-            f"| failed notes | {m['failed']} |",
-            f"| seconds per claim p50 / p95 | {m['seconds_p50']:.2f} / {m['seconds_p95']:.2f} |",
-            f"| tokens (prompt / completion) | {m['tokens']['prompt']} / {m['tokens']['completion']} |",
-            "",
-            "Committed verdicts (a verdict is committed only when what it rests on was right often enough on "
-            "calibration data that neither trained the verification model nor is reported; the rest are "
-            "suggestions for the reviewer). Balanced: precision re-weighted so that every gold label counts the "
-            "same, as on a desk whose claims are not this dataset's mix:",
-            "",
-            "| class | committed | correct | precision | balanced precision | coverage of all claims |",
-            "|---|---|---|---|---|---|",
-        ]
-        lines += [
-            f"| {label} | {c['committed']} | {c['correct']} | {c['precision']:.3f} | "
-            f"{c['balanced_precision']:.3f} | {c['coverage']:.3f} |"
-            for label, c in committed["per_class"].items()
-        ]
-        lines += [
-            "",
-            "Precision and coverage if every verdict or suggestion of a class at or above a score (the "
-            "verification model's, else the judge's confidence) were committed:",
-            "",
-            "| class | score ≥ | coverage | precision | balanced precision | claims |",
-            "|---|---|---|---|---|---|",
-        ]
-        lines += [
-            f"| {label} | {p['threshold']:.3f} | {p['coverage']:.3f} | {p['precision']:.3f} | "
-            f"{p['balanced_precision']:.3f} | {p['n']} |"
-            for label, curve in m["precision_coverage"].items()
-            for p in curve
-        ]
-        if m.get("unit_stance"):
-            units = m["unit_stance"]
-            lines += [
-                "",
-                f"Stance of single evidence units against their gold stance: {units['n']} units, accuracy "
-                f"{units['accuracy']:.3f}, macro-F1 {units['macro_f1']:.3f}.",
-            ]
-        lines += ["", "| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
-        lines += [
-            f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |"
-            for label, s in v["per_class"].items()
-        ]
-        _write(folder / "confusion.svg", confusion_svg(run))
-        lines += ["", "![confusion matrix](confusion.svg)"]
-        if run.settings.get("left_out"):
-            lines += [
-                "",
-                "Left out by the dataset adapter: "
-                + "; ".join(f"{n} {reason}" for reason, n in run.settings["left_out"].items()),
-            ]
-        if m["failed_ids"]:
-            lines += ["", "Failed notes: " + ", ".join(m["failed_ids"])]
+        lines += _verdict_lines(run.metrics) + _committed_lines(run.metrics) + _class_lines(run, folder)
     else:
-        lines += ["| level | precision | recall | F1 |", "|---|---|---|---|"]
-        for level in ("sentence", "sentence_in_documents", "span"):
-            if level in m:
-                lines.append(
-                    f"| {level} | {m[level]['precision']:.3f} | {m[level]['recall']:.3f} | "
-                    f"{m[level]['f1']:.3f} |"
-                )
-        if "recall_by_type" in m:
-            lines += ["", "| gold type | recall |", "|---|---|"]
-            lines += [f"| {t} | {r:.3f} |" for t, r in m["recall_by_type"].items()]
+        lines += _claim_lines(run.metrics)
     path = folder / "report.md"
     _write(path, "\n".join(lines) + "\n")
     return path
+
+
+def _verdict_lines(m: dict) -> list[str]:
+    v, three, committed = m["verdicts"], m["three_way"], m["committed"]
+    return [
+        "| metric | value |",
+        "|---|---|",
+        f"| accuracy | {v['accuracy']:.3f} |",
+        f"| macro-F1 (4 labels) | {v['macro_f1']:.3f} |",
+        f"| macro-F1 (3-way, supported/refuted/NEE) | {three['macro_f1']:.3f} |",
+        f"| committed verdicts: coverage / precision | {committed['coverage']:.3f} / {committed['precision']:.3f} |",
+        f"| retrieval recall (a gold passage retrieved) | {m['retrieval_recall']:.3f} |",
+        f"| citation recall (a gold passage among those the note shows as evidence) | {m['citation_recall']:.3f} |",
+        f"| quote recall / precision (gold among the passages quoted) | {m['quote_recall']:.3f} / "
+        f"{m['quote_precision']:.3f} |",
+        f"| invented citations | {m['invented_citations']} |",
+        f"| failed notes | {m['failed']} |",
+        f"| seconds per claim p50 / p95 | {m['seconds_p50']:.2f} / {m['seconds_p95']:.2f} |",
+        f"| tokens (prompt / completion) | {m['tokens']['prompt']} / {m['tokens']['completion']} |",
+        "",
+    ]
+
+
+def _committed_lines(m: dict) -> list[str]:
+    lines = [
+        "Committed verdicts (a verdict is committed only when what it rests on was right often enough on "
+        "calibration data that neither trained the verification model nor is reported; the rest are "
+        "suggestions for the reviewer). Balanced: precision re-weighted so that every gold label counts the "
+        "same, as on a desk whose claims are not this dataset's mix:",
+        "",
+        "| class | committed | correct | precision | balanced precision | coverage of all claims |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {label} | {c['committed']} | {c['correct']} | {c['precision']:.3f} | {c['balanced_precision']:.3f} | "
+        f"{c['coverage']:.3f} |"
+        for label, c in m["committed"]["per_class"].items()
+    ]
+    lines += [
+        "",
+        "Precision and coverage if every verdict or suggestion of a class at or above a score (the "
+        "verification model's, else the judge's confidence) were committed:",
+        "",
+        "| class | score ≥ | coverage | precision | balanced precision | claims |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {label} | {p['threshold']:.3f} | {p['coverage']:.3f} | {p['precision']:.3f} | "
+        f"{p['balanced_precision']:.3f} | {p['n']} |"
+        for label, curve in m["precision_coverage"].items()
+        for p in curve
+    ]
+    if units := m.get("unit_stance"):
+        lines += [
+            "",
+            f"Stance of single evidence units against their gold stance: {units['n']} units, accuracy "
+            f"{units['accuracy']:.3f}, macro-F1 {units['macro_f1']:.3f}.",
+        ]
+    return lines
+
+
+def _class_lines(run: EvalRun, folder: Path) -> list[str]:
+    m = run.metrics
+    lines = ["", "| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    lines += [
+        f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |"
+        for label, s in m["verdicts"]["per_class"].items()
+    ]
+    _write(folder / "confusion.svg", confusion_svg(run))
+    lines += ["", "![confusion matrix](confusion.svg)"]
+    if run.settings.get("left_out"):
+        reasons = "; ".join(f"{n} {reason}" for reason, n in run.settings["left_out"].items())
+        lines += ["", f"Left out by the dataset adapter: {reasons}"]
+    if m["failed_ids"]:
+        lines += ["", "Failed notes: " + ", ".join(m["failed_ids"])]
+    return lines
+
+
+def _claim_lines(m: dict) -> list[str]:
+    lines = ["| level | precision | recall | F1 |", "|---|---|---|---|"]
+    lines += [
+        f"| {level} | {m[level]['precision']:.3f} | {m[level]['recall']:.3f} | {m[level]['f1']:.3f} |"
+        for level in ("sentence", "sentence_in_documents", "span")
+        if level in m
+    ]
+    if "recall_by_type" in m:
+        lines += ["", "| gold type | recall |", "|---|---|"]
+        lines += [f"| {t} | {r:.3f} |" for t, r in m["recall_by_type"].items()]
+    return lines

@@ -18,6 +18,7 @@ from factcheck.claims.scoring import load_scorer
 from factcheck.drafting.calibration import load_calibration
 from factcheck.drafting.draft import Drafter
 from factcheck.drafting.grounding import ungrounded
+from factcheck.drafting.judges import Judge
 from factcheck.errors import InputError
 from factcheck.evaluation.datasets import (
     CorpusRecord,
@@ -38,6 +39,7 @@ from factcheck.models import (
     EvalRun,
     ItemResult,
     MetricDelta,
+    Note,
     ProgressCallback,
     RunComparison,
     Span,
@@ -447,18 +449,9 @@ def verdict_metrics(items: list[ItemResult], prices: tuple[float, float] = (0.0,
     }
 
 
-def run_verdicts(
-    db: Database,
-    plan: VerdictPlan,
-    drafter: Drafter,
-    workers: int = 1,
-    prices: tuple[float, float] = (0.0, 0.0),
-    progress: ProgressCallback | None = None,
-) -> EvalRun:
-    """Draft a note for each item against the plan's indexed evidence (`drafter`), storing each result in `db`."""
-    judge, evidence_db = drafter.judge, drafter.db
-    judge.refiner = None  # the refinement pass needs the claim's article, which eval items do not have
-    run = EvalRun(
+def _verdict_run(plan: VerdictPlan, judge: Judge) -> EvalRun:
+    """The run record: its id changes with the data, the judge, its prompt, retrieval and the calibration."""
+    return EvalRun(
         id=_run_id(
             "verdicts",
             plan.dataset_hash,
@@ -487,63 +480,77 @@ def run_verdicts(
             "left_out": plan.left_out,
         },
     )
-    run, done = _start(db, run)
-    record_of, document_of = plan.record_of, {record: doc for doc, record in plan.record_of.items()}
 
-    def records(document_ids: list[str]) -> list[str]:
-        return sorted({record_of.get(d, d) for d in document_ids})
 
-    def one(item: VerdictItem) -> ItemResult:
+class _ItemJudge:
+    """Drafts the note of one evaluation item and reads off what is scored (never showing it the labels)."""
+
+    def __init__(self, plan: VerdictPlan, drafter: Drafter) -> None:
+        self.drafter, self.record_of = drafter, plan.record_of
+        self.document_of = {record: doc for doc, record in plan.record_of.items()}
+
+    def records(self, document_ids: list[str]) -> list[str]:
+        return sorted({self.record_of.get(d, d) for d in document_ids})
+
+    def __call__(self, item: VerdictItem) -> ItemResult:
         started = time.perf_counter()
         gold: dict[str, object] = {"verdict": item.verdict.value, "evidence_ids": item.evidence_ids}
         if item.unit_stances:
             gold["units"] = item.unit_stances
-        within = {document_of[r] for r in item.scope if r in document_of} if item.scope else None
+        within = {self.document_of[r] for r in item.scope if r in self.document_of} if item.scope else None
         try:
-            note = drafter.draft(claim_for(item), within=within)
+            note = self.drafter.draft(claim_for(item), within=within)
         except InputError as exc:  # one bad item (an empty claim) is reported, the rest are evaluated
-            return ItemResult(
-                id=item.id,
-                gold=gold,
-                correct=False,
-                predicted={
-                    "verdict": Verdict.not_enough_evidence.value,
-                    "status": "error",
-                    "failure": str(exc),
-                    "cited": [],
-                    "retrieved": [],
-                    "shown": [],
-                    "invented": 0,
-                },
-            )
-        cited_passages = evidence_db.passages_by_id(c.passage_id for c in note.citations)
+            failed = {"verdict": Verdict.not_enough_evidence.value, "status": "error", "failure": str(exc)}
+            empty = {"cited": [], "retrieved": [], "shown": [], "invented": 0}
+            return ItemResult(id=item.id, gold=gold, correct=False, predicted={**failed, **empty})
         return ItemResult(
             id=item.id,
             seconds=round(time.perf_counter() - started, 4),
             gold=gold,
-            predicted={
-                "verdict": note.verdict.value,
-                "suggestion": note.suggestion.value if note.suggestion else None,
-                "status": note.status.value,
-                "failure": note.failure,
-                "confidence": note.confidence,
-                "basis": note.provenance.basis,
-                "findings": note.provenance.findings,
-                "score": note.provenance.score,
-                "units": {
-                    record_of.get(e.document_id, e.document_id): e.stance.stance.value
-                    for e in note.evidence
-                    if e.stance is not None and len(e.sentences) <= 1
-                },
-                "cited": records([c.document_id for c in note.citations]),
-                "retrieved": records([e.document_id for e in note.evidence]),
-                "shown": records([e.document_id for e in note.evidence if e.about_claim]),
-                "invented": len(ungrounded(note.citations, cited_passages)),
-                "tokens": note.provenance.tokens,
-            },
+            predicted=self.predicted(note),
             correct=note.verdict == item.verdict,
         )
 
+    def predicted(self, note: Note) -> dict:
+        cited_passages = self.drafter.db.passages_by_id(c.passage_id for c in note.citations)
+        return {
+            "verdict": note.verdict.value,
+            "suggestion": note.suggestion.value if note.suggestion else None,
+            "status": note.status.value,
+            "failure": note.failure,
+            "confidence": note.confidence,
+            "basis": note.provenance.basis,
+            "findings": note.provenance.findings,
+            "score": note.provenance.score,
+            "units": {
+                self.record_of.get(e.document_id, e.document_id): e.stance.stance.value
+                for e in note.evidence
+                if e.stance is not None and len(e.sentences) <= 1
+            },
+            "cited": self.records([c.document_id for c in note.citations]),
+            "retrieved": self.records([e.document_id for e in note.evidence]),
+            "shown": self.records([e.document_id for e in note.evidence if e.about_claim]),
+            "invented": len(ungrounded(note.citations, cited_passages)),
+            "tokens": note.provenance.tokens,
+        }
+
+
+def run_verdicts(
+    db: Database,
+    plan: VerdictPlan,
+    drafter: Drafter,
+    workers: int = 1,
+    prices: tuple[float, float] = (0.0, 0.0),
+    progress: ProgressCallback | None = None,
+) -> EvalRun:
+    """Draft a note for each item against the plan's indexed evidence (`drafter`), storing each result in `db`.
+    Items are kept in the dataset's order, whatever order the workers finish in."""
+    drafter.judge.refiner = (
+        None  # the refinement pass needs the claim's article, which eval items do not have
+    )
+    run, done = _start(db, _verdict_run(plan, drafter.judge))
+    one = _ItemJudge(plan, drafter)
     todo = [item for item in plan.items if item.id not in done]
     finished = len(plan.items) - len(todo)
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -554,6 +561,8 @@ def run_verdicts(
             finished += 1
             if progress:
                 progress(finished, len(plan.items), result.id)
+    order = {item.id: n for n, item in enumerate(plan.items)}
+    run.items.sort(key=lambda i: order.get(i.id, len(order)))
     return _finish(db, run, verdict_metrics(run.items, prices))
 
 

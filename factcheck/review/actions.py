@@ -9,8 +9,18 @@ from pathlib import Path
 import yaml
 
 from factcheck.drafting.grounding import carries_content, cite, resolve_quote, ungrounded
-from factcheck.errors import InputError, NeedsConfirmation
-from factcheck.models import Citation, Claim, Note, NoteStatus, QueueFilter, QueueItem, Review, Verdict
+from factcheck.errors import ConflictError, InputError, NeedsConfirmation
+from factcheck.models import (
+    Citation,
+    Claim,
+    ClaimType,
+    Note,
+    NoteStatus,
+    QueueFilter,
+    QueueItem,
+    Review,
+    Verdict,
+)
 from factcheck.review.public import SHORT_CLAIM, public_explanation, short_claim
 from factcheck.safety import one_line
 from factcheck.storage.db import Database
@@ -55,6 +65,37 @@ def queue(db: Database, filters: QueueFilter | None = None) -> list[QueueItem]:
     return sorted(
         items, key=lambda item: (-item.claim.checkworthiness, item.claim.document_id, item.claim.span.start)
     )
+
+
+def queue_filter(
+    document: str | None,
+    verdict: str | None,
+    claim_type: str | None,
+    status: str | None,
+    reviewer: str | None,
+    assigned: str | None,
+    me: str,
+) -> QueueFilter:
+    """A queue filter from the words a person types (see `Workspace.queue_filter`)."""
+    if assigned == "mine" and not me.strip():
+        raise InputError("'mine' needs your name: pass --reviewer NAME or set FACTCHECK_REVIEWER")
+    chosen = {"mine": me.strip(), "unassigned": ""}.get(
+        assigned or "", assigned.strip() if assigned else None
+    )
+    try:
+        return QueueFilter(
+            article=document,
+            verdict=Verdict(verdict) if verdict else None,
+            claim_type=ClaimType(claim_type) if claim_type else None,
+            status=NoteStatus(status) if status and status != "all" else None,
+            reviewer=reviewer.strip() or None if reviewer else None,
+            assigned=chosen,
+        )
+    except ValueError as exc:
+        raise InputError(
+            f"{exc}; verdicts: {', '.join(v.value for v in Verdict)}; statuses: "
+            f"{', '.join(s.value for s in NoteStatus)}, all; types: {', '.join(t.value for t in ClaimType)}"
+        ) from None
 
 
 def _snapshot(note: Note) -> dict:
@@ -463,11 +504,51 @@ def apply_edit(db: Database, note_id: str, text: str, reviewer: str, version: in
     return _record(db, note, updated, reviewer, "edit")
 
 
+def decide_group(
+    db: Database, note_id: str, twins: list[Note], reviewer: str, action: str, reason: str, signoffs: int
+) -> tuple[list[Note], list[str]]:
+    """Apply the decision taken on one note to the draft notes of its near-duplicates (`twins`)."""
+    source = db.note(note_id)
+    done, refused = [], []
+    for twin in twins:
+        why = f"same claim as note {source.id}" + (f": {reason}" if reason else "")
+        try:
+            if action == "reject":
+                done.append(reject(db, twin.id, reviewer, why, twin.version))
+                continue
+            if twin.verdict != source.verdict:
+                twin = set_verdict(db, twin.id, source.verdict, reviewer, why, twin.version)
+            done.append(approve(db, twin.id, reviewer, twin.version, signoffs=signoffs))
+        except InputError as exc:
+            refused.append(f"{twin.id}: {exc}")
+    return done, refused
+
+
 class PendingEdits:
     """Edits that did not validate are kept on disk so nothing typed is lost."""
 
     def __init__(self, home: Path) -> None:
         self.folder = home / "pending-edits"
+
+    def editable(self, db: Database, note_id: str) -> tuple[str, bool]:
+        """The note as editable YAML, and whether it is an earlier edit that did not validate (kept)."""
+        note = db.note(note_id)
+        pending = self.load(note.id)
+        if pending is not None:
+            return pending, True
+        return edit_text(note, db.claim(note.claim_id)), False
+
+    def save_edit(self, db: Database, note_id: str, text: str, reviewer: str, version: int | None) -> Note:
+        """Validate and store an edit; one that does not validate, or meets a change made meanwhile, is kept."""
+        note = db.note(note_id)
+        try:
+            updated = apply_edit(db, note.id, text, reviewer, version)
+        except InputError as exc:
+            path = self.save(note.id, text)
+            kind = ConflictError if isinstance(exc, ConflictError) else InputError
+            raise kind(f"edit not saved: {exc}. Your text is kept in {path} for the next edit") from None
+        self.clear(note.id)
+        return updated
 
     def path(self, note_id: str) -> Path:
         return self.folder / f"{note_id}.yaml"

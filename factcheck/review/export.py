@@ -15,7 +15,7 @@ from datetime import date
 
 from factcheck.drafting.grounding import ungrounded
 from factcheck.errors import InputError
-from factcheck.models import Document, Note, Verdict
+from factcheck.models import Document, Export, Note, QueueFilter, Verdict
 from factcheck.review.public import public_explanation, short_claim
 from factcheck.review.report import ExportItem, to_html
 from factcheck.safety import markdown_link, markdown_text, safe_url, script_safe_json
@@ -379,6 +379,32 @@ for _name, _suffix, _media_type, _description, _renderer in (
     ("markup", "json", "application/json", "Google Fact Check Tools ClaimReviewMarkupPage", to_markup_pages),
 ):
     export_format(_name, _suffix, _media_type, _description)(_renderer)
+
+
+def export_notes(
+    db: Database,
+    notes: list[Note],
+    filters: QueueFilter,
+    fmt: str,
+    publisher: PublisherSettings,
+    per_article: bool,
+    stale: list[tuple[str, str]],
+) -> Export:
+    """Notes rendered for publishing; a note whose citation no longer resolves, and every stale note (id,
+    reason), is left out with one line."""
+    items, withheld = gather(db, notes)
+    withheld += [
+        f"note {note_id} left out: it is stale ({reason}); re-check and approve it again in review"
+        for note_id, reason in stale
+    ]
+    if not items:
+        status = filters.status.value if filters.status else "matching"
+        because = f" ({len(withheld)} left out: {withheld[0]})" if withheld else ""
+        raise InputError(
+            f"no {status} notes to export{because}; approve some first (`factcheck review`) or pass --status all"
+        )
+    files = render(items, fmt, publisher, per_article)
+    return Export(files=files, notes=len(items), withheld=withheld, media_type=EXPORT_FORMATS[fmt].media_type)
 
 
 def render(

@@ -6,13 +6,15 @@ for http(s), and a Content-Security-Policy forbids scripts even if something sli
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from html import escape
+
+from markupsafe import Markup
 
 from factcheck.models import Claim, Document, EvidenceItem, Note, Verdict
+from factcheck.rendering import render
 from factcheck.review.public import public_explanation, short_claim
-from factcheck.safety import has_bidi_controls, safe_url
 
 
 @dataclass
@@ -62,127 +64,71 @@ details{margin:.4rem 0} summary{cursor:pointer;font-size:.9rem}
 """
 
 
-def _text(value: str) -> str:
-    """Escaped text; text holding bidi controls is isolated in a <bdi> so its reordering stays inside it."""
-    escaped = escape(value)
-    return f'<bdi dir="auto">{escaped}</bdi>' if has_bidi_controls(value) else escaped
+@dataclass
+class Paragraph:
+    """A paragraph of an article cut into pieces: plain text, or a claim (with the item of its note)."""
+
+    pieces: list[tuple[str, ExportItem | None]]
+    notes: list[ExportItem]
 
 
-def link(label: str, url: str | None) -> str:
-    """An <a> for an http(s) URL; anything else (javascript:, data:, relative) is shown as text."""
-    target = safe_url(url)
-    return (
-        f'<a href="{escape(target)}" rel="noopener noreferrer">{_text(label)}</a>' if target else _text(label)
-    )
+def _paragraphs(text: str, start: int) -> Iterator[tuple[int, int]]:
+    for m in re.finditer(r"[^\n]+", text[start:]):
+        if m[0].strip():
+            yield start + m.start(), start + m.end()
 
 
-def legend() -> str:
-    spans = "".join(f'<span class="v-{v.value}">{label}</span>' for v, label in LABELS.items())
-    return f'<p class="legend">Verdicts: {spans}</p>'
-
-
-def _paragraphs(text: str, start: int) -> list[tuple[int, int]]:
-    return [
-        (start + m.start(), start + m.end()) for m in re.finditer(r"[^\n]+", text[start:]) if m[0].strip()
-    ]
-
-
-def _marked(text: str, start: int, end: int, items: list[ExportItem]) -> str:
-    parts, cursor = [], start
+def _cut(text: str, start: int, end: int, items: list[ExportItem]) -> list[tuple[str, ExportItem | None]]:
+    pieces: list[tuple[str, ExportItem | None]] = []
+    cursor = start
     for item in sorted(items, key=lambda i: i.claim.span.start):
         a, b = max(item.claim.span.start, cursor), min(item.claim.span.end, end)
         if a >= b:
             continue  # overlapping spans: the first one is marked
-        parts.append(_text(text[cursor:a]))
-        parts.append(
-            f'<a href="#note-{item.note.id}"><mark class="claim c-{item.note.verdict.value}" '
-            f'id="claim-{item.claim.id}">{_text(text[a:b])}</mark></a>'
-        )
+        pieces += [(text[cursor:a], None), (text[a:b], item)]
         cursor = b
-    parts.append(_text(text[cursor:end]))
-    return "".join(parts)
+    return [*pieces, (text[cursor:end], None)]
 
 
-def _evidence(evidence: list[EvidenceItem]) -> str:
-    shown = [e for e in evidence if e.about_claim] or evidence
-    if not shown:
-        return ""
-    rows = []
-    for item in shown:
-        body, cursor = [], item.start
-        for sentence in item.sentences:
-            if sentence.number in item.best:
-                body.append(_text(item.text[cursor - item.start : sentence.start - item.start]))
-                body.append(f'<mark class="best">{_text(sentence.text)}</mark>')
+def _evidence(item: ExportItem) -> list[tuple[EvidenceItem, list[tuple[str, bool]]]]:
+    """The passages a note was built on (those about its claim), each as pieces: (text, best sentence?)."""
+    shown = [e for e in item.note.evidence if e.about_claim] or item.note.evidence
+    out: list[tuple[EvidenceItem, list[tuple[str, bool]]]] = []
+    for passage in shown:
+        pieces: list[tuple[str, bool]] = []
+        cursor = passage.start
+        for sentence in passage.sentences:
+            if sentence.number in passage.best:
+                pieces += [(passage.text[cursor - passage.start : sentence.start - passage.start], False)]
+                pieces += [(sentence.text, True)]
                 cursor = sentence.end
-        body.append(_text(item.text[cursor - item.start :]))
-        meta = " · ".join(_text(str(x)) for x in (item.outlet, item.published or "undated") if x)
-        rows.append(
-            f'<li><span class="meta">[{item.rank}] {link(item.title or item.document_id, item.url)} · '
-            f"{meta}</span><br>{''.join(body)}</li>"
-        )
-    return (
-        f"<details><summary>Evidence the note was built on ({len(shown)} passages; best-matching sentences "
-        f"highlighted)</summary><ol>{''.join(rows)}</ol></details>"
-    )
-
-
-def _note(item: ExportItem, sources: list[str]) -> str:
-    note, claim = item.note, item.claim
-    verdict = note.verdict.value
-    said = ", ".join(_text(x) for x in (claim.speaker, str(claim.claim_date or "")) if x)
-    cites = []
-    for n, citation in enumerate(note.citations, 1):
-        anchor = f"src-{note.id}-{n}"
-        published = item.cited_dates.get(citation.document_id) or "undated"
-        title = citation.document_title or citation.document_id
-        cites.append(
-            f'<li><a href="#{anchor}">{_text(title)}</a> ({_text(str(published))}): '
-            f"“{_text(citation.quote)}”</li>"
-        )
-        sources.append(
-            f'<div class="source" id="{anchor}"><p class="meta">{link(title, citation.document_url)} · '
-            f'{_text(str(published))}</p><blockquote><mark class="quote">{_text(citation.quote)}'
-            "</mark></blockquote></div>"
-        )
-    return (
-        f'<article class="note n-{verdict}" id="note-{note.id}"><span class="badge v-{verdict}">'
-        f"{LABELS[note.verdict]}</span><h3>{_text(item.headline)}</h3>"
-        f'<p class="meta"><a href="#claim-{claim.id}">Claim</a>: “{_text(claim.text)}”'
-        + (f" — {said}" if said else "")
-        + f"</p><p>{_text(item.explanation)}</p>"
-        + (f'<ol class="citations">{"".join(cites)}</ol>' if cites else '<p class="meta">No citation.</p>')
-        + _evidence(note.evidence)
-        + "</article>"
-    )
+        out.append((passage, [*pieces, (passage.text[cursor - passage.start :], False)]))
+    return out
 
 
 def to_html(items: list[ExportItem], title: str = "Fact-check report") -> str:
+    """Each article paragraph by paragraph with its claims marked, each note beside its paragraph, the
+    evidence a note rests on, and the sources with the quoted passage and its date."""
     by_document: dict[str, list[ExportItem]] = {}
     for item in items:
         by_document.setdefault(item.document.id, []).append(item)
-    body: list[str] = []
-    sources: list[str] = []
+    articles = []
     for group in by_document.values():
         document = group[0].document
-        meta = " · ".join(_text(x) for x in (document.outlet, str(document.published or "")) if x)
-        url = f" · {link(document.url, document.url)}" if document.url else ""
-        rows = []
+        paragraphs = []
         for start, end in _paragraphs(document.text, document.body_start):
-            here = [i for i in group if start <= i.claim.span.start < end]
-            notes = "".join(_note(i, sources) for i in sorted(here, key=lambda i: i.claim.span.start))
-            rows.append(
-                f'<div class="row"><p class="text">{_marked(document.text, start, end, here)}</p>'
-                f'<aside class="notes">{notes}</aside></div>'
+            here = sorted(
+                (i for i in group if start <= i.claim.span.start < end), key=lambda i: i.claim.span.start
             )
-        body.append(
-            f'<section><h2>{_text(document.title or document.id)}</h2><p class="meta">{meta}{url}</p>'
-            f"{''.join(rows)}</section>"
-        )
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}"><title>{escape(title)}</title>'
-        f"<style>{CSS}</style></head><body><h1>{_text(title)}</h1>{legend()}{''.join(body)}"
-        f'<h2>Sources</h2><div class="sources">{"".join(sources) or "<p>No citations.</p>"}</div>'
-        "</body></html>\n"
+            paragraphs.append(Paragraph(_cut(document.text, start, end, here), here))
+        articles.append((document, paragraphs))
+    return render(
+        "report.html",
+        title=title,
+        css=Markup(CSS),  # the report's own constants, not text from an article
+        csp=Markup(CSP),
+        labels=LABELS,
+        articles=articles,
+        evidence={i.note.id: _evidence(i) for i in items},
+        cited=[i for i in items if i.note.citations],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -30,14 +31,49 @@ class Sentence:
     kind: str = "sentence"  # "sentence" or "heading"
 
 
+class _PatternCache:
+    """`re` as pysbd sees it: the same functions over a cache of compiled patterns of its own.
+
+    pysbd's English rules build about 4,000 distinct patterns (one per abbreviation and rule) through `re`'s
+    module functions, whose cache keeps 512: every sentence compiled them again, a third of claim detection's
+    time on debate transcripts. Enlarging `re`'s own cache would change it for the whole process; this keeps
+    the compiled patterns for pysbd's modules alone."""
+
+    def __getattr__(self, name: str) -> object:  # constants (IGNORECASE), escape, error, Pattern ...
+        return getattr(re, name)
+
+    @staticmethod
+    @lru_cache(maxsize=8192)
+    def compile(pattern: str | re.Pattern, flags: int = 0) -> re.Pattern:
+        return re.compile(pattern, flags)
+
+    def sub(self, pattern, repl, string, count=0, flags=0):  # noqa: ANN001, ANN201
+        return self.compile(pattern, flags).sub(repl, string, count)
+
+    def search(self, pattern, string, flags=0):  # noqa: ANN001, ANN201
+        return self.compile(pattern, flags).search(string)
+
+    def match(self, pattern, string, flags=0):  # noqa: ANN001, ANN201
+        return self.compile(pattern, flags).match(string)
+
+    def findall(self, pattern, string, flags=0):  # noqa: ANN001, ANN201
+        return self.compile(pattern, flags).findall(string)
+
+    def finditer(self, pattern, string, flags=0):  # noqa: ANN001, ANN201
+        return self.compile(pattern, flags).finditer(string)
+
+    def split(self, pattern, string, maxsplit=0, flags=0):  # noqa: ANN001, ANN201
+        return self.compile(pattern, flags).split(string, maxsplit)
+
+
 @lru_cache(maxsize=1)
 def _segmenter():
     import pysbd
 
-    # pysbd's English rules build about 4,000 distinct patterns (one per abbreviation and rule) through `re`'s
-    # module functions, whose cache keeps 512: every sentence compiled them again, a third of claim detection's
-    # time on debate transcripts. A larger cache keeps each compiled once per process.
-    re._MAXCACHE = max(getattr(re, "_MAXCACHE", 0), 8192)  # type: ignore[attr-defined]
+    cache = _PatternCache()
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] == "pysbd" and getattr(module, "re", None) is re:
+            module.re = cache  # type: ignore[attr-defined]
     return pysbd.Segmenter(language="en", clean=False, char_span=True)
 
 

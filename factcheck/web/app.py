@@ -13,26 +13,26 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode
 
-from jinja2 import Environment, PackageLoader
 from starlette.applications import Starlette
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from factcheck.errors import ConflictError, FactcheckError, InputError, NeedsConfirmation, NotFoundError
+from factcheck.errors import ConflictError, FactcheckError, NeedsConfirmation, NotFoundError
 from factcheck.models import (
     ClaimType,
     Note,
     NoteStatus,
     NoteView,
-    ProgressCallback,
     QueueFilter,
     Verdict,
 )
-from factcheck.safety import one_line, safe_url
+from factcheck.rendering import environment
+from factcheck.safety import one_line
+from factcheck.web.intake import Intake
 from factcheck.web.jobs import Jobs
 from factcheck.web.security import (
     SESSION_COOKIE,
@@ -45,7 +45,15 @@ from factcheck.web.security import (
     same_origin,
     token_accepted,
 )
-from factcheck.web.text import Piece, desk_words, evidence_pieces, isolated, marked, paragraph_of, word_cut
+from factcheck.web.text import (
+    Piece,
+    desk_words,
+    evidence_pieces,
+    marked,
+    paragraph_of,
+    whole_number,
+    word_cut,
+)
 from factcheck.workspace import Workspace
 
 REVIEWER_COOKIE = "factcheck_reviewer"
@@ -79,16 +87,6 @@ class Kept:
     ask: str = ""
 
 
-def whole_number(value: str | None, name: str, default: int | None = None) -> int | None:
-    """A form or query parameter that must be a small whole number; anything else is a 400 that says so."""
-    text = (value or "").strip()
-    if not text:
-        return default
-    if not (text.isascii() and text.isdigit() and len(text) <= 9):
-        raise InputError(f"{name} must be a whole number, not {text[:20]!r}; go back and reload the page")
-    return int(text)
-
-
 class Desk:
     def __init__(self, workspace: Workspace, reviewer: str = "", token: str | None = None) -> None:
         check_token(token)
@@ -97,11 +95,7 @@ class Desk:
         self.token = token.strip() if token and token.strip() else None
         self.sessions = Sessions()
         self.jobs = Jobs(workspace.settings)
-        self.templates = Environment(
-            loader=PackageLoader("factcheck.web", "templates"), autoescape=True, trim_blocks=True
-        )
-        self.templates.filters["safe_url"] = safe_url
-        self.templates.filters["bdi"] = isolated
+        self.templates = environment()  # the one autoescaping environment, shared with the HTML report
         self.templates.filters["word_cut"] = word_cut
         self.templates.filters["desk_words"] = desk_words
         self.templates.globals.update(
@@ -306,32 +300,7 @@ class Desk:
         # "Save mine anyway" after a refused save: the editor saw both texts and chose theirs to go.
         version = note.version if confirmed else whole_number(values.get("version"), "version")
         _, following = self._neighbours(note.id, params, reviewer)
-        handlers: dict[str, Callable[[], object]] = {
-            "approve": lambda: self.workspace.approve(note.id, reviewer, version, confirmed),
-            "reject": lambda: self.workspace.reject(
-                note.id, reviewer, values.get("reason", ""), version, confirmed
-            ),
-            "undo": lambda: self.workspace.undo(note.id, reviewer),
-            "verdict": lambda: self.workspace.set_verdict(
-                note.id, values.get("verdict", ""), reviewer, values.get("reason", ""), version
-            ),
-            "cite": lambda: self.workspace.cite_evidence(
-                note.id,
-                whole_number(values.get("rank"), "rank", 0) or 0,
-                whole_number(values.get("sentence"), "sentence"),
-                reviewer,
-                version,
-            ),
-            "cite-passage": lambda: self.workspace.add_citation(
-                note.id, values.get("passage_id", ""), values.get("quote", ""), reviewer, version
-            ),
-            "edit": lambda: self.workspace.save_edit(note.id, values.get("text", ""), reviewer, version),
-            "public": lambda: self.workspace.edit_public(
-                note.id, values.get("claim_reviewed", ""), values.get("explanation", ""), reviewer, version
-            ),
-            "assign": lambda: self._assign(note, values, reviewer),
-            "comment": lambda: self.workspace.comment(note.id, reviewer, values.get("comment", "")),
-        }
+        handlers = self._handlers(note, values, reviewer, version, confirmed)
         if action not in handlers:
             return self.problem(request, f"unknown action {action!r}", 404)
         try:
@@ -359,6 +328,37 @@ class Desk:
             return RedirectResponse(target, status_code=303)
         return RedirectResponse(f"/notes/{note.id}?{report}#{action}", status_code=303)
 
+    def _handlers(
+        self, note: Note, values: dict[str, str], reviewer: str, version: int | None, confirmed: bool
+    ) -> dict[str, Callable[[], object]]:
+        """Each action of the note page as a call on the façade (run only when it is the one posted)."""
+        return {
+            "approve": lambda: self.workspace.approve(note.id, reviewer, version, confirmed),
+            "reject": lambda: self.workspace.reject(
+                note.id, reviewer, values.get("reason", ""), version, confirmed
+            ),
+            "undo": lambda: self.workspace.undo(note.id, reviewer),
+            "verdict": lambda: self.workspace.set_verdict(
+                note.id, values.get("verdict", ""), reviewer, values.get("reason", ""), version
+            ),
+            "cite": lambda: self.workspace.cite_evidence(
+                note.id,
+                whole_number(values.get("rank"), "rank", 0) or 0,
+                whole_number(values.get("sentence"), "sentence"),
+                reviewer,
+                version,
+            ),
+            "cite-passage": lambda: self.workspace.add_citation(
+                note.id, values.get("passage_id", ""), values.get("quote", ""), reviewer, version
+            ),
+            "edit": lambda: self.workspace.save_edit(note.id, values.get("text", ""), reviewer, version),
+            "public": lambda: self.workspace.edit_public(
+                note.id, values.get("claim_reviewed", ""), values.get("explanation", ""), reviewer, version
+            ),
+            "assign": lambda: self._assign(note, values, reviewer),
+            "comment": lambda: self.workspace.comment(note.id, reviewer, values.get("comment", "")),
+        }
+
     def _assign(self, note: Note, values: dict[str, str], reviewer: str) -> list[Note]:
         assignee = reviewer if values.get("to") == "me" else values.get("assignee", "")
         if values.get("scope") == "article":
@@ -376,92 +376,6 @@ class Desk:
             return "", ""
         shown = f"{DONE[done]} (note {on})" if on and done in UNDOABLE else DONE[done]
         return shown, on if done in UNDOABLE and on else ""
-
-    async def sources(self, request: Request) -> Response:
-        return self.render(request, "sources.html", sources=self.workspace.sources(), report=None, message="")
-
-    async def index(self, request: Request) -> Response:
-        """Index files given by path on the desk's machine, or uploaded (kept under the workspace)."""
-        form: FormData = request.state.form
-        paths: list[Path] = []
-        given = str(form.get("path") or "").strip()
-        if given:
-            paths.append(Path(given).expanduser())
-        uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
-        refused: list[str] = []
-        if uploads:
-            folder = self.workspace.settings.home / "uploads"
-            folder.mkdir(parents=True, exist_ok=True)
-            limit_mb = self.workspace.settings.ingest.max_file_mb
-            for upload in uploads:
-                name = "".join(c for c in Path(upload.filename or "").name if c.isalnum() or c in "._- ")
-                data = await upload.read(int(limit_mb * 1024 * 1024) + 1)
-                if len(data) > limit_mb * 1024 * 1024:
-                    refused.append(
-                        f"{name or 'upload'}: larger than {limit_mb:g} MB, not uploaded "
-                        "(raise FACTCHECK_INGEST__MAX_FILE_MB, or index it by path)"
-                    )
-                    continue
-                paths.append(_upload_target(folder, name.strip(". ") or "upload.txt", data))
-        if not paths:
-            return self.render(
-                request,
-                "sources.html",
-                400,
-                sources=self.workspace.sources(),
-                report=None,
-                message=" ".join(refused) or "give a path on this machine, or choose files to upload",
-            )
-        notes = [desk_words(line) for line in refused]
-
-        def index(workspace: Workspace, progress: ProgressCallback) -> str:
-            report = workspace.index(paths, progress=progress)
-            errors = [*notes, *(desk_words(e) for e in report.errors)]
-            line = (
-                f"Indexed: {report.new} new, {report.updated} updated, {report.skipped} unchanged, "
-                f"{report.passages} passages"
-            )
-            return line + (f"; {len(errors)} not indexed: " + "; ".join(errors[:5]) if errors else ".")
-
-        title = (
-            "Index "
-            + ", ".join(p.name for p in paths[:3])
-            + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
-        )
-        job = self.jobs.submit(title, self.reviewer(request), index, link="/sources")
-        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
-
-    async def draft_article(self, request: Request) -> Response:
-        """Find an article's claims (when not done yet) and draft a note for each check-worthy one, as a job."""
-        document = self.workspace.document(request.path_params["document_id"])
-
-        def draft(workspace: Workspace, progress: ProgressCallback) -> str:
-            report = workspace.draft(article=document.id, progress=progress)
-            line = (
-                f"Drafted {report.drafted} notes ({report.skipped} already had one, {report.failed} failed)."
-            )
-            if report.errors:
-                line += f" {len(report.errors)} not drafted: {desk_words(report.errors[0])}"
-            return line
-
-        job = self.jobs.submit(
-            f"Draft the notes of {word_cut(document.title or document.id, 60)}",
-            self.reviewer(request),
-            draft,
-            link=f"/articles/{document.id}",
-        )
-        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
-
-    async def jobs_page(self, request: Request) -> Response:
-        return self.render(request, "jobs.html", jobs=self.jobs.all(), job=None)
-
-    async def job_page(self, request: Request) -> Response:
-        job = self.jobs.get(whole_number(request.path_params["job_id"], "job") or 0)
-        if job is None:
-            raise NotFoundError("no such job: it finished long ago or the desk restarted; see the jobs page")
-        if request.query_params.get("format") == "json":
-            return JSONResponse(job.as_dict())
-        return self.render(request, "jobs.html", jobs=self.jobs.all(), job=job)
 
     async def article(self, request: Request, message: str = "") -> Response:
         view = self.workspace.article_view(request.path_params["document_id"])
@@ -521,20 +435,6 @@ class Desk:
         return response
 
 
-def _upload_target(folder: Path, name: str, data: bytes) -> Path:
-    """Where an upload is kept: its own name, unless a different file already has it; then name-2, name-3...
-    The same content under the same name lands on the same file (the indexer then says "unchanged")."""
-    stem, suffix = Path(name).stem or "upload", Path(name).suffix
-    for number in range(1, 10_000):
-        target = folder / (name if number == 1 else f"{stem}-{number}{suffix}")
-        if not target.exists():
-            target.write_bytes(data)
-            return target
-        if target.is_file() and target.read_bytes() == data:
-            return target
-    raise InputError(f"too many uploads named {name!r}; rename the file and upload it again")
-
-
 def _local_path(target: str) -> str:
     """Only paths on this desk: never another site (an open redirect)."""
     return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
@@ -551,17 +451,18 @@ def create_app(
     the caller keeps the workspace open while the app serves."""
     desk = Desk(workspace, reviewer, token)
     guard = desk.guard
+    intake = Intake(desk)
     routes = [
         Route("/", guard(desk.queue)),
         Route("/notes/{note_id}", guard(desk.note)),
         Route("/notes/{note_id}/{action}", guard(desk.act), methods=["POST"]),
-        Route("/sources", guard(desk.sources)),
-        Route("/sources", guard(desk.index), methods=["POST"]),
+        Route("/sources", guard(intake.sources)),
+        Route("/sources", guard(intake.index), methods=["POST"]),
         Route("/articles/{document_id}", guard(desk.article)),
-        Route("/articles/{document_id}/draft", guard(desk.draft_article), methods=["POST"]),
+        Route("/articles/{document_id}/draft", guard(intake.draft_article), methods=["POST"]),
         Route("/export", guard(desk.export)),
-        Route("/jobs", guard(desk.jobs_page)),
-        Route("/jobs/{job_id}", guard(desk.job_page)),
+        Route("/jobs", guard(intake.jobs_page)),
+        Route("/jobs/{job_id}", guard(intake.job_page)),
         Route("/name", guard(desk.name), methods=["GET", "POST"]),
         Mount("/static", StaticFiles(packages=[("factcheck.web", "static")]), name="static"),
     ]

@@ -1,15 +1,14 @@
 """Text as the desk shows it: article and evidence text cut into pieces around highlights (rendered one by one
-and escaped, so a highlight never needs raw HTML), bidi isolation, and messages in the desk's own words."""
+and escaped, so a highlight never needs raw HTML), bidi isolation, messages in the desk's own words, and
+numbers read from forms."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
-
+from factcheck.errors import InputError
 from factcheck.models import EvidenceItem
-from factcheck.safety import has_bidi_controls
 
 
 @dataclass
@@ -53,16 +52,6 @@ def evidence_pieces(item: EvidenceItem) -> list[Piece]:
     return marked(item.text, item.start, spans)
 
 
-def isolated(value: object) -> object:
-    """Text holding bidi controls ("Invoice \u202eexe.fdp" shows as "Invoice pdf.exe") in a <bdi> of its own, so
-    the reordering cannot leak into the page around it, and marked so that a reviewer sees it is there."""
-    if isinstance(value, str) and has_bidi_controls(value):
-        return Markup(
-            '<bdi dir="auto" class="bidi" title="contains characters that reverse the text">{}</bdi>'
-        ).format(escape(value))
-    return value
-
-
 # Advice written for the terminal, and what it means on the desk.
 _DESK_WORDS = (
     (
@@ -95,3 +84,13 @@ def word_cut(text: str, limit: int) -> str:
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:") + "…"
+
+
+def whole_number(value: str | None, name: str, default: int | None = None) -> int | None:
+    """A form or query parameter that must be a small whole number; anything else is a 400 that says so."""
+    text = (value or "").strip()
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        raise InputError(f"{name} must be a whole number, not {text[:20]!r}; go back and reload the page")
+    return int(text)

@@ -32,7 +32,7 @@ def test_claims_of_a_folder_and_of_every_document_in_one_run_then_read_back(corp
     assert sorted(c["id"] for c in every) == sorted(c["id"] for c in folder)
 
     calls = []
-    import factcheck.claims.detect as detect
+    import factcheck.claims.pipeline as detect
 
     real = detect.detect_claims_batches
     monkeypatch.setattr(detect, "detect_claims_batches", lambda *a, **k: calls.append(1) or real(*a, **k))

@@ -166,7 +166,7 @@ def test_notes_commands_non_interactive(drafted):
         == 0
     )
     bad = runner.invoke(app, ["notes", "set-verdict", ids[2], "maybe", "--reviewer", "ann"])
-    assert bad.exit_code == 3 and "unknown verdict" in bad.stderr
+    assert bad.exit_code == 2 and "is not one of" in bad.stderr and len(bad.stderr.splitlines()) == 1
     listed = json.loads(runner.invoke(app, ["notes", "list", "--status", "approved", "--json"]).output)
     assert [n["id"] for n in listed] == [ids[0]]
     shown = runner.invoke(app, ["notes", "show", ids[0]])

@@ -1,0 +1,135 @@
+"""The desk's intake: adding sources (a path on the desk's machine, or uploads) and drafting an article's
+notes, both as background jobs, and the pages that follow those jobs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol
+
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from factcheck.errors import InputError, NotFoundError
+from factcheck.models import ProgressCallback
+from factcheck.web.jobs import Jobs
+from factcheck.web.text import desk_words, whole_number, word_cut
+from factcheck.workspace import Workspace
+
+
+class Desk(Protocol):
+    """What intake needs of the desk (`factcheck.web.app.Desk`)."""
+
+    workspace: Workspace
+    jobs: Jobs
+
+    def reviewer(self, request: Request) -> str: ...
+
+    def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse: ...
+
+
+class Intake:
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+
+    async def sources(self, request: Request) -> Response:
+        return self.desk.render(
+            request, "sources.html", sources=self.desk.workspace.sources(), report=None, message=""
+        )
+
+    async def index(self, request: Request) -> Response:
+        """Index files given by path on the desk's machine, or uploaded (kept under the workspace)."""
+        form: FormData = request.state.form
+        paths: list[Path] = []
+        given = str(form.get("path") or "").strip()
+        if given:
+            paths.append(Path(given).expanduser())
+        uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+        refused: list[str] = []
+        if uploads:
+            folder = self.desk.workspace.settings.home / "uploads"
+            folder.mkdir(parents=True, exist_ok=True)
+            limit_mb = self.desk.workspace.settings.ingest.max_file_mb
+            for upload in uploads:
+                name = "".join(c for c in Path(upload.filename or "").name if c.isalnum() or c in "._- ")
+                data = await upload.read(int(limit_mb * 1024 * 1024) + 1)
+                if len(data) > limit_mb * 1024 * 1024:
+                    refused.append(
+                        f"{name or 'upload'}: larger than {limit_mb:g} MB, not uploaded "
+                        "(raise FACTCHECK_INGEST__MAX_FILE_MB, or index it by path)"
+                    )
+                    continue
+                paths.append(_upload_target(folder, name.strip(". ") or "upload.txt", data))
+        if not paths:
+            return self.desk.render(
+                request,
+                "sources.html",
+                400,
+                sources=self.desk.workspace.sources(),
+                report=None,
+                message=" ".join(refused) or "give a path on this machine, or choose files to upload",
+            )
+        notes = [desk_words(line) for line in refused]
+
+        def index(workspace: Workspace, progress: ProgressCallback) -> str:
+            report = workspace.index(paths, progress=progress)
+            errors = [*notes, *(desk_words(e) for e in report.errors)]
+            line = (
+                f"Indexed: {report.new} new, {report.updated} updated, {report.skipped} unchanged, "
+                f"{report.passages} passages"
+            )
+            return line + (f"; {len(errors)} not indexed: " + "; ".join(errors[:5]) if errors else ".")
+
+        title = (
+            "Index "
+            + ", ".join(p.name for p in paths[:3])
+            + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+        )
+        job = self.desk.jobs.submit(title, self.desk.reviewer(request), index, link="/sources")
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+    async def draft_article(self, request: Request) -> Response:
+        """Find an article's claims (when not done yet) and draft a note for each check-worthy one, as a job."""
+        document = self.desk.workspace.document(request.path_params["document_id"])
+
+        def draft(workspace: Workspace, progress: ProgressCallback) -> str:
+            report = workspace.draft(article=document.id, progress=progress)
+            line = (
+                f"Drafted {report.drafted} notes ({report.skipped} already had one, {report.failed} failed)."
+            )
+            if report.errors:
+                line += f" {len(report.errors)} not drafted: {desk_words(report.errors[0])}"
+            return line
+
+        job = self.desk.jobs.submit(
+            f"Draft the notes of {word_cut(document.title or document.id, 60)}",
+            self.desk.reviewer(request),
+            draft,
+            link=f"/articles/{document.id}",
+        )
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+    async def jobs_page(self, request: Request) -> Response:
+        return self.desk.render(request, "jobs.html", jobs=self.desk.jobs.all(), job=None)
+
+    async def job_page(self, request: Request) -> Response:
+        job = self.desk.jobs.get(whole_number(request.path_params["job_id"], "job") or 0)
+        if job is None:
+            raise NotFoundError("no such job: it finished long ago or the desk restarted; see the jobs page")
+        if request.query_params.get("format") == "json":
+            return JSONResponse(job.as_dict())
+        return self.desk.render(request, "jobs.html", jobs=self.desk.jobs.all(), job=job)
+
+
+def _upload_target(folder: Path, name: str, data: bytes) -> Path:
+    """Where an upload is kept: its own name, unless a different file already has it; then name-2, name-3...
+    The same content under the same name lands on the same file (the indexer then says "unchanged")."""
+    stem, suffix = Path(name).stem or "upload", Path(name).suffix
+    for number in range(1, 10_000):
+        target = folder / (name if number == 1 else f"{stem}-{number}{suffix}")
+        if not target.exists():
+            target.write_bytes(data)
+            return target
+        if target.is_file() and target.read_bytes() == data:
+            return target
+    raise InputError(f"too many uploads named {name!r}; rename the file and upload it again")

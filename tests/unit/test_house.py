@@ -1,0 +1,70 @@
+"""The shape of the house, checked: the façade stays thin and no function grows past what a reader holds."""
+
+import ast
+
+from paths import ROOT
+
+PACKAGE = ROOT / "factcheck"
+LONGEST = 60
+
+
+def test_no_function_in_the_package_is_longer_than_sixty_lines():
+    long = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > LONGEST:
+                    long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({lines} lines)")
+    assert not long, long
+
+
+def test_the_facade_is_thin():
+    assert len((PACKAGE / "workspace.py").read_text(encoding="utf-8").splitlines()) < 600
+
+
+def test_every_export_format_reader_and_dataset_is_registered_once():
+    from factcheck.evaluation.datasets import VERDICT_LOADERS
+    from factcheck.models import VerdictFormat
+    from factcheck.review.export import EXPORT_FORMATS
+
+    assert set(VERDICT_LOADERS) == {f.value for f in VerdictFormat}
+    assert list(EXPORT_FORMATS) == ["md", "html", "json", "csv", "claimreview", "markup"]
+    assert all(f.suffix and f.media_type and f.description for f in EXPORT_FORMATS.values())
+
+
+def test_a_reader_registered_by_suffix_is_all_it_takes_to_index_a_new_format(tmp_path, monkeypatch):
+    from factcheck.ingest import readers
+
+    def read_rst(text, path, reading):
+        yield from readers._read_text(text.replace("=====\n", ""), path, reading)
+
+    article = tmp_path / "note.rst"
+    article.write_text("Title\n=====\nThe council approved 40 new homes on Tuesday.\n", encoding="utf-8")
+    found, missing = readers.discover([tmp_path])
+    assert found == [] and "no articles" in missing[0]
+    monkeypatch.setitem(readers.READERS, ".rst", read_rst)
+    found, _ = readers.discover([tmp_path])
+    [document] = readers.read_documents(found[0], max_mb=1).documents
+    assert found == [article] and "40 new homes" in document.text and "=====" not in document.text
+
+
+def test_the_test_install_is_pinned_by_the_constraints_file():
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = project["dependencies"] + [
+        d for extra in ("test", "local", "lint") for d in project["optional-dependencies"][extra]
+    ]
+
+    def name(requirement):
+        return re.split(r"[<>=\[ ;]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+    pinned = {
+        name(line): line.split("==")[1]
+        for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+        if "==" in line and not line.startswith("#")
+    }
+    assert sorted({name(d) for d in wanted} - set(pinned)) == []
+    assert "-c constraints.txt" in (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
