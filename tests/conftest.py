@@ -19,12 +19,16 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path, monkeypatch):
-    """Every test gets its own workspace and no inherited configuration or keys."""
+def isolated_env(tmp_path, monkeypatch, request):
+    """Every test gets its own workspace and no inherited configuration or keys. The verification model reads
+    evidence in the e2e lane and in tests marked `stance` (it costs about half a second a claim on 2 cores);
+    other tests draft without it, as `FACTCHECK_DRAFT__STANCE=false` does."""
     for key in list(os.environ):
         if key.startswith(("FACTCHECK_", "OPENAI_")):
             monkeypatch.delenv(key)
     monkeypatch.setenv("FACTCHECK_HOME", str(tmp_path / "home"))
+    if not (request.node.get_closest_marker("e2e") or request.node.get_closest_marker("stance")):
+        monkeypatch.setenv("FACTCHECK_DRAFT__STANCE", "false")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

