@@ -9,6 +9,7 @@ import sys
 from typing import Annotated
 
 import typer
+from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer's own click
 from typer.core import TyperGroup
 
 from factcheck import __version__
@@ -19,9 +20,26 @@ from factcheck.safety import mask_credentials, one_line
 UNEXPECTED = 70  # EX_SOFTWARE: a bug, not the user's input
 
 
+def _usage_line(exc: UsageError, where: str) -> str:
+    """A usage error (an unknown option or command, a value typer could not take) as one line with where to
+    look."""
+    where = exc.ctx.command_path if exc.ctx else where
+    message = exc.format_message().replace("Value error, ", "").rstrip(".")
+    return f"error: {one_line(message)}; see `{where} -h`"
+
+
 class _Group(TyperGroup):
     """The one error boundary: every error is one line on stderr and a non-zero exit code, never a traceback
     (`factcheck --debug ...` shows it)."""
+
+    def make_context(self, info_name, args, parent=None, **extra):  # noqa: ANN001, ANN201
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except NoArgsIsHelpError:
+            raise  # `factcheck` alone: the help
+        except UsageError as exc:  # an unknown option of the group itself: `factcheck --bogus`
+            typer.echo(_usage_line(exc, info_name or "factcheck"), err=True)
+            raise SystemExit(2) from None
 
     def invoke(self, ctx: typer.Context):  # type: ignore[override]
         try:
@@ -29,10 +47,10 @@ class _Group(TyperGroup):
         except FactcheckError as exc:
             typer.echo(f"error: {one_line(mask_credentials(str(exc)))}", err=True)
             ctx.exit(exc.exit_code)
-        except typer.BadParameter as exc:  # a value typer could not take: one line too, with where to look
-            where = exc.ctx.command_path if exc.ctx else ctx.command_path
-            message = exc.format_message().replace("Value error, ", "").rstrip(".")
-            typer.echo(f"error: {one_line(message)}; see `{where} -h`", err=True)
+        except NoArgsIsHelpError:
+            raise
+        except UsageError as exc:  # `factcheck nosuch`, `factcheck notes --bogus`, a value not taken
+            typer.echo(_usage_line(exc, ctx.command_path), err=True)
             ctx.exit(2)
         except KeyboardInterrupt:
             typer.echo(

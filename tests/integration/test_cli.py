@@ -1,5 +1,6 @@
 import json
 
+import pytest
 from paths import SEED_A, SEED_B
 from typer.testing import CliRunner
 
@@ -78,6 +79,27 @@ def test_invalid_setting_is_a_config_error(monkeypatch):
     monkeypatch.setenv("FACTCHECK_CLAIMS__THRESHOLD", "2")
     result = runner.invoke(app, ["sources", "list"])
     assert result.exit_code == 2 and "FACTCHECK_CLAIMS__THRESHOLD" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args,said,where",
+    [
+        (["--bogus"], "No such option: --bogus", "factcheck -h"),
+        (["nosuch"], "No such command 'nosuch'", "factcheck -h"),
+        (["notes", "--bogus"], "No such option: --bogus", "factcheck notes -h"),
+        (["notes", "nosuch"], "No such command 'nosuch'", "factcheck notes -h"),
+        (["draft", "--bogus"], "No such option: --bogus", "factcheck draft -h"),
+    ],
+)
+def test_a_usage_error_at_any_level_is_one_line_naming_where_to_look(args, said, where):
+    result = runner.invoke(app, args, prog_name="factcheck")
+    assert result.exit_code == 2 and result.stderr.splitlines() == [f"error: {said}; see `{where}`"]
+
+
+def test_no_arguments_still_shows_the_help():
+    result = runner.invoke(app, [], prog_name="factcheck")
+    assert "Usage: factcheck" in result.output and "COMMAND" in result.output
+    assert not any(line.startswith("error:") for line in result.output.splitlines())
 
 
 def test_config_masks_keys_and_doctor_reports_backends(monkeypatch):
