@@ -69,12 +69,13 @@ def list_notes(
         print_jsonl(i.note for i in items)
         return
     print_table(
-        ("note", "status", "verdict", "conf.", "type", "assigned", "claim"),
+        ("note", "status", "verdict", "suggested", "conf.", "type", "assigned", "claim"),
         [
             (
                 item.note.id,
                 item.note.status.value,
                 item.note.verdict.value,
+                item.note.suggestion.value if item.note.suggestion else "",
                 f"{item.note.confidence:.2f}",
                 item.claim.type.value,
                 item.note.assigned_to,

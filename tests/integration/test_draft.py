@@ -363,3 +363,22 @@ def test_an_uncalibrated_llm_behind_a_real_server_commits_nothing(corpus, monkey
     (note,) = json.loads(result.stdout)
     assert note["verdict"] == "not_enough_evidence" and note["suggestion"] == "supported"
     assert note["citations"] and "no calibration record" in note["rationale"]
+
+
+def test_notes_list_shows_what_each_note_suggests(indexed):
+    from typer.testing import CliRunner
+
+    from factcheck.cli import app
+
+    workspace, claims = indexed
+    client = FakeChatClient()
+    judge = _llm(client)
+    claim = _troops(claims)
+    sentence_id, _ = _sentence_id(judge, workspace, claim, "130,000")
+    client.enqueue(
+        {"verdict": "refuted", "rationale": "130,000.", "confidence": 0.9, "citations": [sentence_id]}
+    )
+    (note,) = drafter(workspace, judge, RETRIEVAL).draft_all([claim]).notes
+    header, *rows = CliRunner().invoke(app, ["notes", "list"]).stdout.splitlines()
+    assert header.split("\t")[2:4] == ["verdict", "suggested"]
+    assert [row.split("\t")[:4] for row in rows] == [[note.id, "draft", "not_enough_evidence", "refuted"]]
