@@ -118,7 +118,8 @@ def _sentence_id(judge, workspace, claim, needle):
     return next(sid for sid, (_, sentence) in shown.items() if needle in sentence.text), shown
 
 
-def test_llm_cites_sentence_ids_and_quotes_come_from_stored_text(indexed):
+def _refuted_by_the_llm(indexed):
+    """An uncalibrated fake LLM, ready to answer `refuted` for the troops claim citing the 130,000 sentence."""
     workspace, claims = indexed
     client = FakeChatClient()
     judge = _llm(client)
@@ -132,6 +133,11 @@ def test_llm_cites_sentence_ids_and_quotes_come_from_stored_text(indexed):
             "citations": [sentence_id],
         }
     )
+    return workspace, judge, claim, sentence_id, shown
+
+
+def test_llm_cites_sentence_ids_and_quotes_come_from_stored_text(indexed):
+    workspace, judge, claim, sentence_id, shown = _refuted_by_the_llm(indexed)
     note = drafter(workspace, judge, RETRIEVAL).draft(claim)
     assert note.suggestion == Verdict.refuted and note.status == NoteStatus.draft  # uncalibrated: suggested
     assert note.citations[0].quote == shown[sentence_id][1].text  # the stored sentence, verbatim
@@ -370,14 +376,7 @@ def test_notes_list_shows_what_each_note_suggests(indexed):
 
     from factcheck.cli import app
 
-    workspace, claims = indexed
-    client = FakeChatClient()
-    judge = _llm(client)
-    claim = _troops(claims)
-    sentence_id, _ = _sentence_id(judge, workspace, claim, "130,000")
-    client.enqueue(
-        {"verdict": "refuted", "rationale": "130,000.", "confidence": 0.9, "citations": [sentence_id]}
-    )
+    workspace, judge, claim, _, _ = _refuted_by_the_llm(indexed)
     (note,) = drafter(workspace, judge, RETRIEVAL).draft_all([claim]).notes
     header, *rows = CliRunner().invoke(app, ["notes", "list"]).stdout.splitlines()
     assert header.split("\t")[2:4] == ["verdict", "suggested"]
