@@ -50,3 +50,31 @@ def webdriver_session(profile, width=1280, height=1600):
         options.add_argument(flag.replace("--headless", "--headless=new") if flag == "--headless" else flag)
     options.add_argument(f"--window-size={width},{height}")
     return webdriver.Chrome(service=Service(chromedriver()), options=options)
+
+
+def wait_for(driver, locator, timeout=15):
+    """The element at `locator`, once the page has it."""
+    from selenium.webdriver.support import expected_conditions as ready
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(ready.presence_of_element_located(locator))
+
+
+def sign_in(driver, url, name, landing="queue"):
+    """Give the desk a reviewer's name (its name prompt) and wait for the queue page's `landing` element."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(f"{url}/name?next=/")
+    field = wait_for(driver, (By.ID, "name"))
+    field.clear()
+    field.send_keys(name, Keys.ENTER)
+    wait_for(driver, (By.ID, landing))
+
+
+def open_note(driver, url, note_id):
+    """A note's page in the desk (any status), once its evidence has loaded."""
+    from selenium.webdriver.common.by import By
+
+    driver.get(f"{url}/notes/{note_id}?status=all")
+    wait_for(driver, (By.ID, "evidence"))

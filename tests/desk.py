@@ -37,3 +37,23 @@ def finished(client, response, timeout_s=120):
             return state
         time.sleep(0.1)
     raise AssertionError(f"job {job} did not finish in {timeout_s}s")
+
+
+def draft_the_first_example(workspace, corpus):
+    """Index the example articles with the short evidence articles and draft the check-worthy claims of the
+    first example with the evidence judge; the workspace is returned."""
+    import shutil
+
+    from fakes import drafter
+    from paths import DATA, SEED_A
+
+    from factcheck.drafting.judges import EvidenceJudge
+    from factcheck.retrieval.fusion import RetrievalSettings
+
+    shutil.copytree(DATA / "evidence", corpus / "evidence")
+    workspace.index([corpus])
+    claims = workspace.claims(str(corpus / SEED_A.name))
+    drafter(workspace, EvidenceJudge(), RetrievalSettings(k=6)).draft_all(
+        [c for c in claims if c.checkworthiness >= 0.5]
+    )
+    return workspace

@@ -62,7 +62,6 @@ class StanceModel:
         result = np.zeros((len(pairs), len(STANCES)), dtype=np.float32)
         begin = 0
         while begin < len(order):
-            longest = len(encodings[order[begin]].ids)
             end = begin + 1
             while end < len(order) and len(encodings[order[end]].ids) * (end - begin + 1) <= BATCH_TOKENS:
                 end += 1

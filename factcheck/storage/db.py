@@ -711,31 +711,19 @@ class Database:
                     f"note {note.id} changed since it was opened{who}; reload it and try again: "
                     "nothing was saved"
                 )
-            self.conn.execute(
-                "INSERT INTO reviews (note_id, reviewer, action, data, at) VALUES (?,?,?,?,?)",
-                (
-                    review.note_id,
-                    review.reviewer,
-                    review.action,
-                    review.model_dump_json(),
-                    review.at.isoformat(),
-                ),
-            )
+            self._insert_review(review)
         return note.model_copy(update={"version": note.version + 1})
+
+    def _insert_review(self, review: Review) -> None:
+        self.conn.execute(
+            "INSERT INTO reviews (note_id, reviewer, action, data, at) VALUES (?,?,?,?,?)",
+            (review.note_id, review.reviewer, review.action, review.model_dump_json(), review.at.isoformat()),
+        )
 
     def append_review(self, review: Review) -> None:
         """Add to a note's history without changing the note (a comment)."""
         with self._write():
-            self.conn.execute(
-                "INSERT INTO reviews (note_id, reviewer, action, data, at) VALUES (?,?,?,?,?)",
-                (
-                    review.note_id,
-                    review.reviewer,
-                    review.action,
-                    review.model_dump_json(),
-                    review.at.isoformat(),
-                ),
-            )
+            self._insert_review(review)
 
     def reviews(self, note_id: str) -> list[Review]:
         rows = self.conn.execute(

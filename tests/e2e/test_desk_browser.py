@@ -1,35 +1,22 @@
 """The review desk driven in headless Chromium through Selenium, as an editor uses it: the queue, a note beside
 its evidence, one-click citing, approve, reject, change a verdict; two editors on one note; a hostile article."""
 
-import shutil
-
 import pytest
-from browser import webdriver_session
-from desk import serving
-from fakes import drafter
+from browser import open_note, sign_in, wait_for, webdriver_session
+from desk import draft_the_first_example, serving
 from hostile import publishing_hostile_workspace
-from paths import DATA, SEED_A
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from typer.testing import CliRunner
 
 from factcheck.cli import app
-from factcheck.drafting.judges import EvidenceJudge
 from factcheck.models import NoteStatus, Verdict
-from factcheck.retrieval.fusion import RetrievalSettings
 
 
 @pytest.fixture
 def drafted(workspace, corpus):
-    shutil.copytree(DATA / "evidence", corpus / "evidence")
-    workspace.index([corpus])
-    claims = workspace.claims(str(corpus / SEED_A.name))
-    drafter(workspace, EvidenceJudge(), RetrievalSettings(k=6)).draft_all(
-        [c for c in claims if c.checkworthiness >= 0.5]
-    )
-    return workspace
+    return draft_the_first_example(workspace, corpus)
 
 
 @pytest.fixture
@@ -39,27 +26,10 @@ def browser(tmp_path):
     driver.quit()
 
 
-def _wait(driver, locator):
-    return WebDriverWait(driver, 15).until(ready.presence_of_element_located(locator))
-
-
 def _arrived(driver, fragment):
     """Wait until the page a form redirected to has loaded (its URL ends with the action's anchor)."""
     WebDriverWait(driver, 15).until(lambda d: d.current_url.endswith(fragment))
-    _wait(driver, (By.ID, "evidence"))
-
-
-def _name(driver, url, name):
-    driver.get(f"{url}/name?next=/")
-    field = _wait(driver, (By.ID, "name"))
-    field.clear()
-    field.send_keys(name, Keys.ENTER)
-    _wait(driver, (By.ID, "queue"))
-
-
-def _open_note(driver, url, note_id):
-    driver.get(f"{url}/notes/{note_id}?status=all")
-    _wait(driver, (By.ID, "evidence"))
+    wait_for(driver, (By.ID, "evidence"))
 
 
 def _history(note_id):
@@ -70,7 +40,7 @@ def _history(note_id):
 
 def test_an_editor_reviews_in_the_browser_and_every_action_is_in_the_history(drafted, browser, tmp_path):
     with serving(drafted) as server:
-        _name(browser, server.url, "Ann Editor")
+        sign_in(browser, server.url, "Ann Editor")
         rows = browser.find_elements(By.CSS_SELECTOR, "#queue a.note-link")
         queue = drafted.queue_entries(drafted.queue_filter(status="draft"))
         assert len(rows) == len(queue) >= 3  # every draft, most check-worthy first
@@ -80,7 +50,7 @@ def test_an_editor_reviews_in_the_browser_and_every_action_is_in_the_history(dra
         first, second, third = (e.note_id for e in queue[:3])
 
         rows[0].click()
-        _wait(browser, (By.ID, "evidence"))
+        wait_for(browser, (By.ID, "evidence"))
         assert "claim-span" in browser.page_source and browser.find_elements(
             By.CSS_SELECTOR, ".sentence.best"
         )
@@ -98,17 +68,17 @@ def test_an_editor_reviews_in_the_browser_and_every_action_is_in_the_history(dra
         # approve with the key a: the desk moves on to the next note, like the terminal review
         browser.find_element(By.TAG_NAME, "body").send_keys("a")
         WebDriverWait(browser, 15).until(lambda d: second in d.current_url)
-        _wait(browser, (By.ID, "evidence"))
+        wait_for(browser, (By.ID, "evidence"))
         assert drafted.note(first).status == NoteStatus.approved
 
         reason = browser.find_element(By.ID, "reject-reason")
         reason.send_keys("an opinion, not a checkable fact", Keys.ENTER)
         WebDriverWait(browser, 15).until(lambda d: third in d.current_url)
-        _wait(browser, (By.ID, "evidence"))
+        wait_for(browser, (By.ID, "evidence"))
         assert drafted.note(second).status == NoteStatus.rejected
 
         # a verdict other than not_enough_evidence needs a citation: cite by clicking, then set it
-        _open_note(browser, server.url, third)
+        open_note(browser, server.url, third)
         browser.find_element(By.CSS_SELECTOR, "button.cite").click()
         _arrived(browser, "#cite")
         Select(browser.find_element(By.ID, "verdict-choice")).select_by_value("refuted")
@@ -133,8 +103,8 @@ def test_two_editors_on_one_note_the_second_save_is_refused_and_kept(drafted, tm
     try:
         with serving(drafted) as server:
             for driver, name in ((ann, "Ann"), (bob, "Bob")):
-                _name(driver, server.url, name)
-                _open_note(driver, server.url, note_id)
+                sign_in(driver, server.url, name)
+                open_note(driver, server.url, note_id)
             for driver, words in ((ann, "Ann's explanation."), (bob, "Bob's careful explanation.")):
                 field = driver.find_element(By.ID, "explanation")
                 field.clear()
@@ -142,7 +112,7 @@ def test_two_editors_on_one_note_the_second_save_is_refused_and_kept(drafted, tm
             ann.find_element(By.ID, "save-public").click()
             WebDriverWait(ann, 15).until(lambda d: "#public" in d.current_url)
             bob.find_element(By.ID, "save-public").click()
-            message = _wait(bob, (By.ID, "message")).text
+            message = wait_for(bob, (By.ID, "message")).text
             assert "changed since it was opened" in message and "Ann" in message and "kept" in message
             assert (
                 bob.find_element(By.ID, "explanation").get_attribute("value") == "Bob's careful explanation."
@@ -166,7 +136,7 @@ def test_a_hostile_article_renders_inert_on_every_desk_page(workspace, tmp_path,
             "/sources",
         ):
             browser.get(server.url + page)
-            _wait(browser, (By.TAG_NAME, "main"))
+            wait_for(browser, (By.TAG_NAME, "main"))
             assert browser.title != "PWNED"  # an injected script would have set it
             assert browser.execute_script("return window.__pwned === undefined")
             scripts = browser.execute_script("return [...document.scripts].map(s => s.src)")

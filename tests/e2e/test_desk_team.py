@@ -2,32 +2,20 @@
 refused by a colleague's change shows both texts, an edit sends an approved note back to review, two sign-offs,
 undo, assignment and comments, verdict keys, the message after every action, and the note page at 390 px."""
 
-import shutil
-
 import pytest
-from browser import webdriver_session
-from desk import serving
-from fakes import drafter
-from paths import DATA, SEED_A
+from browser import open_note, sign_in, wait_for, webdriver_session
+from desk import draft_the_first_example, serving
+from paths import SEED_A
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from factcheck.drafting.judges import EvidenceJudge
 from factcheck.models import NoteStatus, Verdict
-from factcheck.retrieval.fusion import RetrievalSettings
 
 
 @pytest.fixture
 def drafted(workspace, corpus):
-    shutil.copytree(DATA / "evidence", corpus / "evidence")
-    workspace.index([corpus])
-    claims = workspace.claims(str(corpus / SEED_A.name))
-    drafter(workspace, EvidenceJudge(), RetrievalSettings(k=6)).draft_all(
-        [c for c in claims if c.checkworthiness >= 0.5]
-    )
-    return workspace
+    return draft_the_first_example(workspace, corpus)
 
 
 @pytest.fixture
@@ -36,23 +24,6 @@ def browsers(tmp_path):
     yield drivers
     for driver in drivers:
         driver.quit()
-
-
-def _wait(driver, locator, timeout=15):
-    return WebDriverWait(driver, timeout).until(ready.presence_of_element_located(locator))
-
-
-def _name(driver, url, name):
-    driver.get(f"{url}/name?next=/")
-    field = _wait(driver, (By.ID, "name"))
-    field.clear()
-    field.send_keys(name, Keys.ENTER)
-    _wait(driver, (By.ID, "counts"))
-
-
-def _open(driver, url, note_id):
-    driver.get(f"{url}/notes/{note_id}?status=all")
-    _wait(driver, (By.ID, "evidence"))
 
 
 def _cited_note(drafted):
@@ -65,15 +36,15 @@ def test_overriding_a_colleagues_rejection_asks_and_names_them(drafted, browsers
     ann, bob = browsers
     note = _cited_note(drafted)
     with serving(drafted) as server:
-        _name(ann, server.url, "Ann")
-        _name(bob, server.url, "Bob")
-        _open(bob, server.url, note)
+        sign_in(ann, server.url, "Ann", "counts")
+        sign_in(bob, server.url, "Bob", "counts")
+        open_note(bob, server.url, note)
         bob.find_element(By.ID, "reject-reason").send_keys("an opinion, not a claim")
         bob.find_element(By.ID, "reject").click()
         WebDriverWait(bob, 15).until(lambda d: "done=reject" in d.current_url)
-        _open(ann, server.url, note)
+        open_note(ann, server.url, note)
         ann.find_element(By.ID, "approve").click()
-        message = _wait(ann, (By.ID, "message")).text
+        message = wait_for(ann, (By.ID, "message")).text
         assert "rejected by Bob" in message and "an opinion, not a claim" in message
         assert drafted.note(note).status == NoteStatus.rejected  # nothing changed yet
         ann.find_element(By.ID, "confirm").click()
@@ -87,21 +58,21 @@ def test_a_save_refused_by_a_colleagues_change_shows_both_texts_and_never_overwr
     ann, bob = browsers
     note = _cited_note(drafted)
     with serving(drafted) as server:
-        _name(ann, server.url, "Ann")
-        _name(bob, server.url, "Bob")
+        sign_in(ann, server.url, "Ann", "counts")
+        sign_in(bob, server.url, "Bob", "counts")
         for driver, words in ((ann, "Ann's explanation."), (bob, "Bob's explanation.")):
-            _open(driver, server.url, note)
+            open_note(driver, server.url, note)
             field = driver.find_element(By.ID, "explanation")
             field.clear()
             field.send_keys(words)
         ann.find_element(By.ID, "save-public").click()
         WebDriverWait(ann, 15).until(lambda d: "done=public" in d.current_url)
         bob.find_element(By.ID, "save-public").click()
-        assert "Bob's explanation." in _wait(bob, (By.ID, "yours")).text
+        assert "Bob's explanation." in wait_for(bob, (By.ID, "yours")).text
         assert "Ann's explanation." in bob.find_element(By.ID, "theirs").text
         assert "edit by Ann" in bob.find_element(By.ID, "message").text
         bob.find_element(By.ID, "save-public").click()  # the same form again: still refused
-        _wait(bob, (By.ID, "both-texts"))
+        wait_for(bob, (By.ID, "both-texts"))
         assert drafted.note(note).explanation == "Ann's explanation."
         bob.find_element(By.ID, "save-mine").click()  # an explicit choice to replace Ann's text
         WebDriverWait(bob, 15).until(lambda d: "done=public" in d.current_url)
@@ -113,8 +84,8 @@ def test_editing_an_approved_note_sends_it_back_and_export_leaves_it_out(drafted
     note = _cited_note(drafted)
     drafted.approve(note, "Bob")
     with serving(drafted) as server:
-        _name(ann, server.url, "Ann")
-        _open(ann, server.url, note)
+        sign_in(ann, server.url, "Ann", "counts")
+        open_note(ann, server.url, note)
         field = ann.find_element(By.ID, "explanation")
         field.clear()
         field.send_keys("Words nobody approved.")
@@ -132,17 +103,17 @@ def test_two_sign_offs_and_undo_by_the_author(drafted, browsers, monkeypatch):
     ann, bob = browsers
     note = _cited_note(drafted)
     with serving(drafted) as server:
-        _name(ann, server.url, "Ann")
-        _name(bob, server.url, "Bob")
-        _open(ann, server.url, note)
+        sign_in(ann, server.url, "Ann", "counts")
+        sign_in(bob, server.url, "Bob", "counts")
+        open_note(ann, server.url, note)
         ann.find_element(By.ID, "approve").click()
-        message = _wait(ann, (By.ID, "message")).text
+        message = wait_for(ann, (By.ID, "message")).text
         assert "second reviewer" in message and drafted.note(note).signoffs == ["Ann"]
-        _open(bob, server.url, note)
+        open_note(bob, server.url, note)
         bob.find_element(By.TAG_NAME, "body").send_keys("a")
         WebDriverWait(bob, 15).until(lambda d: "done=approve" in d.current_url)
         assert drafted.note(note).status == NoteStatus.approved
-        assert "Approved." in _wait(bob, (By.ID, "message")).text
+        assert "Approved." in wait_for(bob, (By.ID, "message")).text
         bob.find_element(By.ID, "undo").click()
         WebDriverWait(bob, 15).until(lambda d: "done=undo" in d.current_url)
         assert drafted.note(note).status == NoteStatus.draft and drafted.note(note).signoffs == ["Ann"]
@@ -152,8 +123,8 @@ def test_assignment_comments_and_the_queue_shows_who_acted_last(drafted, browser
     ann, _ = browsers
     notes = [e.note_id for e in drafted.queue_entries(drafted.queue_filter(status="draft"))]
     with serving(drafted) as server:
-        _name(ann, server.url, "Ann")
-        _open(ann, server.url, notes[0])
+        sign_in(ann, server.url, "Ann", "counts")
+        open_note(ann, server.url, notes[0])
         Select(ann.find_element(By.ID, "assign-scope")).select_by_value("article")
         ann.find_element(By.ID, "assign-me").click()
         WebDriverWait(ann, 15).until(lambda d: "done=assign" in d.current_url)
@@ -175,14 +146,14 @@ def test_keys_one_to_four_set_the_verdict_and_a_double_press_is_one_action(draft
     ann, _ = browsers
     note = _cited_note(drafted)
     with serving(drafted) as server:
-        _name(ann, server.url, "Ann")
-        _open(ann, server.url, note)
+        sign_in(ann, server.url, "Ann", "counts")
+        open_note(ann, server.url, note)
         ann.find_element(By.TAG_NAME, "body").send_keys("3")
         WebDriverWait(ann, 15).until(lambda d: "done=verdict" in d.current_url)
         assert drafted.note(note).verdict == Verdict.refuted
-        _wait(ann, (By.TAG_NAME, "body")).send_keys("aa")  # a double press, before the page has moved on
+        wait_for(ann, (By.TAG_NAME, "body")).send_keys("aa")  # a double press, before the page has moved on
         WebDriverWait(ann, 15).until(lambda d: "done=approve" in d.current_url)
-        message = _wait(ann, (By.ID, "message"))
+        message = wait_for(ann, (By.ID, "message"))
         assert "error" not in message.get_attribute("class") and "Approved." in message.text
     assert [r.action for r in drafted.history(note)].count("approve") == 1
 
@@ -195,18 +166,18 @@ def test_indexing_runs_as_a_job_with_progress_while_other_pages_answer(drafted, 
     for number in range(12):
         (batch / f"story{number}.txt").write_text(seed.replace("100,000", f"{number + 1},000"))
     with serving(drafted) as server:
-        _name(ann, server.url, "Ann")
-        _name(bob, server.url, "Bob")
+        sign_in(ann, server.url, "Ann", "counts")
+        sign_in(bob, server.url, "Bob", "counts")
         ann.get(f"{server.url}/sources")
-        _wait(ann, (By.ID, "index-path")).send_keys(str(batch), Keys.ENTER)
-        _wait(ann, (By.ID, "job-progress"))
+        wait_for(ann, (By.ID, "index-path")).send_keys(str(batch), Keys.ENTER)
+        wait_for(ann, (By.ID, "job-progress"))
         bob.get(f"{server.url}/?status=all")  # another editor's queue answers meanwhile
-        assert _wait(bob, (By.ID, "queue"))
-        result = _wait(ann, (By.ID, "job-result"))
+        assert wait_for(bob, (By.ID, "queue"))
+        result = wait_for(ann, (By.ID, "job-result"))
         WebDriverWait(ann, 120).until(lambda d: result.is_displayed() and "12 new" in result.text)
         assert ann.find_element(By.ID, "job-progress").get_attribute("value") == "100"
         ann.find_element(By.ID, "job-link").click()
-        _wait(ann, (By.ID, "sources"))
+        wait_for(ann, (By.ID, "sources"))
         assert len(ann.find_elements(By.CSS_SELECTOR, "#sources tbody tr")) == len(drafted.sources())
 
 
@@ -214,11 +185,11 @@ def test_desk_errors_are_in_the_desks_words_without_server_paths(drafted, browse
     ann, _ = browsers
     note = next(e.note_id for e in drafted.queue_entries(drafted.queue_filter(status="draft")))
     with serving(drafted) as server:
-        _name(ann, server.url, "Ann")
-        _open(ann, server.url, note)
+        sign_in(ann, server.url, "Ann", "counts")
+        open_note(ann, server.url, note)
         Select(ann.find_element(By.ID, "verdict-choice")).select_by_value("supported")
         ann.find_element(By.ID, "set-verdict").click()
-        message = _wait(ann, (By.ID, "message")).text
+        message = wait_for(ann, (By.ID, "message")).text
         assert "cite a sentence of the evidence" in message and "`c`" not in message
         ann.get(f"{server.url}/export?format=md&status=approved")
         text = ann.find_element(By.TAG_NAME, "main").text
@@ -226,7 +197,7 @@ def test_desk_errors_are_in_the_desks_words_without_server_paths(drafted, browse
         ann.find_element(By.LINK_TEXT, "Sources").click()
         path = ann.find_element(By.ID, "index-path")
         path.send_keys(str(drafted.settings.home / "missing-folder"), Keys.ENTER)
-        result = _wait(ann, (By.ID, "job-result"))
+        result = wait_for(ann, (By.ID, "job-result"))
         WebDriverWait(ann, 30).until(lambda d: result.is_displayed() and result.text)
         assert "missing-folder" in result.text and str(drafted.settings.home) not in result.text
 
@@ -243,8 +214,8 @@ def test_the_note_page_at_390_px_shows_claim_verdict_actions_and_evidence_within
     note = _cited_note(drafted)
     try:
         with serving(drafted) as server:
-            _name(phone, server.url, "Ann")
-            _open(phone, server.url, note)
+            sign_in(phone, server.url, "Ann", "counts")
+            open_note(phone, server.url, note)
             screen = phone.execute_script("return window.innerHeight")
             assert phone.execute_script("return window.innerWidth") == 390
             tops = {
