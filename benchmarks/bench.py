@@ -46,9 +46,11 @@ def phase(name: str, *options: str, python: str = sys.executable, script: Path =
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def generate_corpus(folder: Path, passages_wanted: int, seed: int = 7) -> Path:
+def generate_corpus(folder: Path, passages_wanted: int, seed: int = 7, distinct: bool = False) -> Path:
     """News-like documents made by reshuffling the seed sentences with changed numbers (reproducible).
-    Writes the documents and passages.jsonl (the passage texts every phase embeds); returns the latter."""
+    Writes the documents and passages.jsonl (the passage texts every phase embeds); returns the latter.
+    `distinct`: every sentence of the corpus is made unique (a clause with its own number), so that no work
+    done per sentence text is saved by a sentence coming back, as it does in the reshuffled seed sentences."""
     from factcheck.ingest.readers import make_passages, read_documents
     from factcheck.text.sentences import split_sentences
 
@@ -67,9 +69,12 @@ def generate_corpus(folder: Path, passages_wanted: int, seed: int = 7) -> Path:
     ]
     rows, count = [], 0
     while len(rows) < passages_wanted:
-        body = " ".join(
+        chosen = [
             rng.choice(sentences).replace("100,000", f"{rng.randint(2, 300) * 1000:,}") for _ in range(14)
-        )
+        ]
+        if distinct:
+            chosen = [f"{s[:-1]}, report {count}.{n} says{s[-1]}" for n, s in enumerate(chosen)]
+        body = " ".join(chosen)
         path = corpus / f"doc{count:06d}.txt"
         path.write_text(f"Generated report {count}\n\n{body}\n", encoding="utf-8")
         document = read_documents(path, 10).documents[0]

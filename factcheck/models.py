@@ -232,7 +232,9 @@ class EvidenceItem(_Model):
         default_factory=list, description="Numbers of the sentences that best match the claim."
     )
     stance: StanceReading | None = Field(
-        None, description="The verification model's reading of the whole passage against the claim."
+        None,
+        description="The verification model's reading of the whole passage against the claim: of a one-sentence "
+        "passage, or a question and its answer (other passages are read by their sentences).",
     )
 
 

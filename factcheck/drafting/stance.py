@@ -1,5 +1,6 @@
-"""Stance over the evidence a note shows: every sentence (and every passage of several sentences) read against
-the claim by the verification model, and the claim-level weight of evidence for and against it.
+"""Stance over the evidence a note shows: every sentence (and every question-and-answer passage, whose answer
+alone may not say what it answers) read against the claim by the verification model, and the claim-level
+weight of evidence for and against it.
 
 Only evidence that can bear on the claim counts for a verdict: passages about the claim, from another outlet
 than the claim's own, and not dated after the claim (a later report may describe a changed situation). All of
@@ -23,22 +24,30 @@ def _single(item: EvidenceItem) -> bool:
     return len(item.sentences) == 1 and item.sentences[0].text.strip() == item.text.strip()
 
 
+def read_whole(item: EvidenceItem) -> bool:
+    """A passage is read as a whole, besides sentence by sentence, when it is a question and its answer (as
+    fact-checkers' evidence often is): the answer alone ("No, it was 2019.") may not say what it answers. A
+    news passage is read by its sentences only: as a whole it mixes statements, and costs a second reading."""
+    return len(item.sentences) > 1 and item.sentences[0].text.rstrip().endswith("?")
+
+
 def read_stances(statement: str, evidence: list[EvidenceItem], scorer: StanceScorer) -> list[EvidenceItem]:
-    """The evidence with each sentence's stance, and each passage's as a whole (a one-sentence passage is its
-    sentence)."""
-    pairs: list[tuple[str, str]] = []
-    for item in evidence:
-        pairs += [(statement, sentence.text) for sentence in item.sentences]
-        if not _single(item):
-            pairs.append((statement, item.text))
-    if not pairs:
+    """The evidence with each sentence's stance, and a question-and-answer passage's as a whole (a one-sentence
+    passage is its sentence). A sentence met twice in the evidence is read once."""
+    units = list(
+        dict.fromkeys(
+            [s.text for item in evidence for s in item.sentences]
+            + [item.text for item in evidence if read_whole(item)]
+        )
+    )
+    if not units:
         return evidence
-    probabilities = scorer(pairs)
-    readings = iter(StanceReading.of(tuple(row)) for row in probabilities)
+    probabilities = scorer([(statement, unit) for unit in units])
+    reading = {unit: StanceReading.of(tuple(row)) for unit, row in zip(units, probabilities, strict=True)}
     out = []
     for item in evidence:
-        sentences = [s.model_copy(update={"stance": next(readings)}) for s in item.sentences]
-        whole = sentences[0].stance if _single(item) else next(readings)
+        sentences = [s.model_copy(update={"stance": reading[s.text]}) for s in item.sentences]
+        whole = reading[item.text] if read_whole(item) else sentences[0].stance if _single(item) else None
         out.append(item.model_copy(update={"sentences": sentences, "stance": whole}))
     return out
 

@@ -40,17 +40,43 @@ SUPPORTING = "The council said it built 40 homes in 2021."
 REFUTING = "Records show the council built no homes in 2021."
 
 
-def test_every_sentence_and_each_passage_of_several_sentences_gets_a_stance():
+def test_every_sentence_gets_a_stance_and_a_question_with_its_answer_is_read_whole_too():
     one = evidence_item(SUPPORTING, doc="d2", rank=1)
     two = evidence_item(f"{REFUTING} The weather was mild.", doc="d3", rank=2)
-    read = read_stances(CLAIM, [one, two], scorer({SUPPORTING: (0.9, 0.05, 0.05), REFUTING: (0.1, 0.8, 0.1)}))
+    question = "How many homes did the council build in 2021?"
+    three = evidence_item(f"{question} Forty, its annual report says.", doc="d4", rank=3)
+    read_units = []
+    table = scorer({SUPPORTING: (0.9, 0.05, 0.05), REFUTING: (0.1, 0.8, 0.1), three.text: (0.85, 0.05, 0.1)})
+
+    def recording(pairs):
+        read_units.extend(unit for _, unit in pairs)
+        return table(pairs)
+
+    read = read_stances(CLAIM, [one, two, three], recording)
     assert (
         read[0].sentences[0].stance.stance == Stance.supports
         and read[0].stance == read[0].sentences[0].stance
     )
     assert [s.stance.stance for s in read[1].sentences] == [Stance.refutes, Stance.neither]
-    assert read[1].stance.stance == Stance.neither  # the passage as a whole: not in the table
     assert read[1].sentences[0].stance.probability == pytest.approx(0.8)
+    assert read[1].stance is None  # a news passage: its sentences, not the mix of them
+    assert read[2].stance.stance == Stance.supports and read[2].sentences[1].stance.stance == Stance.neither
+    assert three.text in read_units and two.text not in read_units
+    assert weigh(read).for_claim[0].reading.supports == pytest.approx(0.9)
+    assert any(u.sentence is None and u.item.rank == 3 for u in weigh(read).for_claim)
+
+
+def test_a_sentence_met_twice_in_the_evidence_is_read_once_and_shown_twice():
+    calls = []
+
+    def counting(pairs):
+        calls.append(len(pairs))
+        return scorer({SUPPORTING: (0.9, 0.05, 0.05)})(pairs)
+
+    items = [evidence_item(SUPPORTING, doc="d2", rank=1), evidence_item(SUPPORTING, doc="d3", rank=2)]
+    read = read_stances(CLAIM, items, counting)
+    assert calls == [1]
+    assert [item.sentences[0].stance.stance for item in read] == [Stance.supports, Stance.supports]
 
 
 @pytest.mark.parametrize("flags,about", [(("after_claim",), True), (("same_outlet",), True), ((), False)])
