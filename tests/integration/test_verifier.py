@@ -31,6 +31,11 @@ STATED = [
         marks=pytest.mark.xfail(strict=True, reason=MISSED_EMBASSY),
     ),
     pytest.param(
+        "buildup of about 100,000 Moscow troops",
+        "about 130,000 Russian troops are now stationed near Ukraine's border",
+        id="troops",
+    ),
+    pytest.param(
         "I delivered a clear message to Minister Lavrov",
         "I delivered a clear message to Minister Lavrov",
         id="quote",
