@@ -235,8 +235,16 @@ class Database:
                 )
 
     def delete_document(self, document_id: str) -> None:
+        """Delete a document with its passages and claims, and the unreviewed draft or failed notes of those
+        claims (a draft saved while the document was being removed would otherwise outlive its claim; notes a
+        reviewer acted on stay, marked stale before)."""
         with self._write():
             self._bump_revision()
+            self.conn.execute(
+                "DELETE FROM notes WHERE claim_id IN (SELECT id FROM claims WHERE document_id=?) "
+                "AND status IN ('draft', 'failed') AND id NOT IN (SELECT note_id FROM reviews)",
+                (document_id,),
+            )
             self.conn.execute("DELETE FROM documents WHERE id=?", (document_id,))
 
     def document(self, document_id: str) -> Document:
