@@ -1,6 +1,6 @@
 """Drafting speed with and without the verification model, in one run on one machine.
 
-    .venv/bin/python benchmarks/bench_draft.py [--passages 1000] [--rounds 3]
+    .venv/bin/python benchmarks/bench_draft.py [--passages 1000] [--rounds 3] [--workers 2]
 
 Generates the seeded news-like corpus of bench.py, indexes it once, then drafts the same claims (five from
 each of the first 40 articles, 6 passages a claim, evidence judge) in fresh processes, turn about with the
@@ -27,6 +27,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--passages", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="Claims drafted concurrently (`draft`'s default: 2)."
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -39,7 +42,15 @@ def main() -> None:
             order = ["with stance", "without"] if round_ % 2 == 0 else ["without", "with stance"]
             for name in order:
                 os.environ["FACTCHECK_DRAFT__STANCE"] = "true" if name == "with stance" else "false"
-                result = phase("draft", "--home", str(home), "--corpus", str(folder / "corpus"))
+                result = phase(
+                    "draft",
+                    "--home",
+                    str(home),
+                    "--corpus",
+                    str(folder / "corpus"),
+                    "--workers",
+                    str(args.workers),
+                )
                 rates[name].append(result["rate"])
                 if name == "with stance":
                     pairs, sentences = result["stance_pairs_per_claim"], result["sentences_per_claim"]
@@ -47,7 +58,8 @@ def main() -> None:
         os.environ.pop("FACTCHECK_DRAFT__STANCE", None)
     with_stance, without = (statistics.median(rates[k]) for k in ("with stance", "without"))
     print(
-        f"\n{platform.machine()} {os.cpu_count()} cores, Python {sys.version.split()[0]}, {args.passages} passages"
+        f"\n{platform.machine()} {os.cpu_count()} cores, Python {sys.version.split()[0]}, {args.passages} passages, "
+        f"{args.workers} workers"
     )
     print("| drafting, evidence judge | claims/s (median) |")
     print("|---|---|")

@@ -85,10 +85,14 @@ def taught(training: dict) -> str:
     """How a smaller model learned from a trained one, if it did."""
     if not training.get("teacher"):
         return ""
+    teacher_record = ROOT / Path(training["init"]).parent / "training.json"
+    teacher = json.loads(teacher_record.read_text()) if teacher_record.exists() else {}
     return (
-        f"Started from the bottom {training['layers']} layers of `{training['init']}` and taught by the "
-        f"readings of `{training['teacher']}` ({training['taught']:.0%} of the loss: cross-entropy against its "
-        "probabilities softened at temperature 2; the rest against the labels). "
+        f"Started from the bottom {training['layers']} layers of a {teacher.get('layers', 6)}-layer model "
+        f"trained the same way ({teacher.get('epochs', '?')} epochs, "
+        f"{teacher.get('seconds', 0) / 3600:.1f} hours; `{training['init']}`) and taught by that model's "
+        f"readings (`{training['teacher']}`; {training['taught']:.0%} of the loss is cross-entropy against its "
+        "probabilities softened at temperature 2, the rest against the labels). "
     )
 
 
@@ -116,7 +120,8 @@ def card(training: dict, reading: dict, chosen: str, digest: str, size_mb: float
         "  Weights learned from data under CC BY-NC 4.0 and from data whose licence is not stated may carry "
         "those terms: check them before commercial use.",
         f"- **Training**: {training.get('pairs')} pairs (AVeriTeC seen three times an epoch), "
-        f"{training.get('epochs')} epochs, batch {training.get('batch')}, AdamW lr {training.get('lr')}, "
+        f"{training.get('epochs')} epoch{'s' if training.get('epochs') != 1 else ''}, "
+        f"batch {training.get('batch')}, AdamW lr {training.get('lr')}, "
         f"linear warm-up and decay, class-weighted cross-entropy; FEVER's not-entailment pairs ask only that "
         f"'supports' be unlikely. {taught(training)}Seed {training.get('seed')}; "
         f"{training.get('seconds', 0) / 3600:.1f} hours on "

@@ -58,6 +58,18 @@ def statement_for(claim: Claim, core_sentence: str, speaker: str) -> str:
     return f"{sentence} (reported on {when})."
 
 
+_DATE = r"\d{1,2} [A-Z][a-z]+ \d{4}"
+_DATED = re.compile(rf"^As of {_DATE}, | \(reported on {_DATE}\)(?=\.?$)")
+
+
+def without_date(statement: str) -> str:
+    """The statement without the date `statement_for` adds ("As of 10 February 2022, ...", "... (reported on
+    10 February 2022)."): what the claim says, for reading against evidence. When it was said is compared by the
+    date checks, and a date the evidence does not repeat would read as something it does not state."""
+    undated = _DATED.sub("", statement)
+    return undated[:1].upper() + undated[1:] if undated != statement else statement
+
+
 def _starts_with_name(sentence: str) -> bool:
     first = sentence.split(" ", 1)[0]
     return (

@@ -12,7 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from factcheck.drafting.stance import StanceScorer, read_stances
+from factcheck.claims.statements import without_date
+from factcheck.drafting.stance import StanceScorer, read_stances_of_many
 from factcheck.models import Claim, Evidence, EvidenceItem, EvidenceSentence
 from factcheck.text.sentences import sentence_spans
 from factcheck.text.terms import content_words, key_terms
@@ -48,6 +49,19 @@ class EvidenceBuilder:
         self._lock = threading.Lock()
 
     def build(self, claim: Claim, query: str, hits: list[Evidence]) -> list[EvidenceItem]:
+        """The evidence items of one claim, read by the stance model when there is one."""
+        return self.read([(query, self.gather(claim, query, hits))])[0]
+
+    def read(self, claims: list[tuple[str, list[EvidenceItem]]]) -> list[list[EvidenceItem]]:
+        """Several claims' evidence (each with the query it was gathered for) read by the stance model in one
+        call, or as it is when there is no model."""
+        if self.stance is None:
+            return [items for _, items in claims]
+        # as the model was calibrated: the claim without the date its statement carries
+        return read_stances_of_many([(without_date(query), items) for query, items in claims], self.stance)
+
+    def gather(self, claim: Claim, query: str, hits: list[Evidence]) -> list[EvidenceItem]:
+        """The evidence items of one claim, not yet read by the stance model."""
         spans = [sentence_spans(hit.passage.text) for hit in hits]
         similarities = self._similarities(query, hits, spans)
         claim_words = content_words(query)
@@ -99,7 +113,7 @@ class EvidenceBuilder:
                     best=best,
                 )
             )
-        return read_stances(query, items, self.stance) if self.stance is not None else items
+        return items
 
     def _similarities(
         self, query: str, hits: list[Evidence], spans: list[list[tuple[int, int]]]

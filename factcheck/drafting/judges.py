@@ -85,11 +85,22 @@ class Finding:
     units: tuple[Unit, ...] = ()
 
 
-MAX_CITED_FOR = 2  # sentences cited for the verdict or suggestion
+MAX_CITED_FOR = 2  # passages cited for the verdict or suggestion (see cited_first)
 MAX_CITED_AGAINST = 1  # and against it, when the evidence is not one-sided
-# the strongest unit each way when the evidence points both ways (on the AVeriTeC calibration claims, two a side
-# cited gold evidence 57% of the time, one a side 61%, and found it for 81% of claims instead of 84%)
+# one unit each way when the evidence points both ways (on the AVeriTeC calibration claims, two a side cited
+# gold evidence 57% of the time, one a side 61%, and found it for 81% of claims instead of 84%)
 MAX_CITED_IN_CONFLICT = 1
+
+
+def cited_first(units: list[Unit], count: int) -> list[Unit]:
+    """Which of the units leaning one way (strongest first) to cite: the strongest of each passage, in the
+    order retrieval ranks the passages. The model says which way a unit leans, retrieval how close its passage
+    is to the claim: on the AVeriTeC calibration claims citing so (two passages for, one against) quoted gold
+    evidence 72% of the time and found it for 77% of claims; citing the strongest readings, 62% and 69%."""
+    strongest: dict[str, Unit] = {}
+    for unit in units:
+        strongest.setdefault(unit.item.passage_id, unit)
+    return sorted(strongest.values(), key=lambda unit: unit.item.rank)[:count]
 
 
 def _reading(unit: Unit) -> str:
@@ -103,7 +114,10 @@ def stance_findings(evidence: list[EvidenceItem]) -> list[Finding]:
     weight = weigh(evidence)
     leans_for, leans_against = weight.supports >= LEANS, weight.refutes >= LEANS
     if leans_for and leans_against:
-        units = (*weight.for_claim[:MAX_CITED_IN_CONFLICT], *weight.against[:MAX_CITED_IN_CONFLICT])
+        units = (
+            *cited_first(weight.for_claim, MAX_CITED_IN_CONFLICT),
+            *cited_first(weight.against, MAX_CITED_IN_CONFLICT),
+        )
         return [
             Finding(
                 "stance_conflict",
@@ -121,7 +135,7 @@ def stance_findings(evidence: list[EvidenceItem]) -> list[Finding]:
             if leans_for
             else (Verdict.refuted, weight.against, weight.for_claim)
         )
-        units = (*leading[:MAX_CITED_FOR], *other[:MAX_CITED_AGAINST])
+        units = (*cited_first(leading, MAX_CITED_FOR), *cited_first(other, MAX_CITED_AGAINST))
         name = "stance_supports" if leans_for else "stance_refutes"
         return [
             Finding(

@@ -13,11 +13,6 @@ from factcheck.models import Stance, Verdict
 pytestmark = pytest.mark.stance
 
 # Claims of the example articles that a reference article states outright, with the words it states them in.
-# One is a known miss of the shipped model, kept here as a strict expected failure so that a model that gets
-# it right turns the suite red until it is promoted (see factcheck/data/verifier/MODEL_CARD.md):
-MISSED_EMBASSY = (
-    "the model does not read 'evacuated staffers' as 'withdrawn staff' (26% supports): a paraphrase it misses"
-)
 STATED = [
     pytest.param(
         "Liz Truss visited Moscow to meet with Foreign Minister Lavrov",
@@ -28,7 +23,6 @@ STATED = [
         "evacuated some embassy staffers from Ukraine",
         "withdrawn some embassy staff from Ukraine",
         id="embassy",
-        marks=pytest.mark.xfail(strict=True, reason=MISSED_EMBASSY),
     ),
     pytest.param(
         "buildup of about 100,000 Moscow troops",

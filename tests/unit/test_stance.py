@@ -102,6 +102,25 @@ def test_findings_lean_one_way_or_see_a_conflict():
     assert conflict.name == "stance_conflict" and conflict.verdict == Verdict.not_enough_evidence
 
 
+def test_a_finding_cites_the_passages_retrieval_ranks_first_one_unit_each_and_names_the_strongest():
+    first, second = "Officials said the council built 40 homes.", "It built them all in 2021."
+    third = "A third report agrees: 40 homes in 2021."
+    items = [
+        evidence_item(f"{first} {second}", doc="d2", rank=1),
+        evidence_item(SUPPORTING, doc="d3", rank=2),
+        evidence_item(third, doc="d4", rank=3),
+    ]
+    table = {
+        first: (0.7, 0.1, 0.2),
+        second: (0.6, 0.1, 0.3),
+        SUPPORTING: (0.95, 0.0, 0.05),
+        third: (0.9, 0.0, 0.1),
+    }
+    (finding,) = stance_findings(read_stances(CLAIM, items, scorer(table)))
+    assert finding.score == pytest.approx(0.95) and "[2] sentence 1 (95% supports" in finding.detail
+    assert [(u.item.rank, u.text) for u in finding.units] == [(1, first), (2, SUPPORTING)]
+
+
 def _judge(threshold, precision=0.9):
     record = FindingRecord(
         "supported", fired=20, correct=18, threshold=threshold, balanced_precision=precision
@@ -217,3 +236,66 @@ def test_a_model_finding_that_has_not_earned_a_commit_ranks_by_how_it_fared_at_i
     )
     assert judged.verdict == Verdict.not_enough_evidence and judged.suggestion == Verdict.supported
     assert "right in 15 of 20 cases (75%" in judged.rationale
+
+
+@pytest.mark.parametrize(
+    "statement,undated",
+    [
+        (
+            "London has evacuated some embassy staffers (reported on 10 February 2022).",
+            "London has evacuated some embassy staffers.",
+        ),
+        (
+            "As of 10 February 2022, about 100,000 troops are near the border.",
+            "About 100,000 troops are near the border.",
+        ),
+        (
+            'Truss wrote on Twitter: "Russia must engage" (reported on 10 February 2022)',
+            'Truss wrote on Twitter: "Russia must engage"',
+        ),
+        (
+            "The report of 10 February 2022 (reported on 9 March) stays.",
+            "The report of 10 February 2022 (reported on 9 March) stays.",
+        ),
+    ],
+)
+def test_the_model_reads_the_statement_without_the_date_drafting_added(statement, undated):
+    from factcheck.claims.statements import without_date
+    from factcheck.drafting.evidence import EvidenceBuilder
+    from factcheck.models import Evidence, Passage
+
+    assert without_date(statement) == undated
+    read = []
+
+    def recording(pairs):
+        read.extend(pairs)
+        return np.full((len(pairs), 3), 1 / 3, dtype=np.float32)
+
+    hit = Evidence(
+        passage=Passage(id="d2:0", document_id="d2", index=0, start=0, end=len(SUPPORTING), text=SUPPORTING),
+        score=1.0,
+    )
+    EvidenceBuilder(None, stance=recording).build(
+        claim().model_copy(update={"statement": statement}), statement, [hit]
+    )
+    assert read == [(undated, SUPPORTING)]
+
+
+def test_several_claims_evidence_is_read_in_one_call_each_against_its_own_claim():
+    from factcheck.drafting.stance import read_stances_of_many
+
+    other_claim = "The council sold 12 parks in 2021."
+    calls = []
+
+    def keyed(pairs):
+        calls.append(len(pairs))
+        return np.array(
+            [(0.9, 0.05, 0.05) if c == CLAIM else (0.05, 0.9, 0.05) for c, _ in pairs], dtype=np.float32
+        )
+
+    first = [evidence_item(SUPPORTING, doc="d2"), evidence_item(f"{REFUTING} Rain fell.", doc="d3", rank=2)]
+    second = [evidence_item(SUPPORTING, doc="d2")]
+    read = read_stances_of_many([(CLAIM, first), (other_claim, second), (CLAIM, [])], keyed)
+    assert calls == [4]
+    assert [s.stance.stance for item in read[0] for s in item.sentences] == [Stance.supports] * 3
+    assert read[1][0].sentences[0].stance.stance == Stance.refutes and read[2] == []
