@@ -5,8 +5,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -19,7 +18,6 @@ from factcheck.models import (
     Claim,
     ClaimType,
     DraftReport,
-    EvidenceItem,
     Note,
     NoteStatus,
     ProgressCallback,
@@ -31,7 +29,6 @@ from factcheck.retrieval.retriever import Retriever
 from factcheck.storage.db import Database
 
 FINAL_STATUSES = {NoteStatus.approved, NoteStatus.rejected}
-CLAIMS_READ_TOGETHER = 8  # claims a worker whose evidence the stance model reads in one call
 
 
 @dataclass
@@ -77,10 +74,6 @@ class Drafter:
 
     def draft(self, claim: Claim, within: set[str] | None = None) -> Note:
         """One note for one claim; not stored (see `draft_all`). `within` limits evidence to these documents."""
-        return self._conclude(self._read([self._gather(claim, within)])[0])
-
-    def _gather(self, claim: Claim, within: set[str] | None = None) -> _Gathered:
-        """A draft's first half: the claim refined (by an LLM judge that does), its evidence retrieved."""
         judge, retrieval = self.judge, self.retrieval
         timer = _Timer()
         if judge.refiner is not None:
@@ -92,26 +85,8 @@ class Drafter:
             query, retrieval, own_document=claim.document_id, claim_date=claim.claim_date, within=within
         )
         timer.lap("retrieve")
-        evidence = self.evidence.gather(claim, query, hits)
+        evidence = self.evidence.build(claim, query, hits)
         timer.lap("evidence")
-        return _Gathered(claim, query, evidence, timer)
-
-    def _read(self, drafts: list[_Gathered]) -> list[_Gathered]:
-        """The evidence of several drafts read by the stance model in one call (each draft's timings show its
-        share of the time)."""
-        started = time.perf_counter()
-        read = self.evidence.read([(draft.query, draft.evidence) for draft in drafts])
-        share = round((time.perf_counter() - started) / max(1, len(drafts)), 4)
-        for draft, evidence in zip(drafts, read, strict=True):
-            draft.evidence = evidence
-            draft.timer.laps["stance"] = share
-        return drafts
-
-    def _conclude(self, draft: _Gathered) -> Note:
-        """A draft's second half: checks, the judge, the citation rule."""
-        claim, query, evidence, timer = draft.claim, draft.query, draft.evidence, draft.timer
-        judge, retrieval = self.judge, self.retrieval
-        timer.mark = time.perf_counter()
         checks, check_citations = check_claim(claim, evidence)
         timer.lap("checks")
         judgement = judge.judge(claim, evidence, checks, check_citations)
@@ -175,56 +150,26 @@ class Drafter:
             else:
                 todo.append(claim)
         spending = budget or Budget()
-        limited = spending.max_requests is not None or spending.max_tokens is not None
-        # Claims go in batches: gathered side by side, their evidence read by the stance model in one call, then
-        # judged side by side. Under a budget a batch is one claim a worker, so the overshoot stays that small.
-        size = workers if limited else CLAIMS_READ_TOGETHER * workers
-        filed = 0
 
-        def file(claim: Claim, future: Future) -> None:
-            nonlocal filed
-            self._file(claim, future, report)
-            filed += 1
-            if progress:
-                progress(filed, len(todo), claim.id)
+        def within_budget(claim: Claim) -> Note | None:
+            if spending.exhausted():
+                return None
+            note = self.draft(claim)
+            spending.spend(note)
+            return note
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(within_budget, claim): claim for claim in todo}
             try:
-                for begin in range(0, len(todo), size):
-                    self._draft_batch(pool, todo[begin : begin + size], spending, file)
+                for done, future in enumerate(as_completed(futures), 1):
+                    self._file(futures[future], future, report)
+                    if progress:
+                        progress(done, len(todo), futures[future].id)
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
         report.seconds = round(time.perf_counter() - started, 3)
         return report
-
-    def _draft_batch(
-        self,
-        pool: ThreadPoolExecutor,
-        batch: list[Claim],
-        spending: Budget,
-        file: Callable[[Claim, Future], None],
-    ) -> None:
-        """Draft a batch of claims and file each note as it is done (a claim the budget defers, or whose
-        evidence could not be gathered, is filed as such)."""
-
-        def gather(claim: Claim) -> _Gathered | None:
-            return None if spending.exhausted() else self._gather(claim)
-
-        def conclude(draft: _Gathered) -> Note:
-            note = self._conclude(draft)
-            spending.spend(note)
-            return note
-
-        gathering = [pool.submit(gather, claim) for claim in batch]
-        wait(gathering)
-        gathered = [draft for f in gathering if not f.exception() and (draft := f.result()) is not None]
-        for claim, gathered_one in zip(batch, gathering, strict=True):
-            if gathered_one.exception() or not gathered_one.result():
-                file(claim, gathered_one)
-        concluding = {pool.submit(conclude, draft): draft.claim for draft in self._read(gathered)}
-        for concluded in as_completed(concluding):
-            file(concluding[concluded], concluded)
 
     def _file(self, claim: Claim, future: Future[Note | None], report: DraftReport) -> None:
         """Store one finished draft and count it in the report: drafted, failed, deferred by the budget,
@@ -250,16 +195,6 @@ class Drafter:
         else:  # a reviewer decided on it meanwhile: theirs stands
             report.skipped += 1
             report.notes.append(self.db.note_for_claim(claim.id) or note)
-
-
-@dataclass
-class _Gathered:
-    """A claim on its way to a note: refined, its evidence gathered (read by the stance model later)."""
-
-    claim: Claim
-    query: str
-    evidence: list[EvidenceItem]
-    timer: _Timer
 
 
 class _Timer:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from factcheck.claims.statements import without_date
-from factcheck.drafting.stance import StanceScorer, read_stances_of_many
+from factcheck.drafting.stance import StanceScorer, read_stances
 from factcheck.models import Claim, Evidence, EvidenceItem, EvidenceSentence
 from factcheck.text.sentences import sentence_spans
 from factcheck.text.terms import content_words, key_terms
@@ -49,19 +49,6 @@ class EvidenceBuilder:
         self._lock = threading.Lock()
 
     def build(self, claim: Claim, query: str, hits: list[Evidence]) -> list[EvidenceItem]:
-        """The evidence items of one claim, read by the stance model when there is one."""
-        return self.read([(query, self.gather(claim, query, hits))])[0]
-
-    def read(self, claims: list[tuple[str, list[EvidenceItem]]]) -> list[list[EvidenceItem]]:
-        """Several claims' evidence (each with the query it was gathered for) read by the stance model in one
-        call, or as it is when there is no model."""
-        if self.stance is None:
-            return [items for _, items in claims]
-        # as the model was calibrated: the claim without the date its statement carries
-        return read_stances_of_many([(without_date(query), items) for query, items in claims], self.stance)
-
-    def gather(self, claim: Claim, query: str, hits: list[Evidence]) -> list[EvidenceItem]:
-        """The evidence items of one claim, not yet read by the stance model."""
         spans = [sentence_spans(hit.passage.text) for hit in hits]
         similarities = self._similarities(query, hits, spans)
         claim_words = content_words(query)
@@ -113,7 +100,12 @@ class EvidenceBuilder:
                     best=best,
                 )
             )
-        return items
+        return self.read(query, items)
+
+    def read(self, query: str, items: list[EvidenceItem]) -> list[EvidenceItem]:
+        """One claim's evidence read by the stance model (as it is without one). The model reads the claim
+        without the date its statement carries, as it was calibrated."""
+        return read_stances(without_date(query), items, self.stance) if self.stance is not None else items
 
     def _similarities(
         self, query: str, hits: list[Evidence], spans: list[list[tuple[int, int]]]

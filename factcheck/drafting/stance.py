@@ -33,35 +33,24 @@ def read_whole(item: EvidenceItem) -> bool:
 
 def read_stances(statement: str, evidence: list[EvidenceItem], scorer: StanceScorer) -> list[EvidenceItem]:
     """The evidence with each sentence's stance, and a question-and-answer passage's as a whole (a one-sentence
-    passage is its sentence). A sentence met twice in the evidence is read once."""
-    return read_stances_of_many([(statement, evidence)], scorer)[0]
-
-
-def read_stances_of_many(
-    claims: Sequence[tuple[str, list[EvidenceItem]]], scorer: StanceScorer
-) -> list[list[EvidenceItem]]:
-    """`read_stances` for several claims' evidence, in one call of the scorer: the model reads many pairs a
-    second more in one large batch than in several small ones."""
-    units = [
-        list(
-            dict.fromkeys(
-                [s.text for item in evidence for s in item.sentences]
-                + [item.text for item in evidence if read_whole(item)]
-            )
+    passage is its sentence). A sentence met twice in the evidence is read once. One claim's evidence is read in
+    one call, on its own: int8 activations are scaled per call, so a reading would move with whatever else shared
+    the call (the same claim drafted with other claims would read differently)."""
+    units = list(
+        dict.fromkeys(
+            [s.text for item in evidence for s in item.sentences]
+            + [item.text for item in evidence if read_whole(item)]
         )
-        for _, evidence in claims
-    ]
-    pairs = [(statement, unit) for (statement, _), texts in zip(claims, units, strict=True) for unit in texts]
-    rows = iter(scorer(pairs) if pairs else np.zeros((0, 3), dtype=np.float32))
+    )
+    if not units:
+        return evidence
+    probabilities = scorer([(statement, unit) for unit in units])
+    reading = {unit: StanceReading.of(tuple(row)) for unit, row in zip(units, probabilities, strict=True)}
     out = []
-    for (_, evidence), texts in zip(claims, units, strict=True):
-        reading = {unit: StanceReading.of(tuple(next(rows))) for unit in texts}
-        read = []
-        for item in evidence:
-            sentences = [s.model_copy(update={"stance": reading[s.text]}) for s in item.sentences]
-            whole = reading[item.text] if read_whole(item) else sentences[0].stance if _single(item) else None
-            read.append(item.model_copy(update={"sentences": sentences, "stance": whole}))
-        out.append(read)
+    for item in evidence:
+        sentences = [s.model_copy(update={"stance": reading[s.text]}) for s in item.sentences]
+        whole = reading[item.text] if read_whole(item) else sentences[0].stance if _single(item) else None
+        out.append(item.model_copy(update={"sentences": sentences, "stance": whole}))
     return out
 
 

@@ -279,23 +279,3 @@ def test_the_model_reads_the_statement_without_the_date_drafting_added(statement
         claim().model_copy(update={"statement": statement}), statement, [hit]
     )
     assert read == [(undated, SUPPORTING)]
-
-
-def test_several_claims_evidence_is_read_in_one_call_each_against_its_own_claim():
-    from factcheck.drafting.stance import read_stances_of_many
-
-    other_claim = "The council sold 12 parks in 2021."
-    calls = []
-
-    def keyed(pairs):
-        calls.append(len(pairs))
-        return np.array(
-            [(0.9, 0.05, 0.05) if c == CLAIM else (0.05, 0.9, 0.05) for c, _ in pairs], dtype=np.float32
-        )
-
-    first = [evidence_item(SUPPORTING, doc="d2"), evidence_item(f"{REFUTING} Rain fell.", doc="d3", rank=2)]
-    second = [evidence_item(SUPPORTING, doc="d2")]
-    read = read_stances_of_many([(CLAIM, first), (other_claim, second), (CLAIM, [])], keyed)
-    assert calls == [4]
-    assert [s.stance.stance for item in read[0] for s in item.sentences] == [Stance.supports] * 3
-    assert read[1][0].sentences[0].stance.stance == Stance.refutes and read[2] == []
