@@ -5,6 +5,7 @@ public data in ../shared/data (see scripts/verifier_data.py for what is used and
     .venv/bin/pip install -e '.[train]'
     .venv/bin/python scripts/train_verifier.py [--epochs 3] [--out build/verifier]
     .venv/bin/python scripts/train_verifier.py --export-only --out build/verifier   # ONNX from the checkpoint
+    .venv/bin/python scripts/train_verifier.py --report-only --out build/verifier   # held-out figures again
     # a smaller, faster student: the bottom 3 layers of the trained model, taught by its readings:
     .venv/bin/python scripts/train_verifier.py --init build/verifier/checkpoint.pt --layers 3 \
         --teacher build/verifier/verifier-int8.onnx --epochs 1 --out build/verifier-l3
@@ -13,8 +14,9 @@ public data in ../shared/data (see scripts/verifier_data.py for what is used and
         --epochs 1 --lr 2e-5 --subsample 0.5 --hard-negatives 2
 
 Fixed seed; resumable (a checkpoint is written every --save-every steps and picked up by the same command).
-Writes build/verifier/verifier.onnx (fp32) and verifier-int8.onnx, and a JSON of held-out figures. Copy the
-chosen file into factcheck/data/verifier/ with scripts/ship_verifier.py. Torch is needed here only: the
+Writes build/verifier/verifier.onnx (fp32) and verifier-int8.onnx, and a JSON of held-out figures (each pair
+read on its own, as factcheck reads it). Copy the chosen file into factcheck/data/verifier/ with
+scripts/ship_verifier.py. Torch is needed here only: the
 package runs the ONNX file with onnxruntime."""
 
 from __future__ import annotations
@@ -362,19 +364,17 @@ def export(args: argparse.Namespace) -> None:
 
 
 def report(args: argparse.Namespace) -> None:
-    """Held-out reading figures for both ONNX files, to choose between them."""
-    import onnxruntime as ort
+    """Held-out reading figures for both ONNX files, to choose between them, read as factcheck reads them (each
+    pair on its own)."""
+    from factcheck.drafting.verifier import StanceModel
 
     out = Path(args.out)
-    tok = tokenizer(args.max_tokens)
     figures = {}
     for name in ("verifier.onnx", "verifier-int8.onnx"):
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = args.threads
-        session = ort.InferenceSession(str(out / name), options, providers=["CPUExecutionProvider"])
+        model = StanceModel(args.threads, path=out / name)
         figures[name] = {}
         for set_name, pairs in iter_report_sets(Path(args.data)):
-            probabilities = predict(session, tok, pairs)
+            probabilities = model.stances([(p.claim, p.evidence) for p in pairs])
             figures[name][set_name] = reading_figures(pairs, probabilities)
             print(name, set_name, json.dumps(figures[name][set_name]), flush=True)
     (out / "reading.json").write_text(json.dumps(figures, indent=1))
@@ -409,6 +409,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--save-every", type=int, default=200)
     parser.add_argument("--export-only", action="store_true")
+    parser.add_argument(
+        "--report-only", action="store_true", help="Only read the held-out sets with the exported files."
+    )
     parser.add_argument("--init", help="Start from this checkpoint.pt instead of the base model.")
     parser.add_argument("--subsample", type=float, default=1.0, help="Train on this share of the pairs.")
     parser.add_argument(
@@ -424,9 +427,10 @@ def main() -> None:
     parser.add_argument("--taught", type=float, default=0.7, help="Share of the loss from the teacher.")
     parser.add_argument("--max-steps", type=int, default=0, help="Stop after this many steps (a smoke test).")
     args = parser.parse_args()
-    if not args.export_only:
-        train(args)
-    export(args)
+    if not args.report_only:
+        if not args.export_only:
+            train(args)
+        export(args)
     report(args)
 
 

@@ -33,9 +33,8 @@ def read_whole(item: EvidenceItem) -> bool:
 
 def read_stances(statement: str, evidence: list[EvidenceItem], scorer: StanceScorer) -> list[EvidenceItem]:
     """The evidence with each sentence's stance, and a question-and-answer passage's as a whole (a one-sentence
-    passage is its sentence). A sentence met twice in the evidence is read once. One claim's evidence is read in
-    one call, on its own: int8 activations are scaled per call, so a reading would move with whatever else shared
-    the call (the same claim drafted with other claims would read differently)."""
+    passage is its sentence). A sentence met twice in the evidence is read once. Each reading depends on the
+    claim and the unit only (the model reads every pair on its own)."""
     units = list(
         dict.fromkeys(
             [s.text for item in evidence for s in item.sentences]

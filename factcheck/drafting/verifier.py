@@ -2,27 +2,35 @@
 the unit supports the claim, refutes it, or neither. Trained by `scripts/train_verifier.py` from
 all-MiniLM-L6-v2 on public claim/evidence data (the model card, `factcheck/data/verifier/MODEL_CARD.md`, names
 every set and its licence), shipped in the package as an int8 ONNX file, verified against a pinned SHA-256 when
-loaded, and run with onnxruntime: nothing is fetched."""
+loaded, and run with onnxruntime: nothing is fetched.
+
+Each (claim, unit) pair is read in a call of its own. The int8 model scales its activations per call, so a pair
+read beside others would read slightly differently with each set of neighbours; alone, a reading depends on
+the pair only, wherever it is read (drafting, calibration, evaluation) and whatever is read beside it. Pairs
+run concurrently instead, one single-threaded run per core, which is also faster than padded batches."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from factcheck.errors import ModelError
-from factcheck.retrieval.minilm import TOKENIZER_SHA256, model_files, verify_file
+from factcheck.retrieval.minilm import TOKENIZER_SHA256, available_cores, model_files, verify_file
+
+if TYPE_CHECKING:
+    from tokenizers import Encoding
 
 # Both set by scripts/ship_verifier.py with the shipped file.
 MODEL_FILE = "verifier-int8.onnx"
 MODEL_SHA256 = "0abf63327dc1bd5f405100667c103850bf07d81b281045003b6669b82464d743"
 STANCES = ("supports", "refutes", "neither")
 MAX_TOKENS = 256  # claim + unit; a longer unit is cut (the claim never is)
-BATCH_TOKENS = 4096  # padded tokens per onnxruntime call
 
 
 def model_path() -> Path:
@@ -48,39 +56,29 @@ class StanceModel:
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS, strategy="only_second")
         options = ort.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
+        options.intra_op_num_threads = 1  # one core a run; runs go side by side, one per core
+        options.inter_op_num_threads = 1
         self.path = path
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self._lock = threading.Lock()  # one run at a time: onnxruntime already uses every core it was given
+        # Shared by every caller (drafting workers included), so the model never runs on more cores than given.
+        self._runs = ThreadPoolExecutor(threads or available_cores(), thread_name_prefix="stance")
+
+    def _read(self, encoding: Encoding) -> np.ndarray:
+        ids = np.asarray([encoding.ids], dtype=np.int64)
+        feed = {
+            "input_ids": ids,
+            "attention_mask": np.ones_like(ids),
+            "token_type_ids": np.asarray([encoding.type_ids], dtype=np.int64),
+        }
+        logits = self.session.run(None, feed)[0][0]
+        shifted = np.exp(logits - logits.max())
+        return (shifted / shifted.sum()).astype(np.float32)
 
     def stances(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         if not pairs:
             return np.zeros((0, len(STANCES)), dtype=np.float32)
         encodings = self.tokenizer.encode_batch([(claim, unit) for claim, unit in pairs])
-        order = sorted(range(len(pairs)), key=lambda i: len(encodings[i].ids))
-        result = np.zeros((len(pairs), len(STANCES)), dtype=np.float32)
-        begin = 0
-        while begin < len(order):
-            end = begin + 1
-            while end < len(order) and len(encodings[order[end]].ids) * (end - begin + 1) <= BATCH_TOKENS:
-                end += 1
-            chunk = order[begin:end]
-            longest = len(encodings[chunk[-1]].ids)
-            ids = np.zeros((len(chunk), longest), dtype=np.int64)
-            types, mask = np.zeros_like(ids), np.zeros_like(ids)
-            for row, index in enumerate(chunk):
-                encoding = encodings[index]
-                n = len(encoding.ids)
-                ids[row, :n], types[row, :n], mask[row, :n] = encoding.ids, encoding.type_ids, 1
-            with self._lock:
-                logits = self.session.run(
-                    None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-                )[0]
-            shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
-            result[chunk] = shifted / shifted.sum(axis=-1, keepdims=True)
-            begin = end
-        return result
+        return np.stack(list(self._runs.map(self._read, encodings)))
 
 
 @lru_cache(maxsize=1)

@@ -50,6 +50,24 @@ def test_the_shipped_model_is_pinned_and_a_changed_file_is_refused(tmp_path, mon
         verifier.StanceModel()
 
 
+def test_a_reading_depends_on_its_pair_only_not_on_what_is_read_beside_it():
+    model = verifier.load_stance_model()
+    claim = "The embassy withdrew some of its staff from Kyiv."
+    pair = (claim, "Britain has withdrawn some embassy staff from Ukraine, the Foreign Office said.")
+    others = [
+        (claim, "Talks between the two ministers ended without agreement after three hours in Moscow."),
+        (
+            "Russia has about 100,000 troops near the border.",
+            "About 130,000 troops are stationed near the border.",
+        ),
+        ("The minister resigned.", "A long passage " + "about nothing in particular, " * 30 + "ends here."),
+    ]
+    alone = model.stances([pair])[0]
+    for n in range(len(others) + 1):
+        beside = model.stances(others[:n] + [pair] + others[n:])
+        assert beside[n].tolist() == alone.tolist()
+
+
 @pytest.fixture(scope="module")
 def example_notes(tmp_path_factory):
     from factcheck.settings import load_settings
