@@ -39,7 +39,8 @@ class EmbeddingSettings(_Group):
         0,
         ge=0,
         description="Cores for the embedded model: int8 runtime, texts embedded side by side (one core each); "
-        "exact runtime, onnxruntime threads per call. 0: every core this process may use.",
+        "exact runtime, onnxruntime threads per call. Also the verification model's: (claim, sentence) pairs "
+        "read side by side, one core each. 0: every core this process may use.",
     )
     separate_process: bool = Field(
         True,
