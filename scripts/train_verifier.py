@@ -12,6 +12,9 @@ public data in ../shared/data (see scripts/verifier_data.py for what is used and
     # a continuation from a trained model, with retrieved passages of other claims as "neither":
     .venv/bin/python scripts/train_verifier.py --init build/verifier/checkpoint.pt --out build/verifier-hn \
         --epochs 1 --lr 2e-5 --subsample 0.5 --hard-negatives 2
+    # a continuation of the student with AVeriTeC training claims' questions alone as "neither" (not shipped):
+    .venv/bin/python scripts/train_verifier.py --init build/verifier-l3/checkpoint.pt --layers 3 \
+        --out build/verifier-l3q --epochs 1 --lr 2e-5 --subsample 0.5 --questions
 
 Fixed seed; resumable (a checkpoint is written every --save-every steps and picked up by the same command).
 Writes build/verifier/verifier.onnx (fp32) and verifier-int8.onnx, and a JSON of held-out figures (each pair
@@ -45,6 +48,7 @@ from verifier_data import (  # noqa: E402
     Pair,
     hard_negatives,
     iter_report_sets,
+    question_negatives,
     reading_figures,
     summary,
     training_pairs,
@@ -233,6 +237,8 @@ def train(args: argparse.Namespace) -> Path:
         ]
     if args.hard_negatives:
         pairs += hard_negatives(Path(args.data), args.hard_negatives)
+    if args.questions:
+        pairs += question_negatives(Path(args.data))
     print(f"{len(pairs)} training pairs: {json.dumps(summary(pairs))}", flush=True)
     tok = tokenizer(args.max_tokens)
     encoded = encode(tok, pairs)
@@ -312,6 +318,7 @@ def train(args: argparse.Namespace) -> Path:
                 "init": args.init or "base model",
                 "subsample": args.subsample,
                 "hard_negatives": args.hard_negatives,
+                "questions": args.questions,
                 "layers": args.layers,
                 "teacher": args.teacher,
                 "taught": args.taught if args.teacher else 0.0,
@@ -414,6 +421,9 @@ def main() -> None:
     )
     parser.add_argument("--init", help="Start from this checkpoint.pt instead of the base model.")
     parser.add_argument("--subsample", type=float, default=1.0, help="Train on this share of the pairs.")
+    parser.add_argument(
+        "--questions", action="store_true", help='Add AVeriTeC questions alone as "neither" to their claims.'
+    )
     parser.add_argument(
         "--hard-negatives",
         type=int,

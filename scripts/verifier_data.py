@@ -263,6 +263,21 @@ def hard_negatives(data: Path, per_claim: int = 2, skip: int = 2) -> list[Pair]:
     return out
 
 
+def question_negatives(data: Path) -> list[Pair]:
+    """Each AVeriTeC training claim against the questions its fact-checkers asked, alone ("neither"): a question
+    states nothing, however closely it restates the claim ("Did Kenya build 11,200 km of roads ...?"), yet drafting
+    shows such sentences as evidence and the model read them as support."""
+    return [
+        Pair(
+            row["claim"].strip(), e["question"].strip(), "neither", "question", f"averitec:{row['claim_id']}"
+        )
+        for row in averitec_claims(data, "train")
+        if _AVERITEC.get(row["label"])
+        for e in row.get("evidence", [])
+        if e.get("question", "").strip()
+    ]
+
+
 def training_pairs(data: Path = DEFAULT_DATA) -> list[Pair]:
     """Every training pair, in a fixed order."""
     pairs = (
