@@ -151,6 +151,7 @@ def draft(args) -> dict:
     """Claims of a few corpus articles drafted with the evidence judge against the whole index."""
     from factcheck.drafting.draft import Drafter
     from factcheck.drafting.registry import open_judge
+    from factcheck.drafting.stance import units_to_read
     from factcheck.retrieval.fusion import RetrievalSettings
     from factcheck.workspace import Workspace
 
@@ -176,21 +177,12 @@ def draft(args) -> dict:
         "seconds": round(report.seconds, 2),
         "rate": round(len(claims) / report.seconds, 2),
         "stance_pairs_per_claim": round(
-            sum(len(units_read(n.evidence)) for n in report.notes) / max(1, len(report.notes)), 1
+            sum(len(units_to_read(n.evidence)) for n in report.notes) / max(1, len(report.notes)), 1
         ),
         "sentences_per_claim": round(
             sum(len(i.sentences) for n in report.notes for i in n.evidence) / max(1, len(report.notes)), 1
         ),
         "peak_rss_mb": peak_rss_mb(),
-    }
-
-
-def units_read(evidence) -> set[str]:
-    """The texts the verification model reads for one claim (as `read_stances` chooses them)."""
-    from factcheck.drafting.stance import read_whole
-
-    return {s.text for item in evidence for s in item.sentences} | {
-        item.text for item in evidence if read_whole(item)
     }
 
 

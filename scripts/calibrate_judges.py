@@ -33,6 +33,7 @@ from pathlib import Path
 from factcheck.drafting.checks import check_claim
 from factcheck.drafting.evidence import EvidenceBuilder, about_claim
 from factcheck.drafting.judges import COMMIT_PRECISION, find, stance_findings
+from factcheck.drafting.stance import read_stances
 from factcheck.drafting.verifier import StanceModel
 from factcheck.evaluation.runs import claim_for, plan_verdicts
 from factcheck.settings import load_settings
@@ -245,9 +246,8 @@ def main() -> None:
         if args.cache:
             args.cache.write_bytes(pickle.dumps(rows))
     # the cache holds the evidence only: each model reads it afresh, claim by claim, as drafting reads it
-    reader = EvidenceBuilder(None, stance=model.stances)
     for row in rows:
-        row["items"] = reader.read(row["claim"].statement, row["items"])
+        row["items"] = read_stances(row["claim"].statement, row["items"], model.stances)
     floor = choose_floor(rows)
     claims = judged(rows, floor)
     if args.dump:

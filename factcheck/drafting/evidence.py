@@ -12,7 +12,6 @@ from collections.abc import Callable
 
 import numpy as np
 
-from factcheck.claims.statements import without_date
 from factcheck.drafting.stance import StanceScorer, read_stances
 from factcheck.models import Claim, Evidence, EvidenceItem, EvidenceSentence
 from factcheck.text.sentences import sentence_spans
@@ -100,12 +99,7 @@ class EvidenceBuilder:
                     best=best,
                 )
             )
-        return self.read(query, items)
-
-    def read(self, query: str, items: list[EvidenceItem]) -> list[EvidenceItem]:
-        """One claim's evidence read by the stance model (as it is without one). The model reads the claim
-        without the date its statement carries, as it was calibrated."""
-        return read_stances(without_date(query), items, self.stance) if self.stance is not None else items
+        return read_stances(query, items, self.stance) if self.stance is not None else items
 
     def _similarities(
         self, query: str, hits: list[Evidence], spans: list[list[tuple[int, int]]]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from factcheck.claims.statements import without_date
 from factcheck.models import EvidenceItem, EvidenceSentence, StanceReading
 
 StanceScorer = Callable[[Sequence[tuple[str, str]]], np.ndarray]
@@ -31,19 +32,27 @@ def read_whole(item: EvidenceItem) -> bool:
     return len(item.sentences) > 1 and item.sentences[0].text.rstrip().endswith("?")
 
 
-def read_stances(statement: str, evidence: list[EvidenceItem], scorer: StanceScorer) -> list[EvidenceItem]:
-    """The evidence with each sentence's stance, and a question-and-answer passage's as a whole (a one-sentence
-    passage is its sentence). A sentence met twice in the evidence is read once. Each reading depends on the
-    claim and the unit only (the model reads every pair on its own)."""
-    units = list(
+def units_to_read(evidence: list[EvidenceItem]) -> list[str]:
+    """The texts the model reads for one claim: every sentence, and each question-and-answer passage as a whole,
+    each text once."""
+    return list(
         dict.fromkeys(
             [s.text for item in evidence for s in item.sentences]
             + [item.text for item in evidence if read_whole(item)]
         )
     )
+
+
+def read_stances(statement: str, evidence: list[EvidenceItem], scorer: StanceScorer) -> list[EvidenceItem]:
+    """The evidence with each sentence's stance, and a question-and-answer passage's as a whole (a one-sentence
+    passage is its sentence). A sentence met twice in the evidence is read once. Each reading depends on the
+    claim and the unit only (the model reads every pair on its own). The model reads the claim without the date
+    drafting adds to its statement, as it was calibrated."""
+    units = units_to_read(evidence)
     if not units:
         return evidence
-    probabilities = scorer([(statement, unit) for unit in units])
+    claim = without_date(statement)
+    probabilities = scorer([(claim, unit) for unit in units])
     reading = {unit: StanceReading.of(tuple(row)) for unit, row in zip(units, probabilities, strict=True)}
     out = []
     for item in evidence:
