@@ -30,7 +30,18 @@ class ConflictError(InputError):
 
 
 class NeedsConfirmation(ConflictError):
-    """The action would override another reviewer's decision: it goes ahead only when confirmed."""
+    """The action would override another reviewer's decision, or publish a verdict other than the one the
+    evidence leans to: it goes ahead only when confirmed. `question` is what to ask, `refused` what to say when
+    the answer is no."""
+
+    def __init__(
+        self,
+        message: str,
+        question: str = "override it?",
+        refused: str = "nothing changed: the other reviewer's decision stands (pass --yes to override)",
+    ) -> None:
+        super().__init__(message)
+        self.question, self.refused = question, refused
 
 
 class StoreError(FactcheckError):

@@ -162,6 +162,10 @@ class Evidence(_Model):
     flags: list[str] = Field(
         default_factory=list, description="e.g. 'after_claim', 'long_before_claim', 'same_outlet'."
     )
+    copies: list[str] = Field(
+        default_factory=list,
+        description="Other outlets that carry a copy of this passage's text: one source, counted once.",
+    )
 
 
 class Stance(StrEnum):
@@ -227,6 +231,10 @@ class EvidenceItem(_Model):
         True, description="Passes the relevance floor (similar enough and sharing a key term with the claim)."
     )
     flags: list[str] = Field(default_factory=list)
+    copies: list[str] = Field(
+        default_factory=list,
+        description="Other outlets that carry a copy of this passage's text: one source, counted once.",
+    )
     sentences: list[EvidenceSentence] = Field(default_factory=list)
     best: list[int] = Field(
         default_factory=list, description="Numbers of the sentences that best match the claim."
@@ -235,6 +243,11 @@ class EvidenceItem(_Model):
         None,
         description="The verification model's reading of the whole passage against the claim: of a one-sentence "
         "passage, or a question and its answer (other passages are read by their sentences).",
+    )
+    joined_stance: StanceReading | None = Field(
+        None,
+        description="On the first passage that counts for a verdict only: the model's reading of the claim "
+        "against that passage and the next ones that count, joined (up to five): the claim-level reading.",
     )
 
 
@@ -258,6 +271,26 @@ class Citation(_Model):
     end: int = Field(ge=0)
 
 
+class LeanRecord(_Model):
+    """The out-of-sample record of a kind of lean: how often leans like it were right on calibration claims that
+    neither trained nor tuned the model."""
+
+    kind: str = Field(description="The kind of lean, e.g. 'model_supports', 'check_agrees'.")
+    verdict: Verdict
+    claims: int = Field(ge=0, description="Calibration claims on which a lean like this was made.")
+    right: int = Field(ge=0, description="Of those, how many had this verdict as their gold label.")
+    lower_bound: float = Field(ge=0, le=1, description="One-sided 95% Wilson lower bound of right / claims.")
+    balanced: float = Field(
+        ge=0, le=1, description="Precision with every gold label of every calibration set weighed the same."
+    )
+
+    def sentence(self) -> str:
+        return (
+            f"leans like this were right in {self.right} of {self.claims} claims kept apart for calibration "
+            f"(at least {self.lower_bound:.0%} with 95% confidence; {self.balanced:.0%} with labels balanced)"
+        )
+
+
 class Provenance(_Model):
     judge: str
     model: str = ""
@@ -277,6 +310,14 @@ class Provenance(_Model):
         "probability of that stance over the evidence that counts); commits are decided on calibrated "
         "thresholds of it, never on the score alone.",
     )
+    record: LeanRecord | None = Field(
+        None, description="The out-of-sample record of the suggestion's kind of lean, shown beside it."
+    )
+
+
+def _cited(entry: dict) -> str:
+    source = entry.get("document_title") or entry.get("document_id") or "a source"
+    return f"{source}: “{' '.join(str(entry.get('quote', '')).split())}”"
 
 
 class Review(_Model):
@@ -287,6 +328,24 @@ class Review(_Model):
     before: dict = Field(default_factory=dict, description="The note's reviewable fields before the action.")
     after: dict = Field(default_factory=dict, description="The same fields after it.")
     at: datetime
+
+    def changes(self) -> list[str]:
+        """What the action changed, readably: citations as "source: “quote”", texts whole."""
+        lines = []
+        for key, after in self.after.items():
+            before = self.before.get(key)
+            if before == after:
+                continue
+            if key == "citations":
+                old, new = [_cited(c) for c in before or []], [_cited(c) for c in after or []]
+                removed, added = [c for c in old if c not in new], [c for c in new if c not in old]
+                parts = [f"removed {c}" for c in removed] + [f"added {c}" for c in added]
+                lines.append("citations: " + ("; ".join(parts) if parts else "put in a new order"))
+            else:
+                lines.append(
+                    f"{key.replace('_', ' ')}: {before if before not in (None, '') else '(empty)'} → {after}"
+                )
+        return lines
 
 
 class Note(_Model):
@@ -404,6 +463,11 @@ class QueueFilter(_Model):
     assigned: str | None = Field(
         None, description="Only notes assigned to this reviewer; '' means only unassigned notes."
     )
+    by_record: bool = Field(
+        False,
+        description="Triage order: notes whose lean has the strongest out-of-sample record first (its lower "
+        "bound), then the most check-worthy.",
+    )
 
 
 class QueueItem(_Model):
@@ -420,6 +484,9 @@ class QueueEntry(_Model):
     status: NoteStatus
     verdict: Verdict
     suggestion: Verdict | None = None
+    record_lower_bound: float | None = Field(
+        None, description="The lower bound of the lean's out-of-sample record, when it has one."
+    )
     confidence: float
     version: int
     claim_text: str

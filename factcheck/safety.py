@@ -101,3 +101,13 @@ def masked_settings(data: object) -> object:
     if isinstance(data, list):
         return [masked_settings(value) for value in data]
     return mask_credentials(data) if isinstance(data, str) else data
+
+
+def word_cut(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word boundary with an ellipsis: never in the middle of a word."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"

@@ -358,17 +358,16 @@ class Workspace:
         reviewer: str | None = None,
         assigned: str | None = None,
         me: str = "",
+        by_record: bool = False,
     ) -> QueueFilter:
-        """A filter from the words a person types; 'all' (or None) as the status means every status;
-        `assigned` is a reviewer's name, 'mine' (`me`'s notes) or 'unassigned'."""
+        """A filter from the words a person types ('all' or None: every status; `assigned`: a reviewer's name,
+        'mine' or 'unassigned'); `by_record` puts the leans with the strongest record first (triage)."""
         document = self.document(article).id if article else None
-        return actions.queue_filter(document, verdict, claim_type, status, reviewer, assigned, me)
+        return actions.queue_filter(document, verdict, claim_type, status, reviewer, assigned, me, by_record)
 
     def queue(self, filters: QueueFilter | None = None) -> list[QueueItem]:
         """Notes matching the filters, most check-worthy claims first."""
-        from factcheck.review.actions import queue
-
-        return queue(self.db, filters)
+        return actions.queue(self.db, filters)
 
     def queue_ids(self, filters: QueueFilter | None = None) -> list[str]:
         """Ids of the notes matching the filters, in the same order as `queue`; cheap at any size."""
@@ -437,18 +436,18 @@ class Workspace:
         reason: str = "",
         version: int | None = None,
     ) -> Note:
-        try:
-            value = Verdict(verdict)
-        except ValueError:
-            raise InputError(
-                f"unknown verdict {verdict!r}; use one of {', '.join(v.value for v in Verdict)}"
-            ) from None
-        return actions.set_verdict(self.db, note_id, value, reviewer, reason, version)
+        return actions.set_verdict(self.db, note_id, verdict, reviewer, reason, version)
 
     def add_citation(
         self, note_id: str, passage_id: str, quote: str, reviewer: str, version: int | None = None
     ) -> Note:
         return actions.add_citation(self.db, note_id, passage_id, quote, reviewer, version)
+
+    def arrange_citations(
+        self, note_id: str, order: list[int], reviewer: str, version: int | None = None
+    ) -> Note:
+        """Keep the citations numbered in `order`, in that order (a number left out is removed)."""
+        return actions.arrange_citations(self.db, note_id, order, reviewer, version)
 
     def cite_evidence(
         self, note_id: str, rank: int, sentence: int | None, reviewer: str, version: int | None = None

@@ -30,10 +30,11 @@ from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 
+from factcheck.drafting.calibration import LOWER_BOUND_Z, wilson_lower
 from factcheck.drafting.checks import check_claim
 from factcheck.drafting.evidence import EvidenceBuilder, about_claim
-from factcheck.drafting.judges import COMMIT_PRECISION, find, stance_findings
-from factcheck.drafting.stance import read_stances
+from factcheck.drafting.judges import COMMIT_PRECISION, all_findings, lean_kind
+from factcheck.drafting.stance import read_joined, read_stances
 from factcheck.drafting.verifier import StanceModel
 from factcheck.evaluation.runs import claim_for, plan_verdicts
 from factcheck.settings import load_settings
@@ -47,19 +48,25 @@ OUT = Path(__file__).resolve().parent.parent / "factcheck" / "data" / "calibrati
 RECALL_SLACK = 0.03
 TARGET = 0.90  # the balanced precision a threshold must reach on calibration data: 5 points over the commit
 MIN_COMMITS = 10
-# and the record must be long enough that 85% is its one-sided 95% lower bound (Wilson): 16 of 16 right, 28 of
-# 29. Added when a threshold chosen on 13 of 13 calibration claims was right 8 of 12 times on AVeriTeC dev.
-LOWER_BOUND_Z = 1.645
+# and the record must be long enough that 85% is its one-sided 95% lower bound (Wilson, LOWER_BOUND_Z): 16 of 16
+# right, 28 of 29. Added when a threshold chosen on 13 of 13 calibration claims was right 8 of 12 on AVeriTeC dev.
 
 
-def wilson_lower(right: int, n: int, z: float = LOWER_BOUND_Z) -> float:
-    """The lower end of the Wilson score interval for `right` out of `n`."""
-    if n == 0:
-        return 0.0
-    p, z2 = right / n, z * z
-    centre = p + z2 / (2 * n)
-    spread = z * ((p * (1 - p) + z2 / (4 * n)) / n) ** 0.5
-    return (centre - spread) / (1 + z2 / n)
+def report_sets(data: Path, folder: Path) -> list[tuple[str, Path, str]]:
+    """The reported sets (never calibrated on): only read for --auroc, to report how the reading separates."""
+    return [
+        ("AVeriTeC dev", data / "averitec" / "dev_converted.jsonl", "averitec"),
+        (
+            "Check-COVID test (extracted)",
+            data / "check_covid" / "covidCheck_test_extracted.jsonl",
+            "checkcovid",
+        ),
+        (
+            "Check-COVID test (composed)",
+            data / "check_covid" / "covidCheck_test_composed.jsonl",
+            "checkcovid",
+        ),
+    ]
 
 
 def calibration_sets(data: Path, folder: Path) -> list[tuple[str, Path, str]]:
@@ -74,10 +81,10 @@ def calibration_sets(data: Path, folder: Path) -> list[tuple[str, Path, str]]:
     ]
 
 
-def gather(data: Path, home: Path) -> list[dict]:
+def gather(data: Path, home: Path, sets=calibration_sets) -> list[dict]:  # noqa: ANN001
     """Per claim: its set, gold label, gold evidence records, and the evidence (floor at zero)."""
     rows = []
-    for name, path, fmt in calibration_sets(data, home):
+    for name, path, fmt in sets(data, home):
         settings = load_settings(home=home / fmt)
         plan = plan_verdicts(settings, path, fmt)
         with Workspace(settings.model_copy(update={"home": plan.home})) as evidence:
@@ -136,7 +143,7 @@ def judged(rows: list[dict], floor: float) -> list[dict]:
         items = [e.model_copy(update={"about_claim": _about(row, e, floor)}) for e in row["items"]]
         claim = row["claim"].model_copy(update={"quantities": find_quantities(row["claim"].text)})
         checks, _ = check_claim(claim, items)
-        findings = find(claim, items, checks) + stance_findings(items)
+        findings = all_findings(claim, items, checks)
         out.append({"dataset": row["dataset"], "gold": row["gold"], "findings": findings})
     return out
 
@@ -226,6 +233,90 @@ def calibrate(rows: list[dict]) -> dict:
     return result
 
 
+def lean_records(rows: list[dict]) -> dict:
+    """Each kind of lean's record on the calibration claims: claims on which a finding of that kind was made,
+    how many it was right on, precision with labels balanced; for the verification model's kinds, the same at
+    every score (claims scoring at or above it), so a lean is shown with the record of leans scoring like it."""
+    weights = class_weights(rows)
+    by_kind: dict[str, list] = defaultdict(list)
+    for row in rows:
+        seen = set()
+        for finding in row["findings"]:
+            kind = lean_kind(finding.name)
+            if finding.verdict.value != "not_enough_evidence" and kind not in seen:
+                seen.add(kind)  # a claim counts once for a kind, however many of its findings fired
+                by_kind[kind].append((row, finding))
+    result = {}
+    for kind, fired in sorted(by_kind.items()):
+        n, right, balanced = precision_of(fired, weights)
+        entry: dict = {
+            "verdict": fired[0][1].verdict.value,
+            "claims": n,
+            "right": right,
+            "balanced": round(balanced, 4),
+            "lower_bound": round(wilson_lower(right, n), 4),
+        }
+        if fired[0][1].score is not None:
+            entry["curve"] = threshold_for(fired, weights)[1]
+        result[kind] = entry
+    return result
+
+
+def auroc(scores: list[float], positive: list[bool]) -> float | None:
+    """The probability that a positive claim scores above a negative one (ties count half)."""
+    import numpy as np
+
+    values, labels = np.asarray(scores, dtype=float), np.asarray(positive, dtype=bool)
+    if labels.all() or not labels.any():
+        return None
+    order = values.argsort(kind="mergesort")
+    ranks = np.empty(len(values))
+    sorted_values = values[order]
+    i = 0
+    while i < len(values):  # average ranks over ties
+        j = i
+        while j + 1 < len(values) and sorted_values[j + 1] == sorted_values[i]:
+            j += 1
+        ranks[order[i : j + 1]] = (i + j) / 2 + 1
+        i = j + 1
+    n_pos, n_neg = labels.sum(), (~labels).sum()
+    return float((ranks[labels].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def separation(rows: list[dict], floor: float, model) -> dict:  # noqa: ANN001
+    """AUROC per set and class of the claim-level readings: the highest `supports` (supported vs the rest) and
+    the highest `refutes` (refuted vs the rest) over the units that count, and the same two probabilities of
+    one reading of the claim against its top passages about it joined (the shape AVeriTeC trains on)."""
+    from factcheck.drafting.stance import JOINED, counts_for_verdict, weigh
+
+    out: dict = {}
+    for dataset in sorted({r["dataset"] for r in rows if not r["dataset"].startswith("WiCE")}):
+        chosen = [r for r in rows if r["dataset"] == dataset]
+        units, joined = [], []
+        for row in chosen:
+            items = [e.model_copy(update={"about_claim": _about(row, e, floor)}) for e in row["items"]]
+            weight = weigh(items)
+            units.append((weight.supports, weight.refutes))
+            top = [e.text for e in items if counts_for_verdict(e)][:JOINED]
+            joined.append(top)
+        pairs = [(r["claim"].statement, " ".join(top)) for r, top in zip(chosen, joined, strict=True) if top]
+        read = iter(model.stances(pairs)) if pairs else iter(())
+        joined_scores = [tuple(next(read)[:2]) if top else (0.0, 0.0) for top in joined]
+        gold = [r["gold"] for r in chosen]
+        entry = {"claims": len(chosen)}
+        for index, label in ((0, "supported"), (1, "refuted")):
+            positive = [g == label for g in gold]
+            entry[label] = {
+                "units": auroc([u[index] for u in units], positive),
+                "joined": auroc([j[index] for j in joined_scores], positive),
+                "max_of_both": auroc(
+                    [max(u[index], j[index]) for u, j in zip(units, joined_scores, strict=True)], positive
+                ),
+            }
+        out[dataset] = entry
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
@@ -234,21 +325,42 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="Keep the gathered evidence in this pickle and reuse it.")
     parser.add_argument("--threads", type=int, default=0, help="Cores for the model (0: all).")
     parser.add_argument("--dump", type=Path, help="Write each claim's findings and scores here (JSONL).")
+    parser.add_argument(
+        "--auroc",
+        choices=("calibration", "report"),
+        help="Only print how well the claim-level readings separate the classes (AUROC) on these sets.",
+    )
     args = parser.parse_args()
     model = StanceModel(args.threads, path=args.model) if args.model else StanceModel(args.threads)
     model_file = model.path
     model_sha = hashlib.sha256(Path(model_file).read_bytes()).hexdigest()
+    sets = report_sets if args.auroc == "report" else calibration_sets
     if args.cache and args.cache.exists():
         rows = pickle.loads(args.cache.read_bytes())
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            rows = gather(args.data, Path(tmp))
+            rows = gather(args.data, Path(tmp), sets)
         if args.cache:
             args.cache.write_bytes(pickle.dumps(rows))
     # the cache holds the evidence only: each model reads it afresh, claim by claim, as drafting reads it
     for row in rows:
         row["items"] = read_stances(row["claim"].statement, row["items"], model.stances)
+    if args.auroc:  # the floor of the shipped calibration: reported sets never choose anything
+        from factcheck.drafting.calibration import load_calibration
+
+        floor = choose_floor(rows) if args.auroc == "calibration" else load_calibration().floor
+        print(
+            json.dumps(
+                {"model": model_sha[:12], "floor": floor, "auroc": separation(rows, floor, model)}, indent=1
+            )
+        )
+        return
     floor = choose_floor(rows)
+    for row in rows:  # the claim-level reading of the passages that count at this floor, as drafting reads it
+        if row["dataset"].startswith("WiCE"):
+            continue  # the floor only
+        items = [e.model_copy(update={"about_claim": _about(row, e, floor)}) for e in row["items"]]
+        row["items"] = read_joined(row["claim"].statement, items, model.stances)
     claims = judged(rows, floor)
     if args.dump:
         args.dump.write_text(
@@ -277,6 +389,7 @@ def main() -> None:
         "lower_bound": {"z": LOWER_BOUND_Z, "at_least": COMMIT_PRECISION},
         "floor": floor,
         "findings": findings,
+        "leans": lean_records(claims),
     }
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(f"floor {floor:.2f}; {len(claims)} claims; verifier {model_sha[:12]}")
@@ -284,6 +397,11 @@ def main() -> None:
         print(
             f"  {name:24s} -> {entry['verdict']:14s} threshold {entry.get('threshold')} right "
             f"{entry.get('correct', 0)} of {entry.get('fired', 0)} balanced {entry.get('balanced_precision')}"
+        )
+    for kind, entry in result["leans"].items():
+        print(
+            f"  lean {kind:19s} -> {entry['verdict']:14s} right {entry['right']} of {entry['claims']} "
+            f"balanced {entry['balanced']} lower bound {entry['lower_bound']}"
         )
 
 

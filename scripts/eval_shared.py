@@ -42,12 +42,12 @@ VERDICT_SETS = [
 ]
 
 
-def committed_cells(run: EvalRun) -> str:
-    per_class = run.metrics["committed"]["per_class"]
+def committed_cells(run: EvalRun, kind: str = "committed") -> str:
+    per_class = run.metrics[kind]["per_class"]
     cells = []
     for label in ("supported", "refuted", "partly_supported"):
         c = per_class[label]
-        if c["committed"]:
+        if c["committed"]:  # for leans: how many were shown
             cells.append(
                 f"{label} {c['correct']}/{c['committed']} = {c['precision']:.2f} (balanced "
                 f"{c['balanced_precision']:.2f})"
@@ -104,7 +104,7 @@ def main() -> None:
     parser.add_argument("--curves", action="store_true", help="Print each precision-coverage curve.")
     parser.add_argument("--skip-claims", action="store_true", help="Skip check-worthiness and reading.")
     args = parser.parse_args()
-    claims_rows, verdict_rows, curves, units = [], [], [], []
+    claims_rows, verdict_rows, curves, units, leans = [], [], [], [], []
     reading = [] if args.skip_claims else reading_rows(args.data)
     with tempfile.TemporaryDirectory() as tmp:
         workspace = Workspace(load_settings(home=Path(tmp) / "home"))
@@ -152,6 +152,14 @@ def main() -> None:
                         f"{m['seconds_p50']:.2f}s",
                     )
                 )
+                leans.append(
+                    (
+                        label,
+                        f"{judge} {run.model}".strip(),
+                        f"{m['leans']['coverage']:.1%}",
+                        committed_cells(run, "leans"),
+                    )
+                )
                 if m.get("unit_stance"):
                     u = m["unit_stance"]
                     units.append((label, str(u["n"]), f"{u['accuracy']:.3f}", f"{u['macro_f1']:.3f}"))
@@ -190,6 +198,12 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|---|")
     for row in verdict_rows:
+        print("| " + " | ".join(row) + " |")
+    print(
+        "\n| leans shown (suggested or committed) | judge | claims with a lean | right / shown per class (balanced) |"
+        "\n|---|---|---|---|"
+    )
+    for row in leans:
         print("| " + " | ".join(row) + " |")
     if units:
         print(

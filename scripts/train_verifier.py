@@ -12,6 +12,9 @@ public data in ../shared/data (see scripts/verifier_data.py for what is used and
     # a continuation from a trained model, with retrieved passages of other claims as "neither":
     .venv/bin/python scripts/train_verifier.py --init build/verifier/checkpoint.pt --out build/verifier-hn \
         --epochs 1 --lr 2e-5 --subsample 0.5 --hard-negatives 2
+    # a continuation of the shipped student (its ONNX file) with contradiction data made by rule:
+    .venv/bin/python scripts/train_verifier.py --init factcheck/data/verifier/verifier-int8.onnx --layers 3 \
+        --out build/verifier-l3c --epochs 1 --lr 2e-5 --subsample 0.5 --contradictions
     # a continuation of the student with AVeriTeC training claims' questions alone as "neither" (not shipped):
     .venv/bin/python scripts/train_verifier.py --init build/verifier-l3/checkpoint.pt --layers 3 \
         --out build/verifier-l3q --epochs 1 --lr 2e-5 --subsample 0.5 --questions
@@ -46,8 +49,11 @@ from verifier_data import (  # noqa: E402
     LABELS,
     SEED,
     Pair,
+    averitec_claims,
+    counter_claims,
     hard_negatives,
     iter_report_sets,
+    justification_pairs,
     question_negatives,
     reading_figures,
     summary,
@@ -155,6 +161,51 @@ class Verifier(nn.Module):
         assert set(missing.missing_keys) == {"head.weight", "head.bias"}, missing
 
 
+def state_from_onnx(path: Path) -> tuple[dict[str, torch.Tensor], int]:
+    """A checkpoint's weights read back from an exported (int8 or fp32) ONNX verifier, and its layer count: the way
+    to continue from a shipped model whose training checkpoint is gone. Quantized weights are dequantized (the
+    int8 rounding stays in them); each matrix is named by the bias its product is added to."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    values = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    consumers: dict[str, list] = {}
+    for node in graph.node:
+        for name in node.input:
+            consumers.setdefault(name, []).append(node)
+
+    def dequantized(stem: str) -> np.ndarray:
+        if stem in values:
+            return values[stem].astype(np.float32)
+        quantized = values[f"{stem}_quantized"].astype(np.float32)
+        return (quantized - values[f"{stem}_zero_point"].astype(np.float32)) * values[f"{stem}_scale"]
+
+    def bias_after(name: str) -> str:
+        frontier = consumers[name]
+        for _ in range(8):
+            for node in frontier:
+                if node.op_type == "Add":
+                    found = [i for i in node.input if i.endswith(".bias") and i in values]
+                    if found:
+                        return found[0]
+            frontier = [c for node in frontier for output in node.output for c in consumers.get(output, [])]
+        raise ValueError(f"no bias follows {name} in {path}")
+
+    state = {
+        name: torch.tensor(value) for name, value in values.items() if name.endswith((".weight", ".bias"))
+    }
+    for stem in ("words", "positions", "types"):
+        state[f"{stem}.weight"] = torch.tensor(dequantized(f"{stem}.weight"))
+    for name in values:
+        if name.endswith("_quantized") and not name.startswith(("words.", "positions.", "types.")):
+            stem = name.removesuffix("_quantized")
+            linear = bias_after(name).removesuffix(".bias")
+            state[f"{linear}.weight"] = torch.tensor(dequantized(stem).T.copy())
+    layers = 1 + max(int(k.split(".")[1]) for k in state if k.startswith("layers."))
+    return state, layers
+
+
 # Data -----------------------------------------------------------------------------------------------------
 def encode(tok: Tokenizer, pairs: list[Pair]) -> list[tuple[list[int], list[int], int]]:
     encodings = tok.encode_batch([(p.claim, p.evidence) for p in pairs])
@@ -165,10 +216,21 @@ def encode(tok: Tokenizer, pairs: list[Pair]) -> list[tuple[list[int], list[int]
     ]
 
 
-def batches(encoded: list, batch_size: int, rng: random.Random) -> list[list[int]]:
-    """Indices in batches of similar length (little padding), the batches in random order."""
-    order = sorted(range(len(encoded)), key=lambda i: (len(encoded[i][0]), rng.random()))
-    chunks = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+def batches(
+    encoded: list, batch_size: int, rng: random.Random, together: list[str] | None = None
+) -> list[list[int]]:
+    """Indices in batches of similar length (little padding), the batches in random order. Pairs with the same
+    `together` key (a claim and its counter-claims against one evidence text) go into one batch."""
+    keys = together or [str(i) for i in range(len(encoded))]
+    groups: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        groups.setdefault(key, []).append(index)
+    ordered = sorted(groups.values(), key=lambda members: (len(encoded[members[0]][0]), rng.random()))
+    chunks: list[list[int]] = [[]]
+    for members in ordered:
+        if chunks[-1] and len(chunks[-1]) + len(members) > batch_size:
+            chunks.append([])
+        chunks[-1].extend(members)
     rng.shuffle(chunks)
     return chunks
 
@@ -239,6 +301,9 @@ def train(args: argparse.Namespace) -> Path:
         pairs += hard_negatives(Path(args.data), args.hard_negatives)
     if args.questions:
         pairs += question_negatives(Path(args.data))
+    if args.contradictions:  # counter-claims of the pairs kept, and AVeriTeC's justifications
+        pairs += counter_claims([p for p in pairs if p.label == "supports" and p.source != "unrelated"])
+        pairs += justification_pairs(averitec_claims(Path(args.data), "train"))
     print(f"{len(pairs)} training pairs: {json.dumps(summary(pairs))}", flush=True)
     tok = tokenizer(args.max_tokens)
     encoded = encode(tok, pairs)
@@ -248,7 +313,11 @@ def train(args: argparse.Namespace) -> Path:
     teacher = teacher_readings(args.teacher, tok, pairs) if args.teacher else None
     model = Verifier(layers=args.layers)
     if args.init:  # continue from a trained model (fresh optimizer and schedule); its bottom layers if fewer
-        trained = torch.load(args.init, weights_only=False)["model"]
+        trained = (
+            state_from_onnx(Path(args.init))[0]
+            if args.init.endswith(".onnx")
+            else torch.load(args.init, weights_only=False)["model"]
+        )
         kept = {
             k: v
             for k, v in trained.items()
@@ -273,10 +342,11 @@ def train(args: argparse.Namespace) -> Path:
         scheduler.load_state_dict(state["scheduler"])
         step = state["step"]
         print(f"resumed at step {step} of {total_steps}", flush=True)
+    together = [p.evidence for p in pairs] if args.contradictions else None
     plan = [
         chunk
         for epoch in range(args.epochs)
-        for chunk in batches(encoded, args.batch, random.Random(SEED + epoch))
+        for chunk in batches(encoded, args.batch, random.Random(SEED + epoch), together)
     ]
     model.train()
     started, running, first_step = time.time(), 0.0, step
@@ -319,6 +389,7 @@ def train(args: argparse.Namespace) -> Path:
                 "subsample": args.subsample,
                 "hard_negatives": args.hard_negatives,
                 "questions": args.questions,
+                "contradictions": args.contradictions,
                 "layers": args.layers,
                 "teacher": args.teacher,
                 "taught": args.taught if args.teacher else 0.0,
@@ -367,7 +438,60 @@ def export(args: argparse.Namespace) -> None:
     quantize_dynamic(
         str(fp32), str(out / "verifier-int8.onnx"), weight_type=QuantType.QInt8, per_channel=True
     )
-    print(f"wrote {fp32} and {out / 'verifier-int8.onnx'}", flush=True)
+    weight_only_int8(fp32, out / "verifier-w8.onnx")
+    print(f"wrote {fp32}, {out / 'verifier-int8.onnx'} and {out / 'verifier-w8.onnx'}", flush=True)
+
+
+def weight_only_int8(fp32: Path, out: Path) -> None:
+    """An ONNX file whose weights are stored as int8 (a quarter of the size) and computed in fp32: every weight
+    matrix per output channel, every embedding table per tensor, each behind a DequantizeLinear node. Unlike
+    onnxruntime's dynamic quantisation, which also quantises activations and multiplies in int8 with
+    instructions that differ between CPUs (AVX2's saturates where AVX-512 VNNI's does not), the arithmetic is
+    fp32 everywhere, so a reading is the same on every x86 machine up to float rounding."""
+    import onnx
+    from onnx import helper, numpy_helper
+
+    model = onnx.load(str(fp32))
+    graph = model.graph
+    weights = {i.name: i for i in graph.initializer}
+    dequantize: list = []
+    replaced: dict[str, list] = {}
+
+    def store(name: str, axis: int | None, transposed: bool = False) -> None:
+        matrix = numpy_helper.to_array(weights[name]).astype(np.float32)
+        reduce = None if axis is None else (1 - axis)
+        peak = np.abs(matrix).max() if reduce is None else np.abs(matrix).max(axis=reduce)
+        scale = np.maximum(peak, 1e-8) / 127.0
+        shaped = scale if axis is None else (scale[None, :] if axis == 1 else scale[:, None])
+        quantized = np.clip(np.round(matrix / shaped), -127, 127).astype(np.int8)
+        zero = np.zeros_like(scale, dtype=np.int8)
+        replaced[name] = [
+            numpy_helper.from_array(quantized, f"{name}_int8"),
+            numpy_helper.from_array(scale.astype(np.float32), f"{name}_scale"),
+            numpy_helper.from_array(zero, f"{name}_zero"),
+        ]
+        attributes = {} if axis is None else {"axis": axis}
+        dequantize.append(
+            helper.make_node(
+                "DequantizeLinear", [f"{name}_int8", f"{name}_scale", f"{name}_zero"], [name], **attributes
+            )
+        )
+
+    for node in graph.node:
+        if node.op_type == "MatMul" and node.input[1] in weights:
+            store(node.input[1], axis=1)  # [in, out]: a scale per output
+        elif node.op_type == "Gemm" and node.input[1] in weights:
+            store(node.input[1], axis=0)  # transB: [out, in]
+        elif node.op_type == "Gather" and node.input[0] in weights and node.input[0] not in replaced:
+            store(node.input[0], axis=None)
+    kept = [i for i in graph.initializer if i.name not in replaced]
+    del graph.initializer[:]
+    graph.initializer.extend(kept + [t for tensors in replaced.values() for t in tensors])
+    nodes = dequantize + list(graph.node)
+    del graph.node[:]
+    graph.node.extend(nodes)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(out))
 
 
 def report(args: argparse.Namespace) -> None:
@@ -377,7 +501,7 @@ def report(args: argparse.Namespace) -> None:
 
     out = Path(args.out)
     figures = {}
-    for name in ("verifier.onnx", "verifier-int8.onnx"):
+    for name in ("verifier.onnx", "verifier-int8.onnx", "verifier-w8.onnx"):
         model = StanceModel(args.threads, path=out / name)
         figures[name] = {}
         for set_name, pairs in iter_report_sets(Path(args.data)):
@@ -419,10 +543,17 @@ def main() -> None:
     parser.add_argument(
         "--report-only", action="store_true", help="Only read the held-out sets with the exported files."
     )
-    parser.add_argument("--init", help="Start from this checkpoint.pt instead of the base model.")
+    parser.add_argument(
+        "--init", help="Start from this checkpoint.pt (or exported .onnx verifier) instead of the base model."
+    )
     parser.add_argument("--subsample", type=float, default=1.0, help="Train on this share of the pairs.")
     parser.add_argument(
         "--questions", action="store_true", help='Add AVeriTeC questions alone as "neither" to their claims.'
+    )
+    parser.add_argument(
+        "--contradictions",
+        action="store_true",
+        help="Add counter-claims made by rule (refutes, in the batch of their original) and AVeriTeC justifications.",
     )
     parser.add_argument(
         "--hard-negatives",

@@ -278,6 +278,105 @@ def question_negatives(data: Path) -> list[Pair]:
     ]
 
 
+# Contradiction data ---------------------------------------------------------------------------------------
+_AVERITEC_JUSTIFIED = {"SUPPORTED": "supports", "REFUTED": "refutes"}
+
+
+def justification_pairs(rows: list[dict]) -> list[Pair]:
+    """Each supported or refuted AVeriTeC claim against its fact-checkers' justification: a short text that says
+    in so many words why the claim holds or fails, the shape of a refutation the model otherwise rarely sees."""
+    out = []
+    for row in rows:
+        label = _AVERITEC_JUSTIFIED.get(row["label"])
+        justification = (row.get("justification") or "").strip()
+        if label and len(justification.split()) >= 4:
+            out.append(
+                Pair(
+                    row["claim"].strip(), justification, label, "justification", f"averitec:{row['claim_id']}"
+                )
+            )
+    return out
+
+
+_NUMBER = re.compile(r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w.,]*\d)")
+_AUXILIARY = re.compile(
+    r"\b(?:(is|are|was|were|will|can|could|would|should|does|did|must|may)\b(?! not\b|n't)|"
+    r"(has|have|had)\b(?= (?:been|\w+(?:ed|en|wn)\b)))"
+)
+_NOT = re.compile(r"\b(is|are|was|were|has|have|had|will|can|could|would|should|does|did|do|must|may) not\b")
+_ENTITY = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*\b")
+_SENTENCE_START = re.compile(r"^[A-Z][a-z]+\b")
+
+
+def _swapped_number(text: str, rng: random.Random) -> str | None:
+    """The claim with one of its figures changed enough that no approximation covers it."""
+    found = [m for m in _NUMBER.finditer(text) if not re.fullmatch(r"(?:19|20)\d\d", m.group(1))]
+    if not found:
+        return None
+    match = rng.choice(found)
+    raw = match.group(1)
+    value = float(raw.replace(",", ""))
+    factor = rng.choice((0.4, 0.5, 2.0, 2.5, 3.0)) if value else 1.0
+    changed = value * factor if value else float(rng.randint(2, 9))
+    decimals = len(raw.split(".")[1]) if "." in raw else 0
+    replacement = f"{changed:,.{decimals}f}" if "," in raw else f"{changed:.{decimals}f}"
+    if replacement == raw:
+        return None
+    return text[: match.start(1)] + replacement + text[match.end(1) :]
+
+
+def _negated(text: str) -> str | None:
+    """The claim said the other way: 'is' becomes 'is not', and 'is not' becomes 'is'."""
+    if _NOT.search(text):
+        return _NOT.sub(lambda m: m.group(1), text, count=1)
+    if _AUXILIARY.search(text):
+        return _AUXILIARY.sub(lambda m: f"{m.group(0)} not", text, count=1)
+    return None
+
+
+def _swapped_entity(text: str, evidence: str, names: list[str], rng: random.Random) -> str | None:
+    """The claim about someone or something else: a name the evidence also gives, swapped for a name from
+    another claim that the evidence does not mention."""
+    start_word = _SENTENCE_START.match(text)
+    inside = [
+        m for m in _ENTITY.finditer(text) if m.group(0) in evidence and not (start_word and m.start() == 0)
+    ]
+    others = [n for n in names if n not in evidence and n not in text]
+    if not inside or not others:
+        return None
+    match, other = rng.choice(inside), rng.choice(others)
+    return text[: match.start()] + other + text[match.end() :]
+
+
+NEGATION_SHARE = 0.5  # a negated claim is the easiest counter-claim to make: half of them keep the mix even
+
+
+def counter_claims(pairs: list[Pair], seed: int = SEED) -> list[Pair]:
+    """Counter-claims made by rule from supported pairs, each read against the evidence that supports the
+    original, as "refutes": a figure swapped (when the evidence gives the figure), the claim negated, a name the
+    evidence gives swapped for another. They share the original's group, so training keeps them in its batch
+    and splits never part them."""
+    rng = random.Random(seed)
+    names = sorted(
+        {m.group(0) for p in pairs for m in _ENTITY.finditer(p.claim) if m.start() > 0 and " " in m.group(0)}
+    )
+    out = []
+    for pair in pairs:
+        if pair.label != "supports":
+            continue
+        numbers = [m.group(1) for m in _NUMBER.finditer(pair.claim)]
+        made = []
+        if any(n in pair.evidence for n in numbers):
+            made.append(("number_swap", _swapped_number(pair.claim, rng)))
+        if rng.random() < NEGATION_SHARE:
+            made.append(("negation", _negated(pair.claim)))
+        made.append(("entity_swap", _swapped_entity(pair.claim, pair.evidence, names, rng)))
+        for kind, claim in made:
+            if claim and claim != pair.claim:
+                out.append(Pair(claim, pair.evidence, "refutes", f"counter:{kind}", pair.group))
+    return out
+
+
 def training_pairs(data: Path = DEFAULT_DATA) -> list[Pair]:
     """Every training pair, in a fixed order."""
     pairs = (

@@ -76,7 +76,7 @@ def evidence_item(text, doc="d2", flags=(), about=True, rank=1, title="Wire", pu
     from factcheck.text.sentences import sentence_spans
 
     sentences = [
-        EvidenceSentence(number=n, start=start + a, end=start + b, text=text[a:b], similarity=0.5)
+        EvidenceSentence(number=n, start=start + a, end=start + b, text=text[a:b], similarity=0.65)
         for n, (a, b) in enumerate(sentence_spans(text), 1)
     ]
     return EvidenceItem(

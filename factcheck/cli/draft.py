@@ -8,6 +8,7 @@ import typer
 
 from factcheck.cli.common import err_console, open_workspace, print_json, print_table, progress_bar, say
 from factcheck.models import DraftReport, JudgeName
+from factcheck.safety import word_cut
 
 
 def register(app: typer.Typer) -> None:
@@ -71,12 +72,13 @@ def show_report(report: DraftReport, as_json: bool) -> None:
         print_json(report.notes)
     else:
         print_table(
-            ("note", "claim", "verdict", "conf.", "cites", "flags", "checked before"),
+            ("note", "claim", "verdict", "leans", "conf.", "cites", "flags", "checked before"),
             [
                 (
                     note.id,
-                    report.claim_texts.get(note.claim_id, note.claim_id)[:160],
+                    word_cut(report.claim_texts.get(note.claim_id, note.claim_id), 160),
                     note.verdict.value,
+                    note.suggestion.value if note.suggestion else "",
                     f"{note.confidence:.2f}",
                     str(len(note.citations)),
                     ", ".join(note.flags),

@@ -20,10 +20,21 @@ from factcheck.cli.common import (
     settings_from,
     terminal,
 )
-from factcheck.cli.options import Article, Group, Jsonl, Reviewer, Status, TypeChoice, VerdictChoice, Yes
+from factcheck.cli.options import (
+    Article,
+    ByRecord,
+    Group,
+    Jsonl,
+    Reviewer,
+    Status,
+    TypeChoice,
+    VerdictChoice,
+    Yes,
+)
 from factcheck.cli.render import render_note
 from factcheck.errors import InputError, NeedsConfirmation
 from factcheck.models import Note, NoteStatus, NoteView, Verdict
+from factcheck.safety import word_cut
 from factcheck.workspace import Workspace
 
 app = typer.Typer(help="List, show, decide on and export verification notes.", no_args_is_help=True)
@@ -53,13 +64,20 @@ def list_notes(
         str | None, typer.Option("--assigned", help="mine, unassigned, or a reviewer's name.")
     ] = None,
     reviewer: Reviewer = None,
+    by_record: ByRecord = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     as_jsonl: Jsonl = False,
 ) -> None:
-    """Notes matching the filters, most check-worthy first."""
+    """Notes matching the filters, most check-worthy first (or, with --by-record, strongest lean first)."""
     with open_workspace(ctx) as workspace:
         filters = workspace.queue_filter(
-            article, verdict, claim_type, status, assigned=assigned, me=reviewer_name(ctx, reviewer)
+            article,
+            verdict,
+            claim_type,
+            status,
+            assigned=assigned,
+            me=reviewer_name(ctx, reviewer),
+            by_record=by_record,
         )
         items = workspace.queue(filters)
     if as_json:
@@ -69,23 +87,30 @@ def list_notes(
         print_jsonl(i.note for i in items)
         return
     print_table(
-        ("note", "status", "verdict", "suggested", "conf.", "type", "assigned", "claim"),
+        ("note", "status", "verdict", "leans", "record", "conf.", "type", "assigned", "claim"),
         [
             (
                 item.note.id,
                 item.note.status.value,
                 item.note.verdict.value,
                 item.note.suggestion.value if item.note.suggestion else "",
+                _record(item.note),
                 f"{item.note.confidence:.2f}",
                 item.claim.type.value,
                 item.note.assigned_to,
-                item.claim.text[:90] if terminal() else item.claim.text,
+                word_cut(item.claim.text, 90) if terminal() else item.claim.text,
             )
             for item in items
         ],
     )
     if terminal():
         say(f"{len(items)} notes")
+
+
+def _record(note: Note) -> str:
+    """A lean's record in a table cell: right of claims, and its 95% lower bound."""
+    record = note.provenance.record if note.suggestion else None
+    return f"{record.right}/{record.claims} ≥{record.lower_bound:.0%}" if record else ""
 
 
 @app.command("show")
@@ -118,15 +143,14 @@ def history(
     if not reviews:
         say("no review actions yet")
     for r in reviews:
-        changed = {k: (r.before.get(k), r.after.get(k)) for k in r.after if r.before.get(k) != r.after.get(k)}
-        summary = (
-            "; ".join(f"{k}: {str(a)[:40]} -> {str(b)[:40]}" for k, (a, b) in changed.items()) or "no change"
-        )
+        changes = r.changes()
         say(
             f"{r.at:%Y-%m-%d %H:%M:%S} {r.reviewer} {r.action}"
             + (f" ({r.reason})" if r.reason else "")
-            + f": {summary}"
+            + (":" if changes else ": no change")
         )
+        for line in changes:
+            say(f"    {line}")
 
 
 @app.command("approve")
@@ -162,21 +186,20 @@ def approve(
                 f"signed off {note.id}: {len(note.signoffs)} sign-off(s); another reviewer must approve it too"
             )
             return
-        say(f"approved {note.id}")
+        say(f"approved {note.id}: published as {note.verdict.value.replace('_', ' ')}")
         if group:
             _decide_group(workspace, note.id, name, "approve", "", yes)
 
 
 def _confirmed(action: Callable[[bool], Note], yes: bool) -> Note:
-    """Run an action; when it would override another reviewer's decision, say whose and ask (--yes: go on)."""
+    """Run an action; when it needs a confirmation (another reviewer's decision, a verdict other than the lean),
+    say why and ask once (--yes: go on)."""
     try:
         return action(yes)
     except NeedsConfirmation as exc:
         err_console.print(str(exc), soft_wrap=True)
-        if not terminal() or not typer.confirm("override it?", default=False):
-            raise InputError(
-                "nothing changed: the other reviewer's decision stands (pass --yes to override)"
-            ) from None
+        if not terminal() or not typer.confirm(exc.question, default=False):
+            raise InputError(exc.refused) from None
         return action(True)
 
 
@@ -244,9 +267,63 @@ def cite(
 ) -> None:
     """Cite a sentence of a note's evidence, or words of any stored passage (checked verbatim)."""
     with open_workspace(ctx) as workspace:
-        note = workspace.cite(note_id, ref, reviewer_name(ctx, reviewer), quote)
+        before = workspace.note(note_id)
+        note = workspace.cite(before.id, ref, reviewer_name(ctx, reviewer), quote, before.version)
     citation = note.citations[-1]
-    say(f"{note.id} now cites {citation.document_title or citation.document_id}: “{citation.quote}”")
+    say(
+        f"{note.id} now cites {citation.document_title or citation.document_id}: “{citation.quote}”"
+        f"{_status_change(before, note)}"
+    )
+
+
+def _status_change(before: Note, after: Note) -> str:
+    """What a change did to the note's status, in words ("" when nothing)."""
+    if before.status == NoteStatus.approved and after.status != NoteStatus.approved:
+        return f"; back in review ({after.status.value}): the published text changed after approval"
+    return ""
+
+
+@app.command("uncite")
+def uncite(
+    ctx: typer.Context,
+    note_id: str,
+    citation: Annotated[int, typer.Argument(help="The citation's number, as `notes show` lists it.")],
+    reviewer: Reviewer = None,
+) -> None:
+    """Remove a citation from a note."""
+    with open_workspace(ctx) as workspace:
+        before = workspace.note(note_id)
+        order = [n for n in range(1, len(before.citations) + 1) if n != citation]
+        if len(order) == len(before.citations):
+            raise InputError(
+                f"note {before.id} has citations 1-{len(before.citations)}; {citation} is not one"
+            )
+        note = workspace.arrange_citations(before.id, order, reviewer_name(ctx, reviewer), before.version)
+    say(f"{note.id}: citation {citation} removed, {len(note.citations)} left{_status_change(before, note)}")
+
+
+@app.command("reorder")
+def reorder(
+    ctx: typer.Context,
+    note_id: str,
+    order: Annotated[str, typer.Argument(help="The citation numbers in their new order, e.g. 2,1,3.")],
+    reviewer: Reviewer = None,
+) -> None:
+    """Put a note's citations in a new order (the first is the one an explanation quotes)."""
+    numbers = [part.strip() for part in order.split(",") if part.strip()]
+    if not numbers or not all(n.isdigit() for n in numbers):
+        raise InputError(f"{order!r} is not a list of citation numbers; write them like 2,1,3")
+    with open_workspace(ctx) as workspace:
+        before = workspace.note(note_id)
+        if len(numbers) != len(before.citations):
+            raise InputError(
+                f"note {before.id} has {len(before.citations)} citations: list every one once "
+                "(`notes uncite` removes one)"
+            )
+        note = workspace.arrange_citations(
+            before.id, [int(n) for n in numbers], reviewer_name(ctx, reviewer), before.version
+        )
+    say(f"{note.id}: citations now in the order {order}{_status_change(before, note)}")
 
 
 @app.command("edit")
@@ -255,7 +332,8 @@ def edit(
     note_id: str,
     verdict: Annotated[Verdict | None, typer.Option("--verdict", help="The new verdict.")] = None,
     claim: Annotated[
-        str | None, typer.Option("--claim", help="The short claim that gets published (120 characters).")
+        str | None,
+        typer.Option("--claim", help="The short claim that gets published (200 characters at most)."),
     ] = None,
     explanation: Annotated[str | None, typer.Option("--explanation", help="The public explanation.")] = None,
     reason: Annotated[str, typer.Option("--reason", help="Why (kept in the history).")] = "",
@@ -331,8 +409,9 @@ def set_verdict(
 ) -> None:
     """Change a note's verdict."""
     with open_workspace(ctx) as workspace:
-        note = workspace.set_verdict(note_id, verdict, reviewer_name(ctx, reviewer), reason)
-    say(f"{note.id} is now {note.verdict.value}")
+        before = workspace.note(note_id)
+        note = workspace.set_verdict(before.id, verdict, reviewer_name(ctx, reviewer), reason, before.version)
+    say(f"{note.id} is now {note.verdict.value}{_status_change(before, note)}")
 
 
 @app.command("export")

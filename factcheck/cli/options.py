@@ -29,6 +29,13 @@ Article = Annotated[
 VerdictChoice = Annotated[Verdict | None, typer.Option("--verdict", help="Only notes with this verdict.")]
 TypeChoice = Annotated[ClaimType | None, typer.Option("--type", help="Claim type, e.g. quantity or quote.")]
 Jsonl = Annotated[bool, typer.Option("--jsonl", help="One JSON object per line.")]
+ByRecord = Annotated[
+    bool,
+    typer.Option(
+        "--by-record",
+        help="Triage order: notes whose lean has the strongest out-of-sample record first.",
+    ),
+]
 Reviewer = Annotated[
     str | None, typer.Option("--reviewer", help="Your name for the review log (default FACTCHECK_REVIEWER).")
 ]

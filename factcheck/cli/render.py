@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.text import Text
 
 from factcheck.models import EvidenceItem, NoteView, StanceReading
+from factcheck.safety import word_cut
 
 VERDICT_STYLE = {
     "supported": "green",
@@ -34,7 +35,39 @@ def render_note(console: Console, view: NoteView, position: str = "") -> None:
         )
 
 
-def _render_claim(console: Console, view: NoteView, position: str) -> None:
+def render_brief(console: Console, view: NoteView, position: str = "") -> None:
+    """The note on one screen (45 lines at 80 columns and up): the claim, the verdict and lean with its record,
+    what would be published, one line per citation and check. The full evidence is a key away."""
+    note, width = view.note, max(console.width, 60)
+    _render_claim(console, view, position, sentence_limit=3 * width)
+    _render_verdict(console, view, explanation_limit=2 * width)
+    for number, citation in enumerate(note.citations, 1):
+        source = citation.document_title or citation.document_id
+        line = f"Citation {number}: {source}: “{' '.join(citation.quote.split())}”"
+        console.print(Text(word_cut(line, width - 1), style="cyan"))
+    for check in note.checks:
+        console.print(
+            Text(word_cut(f"check {check.name}: {check.outcome}. {check.detail}", width - 1), style="dim")
+        )
+    about = sum(item.about_claim for item in note.evidence)
+    console.print(
+        Text(
+            f"Evidence: {len(note.evidence)} passages, {about} about the claim (d: show them all)",
+            style="dim",
+        )
+    )
+    if note.failure or view.stale_reason:
+        console.print(
+            Text(
+                word_cut(
+                    f"failed: {note.failure}" if note.failure else f"stale: {view.stale_reason}", width - 1
+                ),
+                style="bold red",
+            )
+        )
+
+
+def _render_claim(console: Console, view: NoteView, position: str, sentence_limit: int = 0) -> None:
     note, claim, document = view.note, view.claim, view.document
     console.rule(
         Text(
@@ -48,8 +81,12 @@ def _render_claim(console: Console, view: NoteView, position: str) -> None:
             style="dim",
         )
     )
-    sentence = Text(claim.sentence)
-    offset = claim.span.start - claim.sentence_span.start
+    shown, offset = claim.sentence, claim.span.start - claim.sentence_span.start
+    if sentence_limit and len(shown) > sentence_limit:  # whole words around the claim, marked as a part
+        start = shown.rfind(" ", 0, max(0, offset - sentence_limit // 3)) + 1
+        shown = ("…" if start else "") + word_cut(shown[start:], sentence_limit)
+        offset += (1 if start else 0) - start
+    sentence = Text(shown)
     sentence.stylize("bold reverse", offset, offset + len(claim.text))
     console.print(sentence)
     console.print(Text(f"Statement: {claim.statement}"))
@@ -57,26 +94,29 @@ def _render_claim(console: Console, view: NoteView, position: str) -> None:
     console.print(Text(speaker, style="dim"))
 
 
-def _render_verdict(console: Console, view: NoteView) -> None:
+def _render_verdict(console: Console, view: NoteView, explanation_limit: int = 0) -> None:
     note = view.note
     verdict = Text(f"Verdict: {note.verdict.value}", style=f"bold {VERDICT_STYLE[note.verdict.value]}")
     verdict.append(f"  confidence {note.confidence:.2f}", style="default")
     if note.suggestion:
-        verdict.append(f"  suggested: {note.suggestion.value} (not committed)", style="bold yellow")
+        verdict.append(f"  leans {note.suggestion.value} (not committed)", style="bold yellow")
     console.print(verdict)
+    if note.suggestion and note.provenance.record:
+        console.print(Text(f"  {note.provenance.record.sentence().capitalize()}", style="yellow"))
     for prior in view.prior_checks:
         console.print(Text(prior.line(), style="bold magenta"))
-    console.print(Text(note.rationale))
+    if not explanation_limit:
+        console.print(Text(note.rationale))
     written = (
         f" (by {note.public_by})"
         if note.public_by
         else " (drafted by the machine: approving the note approves it; e to edit)"
     )
+    explanation = (
+        word_cut(view.public_explanation, explanation_limit) if explanation_limit else view.public_explanation
+    )
     console.print(
-        Text(
-            f"Published as: {view.public_claim}\nPublic explanation{written}: {view.public_explanation}",
-            style="italic",
-        )
+        Text(f"Published as: {view.public_claim}\nPublic explanation{written}: {explanation}", style="italic")
     )
 
 

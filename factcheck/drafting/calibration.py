@@ -11,10 +11,57 @@ from functools import lru_cache
 from importlib import resources
 
 from factcheck.drafting.evidence import SIMILARITY_FLOOR
-from factcheck.models import Verdict
+from factcheck.models import LeanRecord, Verdict
 
 CALIBRATION_FILE = "calibration.json"
 MIN_FIRED = 10  # a finding seen fewer times than this on the dev data has no measured precision
+LOWER_BOUND_Z = 1.645  # one-sided 95%
+# A kind of lean is shown only when, on the calibration claims, it was right at least this often with the four
+# gold labels weighed the same (chance is 0.25): a lean near chance anchors a reviewer the wrong way.
+SHOWN_BALANCED = 0.5
+
+
+def wilson_lower(right: int, n: int, z: float = LOWER_BOUND_Z) -> float:
+    """The lower end of the Wilson score interval for `right` out of `n` (one-sided 95% by default)."""
+    if n == 0:
+        return 0.0
+    p, z2 = right / n, z * z
+    centre = p + z2 / (2 * n)
+    spread = z * ((p * (1 - p) + z2 / (4 * n)) / n) ** 0.5
+    return (centre - spread) / (1 + z2 / n)
+
+
+@dataclass(frozen=True)
+class KindRecord:
+    """How one kind of lean fared on the calibration claims: as a whole, and (for the verification model's
+    kinds) at every score, as (score, claims at or above it, right among them, balanced precision)."""
+
+    verdict: str
+    claims: int
+    right: int
+    balanced: float
+    curve: tuple[tuple[float, int, int, float], ...] = ()
+
+    def at(self, kind: str, score: float | None) -> LeanRecord | None:
+        """The record of leans of this kind scoring at least `score`; None where too few claims stand behind it."""
+        claims, right, balanced = self.claims, self.right, self.balanced
+        if self.curve:  # the highest score at or below this one with enough claims behind it
+            point = next(
+                (p for p in self.curve if score is not None and p[0] <= score and p[1] >= MIN_FIRED), None
+            )
+            if point is None:
+                return None
+            _, claims, right, balanced = point
+        if claims < MIN_FIRED:
+            return None
+        return LeanRecord(
+            kind=kind,
+            verdict=Verdict(self.verdict),
+            claims=claims,
+            right=right,
+            lower_bound=round(wilson_lower(right, claims), 4),
+            balanced=round(balanced, 4),
+        )
 
 
 @dataclass(frozen=True)
@@ -64,9 +111,16 @@ class Calibration:
     findings: dict[str, FindingRecord] = field(default_factory=dict)
     datasets: list[str] = field(default_factory=list)
     fingerprint: str = "none"  # SHA-256 of the calibration file: runs made with another one differ
+    leans: dict[str, KindRecord] = field(default_factory=dict)
 
     def record(self, finding: str) -> FindingRecord | None:
         return self.findings.get(finding)
+
+    def lean_record(self, kind: str, score: float | None = None) -> LeanRecord | None:
+        """The out-of-sample record of this kind of lean at this score, or None where it was not measured on
+        enough claims."""
+        record = self.leans.get(kind)
+        return record.at(kind, score) if record is not None else None
 
 
 @lru_cache(maxsize=1)
@@ -97,12 +151,29 @@ def load_calibration() -> Calibration:
         for name, entry in raw.get("findings", {}).items()
         if same_model or entry.get("threshold") is None
     }
+    leans = {
+        kind: KindRecord(
+            verdict=entry["verdict"],
+            claims=int(entry["claims"]),
+            right=int(entry["right"]),
+            balanced=float(entry["balanced"]),
+            curve=tuple((p["threshold"], p["n"], p["right"], p["balanced"]) for p in entry.get("curve", ())),
+        )
+        for kind, entry in raw.get("leans", {}).items()
+        if same_model or not entry.get("curve")
+    }
     return Calibration(
         floor=float(raw.get("floor", SIMILARITY_FLOOR)),
         findings=findings,
         datasets=list(raw.get("datasets", [])),
         fingerprint=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+        leans=leans,
     )
+
+
+def shown(record: LeanRecord | None) -> bool:
+    """Whether a lean with this record is shown as a lean (else the note shows evidence for and against)."""
+    return record is not None and record.balanced >= SHOWN_BALANCED
 
 
 def commits(

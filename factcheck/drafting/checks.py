@@ -8,7 +8,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from factcheck.drafting.grounding import carries_content, cite
+from factcheck.drafting.grounding import cite
 from factcheck.models import CheckResult, Citation, Claim, ClaimType, EvidenceItem, Passage, Quantity
 from factcheck.text.quantities import find_quantities, is_vague
 from factcheck.text.speech import find_quotes
@@ -97,28 +97,74 @@ def _cite(item: EvidenceItem, start: int, end: int) -> Citation:
     return cite(passage_of(item), start, end, item.title, item.url)
 
 
-def _surname(speaker: str) -> str:
+def speaker_surname(speaker: str) -> str:
     names = re.findall(r"[A-Z][\w'’-]+", speaker)
     return names[-1] if names else ""
 
 
-def quote_check(claim: Claim, evidence: list[EvidenceItem]) -> tuple[CheckResult, list[Citation]]:
-    """Is the quoted text in another source, verbatim or nearly, and attributed to the same speaker?
-    The quote is the claim's span, or the longest quotation inside it when the span reports speech."""
-    inner = find_quotes(claim.text, 0, len(claim.text), min_words=3)
-    quote = max(inner, key=lambda q: len(q.text)).text if inner else claim.text
+NEAR_LENGTH = 0.8  # a near match must span at least this share of the quote's length
+QUOTE_PART_WORDS = 6  # a part of a long quote counts when it has at least this many words
+_CLAUSE = re.compile(r"(?<=[.;:!?])\s+|,\s+(?=(?:while|but|and|whereas|as|so|because|which|although)\b)")
+
+
+def quote_parts(quote: str) -> list[str]:
+    """The sentences and clauses of a long quote that can stand on their own: a source that reports part of
+    what was said ("said Russian troops on Russian territory were London's main concern") reports it said."""
+    parts = [p.strip(' ,.;:!?"“”') for p in _CLAUSE.split(quote)]
+    return [p for p in parts if len(p.split()) >= QUOTE_PART_WORDS and p != quote.strip(" ,.;:!?")]
+
+
+def _best_match(quote: str, items: list[EvidenceItem]) -> tuple[float, EvidenceItem, int, int] | None:
+    """Where the quote is closest to verbatim in the evidence: (similarity 0-100, item, start, end)."""
     best: tuple[float, EvidenceItem, int, int] | None = None
-    for item in usable(evidence):
+    for item in items:
         position = item.text.lower().find(quote.lower())
         if position >= 0:
-            match = (100.0, item, position, position + len(quote))
-        else:
-            alignment = fuzz.partial_ratio_alignment(quote.lower(), item.text.lower())
-            if alignment is None:  # nothing in common at all
-                continue
-            match = (alignment.score, item, alignment.dest_start, alignment.dest_end)
+            return 100.0, item, position, position + len(quote)
+        if len(item.text) < NEAR_LENGTH * len(quote):
+            continue  # the source is shorter than the quote: it cannot carry it whole
+        alignment = fuzz.partial_ratio_alignment(quote.lower(), item.text.lower())
+        if alignment is None:  # nothing in common at all
+            continue
+        match = (alignment.score, item, alignment.dest_start, alignment.dest_end)
         if best is None or match[0] > best[0]:
             best = match
+    return best
+
+
+def _sentence_around(item: EvidenceItem, start: int, end: int) -> tuple[int, int]:
+    """The passage offsets of the sentence (or sentences) holding text[start:end]."""
+    inside = [s for s in item.sentences if s.end - item.start > start and s.start - item.start < end]
+    if not inside:
+        return start, end
+    return inside[0].start - item.start, inside[-1].end - item.start
+
+
+def _attributed(surname: str, item: EvidenceItem, start: int, end: int) -> bool:
+    """The speaker is named in the sentence that carries the words."""
+    if not surname:
+        return False
+    a, b = _sentence_around(item, start, end)
+    return surname.lower() in item.text[a:b].lower()
+
+
+def quote_check(claim: Claim, evidence: list[EvidenceItem]) -> tuple[CheckResult, list[Citation]]:
+    """Did the speaker say it? Is the quoted text in another source about the claim, verbatim or nearly, and
+    attributed to the same speaker; or, for a long quote, a sentence or clause of it? The quote is the claim's
+    span, or the longest quotation inside it when the span reports speech."""
+    inner = find_quotes(claim.text, 0, len(claim.text), min_words=3)
+    quote = max(inner, key=lambda q: len(q.text)).text if inner else claim.text
+    relevant = usable(evidence)
+    surname = speaker_surname(claim.speaker)
+    best = _best_match(quote, relevant)
+    part = ""
+    if best is None or best[0] < NEAR_QUOTE:
+        for piece in quote_parts(quote):
+            found = _best_match(piece, relevant)
+            if found and found[0] >= NEAR_QUOTE and (not part or _attributed(surname, *found[1:])):
+                best, part = found, piece
+                if _attributed(surname, *found[1:]):
+                    break
     if best is None or best[0] < NEAR_QUOTE:
         similarity = round(best[0], 1) if best else None
         return CheckResult(
@@ -128,26 +174,32 @@ def quote_check(claim: Claim, evidence: list[EvidenceItem]) -> tuple[CheckResult
             detail="The quoted words were not found in any other source about the claim.",
         ), []
     similarity, item, start, end = best
-    surname = _surname(claim.speaker)
-    attributed = bool(surname) and surname.lower() in item.text.lower()
+    attributed = (
+        _attributed(surname, item, start, end)
+        if part
+        else bool(surname) and (surname.lower() in item.text.lower())
+    )
     how = "verbatim" if similarity == 100.0 else f"nearly ({similarity:.0f}% similar)"
     who = (
         f"and attributed to {surname}"
         if attributed
         else "but not attributed to the same speaker in that passage"
     )
-    outcome = ("found_verbatim" if similarity == 100.0 else "found_near") + (
-        "" if attributed else "_unattributed"
-    )
+    kind = "found_part" if part else "found_verbatim" if similarity == 100.0 else "found_near"
+    what = f"Part of the quote ('{part}')" if part else "The quote"
     result = CheckResult(
         name="quote",
-        outcome=outcome,
+        outcome=kind + ("" if attributed else "_unattributed"),
         similarity=round(similarity, 1),
-        detail=f"The quote appears {how} in evidence [{item.rank}] ('{item.title or item.document_id}') "
-        f"{who}.",
+        detail=f"{what} appears {how} in evidence [{item.rank}] ({source_name(item)}) {who}.",
         passage_ids=[item.passage_id],
     )
-    return result, [_cite(item, start, end)]
+    return result, [_cite(item, *_sentence_around(item, start, end))]  # the sentence, as it may be published
+
+
+def source_name(item: EvidenceItem) -> str:
+    """How a source is named to a reader: its outlet, else its title, else its document id."""
+    return item.outlet or (f"'{item.title}'" if item.title else item.document_id)
 
 
 def _unit_key(unit: str) -> str:
@@ -198,8 +250,7 @@ def same_time(claim: Claim, sentence: str) -> bool:
     return not (claim_years and sentence_years and not claim_years & sentence_years)
 
 
-# outcome, ratio, evidence, the figure's start and end in the passage, and what to cite: the figure's phrase, or
-# its whole sentence when the phrase alone says nothing ("8%")
+# outcome, ratio, evidence, the figure's start and end in the passage, and what to cite: its whole sentence
 Comparison = tuple[str, float, EvidenceItem, int, int, int, int]
 
 
@@ -224,14 +275,13 @@ def _compare_figure(claim: Claim, claimed: Quantity, evidence: list[EvidenceItem
                 else:
                     outcome = compare_quantity(claimed.value, claimed.approximation, found.value)
                 moved = "after_claim" in item.flags or _CHANGE.search(sentence.text)
-                if outcome == "disagree" and moved and not claimed_direction:
+                # "changed since" needs a moment to have changed since: an undated claim's figure just disagrees
+                if outcome == "disagree" and moved and not claimed_direction and claim.claim_date is not None:
                     outcome = "changed_since"
                 offset = sentence.start - item.start
                 ratio = found.value / claimed.value if claimed.value else float("inf")
                 start, end = offset + found.start, offset + found.end
-                cited = (start, end)
-                if not carries_content(item.text[start:end]):
-                    cited = (offset, offset + len(sentence.text))
+                cited = (offset, offset + len(sentence.text))  # a whole sentence, as it may be published
                 found_all.append((outcome, ratio, item, start, end, *cited))
     return found_all
 
@@ -340,11 +390,15 @@ def independence_check(evidence: list[EvidenceItem]) -> CheckResult:
             passage_ids=[e.passage_id for e in evidence if e.about_claim],
         )
     outlets = {e.outlet or e.document_id for e in others}
+    copies = sorted({c for e in others for c in e.copies})
+    counted_once = (
+        f" Copies of one story under other names count once: {', '.join(copies)}." if copies else ""
+    )
     return CheckResult(
         name="independence",
         outcome="independent",
         detail=f"Evidence about the claim comes from {len(outlets)} source(s) other than the "
-        "claim's article and outlet.",
+        f"claim's article and outlet.{counted_once}",
         passage_ids=[e.passage_id for e in others],
     )
 

@@ -125,6 +125,7 @@ class Drafter:
                 basis=judgement.basis,
                 findings=judgement.findings,
                 score=judgement.score,
+                record=judgement.record if grounded else None,
             ),
             created_at=datetime.now(UTC),
         )

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from factcheck.drafting.stance import StanceScorer, read_stances
+from factcheck.drafting.stance import StanceScorer, read_joined, read_stances
 from factcheck.models import Claim, Evidence, EvidenceItem, EvidenceSentence
 from factcheck.text.sentences import sentence_spans
 from factcheck.text.terms import content_words, key_terms
@@ -95,11 +95,14 @@ class EvidenceBuilder:
                     similarity=round(similarity, 4),
                     about_claim=about_claim(claim, query, passage.text, similarity, self.floor),
                     flags=list(hit.flags),
+                    copies=list(hit.copies),
                     sentences=sentences,
                     best=best,
                 )
             )
-        return read_stances(query, items, self.stance) if self.stance is not None else items
+        if self.stance is None:
+            return items
+        return read_joined(query, read_stances(query, items, self.stance), self.stance)
 
     def _similarities(
         self, query: str, hits: list[Evidence], spans: list[list[tuple[int, int]]]

@@ -11,11 +11,20 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from factcheck.claims.detect import ClaimRefiner
-from factcheck.drafting.calibration import Calibration, commits, load_calibration, settled
-from factcheck.drafting.checks import passage_of, usable
+from factcheck.drafting.calibration import Calibration, commits, load_calibration, settled, shown
+from factcheck.drafting.checks import passage_of, source_name, speaker_surname, usable
 from factcheck.drafting.grounding import cite
-from factcheck.drafting.stance import LEANS, Unit, weigh
-from factcheck.models import CheckResult, Citation, Claim, EvidenceItem, JudgeName, Verdict
+from factcheck.drafting.stance import LEANS, Unit, Weight, weigh
+from factcheck.models import (
+    CheckResult,
+    Citation,
+    Claim,
+    ClaimType,
+    EvidenceItem,
+    JudgeName,
+    LeanRecord,
+    Verdict,
+)
 
 NO_LLM = (
     "No LLM judged this claim: the verdict comes from the deterministic checks and the verification model's "
@@ -54,6 +63,7 @@ class Judgement:
     basis: str = ""  # what the verdict rests on (a finding, or the LLM's answer)
     findings: list[str] = field(default_factory=list)
     score: float | None = None  # the verification model's score behind the verdict or suggestion
+    record: LeanRecord | None = None  # the out-of-sample record of the suggestion's kind of lean
 
 
 class Judge(Protocol):
@@ -100,8 +110,12 @@ def cited_first(units: list[Unit], count: int) -> list[Unit]:
     one against) quoted gold evidence 72% of the time and found it for 77% of claims; citing the strongest
     readings, 62% and 69% (with the shipped 3-layer model: 71% and 82%)."""
     strongest: dict[str, Unit] = {}
+    seen: set[tuple[str, str]] = set()
     for unit in units:
-        strongest.setdefault(unit.item.passage_id, unit)
+        where = (unit.item.document_id, unit.text)  # one sentence met in two overlapping passages is one unit
+        if where not in seen and unit.item.passage_id not in strongest:
+            strongest[unit.item.passage_id] = unit
+            seen.add(where)
     return sorted(strongest.values(), key=lambda unit: unit.item.rank)[:count]
 
 
@@ -110,10 +124,43 @@ def _reading(unit: Unit) -> str:
     return f"{where} ({unit.reading.supports:.0%} supports, {unit.reading.refutes:.0%} refutes)"
 
 
-def stance_findings(evidence: list[EvidenceItem]) -> list[Finding]:
+# A sentence at least this similar to the claim (cosine, the embedded model) says much the same thing: a second
+# citation must, and so must a sentence that reports the claim's speaker saying it.
+SAYS_THE_SAME = 0.6
+
+
+def _close(unit: Unit) -> bool:
+    similarity = unit.sentence.similarity if unit.sentence else unit.item.similarity
+    return similarity is not None and similarity >= SAYS_THE_SAME
+
+
+def _reports_saying(unit: Unit, surname: str) -> bool:
+    """The unit names the speaker and says much what the claim says they said."""
+    return bool(surname) and surname.lower() in unit.text.lower() and _close(unit)
+
+
+def _cited(units: list[Unit]) -> tuple[Unit, ...]:
+    """The strongest unit, and a second only when it is about the claim as closely (see `cited_first`)."""
+    chosen = cited_first(units, MAX_CITED_FOR)
+    return tuple(chosen[:1] + [u for u in chosen[1:] if _close(u)])
+
+
+def stance_findings(evidence: list[EvidenceItem], speaker: str | None = None) -> list[Finding]:
     """What the verification model reads in the evidence that counts: the claim supported, refuted, or both
-    (then no side is taken)."""
+    (then no side is taken), sentence by sentence; and what it reads in the top passages joined. For a claim
+    that someone said something (`speaker` given: their surname), the question is whether they said it: only a
+    sentence that attributes the words or their substance to them supports it, sentences disputing what was
+    said do not refute that it was said, and the joined reading (about what was said) is set aside."""
     weight = weigh(evidence)
+    if speaker is not None:
+        weight.for_claim = [u for u in weight.for_claim if _reports_saying(u, speaker)]
+        weight.against, weight.joined = [], None
+        weight.supports = max((u.reading.supports for u in weight.for_claim), default=0.0)
+        weight.refutes = 0.0
+    return _unit_findings(weight) + _joined_findings(weight)
+
+
+def _unit_findings(weight: Weight) -> list[Finding]:
     leans_for, leans_against = weight.supports >= LEANS, weight.refutes >= LEANS
     if leans_for and leans_against:
         units = (
@@ -132,12 +179,11 @@ def stance_findings(evidence: list[EvidenceItem]) -> list[Finding]:
             )
         ]
     if leans_for or leans_against:
-        verdict, leading, other = (
-            (Verdict.supported, weight.for_claim, weight.against)
-            if leans_for
-            else (Verdict.refuted, weight.against, weight.for_claim)
+        verdict, leading = (
+            (Verdict.supported, weight.for_claim) if leans_for else (Verdict.refuted, weight.against)
         )
-        units = (*cited_first(leading, MAX_CITED_FOR), *cited_first(other, MAX_CITED_AGAINST))
+        # a second citation only when it leans the same way: evidence the other way is shown, not cited
+        units = _cited(leading)
         name = "stance_supports" if leans_for else "stance_refutes"
         return [
             Finding(
@@ -151,6 +197,34 @@ def stance_findings(evidence: list[EvidenceItem]) -> list[Finding]:
             )
         ]
     return []
+
+
+def _joined_findings(weight: Weight) -> list[Finding]:
+    """The claim-level reading: the model's reading of the top passages that count, joined. It cites the
+    sentences read most strongly its way."""
+    joined, found = weight.joined, list[Finding]()
+    if joined is None or not weight.counted:
+        return found
+    for verdict, probability, name, side in (
+        (Verdict.supported, joined.supports, "joined_supports", "supports"),
+        (Verdict.refuted, joined.refutes, "joined_refutes", "refutes"),
+    ):
+        if probability < LEANS:
+            continue
+        ranked = sorted(weight.counted, key=lambda u: -getattr(u.reading, side))
+        units = _cited(ranked[:1] + [u for u in ranked[1:] if getattr(u.reading, side) >= LEANS])
+        found.append(
+            Finding(
+                name,
+                verdict,
+                f"The verification model reads the top passages about the claim, together, as "
+                f"{'supporting' if verdict == Verdict.supported else 'refuting'} it ({probability:.0%}).",
+                tuple(dict.fromkeys(u.item.passage_id for u in units)),
+                probability,
+                units,
+            )
+        )
+    return found
 
 
 def unit_citations(units: tuple[Unit, ...]) -> list[Citation]:
@@ -172,13 +246,67 @@ def unit_citations(units: tuple[Unit, ...]) -> list[Citation]:
 _CHECK_FINDINGS = {
     ("quote", "found_verbatim"): ("quote_verbatim", Verdict.supported),
     ("quote", "found_verbatim_unattributed"): ("quote_verbatim_unattributed", Verdict.partly_supported),
-    ("quote", "found_near"): ("quote_near", Verdict.partly_supported),
+    ("quote", "found_near"): ("quote_near", Verdict.supported),
+    ("quote", "found_near_unattributed"): ("quote_near_unattributed", Verdict.partly_supported),
+    ("quote", "found_part"): ("quote_part", Verdict.supported),
+    ("quote", "found_part_unattributed"): ("quote_part_unattributed", Verdict.partly_supported),
     ("quantity", "agree"): ("quantity_agree", Verdict.supported),
     ("quantity", "disagree"): ("quantity_disagree", Verdict.refuted),
     ("quantity", "mixed"): ("quantity_mixed", Verdict.partly_supported),
     ("quantity", "partial"): ("quantity_partial", Verdict.partly_supported),
     ("quantity", "changed_since"): ("quantity_changed_since", Verdict.not_enough_evidence),
 }
+
+
+# Every finding belongs to a kind of lean, and a kind earns its place by its out-of-sample record (calibration).
+# Checks that compare like with like and agree are one kind: the claim's words, attributed to its speaker, or its
+# figure for the same thing at the same time, found in an independent source.
+LEAN_KINDS = {
+    "quote_verbatim": "check_agrees",
+    "quote_near": "check_agrees",
+    "quote_part": "check_agrees",
+    "quantity_agree": "check_agrees",
+    "quantity_disagree": "check_disagrees",
+    "quantity_mixed": "check_partial",
+    "quantity_partial": "check_partial",
+    "quote_verbatim_unattributed": "check_partial",
+    "quote_near_unattributed": "check_partial",
+    "quote_part_unattributed": "check_partial",
+    "denied": "source_says_false",
+    "debunked": "source_says_false",
+    "denied_and_debunked": "source_says_false",
+    "affirmed": "source_says_true",
+    "negation_mismatch": "negation_mismatch",
+    "stance_supports": "model_supports",
+    "stance_refutes": "model_refutes",
+    "joined_supports": "model_joined_supports",
+    "joined_refutes": "model_joined_refutes",
+}
+
+
+def lean_kind(finding: str) -> str:
+    return LEAN_KINDS.get(finding, finding)
+
+
+SAID = (ClaimType.quote, ClaimType.attribution)  # claims that someone said something: did they say it?
+# Findings about whether what was said is true, which say nothing of whether it was said.
+_ABOUT_WHAT_WAS_SAID = {"denied", "debunked", "denied_and_debunked", "negation_mismatch", "affirmed"}
+# A sentence in which the source reports what somebody says, rather than saying it itself.
+_REPORTED = re.compile(
+    r"\b(?:sa(?:y|ys|id|ying)|told|tell(?:s|ing)?|stress\w*|underlin\w*|insist\w*|claim\w*|accus\w*|"
+    r"den(?:y|ies|ied|ying)|call(?:s|ed|ing)?|brand\w*|dismiss\w*|describ\w*|argu\w*|assert\w*|warn\w*|"
+    r"according to|quoted)\b",
+    re.I,
+)
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’")
+
+
+def in_own_voice(sentence: str) -> str:
+    """What a sentence says in its source's own voice: nothing when it reports someone's words, and never the
+    words inside quotation marks (a party calling reports "baseless" is not a source debunking them)."""
+    if _REPORTED.search(sentence):
+        return ""
+    return _QUOTED.sub(" ", sentence)
 
 
 @dataclass
@@ -202,7 +330,7 @@ def _answers(relevant: list[EvidenceItem]) -> _Answers:
                     found.denials.append(item)
                 elif answer[1].lower() == "yes" and closeness >= CLOSE_AFFIRMATION:
                     found.affirmations.append(item)
-        if DEBUNK.search(item.text):
+        if any(DEBUNK.search(in_own_voice(s.text)) for s in item.sentences):
             found.debunks.append(item)
     return found
 
@@ -252,7 +380,7 @@ def _negation_mismatch(relevant: list[EvidenceItem], negated: bool) -> Finding |
 
 
 def find(claim: Claim, evidence: list[EvidenceItem], checks: list[CheckResult]) -> list[Finding]:
-    """Every finding the checks and the evidence about the claim support."""
+    """Every finding the checks and the evidence about the claim support (the verification model's aside)."""
     found = [
         Finding(entry[0], entry[1], check.detail, tuple(check.passage_ids))
         for check in checks
@@ -267,12 +395,50 @@ def find(claim: Claim, evidence: list[EvidenceItem], checks: list[CheckResult]) 
     return found + [f for f in answers if f.name != "affirmed"] + ([mismatch] if mismatch else []) + affirmed
 
 
+def lead(claim: Claim, findings: list[Finding], checks: list[CheckResult]) -> list[Finding]:
+    """Checks lead, by claim type, as a checker reasons:
+    - "X said Y": the question is whether X said it; findings about whether Y is true are set aside.
+    - a figure: where the quantity check compared like with like, it decides the direction: a disagreeing figure
+      never sits under `supported`, an agreeing one never under `refuted`; a figure changed since the claim
+      leaves the model's reading of the same sentences no say."""
+    if claim.type in SAID:
+        findings = [f for f in findings if f.name not in _ABOUT_WHAT_WAS_SAID]
+    quantity = next((c for c in checks if c.name == "quantity"), None)
+    outcome = quantity.outcome if quantity else ""
+    if outcome in ("agree", "disagree", "mixed"):
+        decided = _CHECK_FINDINGS[("quantity", outcome)][1]
+        findings = [f for f in findings if f.verdict in (decided, Verdict.not_enough_evidence)]
+    elif outcome == "changed_since":
+        findings = [
+            f for f in findings if f.name.startswith("quote") or f.verdict == Verdict.not_enough_evidence
+        ]
+    return findings
+
+
+def all_findings(claim: Claim, evidence: list[EvidenceItem], checks: list[CheckResult]) -> list[Finding]:
+    """What a note rests on: the checks' and the evidence's findings and the model's reading, checks leading.
+    Calibration measures exactly these, so a record is the record of what a note shows."""
+    speaker = speaker_surname(claim.speaker) if claim.type in SAID else None
+    return lead(claim, find(claim, evidence, checks) + stance_findings(evidence, speaker), checks)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The finding a note's verdict or lean rests on, what earns it a commit, and the record shown beside it."""
+
+    finding: Finding | None = None
+    precision: float | None = None  # the precision that earns a commit (None: not earned)
+    committed: bool = False
+    record: LeanRecord | None = None
+
+
 def decide(
     findings: list[Finding], calibration: Calibration, commit_precision: float = COMMIT_PRECISION
-) -> tuple[Finding | None, float | None, bool]:
-    """The finding a verdict rests on (the one most often right on the calibration claims, at its score for a
-    model finding), the precision that earns a commit (None: not earned), and whether it commits: it must reach
-    `commit_precision`, and no other finding may point elsewhere."""
+) -> Decision:
+    """The finding a verdict or lean rests on: among those that earned a commit, or whose kind of lean has a
+    record clearly better than chance at its score, the one most often right on the calibration claims. It
+    commits only when it reaches `commit_precision` and no other finding points elsewhere. A finding whose kind
+    has no such record is no lean: the note shows the evidence for and against instead."""
     scored = []
     for finding in findings:
         if finding.verdict == Verdict.not_enough_evidence:
@@ -281,15 +447,36 @@ def decide(
         if record is not None and record.verdict != finding.verdict.value:
             record = None
         _, precision = commits(record, finding.score, commit_precision)
-        track = record.track_at(finding.score) if record is not None and precision is None else None
-        rank = precision if precision is not None else (track[2] if track else -1.0)
-        scored.append((rank, finding, precision))
+        lean = calibration.lean_record(lean_kind(finding.name), finding.score)
+        if lean is not None and lean.verdict != finding.verdict:
+            lean = None
+        earned = precision is not None and precision >= commit_precision
+        if not earned and not shown(lean):
+            continue
+        rank = precision if earned and precision is not None else lean.balanced if lean else -1.0
+        scored.append((rank, finding, precision, lean))
     if not scored:
-        return None, None, False
+        return Decision()
     scored.sort(key=lambda entry: -entry[0])
-    _, best, precision = scored[0]
-    agreed = all(f.verdict == best.verdict for _, f, _ in scored)
-    return best, precision, agreed and precision is not None and precision >= commit_precision
+    _, best, precision, lean = scored[0]
+    pointing = {f.verdict for f in findings if f.verdict != Verdict.not_enough_evidence}
+    earned = precision is not None and precision >= commit_precision
+    return Decision(best, precision if earned else None, pointing == {best.verdict} and earned, lean)
+
+
+def for_and_against(claim: Claim, evidence: list[EvidenceItem]) -> str:
+    """The strongest sentence each way, in words: what a note says where no lean has earned its place."""
+    weight = weigh(evidence)
+    said = claim.type in SAID
+
+    def strongest(units: list[Unit]) -> str:
+        if not units:
+            return "none"
+        unit = units[0]
+        return f"“{' '.join(unit.text.split())}” ({source_name(unit.item)}, [{unit.item.rank}])"
+
+    against = "Disputing what was said (not whether it was said)" if said else "Evidence against"
+    return f"Evidence for: {strongest(weight.for_claim)}. {against}: {strongest(weight.against)}."
 
 
 class EvidenceJudge:
@@ -315,31 +502,36 @@ class EvidenceJudge:
         checks: list[CheckResult],
         check_citations: list[Citation],
     ) -> Judgement:
-        findings = find(claim, evidence, checks) + stance_findings(evidence)
+        findings = all_findings(claim, evidence, checks)
         names = [f.name for f in findings]
-        best, precision, committed = decide(findings, self.calibration, self.commit_precision)
+        decision = decide(findings, self.calibration, self.commit_precision)
+        best = decision.finding
         if best is None:
-            return self._unsettled(findings, checks)
+            return self._unsettled(claim, evidence, findings, checks)
         cited = (
             unit_citations(best.units)
             if best.units
             else [c for c in check_citations if c.passage_id in best.passage_ids]
         )
-        track = self._track_record(best, precision)
-        if committed:
-            rationale = f"{NO_LLM} {best.detail} {track}, so the verdict is given."
-        else:
-            needed = (
-                f"below the {self.commit_precision:.0%} needed to commit" if precision is not None else "so"
-            )
+        if decision.committed:
+            record = self.calibration.record(best.name)
+            assert record is not None and decision.precision is not None
             rationale = (
-                f"{NO_LLM} {best.detail} {track}, {needed}: the evidence points to "
-                f"{best.verdict.value.replace('_', ' ')}, and the verdict is left to the reviewer."
+                f"{NO_LLM} {best.detail} On claims kept apart for calibration this kind of finding was right in "
+                f"{record.correct} of {record.fired} cases ({decision.precision:.0%} with labels balanced), so "
+                "the verdict is given."
             )
-        verdict, suggestion = settled(best.verdict, committed)
+        else:
+            track = decision.record.sentence() if decision.record else "no record was measured"
+            rationale = (
+                f"{NO_LLM} {best.detail} The evidence leans {best.verdict.value.replace('_', ' ')}: {track}. "
+                f"That is below the {self.commit_precision:.0%} needed to commit, so the verdict is left to the "
+                "reviewer."
+            )
+        verdict, suggestion = settled(best.verdict, decision.committed)
         return Judgement(
             verdict,
-            round(precision or 0.0, 3),
+            round(decision.precision or 0.0, 3),
             rationale,
             cited,
             attempts=0,
@@ -347,51 +539,37 @@ class EvidenceJudge:
             basis=best.name,
             findings=names,
             score=best.score,
+            record=decision.record,
         )
 
     @staticmethod
-    def _unsettled(findings: list[Finding], checks: list[CheckResult]) -> Judgement:
-        """No finding points to a verdict: say what was seen (a figure changed since, evidence both ways)."""
+    def _unsettled(
+        claim: Claim, evidence: list[EvidenceItem], findings: list[Finding], checks: list[CheckResult]
+    ) -> Judgement:
+        """No lean has earned its place: say what was seen (a figure changed since, the checks) and the
+        strongest evidence each way."""
         changed = next((f for f in findings if f.name == "quantity_changed_since"), None)
         conflict = next((f for f in findings if f.name == "stance_conflict"), None)
-        shown = changed or conflict
+        shown_finding = changed or conflict
         reason = (
-            shown.detail if shown else " ".join(c.detail for c in checks if c.name in ("quote", "quantity"))
+            shown_finding.detail
+            if shown_finding
+            else " ".join(c.detail for c in checks if c.name in ("quote", "quantity"))
         )
-        reason = reason or (
-            "Neither the checks nor the verification model found evidence that settles the claim; the "
-            "evidence passages are listed for a person to read."
-        )
+        unearned = [f for f in findings if f.verdict != Verdict.not_enough_evidence]
+        if unearned:
+            reason += (
+                f" The evidence may lean {unearned[0].verdict.value.replace('_', ' ')}, but leans of that kind "
+                "were not right clearly more often than chance on the calibration claims, so none is shown."
+            )
+        reason = f"{reason.strip()} {for_and_against(claim, evidence)}"
         return Judgement(
             Verdict.not_enough_evidence,
             0.0,
             f"{NO_LLM} {reason}",
             unit_citations(conflict.units) if conflict and not changed else [],
             attempts=0,
-            basis=shown.name if shown else "",
+            basis=shown_finding.name if shown_finding else "",
             findings=[f.name for f in findings],
             score=conflict.score if conflict and not changed else None,
-        )
-
-    def _track_record(self, finding: Finding, precision: float | None) -> str:
-        """How often this kind of finding was right on calibration data (claims kept from training and from
-        the reported figures), in words."""
-        record = self.calibration.record(finding.name)
-        track = record.track_at(finding.score) if record is not None and precision is None else None
-        if track is not None:  # a model finding that has not earned a commit at this score
-            claims, right, at_score = track
-            return (
-                f"On claims kept apart for calibration, findings like this scoring {finding.score:.2f} or more were "
-                f"right in {right} of {claims} cases ({at_score:.0%}, the lower of measured and balanced)"
-            )
-        if record is None or record.precision is None:
-            return "How often this kind of finding is right has not been measured on enough claims"
-        if precision is None:  # a model score below the threshold that was calibrated
-            return (
-                f"Only from a score of {record.threshold:.2f} was this finding right often enough on claims kept "
-                f"apart for calibration; here it scores {finding.score:.2f}"
-            )
-        return (
-            f"On claims kept apart for calibration this kind of finding was right in {record.correct} of "
-            f"{record.fired} cases ({precision:.0%} with labels balanced)"
         )

@@ -67,6 +67,28 @@ def counts_for_verdict(item: EvidenceItem) -> bool:
     return item.about_claim and not any(flag in NOT_INDEPENDENT for flag in item.flags)
 
 
+JOINED = 5  # passages read together for the claim-level reading
+
+
+def read_joined(statement: str, evidence: list[EvidenceItem], scorer: StanceScorer) -> list[EvidenceItem]:
+    """The evidence with the claim-level reading: the claim against the top passages that count for a verdict,
+    joined in rank order (the shape the model learnt AVeriTeC claims in), stored on the first of them. On the
+    calibration claims it separates supported claims from the rest better than any one sentence does."""
+    counting = [item for item in evidence if counts_for_verdict(item)][:JOINED]
+    cleared = [
+        item.model_copy(update={"joined_stance": None}) if item.joined_stance else item for item in evidence
+    ]
+    if not counting:
+        return cleared
+    (row,) = scorer([(without_date(statement), " ".join(item.text for item in counting))])
+    reading = StanceReading.of(tuple(row))
+    first = counting[0].passage_id
+    return [
+        item.model_copy(update={"joined_stance": reading}) if item.passage_id == first else item
+        for item in cleared
+    ]
+
+
 @dataclass
 class Unit:
     """An evidence unit a verdict may rest on: a sentence, or a whole passage (sentence None)."""
@@ -83,12 +105,16 @@ class Unit:
 @dataclass
 class Weight:
     """The strongest evidence for and against the claim: the highest probability of `supports` and of
-    `refutes` over the units that count, and the units that lean each way, strongest first."""
+    `refutes` over the units that count, the units that lean each way, strongest first, and the claim-level
+    reading of the passages that count, joined."""
 
     supports: float = 0.0
     refutes: float = 0.0
     for_claim: list[Unit] = field(default_factory=list)
     against: list[Unit] = field(default_factory=list)
+    joined: StanceReading | None = None
+    # every unit that counts, strongest supports first: what a joined reading cites
+    counted: list[Unit] = field(default_factory=list)
 
 
 def weigh(evidence: list[EvidenceItem]) -> Weight:
@@ -109,4 +135,8 @@ def weigh(evidence: list[EvidenceItem]) -> Weight:
     weight.against = sorted(
         (u for u in units if u.reading.refutes >= LEANS), key=lambda u: -u.reading.refutes
     )
+    weight.joined = next(
+        (i.joined_stance for i in evidence if i.joined_stance and counts_for_verdict(i)), None
+    )
+    weight.counted = units
     return weight

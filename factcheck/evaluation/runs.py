@@ -329,14 +329,19 @@ def _balanced(chosen: list[ItemResult], label: str, weights: dict[str, float]) -
     return round(right / total, 4) if total else 0.0
 
 
-def commit_metrics(items: list[ItemResult]) -> dict:
+def _lean(item: ItemResult) -> str:
+    return item.predicted.get("suggestion") or item.predicted["verdict"]
+
+
+def commit_metrics(items: list[ItemResult], leans: bool = False) -> dict:
     """Per class: how many verdicts were committed, how many were right (precision, as measured and
-    re-weighted to balanced labels) and the share of all claims they cover. A suggestion is not committed."""
+    re-weighted to balanced labels) and the share of all claims they cover. A suggestion is not committed;
+    with `leans`, the same for every lean a note shows (a suggestion or a committed verdict)."""
     total = len(items)
     weights = balance_weights(items)
     per_class = {}
     for label in COMMITTABLE:
-        committed = [i for i in items if i.predicted["verdict"] == label]
+        committed = [i for i in items if (_lean(i) if leans else i.predicted["verdict"]) == label]
         right = sum(i.gold["verdict"] == label for i in committed)
         per_class[label] = {
             "committed": len(committed),
@@ -368,7 +373,7 @@ def precision_coverage(items: list[ItemResult]) -> dict[str, list[dict]]:
     curves = {}
     for label in COMMITTABLE:
         scored = sorted(
-            (i for i in items if (i.predicted.get("suggestion") or i.predicted["verdict"]) == label),
+            (i for i in items if _lean(i) == label),
             key=lambda i: (-_score(i), i.id),
         )
         points = []
@@ -431,6 +436,7 @@ def verdict_metrics(items: list[ItemResult], prices: tuple[float, float] = (0.0,
             THREE_WAY,
         ),
         "committed": commit_metrics(items),
+        "leans": commit_metrics(items, leans=True),
         "precision_coverage": precision_coverage(items),
         "unit_stance": unit_stance_metrics(items),
         # Recall per claim: a gold passage among ...

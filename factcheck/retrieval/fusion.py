@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,6 +10,10 @@ from factcheck.models import DocumentSummary, Evidence
 
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.)
 LONG_BEFORE_DAYS = 365
+SHINGLE = 4  # words per shingle when telling copies of one text apart
+COPY_OVERLAP = 0.6  # the share of the shorter text's shingles that two copies of one story have in common
+MIN_SHINGLES = 8  # a passage with less of its own telling than this (a line, a quote) is nobody's copy
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,55 @@ def date_flags(published: date | None, claim_date: date | None) -> list[str]:
     if (claim_date - published).days > LONG_BEFORE_DAYS:
         return ["long_before_claim"]
     return []
+
+
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
+
+
+def shingles(text: str) -> frozenset[tuple[str, ...]]:
+    """The word sequences of a text outside quotation marks: independent reports share what was said, copies
+    share how it was told."""
+    words = _WORD.findall(_QUOTED.sub(" ", text).lower())
+    return frozenset(tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
+
+
+def copied_from(text: frozenset, other: frozenset) -> bool:
+    """Whether most of a passage's own telling is in another text: it is a copy of (part of) that text."""
+    return len(text) >= MIN_SHINGLES and len(text & other) / len(text) >= COPY_OVERLAP
+
+
+def copies_text(a: frozenset, b: frozenset) -> bool:
+    """Whether two passages are copies of one text (syndicated, lightly edited): most of the shorter one's
+    own telling is in the other."""
+    return copied_from(a, b) if len(a) <= len(b) else copied_from(b, a)
+
+
+def _source_name(hit: Evidence) -> str:
+    return hit.outlet or hit.document_title or hit.passage.document_id
+
+
+def collapse_copies(ranked: list[Evidence], own_text: str = "") -> list[Evidence]:
+    """Copies of one story under several outlets count as one source: the best-ranked copy stays, naming the
+    others in `copies`, and the others leave the list (so independent sources ranked below them come back).
+    A copy of the claim's own article is not evidence at all: it is the claim's own story again."""
+    own = shingles(own_text)
+    kept: list[tuple[Evidence, frozenset]] = []
+    for hit in ranked:
+        text = shingles(hit.passage.text)
+        if copied_from(text, own):
+            continue
+        original = next((i for i, (_, seen) in enumerate(kept) if copies_text(text, seen)), None)
+        if original is None:
+            kept.append((hit, text))
+            continue
+        first = kept[original][0]
+        if first.passage.document_id == hit.passage.document_id:
+            kept.append((hit, text))  # overlapping passages of one document are not copies of a story
+            continue
+        name = _source_name(hit)
+        if name != _source_name(first) and name not in first.copies:
+            kept[original] = (first.model_copy(update={"copies": [*first.copies, name]}), kept[original][1])
+    return [hit for hit, _ in kept]
 
 
 def diversify(ranked: list[Evidence], k: int, per_document: int) -> list[Evidence]:

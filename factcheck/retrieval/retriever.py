@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 
 from factcheck.errors import InputError
 from factcheck.models import DocumentSummary, Evidence
-from factcheck.retrieval.fusion import RetrievalSettings, date_flags, diversify, fuse, same_outlet
+from factcheck.retrieval.fusion import (
+    RetrievalSettings,
+    collapse_copies,
+    date_flags,
+    diversify,
+    fuse,
+    same_outlet,
+)
 from factcheck.retrieval.lexical import LexicalIndex
 from factcheck.storage.db import Database
 
@@ -96,7 +103,12 @@ class Retriever:
                 )
             )
         ranked.sort(key=rank_key)
-        return diversify(ranked, settings.k, settings.per_document)
+        own_text = self._own_text(own_document) if own_document and exclude else ""
+        return diversify(collapse_copies(ranked, own_text), settings.k, settings.per_document)
+
+    def _own_text(self, document_id: str) -> str:
+        """The claim's own article, a passage a line, to tell copies of it apart from independent sources."""
+        return "\n".join(p.text for p in self.db.passages(document_id))
 
     def close(self) -> None:
         self._beside.shutdown(wait=True)

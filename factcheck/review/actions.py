@@ -24,6 +24,7 @@ from factcheck.models import (
 from factcheck.review.public import SHORT_CLAIM, public_explanation, short_claim
 from factcheck.safety import one_line
 from factcheck.storage.db import Database
+from factcheck.text.sentences import sentence_spans
 
 REVIEWABLE = (
     "verdict",
@@ -62,8 +63,19 @@ def queue(db: Database, filters: QueueFilter | None = None) -> list[QueueItem]:
         if filters.assigned is not None and note.assigned_to != filters.assigned:
             continue
         items.append(QueueItem(note=note, claim=claim))
+
+    def record_of(item: QueueItem) -> float:
+        record = item.note.provenance.record if filters.by_record else None
+        return record.lower_bound if record else -1.0
+
     return sorted(
-        items, key=lambda item: (-item.claim.checkworthiness, item.claim.document_id, item.claim.span.start)
+        items,
+        key=lambda item: (
+            -record_of(item),
+            -item.claim.checkworthiness,
+            item.claim.document_id,
+            item.claim.span.start,
+        ),
     )
 
 
@@ -75,6 +87,7 @@ def queue_filter(
     reviewer: str | None,
     assigned: str | None,
     me: str,
+    by_record: bool = False,
 ) -> QueueFilter:
     """A queue filter from the words a person types (see `Workspace.queue_filter`)."""
     if assigned == "mine" and not me.strip():
@@ -90,6 +103,7 @@ def queue_filter(
             status=NoteStatus(status) if status and status != "all" else None,
             reviewer=reviewer.strip() or None if reviewer else None,
             assigned=chosen,
+            by_record=by_record,
         )
     except ValueError as exc:
         raise InputError(
@@ -184,6 +198,19 @@ def _overriding(db: Database, note: Note, name: str, status: NoteStatus, verb: s
         )
 
 
+def _against_the_lean(note: Note) -> None:
+    """Refuse to publish a verdict other than the one the evidence leans to unless the caller confirmed it."""
+    if note.suggestion is None or note.suggestion == note.verdict:
+        return
+    published, lean = (v.value.replace("_", " ") for v in (note.verdict, note.suggestion))
+    raise NeedsConfirmation(
+        f"note {note.id} would be published as '{published}' while its evidence leans '{lean}'; set the verdict "
+        f"to '{lean}' first if you agree with the lean",
+        question=f"publish it as '{published}'?",
+        refused=f"nothing changed: not approved as '{published}' (pass --yes to approve it as it is)",
+    )
+
+
 def approve(
     db: Database,
     note_id: str,
@@ -206,10 +233,11 @@ def approve(
             "text (c) or edit the note, then approve"
         )
     name = reviewer_name(reviewer)
-    if not confirm:
-        _overriding(db, note, name, NoteStatus.rejected, "approve")
     if note.status == NoteStatus.approved:
         return note  # approving what is approved changes nothing (and logs nothing)
+    if not confirm:
+        _overriding(db, note, name, NoteStatus.rejected, "approve")
+        _against_the_lean(note)
     claim = db.claim(note.claim_id)
     # What was shown is what is approved: a suggested public text is written into the note, so an export
     # never publishes words composed after the approval.
@@ -306,8 +334,19 @@ def reject(
 
 
 def set_verdict(
-    db: Database, note_id: str, verdict: Verdict, reviewer: str, reason: str = "", version: int | None = None
+    db: Database,
+    note_id: str,
+    verdict: Verdict | str,
+    reviewer: str,
+    reason: str = "",
+    version: int | None = None,
 ) -> Note:
+    try:
+        verdict = Verdict(verdict)
+    except ValueError:
+        raise InputError(
+            f"unknown verdict {verdict!r}; use one of {', '.join(v.value for v in Verdict)}"
+        ) from None
     note = _opened(db, note_id, version)
     if verdict != Verdict.not_enough_evidence and not note.citations:
         raise InputError(
@@ -334,14 +373,73 @@ def resolve_citation(db: Database, passage_id: str, quote: str) -> Citation:
     return citation
 
 
+def whole_sentence(passage_text: str, start: int, end: int) -> bool:
+    """Whether passage_text[start:end] is a whole sentence, or a whole clause of one (bounded by the sentence's
+    ends or by , ; : —): a quote cut mid-clause can make a source say what it did not."""
+    quote = passage_text[start:end].strip(" \"“”'")
+    for a, b in sentence_spans(passage_text):
+        if a <= start and end <= b:
+            sentence = passage_text[a:b]
+            before = passage_text[a:start].rstrip(" \"“”'")
+            after = passage_text[end:b].lstrip(" \"“”'")
+            starts = not before or before[-1] in ",;:—"
+            ends = not after or after[0] in ",;:—.!?" or after.rstrip(".!?") == ""
+            return bool(quote) and (
+                quote.rstrip(".!?") == sentence.strip().rstrip(".!?") or (starts and ends)
+            )
+    return False
+
+
+def _citing(note: Note, citation: Citation) -> list[Citation]:
+    """The note's citations with one more, refused when it is already cited (the same words of the same
+    document, whichever passage they came through)."""
+    for number, cited in enumerate(note.citations, 1):
+        if (
+            cited.document_id == citation.document_id
+            and cited.start <= citation.start
+            and citation.end <= cited.end
+        ):
+            raise InputError(
+                f"note {note.id} already cites those words (citation {number}); nothing was added"
+            )
+    return [*note.citations, citation]
+
+
 def add_citation(
     db: Database, note_id: str, passage_id: str, quote: str, reviewer: str, version: int | None = None
 ) -> Note:
+    """Cite words of a stored passage: a whole sentence, or a whole clause of one."""
     note = _opened(db, note_id, version)
     citation = resolve_citation(db, passage_id, quote)
+    passage = db.passages_by_id([passage_id])[passage_id]
+    if not whole_sentence(passage.text, citation.start - passage.start, citation.end - passage.start):
+        raise InputError(
+            f"the quote {one_line(quote, 60)!r} is part of a sentence; quote the whole sentence (or a whole "
+            "clause of it) so readers see what the source said"
+        )
     return _record(
-        db, note, note.model_copy(update={"citations": [*note.citations, citation]}), reviewer, "add_citation"
+        db, note, note.model_copy(update={"citations": _citing(note, citation)}), reviewer, "add_citation"
     )
+
+
+def arrange_citations(
+    db: Database, note_id: str, order: list[int], reviewer: str, version: int | None = None
+) -> Note:
+    """Keep the citations numbered in `order` (1-based), in that order: a number left out is removed."""
+    note = _opened(db, note_id, version)
+    count = len(note.citations)
+    if not count:
+        raise InputError(f"note {note.id} has no citations")
+    wrong = [n for n in order if not 1 <= n <= count]
+    if wrong or len(set(order)) != len(order):
+        raise InputError(
+            f"citation numbers must be distinct and between 1 and {count}; got {', '.join(map(str, order))}"
+        )
+    kept = [note.citations[n - 1] for n in order]
+    if kept == note.citations:
+        return note
+    action = "remove_citation" if len(kept) < count else "reorder_citations"
+    return _record(db, note, note.model_copy(update={"citations": kept}), reviewer, action)
 
 
 def cite_evidence(
@@ -374,7 +472,7 @@ def cite_evidence(
             f"the source of evidence [{rank}] changed after the note was drafted; draft the note "
             "again (`factcheck draft --redo`) to see its current text"
         )
-    updated = note.model_copy(update={"citations": [*note.citations, citation]})
+    updated = note.model_copy(update={"citations": _citing(note, citation)})
     return _record(db, note, updated, reviewer, "add_citation")
 
 

@@ -87,6 +87,9 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+RECORD_LOWER = "$.provenance.record.lower_bound"  # a note's lean record, for the triage order
+
+
 class Database:
     """The workspace's SQLite file. Each thread reads and writes through a connection of its own (SQLite
     serialises writers across connections and processes alike), so drafting workers, the desk and a command
@@ -583,7 +586,8 @@ class Database:
     def queue_ids(self, filters: QueueFilter) -> list[str]:
         """Note ids in queue order: most check-worthy claim first, then by article and position."""
         where, args = self._queue_where(filters)
-        query = "SELECT n.id" + where + " ORDER BY c.checkworthiness DESC, c.document_id, c.start"
+        triage = f"coalesce(json_extract(n.data, '{RECORD_LOWER}'), -1) DESC, " if filters.by_record else ""
+        query = "SELECT n.id" + where + f" ORDER BY {triage}c.checkworthiness DESC, c.document_id, c.start"
         return [r[0] for r in self.conn.execute(query, args).fetchall()]
 
     def queue_counts(self, filters: QueueFilter) -> dict[str, int]:
@@ -601,7 +605,8 @@ class Database:
                 "SELECT n.id, n.claim_id, c.document_id, n.status, n.verdict, n.version, "
                 "json_extract(n.data, '$.suggestion'), json_extract(n.data, '$.confidence'), "
                 "json_extract(c.data, '$.text'), json_extract(c.data, '$.type'), c.checkworthiness, "
-                "coalesce(json_extract(n.data, '$.assigned_to'), ''), r.reviewer, r.action, r.at "
+                "coalesce(json_extract(n.data, '$.assigned_to'), ''), r.reviewer, r.action, r.at, "
+                f"json_extract(n.data, '{RECORD_LOWER}') "
                 "FROM notes n JOIN claims c ON c.id = n.claim_id "
                 "LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE note_id = n.id) "
                 f"WHERE n.id IN ({','.join('?' * len(ids))})",
@@ -630,6 +635,7 @@ class Database:
                 last_reviewer=r[12] or "",
                 last_action=r[13] or "",
                 last_at=r[14],
+                record_lower_bound=r[15],
             )
         except ValidationError as exc:
             raise unreadable(f"note {r[0]}", exc) from None

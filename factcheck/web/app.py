@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from factcheck.errors import ConflictError, FactcheckError, NeedsConfirmation, NotFoundError
+from factcheck.errors import ConflictError, FactcheckError, InputError, NeedsConfirmation, NotFoundError
 from factcheck.models import (
     ClaimType,
     Note,
@@ -31,7 +31,7 @@ from factcheck.models import (
     Verdict,
 )
 from factcheck.rendering import environment
-from factcheck.safety import one_line
+from factcheck.safety import one_line, word_cut
 from factcheck.web.intake import Intake
 from factcheck.web.jobs import Jobs
 from factcheck.web.security import (
@@ -52,12 +52,11 @@ from factcheck.web.text import (
     marked,
     paragraph_of,
     whole_number,
-    word_cut,
 )
 from factcheck.workspace import Workspace
 
 REVIEWER_COOKIE = "factcheck_reviewer"
-FILTER_KEYS = ("article", "verdict", "type", "status", "reviewer", "assigned")
+FILTER_KEYS = ("article", "verdict", "type", "status", "reviewer", "assigned", "order")
 DONE = {  # what the page says after an action (a code in the URL, never text from it)
     "approve": "Approved.",
     "signoff": "Signed off: a second reviewer must approve it before it is published.",
@@ -70,10 +69,35 @@ DONE = {  # what the page says after an action (a code in the URL, never text fr
     "public": "Public text saved.",
     "assign": "Assignment saved.",
     "comment": "Comment added.",
+    "uncite": "Citation removed.",
+    "move": "Citations reordered.",
 }
+BACK_IN_REVIEW = " Back in review: the published text changed after approval, so it must be approved again."
 UNDOABLE = ("approve", "signoff", "reject")
 PAGE_SIZE = 100
 MAX_NAME = 60
+
+
+def _citation_number(count: int, values: dict[str, str]) -> int:
+    number = whole_number(values.get("number"), "citation number", 0) or 0
+    if not 1 <= number <= count:
+        raise InputError(f"there is no citation {number}; the note has {count}")
+    return number
+
+
+def _without(count: int, values: dict[str, str]) -> list[int]:
+    """Every citation number but the one posted."""
+    number = _citation_number(count, values)
+    return [n for n in range(1, count + 1) if n != number]
+
+
+def _moved_up(count: int, values: dict[str, str]) -> list[int]:
+    """The citation numbers with the one posted moved up a place."""
+    number = _citation_number(count, values)
+    order = list(range(1, count + 1))
+    if number > 1:
+        order[number - 2], order[number - 1] = order[number - 1], order[number - 2]
+    return order
 
 
 @dataclass
@@ -181,6 +205,7 @@ class Desk:
             reviewer=params.get("reviewer") or None,
             assigned=params.get("assigned") or None,
             me=me,
+            by_record=params.get("order") == "record",
         )
 
     @staticmethod
@@ -320,8 +345,15 @@ class Desk:
             if isinstance(result, Note) and action == "approve" and result.status != "approved"
             else action
         )
+        reopened = isinstance(result, Note) and note.status == "approved" and result.status != "approved"
         report = urlencode(
-            {**{k: params[k] for k in FILTER_KEYS if params.get(k)}, "done": done, "on": note.id}
+            {
+                **{k: params[k] for k in FILTER_KEYS if params.get(k)},
+                "done": done,
+                "on": note.id,
+                **({"reopened": "1"} if reopened and action != "reject" else {}),
+                **({"as": result.verdict.value} if isinstance(result, Note) and action == "approve" else {}),
+            }
         )
         if action in ("approve", "reject"):  # as in the terminal: on to the next note
             target = f"/notes/{following}?{report}" if following and following != note.id else f"/?{report}"
@@ -357,6 +389,12 @@ class Desk:
             ),
             "assign": lambda: self._assign(note, values, reviewer),
             "comment": lambda: self.workspace.comment(note.id, reviewer, values.get("comment", "")),
+            "uncite": lambda: self.workspace.arrange_citations(
+                note.id, _without(len(note.citations), values), reviewer, version
+            ),
+            "move": lambda: self.workspace.arrange_citations(
+                note.id, _moved_up(len(note.citations), values), reviewer, version
+            ),
         }
 
     def _assign(self, note: Note, values: dict[str, str], reviewer: str) -> list[Note]:
@@ -374,7 +412,11 @@ class Desk:
         done, on = params.get("done", ""), params.get("on", "")
         if done not in DONE:
             return "", ""
-        shown = f"{DONE[done]} (note {on})" if on and done in UNDOABLE else DONE[done]
+        shown = DONE[done]
+        if params.get("as") in {v.value for v in Verdict} and done in ("approve", "signoff"):
+            shown += f" Verdict: {params['as'].replace('_', ' ')}."
+        shown = f"{shown} (note {on})" if on and done in UNDOABLE else shown
+        shown += BACK_IN_REVIEW if params.get("reopened") == "1" else ""
         return shown, on if done in UNDOABLE and on else ""
 
     async def article(self, request: Request, message: str = "") -> Response:

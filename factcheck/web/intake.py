@@ -12,8 +12,9 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from factcheck.errors import InputError, NotFoundError
 from factcheck.models import ProgressCallback
+from factcheck.safety import word_cut
 from factcheck.web.jobs import Jobs
-from factcheck.web.text import desk_words, whole_number, word_cut
+from factcheck.web.text import desk_words, whole_number
 from factcheck.workspace import Workspace
 
 

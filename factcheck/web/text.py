@@ -76,16 +76,6 @@ def desk_words(message: str) -> str:
     return _SERVER_PATH.sub(lambda m: m.group().rstrip("/").rsplit("/", 1)[-1], message)
 
 
-def word_cut(text: str, limit: int) -> str:
-    """At most `limit` characters, cut at a word boundary with an ellipsis: never in the middle of a word."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:") + "…"
-
-
 def whole_number(value: str | None, name: str, default: int | None = None) -> int | None:
     """A form or query parameter that must be a small whole number; anything else is a 400 that says so."""
     text = (value or "").strip()

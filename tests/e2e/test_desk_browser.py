@@ -149,3 +149,45 @@ def test_a_hostile_article_renders_inert_on_every_desk_page(workspace, tmp_path,
             hrefs = browser.execute_script("return [...document.querySelectorAll('[href]')].map(e => e.href)")
             assert hrefs and all(h.startswith(("http://", "https://")) for h in hrefs), hrefs
             assert "<script>" in browser.find_element(By.TAG_NAME, "main").text  # shown as text
+
+
+def _in_view(driver, element_id):
+    return driver.execute_script(
+        "const r = document.getElementById(arguments[0]).getBoundingClientRect();"
+        "return r.top >= 0 && r.bottom <= window.innerHeight;",
+        element_id,
+    )
+
+
+def test_citations_are_removed_and_reordered_and_the_banner_stays_in_view(drafted, browser):
+    note = next(
+        e.note_id
+        for e in drafted.queue_entries(drafted.queue_filter(status="draft"))
+        if len({i.document_id for i in drafted.note(e.note_id).evidence}) >= 2
+    )
+    evidence = drafted.note(note).evidence
+    other = next(i for i in evidence if i.document_id != evidence[0].document_id)
+    drafted.cite_evidence(note, evidence[0].rank, 1, "ann")
+    first, second = drafted.cite_evidence(note, other.rank, None, "ann").citations
+    with serving(drafted) as server:
+        sign_in(browser, server.url, "Bob Editor")
+        open_note(browser, server.url, note)
+        approve = browser.find_element(By.ID, "approve").text
+        assert approve.startswith("Approve as not enough evidence")  # the button names what it publishes
+        browser.find_elements(By.CSS_SELECTOR, "form.move-up button")[0].click()
+        _arrived(browser, "#move")
+        assert drafted.note(note).citations == [second, first]
+        assert "Citations reordered." in browser.find_element(By.ID, "message").text
+        assert _in_view(browser, "message")
+        browser.find_elements(By.CSS_SELECTOR, "form.uncite button")[1].click()
+        _arrived(browser, "#uncite")
+        assert drafted.note(note).citations == [second]
+        # a verdict key jumps to the verdict, and the confirmation is still where the reviewer looks
+        browser.find_element(By.TAG_NAME, "body").send_keys("3")
+        _arrived(browser, "#verdict")
+        assert drafted.note(note).verdict == Verdict.refuted
+        assert "Verdict saved." in browser.find_element(By.ID, "message").text and _in_view(
+            browser, "message"
+        )
+        history = _history(note)
+        assert "citations: removed" in history and "put in a new order" in history

@@ -68,7 +68,8 @@ def test_index_search_and_draft_against_a_chroma_server(chroma_server, corpus, t
     troops = next(c for c in claims if "100,000" in c.text)
     result = workspace.draft([troops.id], judge="evidence")
     note = result.notes[0]
-    assert note.verdict.value == "not_enough_evidence" and "figure_changed_since" in note.flags
+    quantity = next(c for c in note.checks if c.name == "quantity")  # the wire's 130,000, compared
+    assert note.verdict.value == "not_enough_evidence" and quantity.outcome == "disagree"
     workspace.close()
 
 

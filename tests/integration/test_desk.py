@@ -113,8 +113,8 @@ def test_a_save_on_an_outdated_version_is_refused_and_the_text_is_kept(drafted):
     )
     assert "Bob&#39;s &lt;b&gt;words&lt;/b&gt;." in refused.text  # kept, and escaped
     assert drafted.note(note).explanation == "Ann's words." and len(drafted.history(note)) == 1
-    too_long = ann.post(f"{page}/public", data=_form(ann, page, claim_reviewed="x" * 121, explanation="e"))
-    assert too_long.status_code == 400 and "120" in too_long.text
+    too_long = ann.post(f"{page}/public", data=_form(ann, page, claim_reviewed="x" * 201, explanation="e"))
+    assert too_long.status_code == 400 and "200" in too_long.text
 
 
 def test_unknown_ids_and_actions_are_one_clear_message(drafted):

@@ -1,12 +1,14 @@
 import json
 import shutil
+from dataclasses import replace
+from datetime import date
 
 import pytest
 from fakes import FakeChatClient, drafter, obedient_model, problems
 from paths import DATA, SEED_A
 from pydantic import ValidationError
 
-from factcheck.drafting.calibration import Calibration, FindingRecord
+from factcheck.drafting.calibration import Calibration, FindingRecord, KindRecord
 from factcheck.drafting.judges import NO_LLM, EvidenceJudge
 from factcheck.drafting.llm import CachedClient, LLMJudge, answer_model
 from factcheck.models import NoteStatus, Verdict
@@ -39,13 +41,22 @@ def _calibrated(**findings):
 def test_a_later_larger_troop_estimate_is_a_change_since_not_a_refutation(indexed):
     workspace, claims = indexed
     judge = EvidenceJudge(_calibrated(quantity_disagree=("refuted", 20, 20)))
-    note = drafter(workspace, judge, RETRIEVAL).draft(_troops(claims))
+    dated = _troops(claims).model_copy(update={"claim_date": date(2022, 1, 20)})  # before the wire's report
+    note = drafter(workspace, judge, RETRIEVAL).draft(dated)
     quantity = next(c for c in note.checks if c.name == "quantity")
     assert quantity.outcome == "changed_since" and "ratio 1.30" in quantity.detail
     assert "changed over time" in quantity.detail
     assert note.verdict == Verdict.not_enough_evidence and note.suggestion is None
     assert "figure_changed_since" in note.flags and note.rationale.startswith(NO_LLM)
     assert any("130,000" in e.text and e.about_claim for e in note.evidence)
+
+
+def test_an_undated_claims_figure_is_not_changed_since_and_never_leans_supported(indexed):
+    workspace, claims = indexed
+    note = drafter(workspace, EvidenceJudge(), RETRIEVAL).draft(_troops(claims))
+    quantity = next(c for c in note.checks if c.name == "quantity")
+    assert quantity.outcome == "disagree" and "changed" not in quantity.detail
+    assert Verdict.supported not in (note.verdict, note.suggestion)
 
 
 def test_a_figure_about_another_army_is_not_compared(indexed, corpus):
@@ -69,17 +80,19 @@ def test_evidence_judge_commits_only_findings_calibrated_above_the_threshold(ind
     assert note.verdict == Verdict.supported and note.confidence == 0.95
     assert note.provenance.basis == "quote_verbatim" and "19 of 20" in note.rationale
     (citation,) = note.citations
-    assert citation.quote == _quote(claims).text
+    assert _quote(claims).text in citation.quote and citation.quote.startswith(
+        "Liz Truss wrote"
+    )  # whole sentence
     document = workspace.db.document(citation.document_id)
     assert document.text[citation.start : citation.end] == citation.quote
-    suggested = drafter(
-        workspace, EvidenceJudge(_calibrated(quote_verbatim=("supported", 20, 14))), RETRIEVAL
-    )
+    below = _calibrated(quote_verbatim=("supported", 20, 14))
+    lean = KindRecord("supported", claims=20, right=14, balanced=0.7)
+    suggested = drafter(workspace, EvidenceJudge(replace(below, leans={"check_agrees": lean})), RETRIEVAL)
     note = suggested.draft(_quote(claims))
     assert note.verdict == Verdict.not_enough_evidence and note.suggestion == Verdict.supported
     assert "left to the reviewer" in note.rationale and note.citations
     unmeasured = drafter(workspace, EvidenceJudge(_calibrated()), RETRIEVAL).draft(_quote(claims))
-    assert unmeasured.verdict == Verdict.not_enough_evidence and unmeasured.suggestion == Verdict.supported
+    assert unmeasured.verdict == Verdict.not_enough_evidence and unmeasured.suggestion is None  # no record
 
 
 def test_evidence_judge_abstains_without_a_deciding_check(indexed):
@@ -379,5 +392,5 @@ def test_notes_list_shows_what_each_note_suggests(indexed):
     workspace, judge, claim, _, _ = _refuted_by_the_llm(indexed)
     (note,) = drafter(workspace, judge, RETRIEVAL).draft_all([claim]).notes
     header, *rows = CliRunner().invoke(app, ["notes", "list"]).stdout.splitlines()
-    assert header.split("\t")[2:4] == ["verdict", "suggested"]
+    assert header.split("\t")[2:5] == ["verdict", "leans", "record"]
     assert [row.split("\t")[:4] for row in rows] == [[note.id, "draft", "not_enough_evidence", "refuted"]]

@@ -33,7 +33,7 @@ def approved(workspace, corpus, monkeypatch):
     drafter(workspace, EvidenceJudge(), RetrievalSettings(k=6)).draft_all(claims)
     items = review.queue(workspace.db)
     for item in items[:3]:
-        review.approve(workspace.db, item.note.id, "ann")
+        review.approve(workspace.db, item.note.id, "ann", confirm=True)
     review.reject(workspace.db, items[3].note.id, "ann", "opinion")
     return workspace
 
@@ -137,7 +137,7 @@ def test_a_note_whose_cited_source_changed_is_left_out_of_exports(approved, corp
         item.note for item in review.queue(approved.db, QueueFilter(status=None)) if item.note.citations
     )
     if cited.status != NoteStatus.approved:
-        approved.approve(cited.id, "ann")
+        approved.approve(cited.id, "ann", confirm=True)
     source = Path(approved.db.document(cited.citations[0].document_id).path)
     assert source.is_relative_to(corpus)
     source.write_text("---\ntitle: Corrected\n---\nThe earlier figure in this article was withdrawn.\n")

@@ -66,7 +66,7 @@ def test_probe_47_two_draft_processes_on_one_workspace_both_finish(drafted, corp
 def test_probe_48_a_redraft_never_overwrites_a_decision_made_meanwhile(drafted):
     note = _cited(drafted)
     stale_draft = note.model_copy(update={"rationale": "redrafted"})
-    drafted.approve(note.id, "ann")  # the reviewer decides while the draft is being made
+    drafted.approve(note.id, "ann", confirm=True)  # the reviewer decides while the draft is being made
     assert drafted.db.save_note(stale_draft) is False
     assert drafted.note(note.id).status == NoteStatus.approved
 
@@ -84,7 +84,10 @@ def test_probe_48_redo_running_while_an_editor_approves_loses_no_approval(drafte
     approved = []
     for note_id in ids:
         result = subprocess.run(
-            [*CLI, "notes", "approve", note_id, "--reviewer", "x"], env=env, capture_output=True, text=True
+            [*CLI, "notes", "approve", note_id, "--yes", "--reviewer", "x"],
+            env=env,
+            capture_output=True,
+            text=True,
         )
         if result.returncode == 0:
             approved.append(note_id)
@@ -100,7 +103,7 @@ def test_probe_48_redo_running_while_an_editor_approves_loses_no_approval(drafte
 
 def test_a_change_based_on_an_old_version_is_refused(drafted):
     note = _cited(drafted)
-    drafted.approve(note.id, "ann")
+    drafted.approve(note.id, "ann", confirm=True)
     with pytest.raises(ConflictError, match="changed since it was opened"):
         actions._record(
             drafted.db, note, note.model_copy(update={"status": NoteStatus.rejected}), "bob", "reject"
@@ -118,10 +121,12 @@ def test_probe_73_a_trivial_quote_cannot_ground_a_note(drafted):
 
 def test_probe_74_a_corrected_source_makes_its_notes_stale_until_reapproved(drafted, corpus, tmp_path):
     note = _cited(drafted)
-    drafted.approve(note.id, "ann")
+    drafted.approve(note.id, "ann", confirm=True)
     source = drafted.db.document(note.citations[0].document_id)
     path = corpus / "evidence" / os.path.basename(source.path)
-    path.write_text(path.read_text().replace("130,000", "140,000").replace("delivered", "sent"))
+    quote = note.citations[0].quote
+    corrected = quote.replace(" ", " (corrected) ", 1)
+    path.write_text(path.read_text().replace(quote, corrected).replace("130,000", "140,000"))
     report = drafted.index([corpus])
     assert note.id in report.stale
     stale = drafted.note_view(note.id)
@@ -137,7 +142,7 @@ def test_probe_74_a_corrected_source_makes_its_notes_stale_until_reapproved(draf
 
 def test_probe_75_removing_a_cited_source_is_refused_then_marks_notes_stale(drafted):
     note = _cited(drafted)
-    drafted.approve(note.id, "ann")
+    drafted.approve(note.id, "ann", confirm=True)
     document_id = note.citations[0].document_id
     refused = runner.invoke(app, ["sources", "remove", document_id])
     assert (
@@ -173,7 +178,7 @@ def test_probe_76_an_edited_article_keeps_its_reviewed_notes(drafted, corpus):
 
 
 def test_json_export_carries_each_notes_evidence(drafted, tmp_path):
-    drafted.approve(_cited(drafted).id, "ann")
+    drafted.approve(_cited(drafted).id, "ann", confirm=True)
     records = json.loads(next(iter(drafted.export("json").files.values())))
     assert records and all(r["note"]["evidence"] for r in records)
     assert {"rank", "text", "sentences", "best", "about_claim"} <= set(records[0]["note"]["evidence"][0])

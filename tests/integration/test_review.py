@@ -325,3 +325,62 @@ def test_notes_are_assigned_commented_and_the_queue_shows_who_acted_last(drafted
     ].reason == "Ask the ministry for the source"
     listed = CliRunner().invoke(app, ["notes", "list", "--assigned", "mine", "--reviewer", "ann"]).stdout
     assert notes[0].id in listed and notes[2].id not in listed
+
+
+# Citations under the reviewer's hand, an approve that says what it publishes (issue 37) --------------------
+
+
+def _cited_twice(workspace):
+    """A note with two citations of different sentences: evidence [1] sentence 1 and evidence [2]'s best."""
+    note = next(
+        i.note for i in review.queue(workspace.db) if len(i.note.evidence) >= 2 and not i.note.citations
+    )
+    workspace.cite_evidence(note.id, 1, 1, "ann")
+    return workspace.cite_evidence(note.id, 2, None, "ann")
+
+
+def test_notes_uncite_and_reorder_from_the_cli_and_an_approved_note_goes_back_to_review(drafted):
+    note = _cited_twice(drafted)
+    first, second = note.citations
+    drafted.close()
+    runner = CliRunner()
+    reordered = runner.invoke(app, ["notes", "reorder", note.id, "2,1", "--reviewer", "ann"])
+    assert reordered.exit_code == 0 and "order 2,1" in reordered.stdout
+    assert runner.invoke(app, ["notes", "reorder", note.id, "1", "--reviewer", "ann"]).exit_code == 3
+    approved = runner.invoke(app, ["notes", "approve", note.id, "--yes", "--reviewer", "ann"])
+    assert approved.exit_code == 0 and "published as not enough evidence" in approved.stdout
+    removed = runner.invoke(app, ["notes", "uncite", note.id, "2", "--reviewer", "bob"])
+    assert removed.exit_code == 0 and "1 left" in removed.stdout and "back in review" in removed.stdout
+    shown = json.loads(runner.invoke(app, ["notes", "show", note.id, "--json"]).stdout)
+    assert [c["quote"] for c in shown["citations"]] == [second.quote] and shown["status"] == "draft"
+    missing = runner.invoke(app, ["notes", "uncite", note.id, "5", "--reviewer", "bob"])
+    assert missing.exit_code == 3 and "citations 1-1" in missing.stderr
+    history = runner.invoke(app, ["notes", "history", note.id]).stdout
+    assert f"citations: removed {first.document_title}: “{first.quote}”" in history  # readable, whole
+    assert "put in a new order" in history and "{'passage_id'" not in history
+
+
+def test_a_sentence_is_cited_once_and_a_half_sentence_is_refused(drafted):
+    note = _cited_twice(drafted)
+    with pytest.raises(InputError, match="already cites those words"):
+        drafted.cite_evidence(note.id, 1, 1, "bob")
+    passage = wire_passage(drafted)
+    half = passage.text.split(",")[0].rsplit(" ", 2)[0]  # words cut inside a clause
+    with pytest.raises(InputError, match="part of a sentence"):
+        drafted.add_citation(note.id, passage.id, half, "bob")
+    cited = {c.quote for c in drafted.note(note.id).citations}
+    whole = next(s.strip() for s in passage.text.split("\n") if s.strip() and s.strip() not in cited)
+    assert drafted.add_citation(note.id, passage.id, whole, "bob").citations[-1].quote == whole
+
+
+def test_approving_a_verdict_other_than_the_lean_asks_once_and_names_both(drafted):
+    leaning = next((i.note for i in review.queue(drafted.db) if i.note.suggestion), None)
+    assert leaning is not None, "the examples give at least one lean without the model (a verbatim quote)"
+    drafted.close()
+    runner = CliRunner()
+    refused = runner.invoke(app, ["notes", "approve", leaning.id, "--reviewer", "ann"])
+    lean = leaning.suggestion.value.replace("_", " ")
+    assert refused.exit_code == 3
+    assert f"published as 'not enough evidence' while its evidence leans '{lean}'" in refused.stderr
+    confirmed = runner.invoke(app, ["notes", "approve", leaning.id, "--yes", "--reviewer", "ann"])
+    assert confirmed.exit_code == 0 and "published as not enough evidence" in confirmed.stdout

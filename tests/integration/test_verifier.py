@@ -12,7 +12,8 @@ from factcheck.models import Stance, Verdict
 
 pytestmark = pytest.mark.stance
 
-# Claims of the example articles that a reference article states outright, with the words it states them in.
+# Claims of the example articles that a reference article states outright, with the words it states them in
+# (the troops claim is not among them: "about 100,000" is not "about 130,000", see below).
 STATED = [
     pytest.param(
         "Liz Truss visited Moscow to meet with Foreign Minister Lavrov",
@@ -23,11 +24,6 @@ STATED = [
         "evacuated some embassy staffers from Ukraine",
         "withdrawn some embassy staff from Ukraine",
         id="embassy",
-    ),
-    pytest.param(
-        "buildup of about 100,000 Moscow troops",
-        "about 130,000 Russian troops are now stationed near Ukraine's border",
-        id="troops",
     ),
     pytest.param(
         "I delivered a clear message to Minister Lavrov",
@@ -116,3 +112,134 @@ def test_no_note_cites_an_article_that_is_not_about_its_claim(example_notes):
         about = {item.passage_id for item in note.evidence if item.about_claim}
         for citation in note.citations:
             assert citation.passage_id in about, (note.claim_id, documents[citation.document_id].title)
+
+
+# The notes of the 2026-12-07 desk trial that carried a useful lean with the right citation: claim words, the
+# words of the first citation (the UX report, section 3).
+GOOD_NOTES = [
+    ("I delivered a clear message to Minister Lavrov", "Liz Truss wrote on Twitter after the meeting"),
+    ("Both Washington and London have evacuated some embassy staffers", "withdrawn some embassy staff"),
+    (
+        "Liz Truss visited Moscow to meet with Foreign Minister Lavrov",
+        "Liz Truss met Russian Foreign Minister",
+    ),
+    ('The West continues to accuse Russia of "amassing troops"', "about 130,000 Russian troops"),
+    ("Lavrov regretted London's demands", 'Lavrov also said it was "regrettable"'),
+    ("was deeply regretted by Foreign Minister Lavrov", 'Lavrov also said it was "regrettable"'),
+    ('Lavrov also said it was "regrettable"', "was deeply regretted by Foreign Minister Lavrov"),
+]
+
+
+def _note_on(example_notes, words):
+    notes, claims, _ = example_notes
+    claim = next(c for c in claims.values() if words in c.text)
+    return notes[claim.id], claim
+
+
+@pytest.mark.parametrize("claim_words,cited", GOOD_NOTES)
+def test_the_notes_that_leaned_usefully_keep_their_lean_and_citation(example_notes, claim_words, cited):
+    note, _ = _note_on(example_notes, claim_words)
+    assert note.suggestion == Verdict.supported, note.rationale
+    assert cited in note.citations[0].quote
+    quotes = [(c.document_id, c.start, c.end) for c in note.citations]
+    assert len(quotes) == len(set(quotes)), "a sentence cited twice"
+
+
+def test_every_lean_shows_its_out_of_sample_record_and_none_is_near_chance(example_notes):
+    notes, _, _ = example_notes
+    leaning = [n for n in notes.values() if n.suggestion]
+    assert leaning
+    for note in leaning:
+        record = note.provenance.record
+        assert record is not None and record.balanced >= 0.5 and record.claims >= 10, note.id
+        assert record.sentence() in note.rationale
+
+
+def test_a_figure_the_quantity_check_calls_different_never_sits_under_a_supported_lean(example_notes):
+    notes, _, _ = example_notes
+    for note in notes.values():
+        outcome = next((c.outcome for c in note.checks if c.name == "quantity"), "")
+        lean = note.suggestion or note.verdict
+        assert not (outcome == "disagree" and lean == Verdict.supported), note.rationale
+        assert not (outcome == "agree" and lean == Verdict.refuted), note.rationale
+    troops, claim = _note_on(example_notes, "about 100,000 Moscow troops")
+    assert claim.claim_date is None
+    check = next(c for c in troops.checks if c.name == "quantity")
+    assert check.outcome == "disagree" and "130,000" in check.detail and "changed" not in check.detail
+    assert troops.suggestion is None and "Evidence against:" in troops.rationale
+
+
+def test_whether_truss_said_it_is_not_refuted_by_russia_saying_it_threatens_no_one(example_notes):
+    note, _ = _note_on(example_notes, "we need to see troops withdrawn")
+    assert Verdict.refuted not in (note.verdict, note.suggestion), note.rationale
+    peskov, _ = _note_on(example_notes, "empty and baseless")
+    assert "debunked" not in peskov.provenance.findings and peskov.suggestion != Verdict.refuted
+
+
+def test_part_of_lavrovs_long_quote_reported_by_example_daily_leans_supported_citing_it(example_notes):
+    note, _ = _note_on(example_notes, "London's main concern")
+    quote = next(c for c in note.checks if c.name == "quote")
+    assert quote.outcome == "found_part" and "Example Daily" in quote.detail
+    assert note.suggestion == Verdict.supported and note.provenance.basis == "quote_part"
+    assert (
+        "London's main concern" in note.citations[0].quote
+        and "Lavrov told reporters" in note.citations[0].quote
+    )
+
+
+def test_copies_of_one_story_under_other_outlets_count_once(tmp_path):
+    from factcheck.settings import load_settings
+    from factcheck.workspace import Workspace
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA / "evidence", corpus)
+    shutil.copy(SEED_A, corpus / SEED_A.name)
+    wire = (DATA / "evidence" / "wire-troops.md").read_text(encoding="utf-8")
+    for outlet, slug in (("Example Post", "post"), ("Example Mirror", "mirror")):
+        copy = wire.replace("outlet: Example Wire", f"outlet: {outlet}").replace(
+            "wire.example.org", f"{slug}.example"
+        )
+        (corpus / f"{slug}-troops.md").write_text(
+            copy.replace("are now stationed", "are stationed"), encoding="utf-8"
+        )
+    with Workspace(load_settings(home=tmp_path / "home")) as workspace:
+        workspace.index([corpus])
+        claims = workspace.claims(str(corpus / SEED_A.name))
+        quote = next(c for c in claims if "I delivered a clear message" in c.text)
+        (note,) = workspace.draft([quote.id], judge="evidence").notes
+        daily = next(d.id for d in workspace.sources() if d.outlet == "Example Daily")
+    carrying = [e for e in note.evidence if "I delivered a clear message" in e.text]
+    assert len(carrying) == 1, [e.outlet for e in carrying]
+    assert {carrying[0].outlet, *carrying[0].copies} == {"Example Wire", "Example Post", "Example Mirror"}
+    independence = next(c for c in note.checks if c.name == "independence")
+    assert "count once" in independence.detail
+    assert daily in {e.document_id for e in note.evidence}  # the independent source the copies pushed out
+
+
+def test_every_drafted_note_of_the_examples_is_publishable_as_drafted(example_notes):
+    from factcheck.claims.statements import without_date
+    from factcheck.review.public import public_explanation, short_claim
+
+    notes, claims, documents = example_notes
+    headlines = {d.title for d in documents.values() if d.title}
+    for note in notes.values():
+        claim = claims[note.claim_id]
+        short = short_claim(note, claim)
+        assert len(short) <= 200 and "…" not in short and "(reported on" not in short, short
+        assert not short.startswith("As of"), short
+        words = short.split("“", 1)[1].rstrip("”") if claim.type == "quote" else short.rstrip(".")
+        own_words = words.rstrip(".,;:").lower() in " ".join(claim.sentence.split()).lower()
+        assert own_words or short == " ".join(without_date(claim.statement).split()), (
+            short
+        )  # its words, whole
+        assert all(q.text in short for q in claim.quantities if q.text in claim.text), short  # figures kept
+        for verdict in {note.verdict, note.suggestion or note.verdict}:
+            explanation = public_explanation(note.model_copy(update={"verdict": verdict}))
+            assert not any(headline in explanation for headline in headlines), explanation
+            if verdict == Verdict.not_enough_evidence:
+                assert "“" not in explanation  # no evidence quoted as if it settled the claim
+            else:
+                assert (
+                    explanation.startswith(verdict.value.replace("_", " ").capitalize())
+                    and "reports" in explanation
+                )

@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from fakes import evidence_item
 
@@ -44,7 +46,7 @@ def _claim(text, type_, speaker="", quantities=()):
     )
 
 
-def test_quantity_disagreement_reports_ratio_and_cites_the_number():
+def test_quantity_disagreement_reports_ratio_and_cites_the_whole_sentence_with_the_number():
     quantity = Quantity(
         text="about 100,000 Moscow troops",
         value=100000,
@@ -58,7 +60,10 @@ def test_quantity_disagreement_reports_ratio_and_cites_the_number():
         claim, [_evidence("Officials estimate about 130,000 Russian soldiers are there.")]
     )
     assert result.outcome == "disagree" and "ratio 1.30" in result.detail
-    assert citations[0].quote == "about 130,000 Russian soldiers" and citations[0].start == 10 + 19
+    assert (
+        citations[0].quote == "Officials estimate about 130,000 Russian soldiers are there."
+        and citations[0].start == 10
+    )
     assert "evidence [1]" in result.detail and "Wire" not in result.detail  # no source text in the check
 
 
@@ -91,20 +96,24 @@ def test_figures_about_another_army_are_not_compared():
     assert result.outcome == "not_comparable" and citations == []
 
 
+MOVING = (
+    "Officials estimate that about 130,000 Russian troops are now near Ukraine, up from earlier estimates."
+)
+
+
 def test_a_later_or_moving_figure_is_a_change_since_never_a_refutation():
+    dated = _troops().model_copy(update={"claim_date": date(2022, 1, 20)})
     later, _ = quantity_check(
-        _troops(), [_evidence("About 130,000 Russian troops are near Ukraine.", flags=["after_claim"])]
+        dated, [_evidence("About 130,000 Russian troops are near Ukraine.", flags=["after_claim"])]
     )
     assert later.outcome == "changed_since" and "not a refutation" in later.detail
-    moving, _ = quantity_check(
-        _troops(),
-        [
-            _evidence(
-                "Officials estimate that about 130,000 Russian troops are now near Ukraine, up from earlier estimates."
-            )
-        ],
-    )
+    moving, _ = quantity_check(dated, [_evidence(MOVING)])
     assert moving.outcome == "changed_since"
+
+
+def test_an_undated_claim_has_no_moment_to_have_changed_since_so_a_different_figure_disagrees():
+    undated, _ = quantity_check(_troops(), [_evidence(MOVING)])
+    assert undated.outcome == "disagree" and "changed" not in undated.detail
 
 
 def test_figures_of_another_year_or_from_passages_not_about_the_claim_are_not_compared():
@@ -128,10 +137,32 @@ def test_quote_found_verbatim_near_or_not_and_attribution():
     verbatim, cites = quote_check(
         claim, [_evidence('Truss said: "We need to see troops withdrawn," on Thursday.')]
     )
-    assert verbatim.outcome == "found_verbatim" and cites[0].quote == "We need to see troops withdrawn"
+    assert verbatim.outcome == "found_verbatim"
+    assert (
+        cites[0].quote == 'Truss said: "We need to see troops withdrawn," on Thursday.'
+    )  # the whole sentence
     near, _ = quote_check(claim, [_evidence("Truss said we need to see the troops withdrawn now.")])
     assert near.outcome == "found_near" and 85 <= near.similarity < 100
     unattributed, _ = quote_check(claim, [_evidence("Someone said we need to see troops withdrawn.")])
     assert unattributed.outcome == "found_verbatim_unattributed"
     missing, cites = quote_check(claim, [_evidence("The bakery sells bread on Sundays.")])
     assert missing.outcome == "not_found" and cites == []
+
+
+def test_part_of_a_long_quote_reported_of_its_speaker_counts_as_said_by_them():
+    quote = (
+        "We also talked about it today, but the minister made it quite clear that it is none of our business. "
+        "Meanwhile, Russian troops on Russian territory are London's main concern, while the de-escalation logo "
+        "is a unifying factor for the whole western community"
+    )
+    claim = _claim(quote, ClaimType.quote, speaker="Sergei Lavrov")
+    reported = _evidence(
+        'Lavrov told reporters the talks had been like "the mute with the deaf", and said Russian troops on '
+        "Russian territory were London's main concern."
+    )
+    result, citations = quote_check(claim, [reported])
+    assert result.outcome == "found_part" and "Part of the quote" in result.detail
+    assert citations and citations[0].quote.startswith("Lavrov told reporters")
+    elsewhere = _evidence("Analysts said Russian troops on Russian territory were London's main concern.")
+    unattributed, _ = quote_check(claim, [elsewhere])
+    assert unattributed.outcome == "found_part_unattributed"

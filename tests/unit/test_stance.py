@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from fakes import evidence_item
 
-from factcheck.drafting.calibration import Calibration, FindingRecord
+from factcheck.drafting.calibration import Calibration, FindingRecord, KindRecord
 from factcheck.drafting.judges import EvidenceJudge, stance_findings
 from factcheck.drafting.stance import read_stances, weigh
 from factcheck.models import Claim, Span, Stance, Verdict
@@ -125,10 +125,11 @@ def _judge(threshold, precision=0.9):
     record = FindingRecord(
         "supported", fired=20, correct=18, threshold=threshold, balanced_precision=precision
     )
-    return EvidenceJudge(Calibration(findings={"stance_supports": record}))
+    lean = KindRecord("supported", claims=20, right=18, balanced=precision)
+    return EvidenceJudge(Calibration(findings={"stance_supports": record}, leans={"model_supports": lean}))
 
 
-def test_a_stance_commits_only_from_its_calibrated_threshold_and_cites_for_and_against():
+def test_a_stance_commits_only_from_its_calibrated_threshold_and_a_lean_shows_only_with_its_record():
     evidence = read_stances(
         CLAIM,
         [evidence_item(SUPPORTING, doc="d2", rank=1), evidence_item(f"{REFUTING}", doc="d3", rank=2)],
@@ -139,9 +140,15 @@ def test_a_stance_commits_only_from_its_calibrated_threshold_and_cites_for_and_a
     assert [c.quote for c in committed.citations] == [SUPPORTING]
     below = _judge(threshold=0.95).judge(claim(), evidence, [], [])
     assert below.verdict == Verdict.not_enough_evidence and below.suggestion == Verdict.supported
-    assert "from a score of 0.95" in below.rationale and below.citations
+    assert "right in 18 of 20 claims" in below.rationale and below.citations
+    assert below.record is not None and below.record.lower_bound == pytest.approx(0.738, abs=0.001)
+    # no record, no lean: the note names the strongest evidence each way instead
     unmeasured = EvidenceJudge(Calibration()).judge(claim(), evidence, [], [])
-    assert unmeasured.verdict == Verdict.not_enough_evidence and unmeasured.suggestion == Verdict.supported
+    assert unmeasured.verdict == Verdict.not_enough_evidence and unmeasured.suggestion is None
+    assert (
+        f"Evidence for: “{SUPPORTING}”" in unmeasured.rationale
+        and "Evidence against: none" in unmeasured.rationale
+    )
 
 
 def test_a_balanced_precision_under_the_commit_line_commits_nothing():
@@ -186,6 +193,11 @@ def test_the_drafted_public_text_stands_alone_and_names_its_source():
         start=0,
         end=10,
     )
+    from datetime import date
+
+    evidence = evidence_item(citation.quote, doc="d2").model_copy(
+        update={"outlet": "Example Wire", "published": date(2022, 2, 9)}
+    )
     note = Note(
         id="n1",
         claim_id="c1",
@@ -193,14 +205,20 @@ def test_the_drafted_public_text_stands_alone_and_names_its_source():
         rationale="A long machine rationale that is never published.",
         confidence=0.9,
         citations=[citation],
+        evidence=[evidence],
         provenance=Provenance(judge="evidence"),
         created_at="2026-12-06T00:00:00Z",
     )
     short = short_claim(note, fragment)
-    assert len(short) <= 120 and short.startswith("The United States") and short.endswith("…")
+    assert short == (
+        "The United States and Western countries are worried about Russia's invasion of Ukraine, along with the "
+        "buildup of about 100,000 Moscow troops on the border."
+    )
     explanation = public_explanation(note)
-    assert explanation.startswith("Refuted, according to Satellite images show build-up continuing.")
-    assert "about 130,000 Russian troops" in explanation and "machine rationale" not in explanation
+    assert explanation.startswith("Refuted. Example Wire (9 February 2022) reports: “Western officials")
+    assert "Satellite images" not in explanation and "machine rationale" not in explanation
+    unsettled = public_explanation(note.model_copy(update={"verdict": Verdict.not_enough_evidence}))
+    assert unsettled == "Not enough evidence: the sources checked do not settle this claim."
     quote = fragment.model_copy(
         update={"type": "quote", "speaker": "Liz Truss", "text": '"Russia must reduce tensions"'}
     )
@@ -209,25 +227,27 @@ def test_the_drafted_public_text_stands_alone_and_names_its_source():
     )
 
 
-def test_a_model_finding_that_has_not_earned_a_commit_ranks_by_how_it_fared_at_its_score():
+def test_a_lean_is_shown_only_where_its_kind_was_right_clearly_more_often_than_chance_at_its_score():
     from dataclasses import replace
 
-    from factcheck.drafting.judges import Finding, decide
+    from factcheck.drafting.judges import Decision, Finding, decide
 
     curve = ((0.97, 8, 8, 1.0), (0.94, 20, 15, 0.9), (0.5, 60, 30, 0.2))
     calibration = Calibration(
-        findings={
-            "stance_supports": FindingRecord("supported", fired=0, correct=0, curve=curve),
-            "denied": FindingRecord("refuted", fired=30, correct=15, balanced_precision=0.3),
+        leans={
+            "model_supports": KindRecord("supported", claims=60, right=30, balanced=0.2, curve=curve),
+            "source_says_false": KindRecord("refuted", claims=30, right=15, balanced=0.3),
         }
     )
     stance = Finding("stance_supports", Verdict.supported, "read as supporting", ("d2:0",), 0.95)
     denied = Finding("denied", Verdict.refuted, "denied", ("d3:0",), None)
-    assert decide([denied, stance], calibration) == (stance, None, False)  # 15 of 20 (0.75) beats 0.3
-    assert decide([denied, replace(stance, score=0.6)], calibration)[0] is denied  # 0.2 at 0.6 does not
-    record = calibration.record("stance_supports")
-    assert record.track_at(0.99) is None  # 8 claims at that point: too few to say
-    assert record.track_at(0.95) == (20, 15, 0.75)  # the lower of measured and balanced
+    decision = decide([denied, stance], calibration)
+    assert decision.finding is stance and not decision.committed  # 0.9 balanced at 0.95 beats 0.3
+    assert (decision.record.claims, decision.record.right, decision.record.balanced) == (20, 15, 0.9)
+    # at 0.6 the model's leans were near chance (0.2 balanced), and so were denials (0.3): no lean at all
+    assert decide([denied, replace(stance, score=0.6)], calibration) == Decision()
+    # at 0.99 only 8 claims score as high: the record is that of the highest score with at least 10 behind it
+    assert calibration.lean_record("model_supports", 0.99).claims == 20
     judged = EvidenceJudge(calibration).judge(
         claim(),
         read_stances(CLAIM, [evidence_item(SUPPORTING, doc="d2")], scorer({SUPPORTING: (0.95, 0.0, 0.05)})),
@@ -235,7 +255,7 @@ def test_a_model_finding_that_has_not_earned_a_commit_ranks_by_how_it_fared_at_i
         [],
     )
     assert judged.verdict == Verdict.not_enough_evidence and judged.suggestion == Verdict.supported
-    assert "right in 15 of 20 cases (75%" in judged.rationale
+    assert "right in 15 of 20 claims kept apart for calibration" in judged.rationale
 
 
 @pytest.mark.parametrize(
@@ -279,3 +299,49 @@ def test_the_model_reads_the_statement_without_the_date_drafting_added(statement
         claim().model_copy(update={"statement": statement}), statement, [hit]
     )
     assert read == [(undated, SUPPORTING)]
+
+
+def test_a_party_calling_reports_baseless_is_not_a_source_debunking_them():
+    from factcheck.drafting.judges import in_own_voice
+
+    assert (
+        in_own_voice(
+            'Kremlin spokesman Dmitry Peskov branded such information an "empty and baseless" claim.'
+        )
+        == ""
+    )
+    assert "baseless" not in in_own_voice('The ministry\'s "baseless" statement drew criticism.')
+    assert "false" in in_own_voice("The photo is false: it was taken in 2015 in another country.")
+
+
+def test_whether_x_said_y_is_not_refuted_by_others_disputing_y():
+    quote = "If Russia is serious about not attacking, we need to see troops withdrawn"
+    said = Claim(
+        id="c1",
+        document_id="d1",
+        span=Span(start=0, end=len(quote)),
+        text=quote,
+        sentence=quote,
+        sentence_span=Span(start=0, end=len(quote)),
+        type="quote",
+        checkworthiness=0.9,
+        speaker="Liz Truss",
+        statement=f"Liz Truss said: “{quote}”",
+    )
+    disputing = "Russia has repeatedly underlined that it isn't threatening anyone."
+    attributing = "Truss said Russia must withdraw its troops if it is serious about not attacking."
+    evidence = read_stances(
+        said.statement,
+        [evidence_item(disputing, doc="d2", rank=1), evidence_item(attributing, doc="d3", rank=2)],
+        scorer({disputing: (0.01, 0.97, 0.02), attributing: (0.9, 0.02, 0.08)}),
+    )
+    (finding,) = stance_findings(evidence, speaker="Truss")
+    assert finding.verdict == Verdict.supported and [u.text for u in finding.units] == [attributing]
+    lean = KindRecord("supported", claims=40, right=30, balanced=0.7)
+    judged = EvidenceJudge(Calibration(leans={"model_supports": lean})).judge(said, evidence, [], [])
+    assert judged.suggestion == Verdict.supported and [c.quote for c in judged.citations] == [attributing]
+    alone = evidence[:1]
+    unsaid = EvidenceJudge(Calibration(leans={"model_refutes": lean})).judge(said, alone, [], [])
+    assert (
+        unsaid.suggestion is None and "Disputing what was said (not whether it was said)" in unsaid.rationale
+    )
