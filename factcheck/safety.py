@@ -67,11 +67,29 @@ def has_bidi_controls(text: str) -> bool:
     return bool(_BIDI.search(text))
 
 
+def _visible(match: re.Match) -> str:
+    character = match.group()
+    if character == "\x1b":
+        return "␛"
+    return "" if character in "\x07\x00" else f"[U+{ord(character):04X}]"
+
+
 def terminal_text(text: str) -> str:
-    """Stored text made safe to print: control sequences and control characters removed (tabs and newlines
-    kept), and each bidi control shown as a visible marker such as [U+202E] instead of reordering the line."""
+    """Stored text made safe to print, with nothing hidden: every control character is shown as a visible
+    marker (ESC as ␛, a C1 control such as U+009B as [U+009B]; tabs and newlines kept, BEL and NUL dropped), so
+    no sequence is live and no text after one disappears; each bidi control is shown as [U+202E] instead of
+    reordering the line."""
+    return _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", _CONTROL_CHARACTERS.sub(_visible, text))
+
+
+MAX_PUBLIC_TEXT = 2_000  # characters of a public explanation or a comment
+
+
+def public_text(text: str) -> str:
+    """Text as it may be published: control sequences, control characters and bidi controls removed, whitespace
+    collapsed to single spaces. Every way into public text (an edit, a drafted quote) goes through it."""
     cleaned = _CONTROL_CHARACTERS.sub("", _CONTROL_SEQUENCE.sub("", text))
-    return _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", cleaned)
+    return " ".join(_BIDI.sub("", cleaned).split())
 
 
 def one_line(text: str, limit: int | None = None) -> str:
@@ -81,9 +99,12 @@ def one_line(text: str, limit: int | None = None) -> str:
     return line[:limit].rstrip() if limit is not None else line
 
 
-_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s@?#]+@")
+# Everything between the scheme and the last "@" before the path: a password may hold a raw "@", "#" or "?".
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s]*@")
+# A query parameter whose name says it holds a secret: token, key (api-key, x-api-key), code, password, secret,
+# sig(nature), auth, credential.
 _SECRET_PARAMETER = re.compile(
-    r"(?i)([?&;](?:api[_-]?key|key|token|access[_-]?token|secret|password|passwd|pwd|auth|sig|signature)=)"
+    r"(?i)([?&;#][\w.\-]*(?:token|key|code|password|passwd|pwd|secret|sig|signature|auth|credential)[\w.\-]*=)"
     r"[^&#\s;]+"
 )
 
@@ -92,6 +113,12 @@ def mask_credentials(text: str) -> str:
     """`text` with the credentials of every URL in it masked: the user and password part
     (http://user:sk-...@host becomes http://***@host) and secret-looking query parameters (?api_key=***)."""
     return _SECRET_PARAMETER.sub(r"\1***", _URL_USERINFO.sub(r"\1***@", text))
+
+
+def source_url(url: str) -> str:
+    """A URL as it may be stored and published as a source: without its user and password (a disguise such as
+    https://trusted.example@evil.example/ shows its real host) and with secret-looking parameters masked."""
+    return _SECRET_PARAMETER.sub(r"\1***", _URL_USERINFO.sub(r"\1", url.strip()))
 
 
 def masked_settings(data: object) -> object:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import pickle
 import sys
 import tempfile
@@ -317,6 +318,62 @@ def separation(rows: list[dict], floor: float, model) -> dict:  # noqa: ANN001
     return out
 
 
+# The commit thresholds the certificate tests, strict to lax, fixed before any calibration data was read.
+COMMIT_GRID = tuple(round(0.99 - 0.01 * step, 2) for step in range(15))  # 0.99, 0.98, ..., 0.85
+ALPHA = 0.05
+
+
+def binomial_tail(right: int, n: int, p: float) -> float:
+    """P(at least `right` successes of `n`) when each succeeds with probability `p`."""
+    return sum(math.comb(n, k) * p**k * (1 - p) ** (n - k) for k in range(right, n + 1))
+
+
+def certificate(rows: list[dict]) -> dict:
+    """One commit decision for the verification model's leans, certified by a fixed-sequence test: from the
+    strictest threshold of COMMIT_GRID down, each is tested (H0: precision below COMMIT_PRECISION, rejected when
+    the binomial tail of the claims at or above it is at most ALPHA, and their balanced precision reaches
+    COMMIT_PRECISION too); the first that fails ends the sequence. Testing in a fixed order needs no correction
+    for testing several thresholds: with probability at least 1 - ALPHA, the threshold chosen commits verdicts
+    right at least COMMIT_PRECISION of the time on claims like these (Learn then Test, Angelopoulos et al.)."""
+    weights = class_weights(rows)
+    strongest = []
+    for row in rows:
+        model = [
+            f
+            for f in row["findings"]
+            if lean_kind(f.name).startswith("model_") and f.verdict.value != "not_enough_evidence"
+        ]
+        if model:
+            strongest.append((row, max(model, key=lambda f: f.score)))
+    tested, threshold, precision = [], None, None
+    for point in COMMIT_GRID:
+        chosen = [(row, f) for row, f in strongest if f.score >= point]
+        n, right, balanced = precision_of(chosen, weights)
+        p_value = binomial_tail(right, n, COMMIT_PRECISION) if n else 1.0
+        passed = n > 0 and p_value <= ALPHA and balanced >= COMMIT_PRECISION
+        tested.append(
+            {
+                "threshold": point,
+                "n": n,
+                "right": right,
+                "balanced": round(balanced, 4),
+                "p": round(p_value, 4),
+            }
+        )
+        if not passed:
+            break
+        threshold, precision = point, round(balanced, 4)
+    return {
+        "rule": "fixed-sequence binomial test over COMMIT_GRID, strict to lax",
+        "alpha": ALPHA,
+        "at_least": COMMIT_PRECISION,
+        "grid": list(COMMIT_GRID),
+        "tested": tested,
+        "threshold": threshold,
+        "precision": precision,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
@@ -337,6 +394,8 @@ def main() -> None:
     sets = report_sets if args.auroc == "report" else calibration_sets
     if args.cache and args.cache.exists():
         rows = pickle.loads(args.cache.read_bytes())
+        for row in rows:  # items pickled by an older factcheck get the fields added since, at their defaults
+            row["items"] = [type(e).model_validate(dict(e.__dict__)) for e in row["items"]]
     else:
         with tempfile.TemporaryDirectory() as tmp:
             rows = gather(args.data, Path(tmp), sets)
@@ -390,6 +449,7 @@ def main() -> None:
         "floor": floor,
         "findings": findings,
         "leans": lean_records(claims),
+        "certificate": certificate(claims),
     }
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(f"floor {floor:.2f}; {len(claims)} claims; verifier {model_sha[:12]}")
@@ -398,6 +458,10 @@ def main() -> None:
             f"  {name:24s} -> {entry['verdict']:14s} threshold {entry.get('threshold')} right "
             f"{entry.get('correct', 0)} of {entry.get('fired', 0)} balanced {entry.get('balanced_precision')}"
         )
+    cert = result["certificate"]
+    print(
+        f"  certificate: threshold {cert['threshold']} after {len(cert['tested'])} test(s): {cert['tested'][-1]}"
+    )
     for kind, entry in result["leans"].items():
         print(
             f"  lean {kind:19s} -> {entry['verdict']:14s} right {entry['right']} of {entry['claims']} "

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import numpy as np  # noqa: E402
 from verifier_data import DEFAULT_DATA, check_covid_sentences, fever  # noqa: E402
 
 
@@ -37,14 +38,26 @@ def read(args: argparse.Namespace) -> None:
 
     half = args.pairs // 2
     pairs = fever(Path(args.data))["report"][:half] + check_covid_sentences(Path(args.data), "report")[:half]
-    model = StanceModel(1, path=Path(args.model)) if args.model else StanceModel(1)
-    probabilities = model.stances([(p.claim, p.evidence) for p in pairs])
+    if (
+        args.similarity
+    ):  # the embedded model's cosine similarity of each claim and its evidence, as one "reading"
+        from factcheck.retrieval.minilm import load_minilm
+
+        embedder = load_minilm()
+        claims, units = (embedder.embed([getattr(p, side) for p in pairs]) for side in ("claim", "evidence"))
+        norms = np.linalg.norm(claims, axis=1) * np.linalg.norm(units, axis=1)
+        probabilities = ((claims * units).sum(axis=1) / norms)[:, None]
+        name = "embedded model (similarity)"
+    else:
+        model = StanceModel(1, path=Path(args.model)) if args.model else StanceModel(1)
+        probabilities = model.stances([(p.claim, p.evidence) for p in pairs])
+        name = str(model.path)
     Path(args.out).write_text(
         json.dumps(
             {
                 "machine": platform.machine(),
                 "cpu_flags": cpu_flags(),
-                "model": str(model.path),
+                "model": name,
                 "readings": [[round(float(x), 6) for x in row] for row in probabilities],
             }
         )
@@ -56,7 +69,7 @@ def compare(args: argparse.Namespace) -> None:
     a, b = (json.loads(Path(p).read_text()) for p in (args.first, args.second))
     rows = list(zip(a["readings"], b["readings"], strict=True))
     largest = max(abs(x - y) for ra, rb in rows for x, y in zip(ra, rb, strict=True))
-    crossed = sum((ra[k] >= 0.5) != (rb[k] >= 0.5) for ra, rb in rows for k in range(2))
+    crossed = sum((ra[k] >= 0.5) != (rb[k] >= 0.5) for ra, rb in rows for k in range(min(2, len(ra))))
     print(
         json.dumps(
             {
@@ -78,6 +91,7 @@ def main() -> None:
     reading.add_argument("--out", required=True)
     reading.add_argument("--model")
     reading.add_argument("--pairs", type=int, default=400)
+    reading.add_argument("--similarity", action="store_true", help="Read the embedded model's similarities.")
     reading.add_argument("--data", default=str(DEFAULT_DATA))
     comparing = commands.add_parser("compare")
     comparing.add_argument("first")

@@ -34,7 +34,7 @@ def hostile_workspace(workspace, folder):
     for item in workspace.queue(QueueFilter(status=None)):
         if item.note.evidence and not item.note.citations:  # cite the best sentence of the first passage
             workspace.cite_evidence(item.note.id, 1, None, "ann")
-        workspace.approve(item.note.id, "ann")
+        workspace.approve(item.note.id, "ann", confirm=True)
     return workspace
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -94,6 +95,17 @@ def summary(message: str) -> None:
     (console if terminal() else err_console).print(message, soft_wrap=True)
 
 
+_C1 = re.compile("[\x80-\x9f]")
+
+
+def to_stdout(text: str, json_text: bool = False, nl: bool = True) -> None:
+    """Data on stdout: written as it is to a file or a pipe; at a terminal, never a live control sequence (JSON
+    escapes C1 controls such as U+009B, which it would otherwise write raw; any other text shows them)."""
+    if terminal():
+        text = _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if json_text else terminal_text(text)
+    typer.echo(text, nl=nl)
+
+
 def print_json(data: object) -> None:
     if isinstance(data, BaseModel):
         text = data.model_dump_json(indent=2)
@@ -101,7 +113,7 @@ def print_json(data: object) -> None:
         text = json.dumps([item.model_dump(mode="json") for item in data], indent=2, ensure_ascii=False)
     else:
         text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
-    typer.echo(text)
+    to_stdout(text, json_text=True)
 
 
 def print_jsonl(items: Iterable[BaseModel | dict]) -> None:
@@ -112,7 +124,7 @@ def print_jsonl(items: Iterable[BaseModel | dict]) -> None:
             if isinstance(item, BaseModel)
             else json.dumps(item, ensure_ascii=False, default=str)
         )
-        typer.echo(line)
+        to_stdout(line, json_text=True)
 
 
 def terminal() -> bool:

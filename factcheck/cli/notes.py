@@ -19,6 +19,7 @@ from factcheck.cli.common import (
     say,
     settings_from,
     terminal,
+    to_stdout,
 )
 from factcheck.cli.options import (
     Article,
@@ -447,7 +448,8 @@ def export_notes(
     for line in export.withheld:
         err_console.print(f"warning: {line}", soft_wrap=True)
     if out == "-" and not per_article:
-        typer.echo(next(iter(export.files.values())), nl=False)
+        name, content = next(iter(export.files.items()))
+        to_stdout(content, json_text=name.endswith((".json", ".jsonld", ".jsonl")), nl=False)
         err_console.print(f"wrote {export.notes} notes to stdout")
         return
     if out == "-":

@@ -106,12 +106,29 @@ class FindingRecord:
 
 
 @dataclass(frozen=True)
+class Certificate:
+    """One commit decision for the verification model's leans: commit the lean when its score reaches
+    `threshold`, the laxest of a grid of thresholds fixed in advance that a fixed-sequence test certified
+    (strict to lax, each at 5%: with 95% probability the committed verdicts are right at least 85% of the time
+    on claims like the calibration claims). None: nothing commits."""
+
+    threshold: float | None = None
+    precision: float | None = None  # with labels balanced, measured at the threshold
+
+    def precision_at(self, score: float | None) -> float | None:
+        if self.threshold is None or score is None or score < self.threshold:
+            return None
+        return self.precision
+
+
+@dataclass(frozen=True)
 class Calibration:
     floor: float = SIMILARITY_FLOOR
     findings: dict[str, FindingRecord] = field(default_factory=dict)
     datasets: list[str] = field(default_factory=list)
     fingerprint: str = "none"  # SHA-256 of the calibration file: runs made with another one differ
     leans: dict[str, KindRecord] = field(default_factory=dict)
+    certificate: Certificate = field(default_factory=Certificate)
 
     def record(self, finding: str) -> FindingRecord | None:
         return self.findings.get(finding)
@@ -162,12 +179,14 @@ def load_calibration() -> Calibration:
         for kind, entry in raw.get("leans", {}).items()
         if same_model or not entry.get("curve")
     }
+    certified = raw.get("certificate", {}) if same_model else {}
     return Calibration(
         floor=float(raw.get("floor", SIMILARITY_FLOOR)),
         findings=findings,
         datasets=list(raw.get("datasets", [])),
         fingerprint=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
         leans=leans,
+        certificate=Certificate(certified.get("threshold"), certified.get("precision")),
     )
 
 

@@ -443,11 +443,15 @@ def decide(
     for finding in findings:
         if finding.verdict == Verdict.not_enough_evidence:
             continue
-        record = calibration.record(finding.name)
-        if record is not None and record.verdict != finding.verdict.value:
-            record = None
-        _, precision = commits(record, finding.score, commit_precision)
-        lean = calibration.lean_record(lean_kind(finding.name), finding.score)
+        kind = lean_kind(finding.name)
+        if kind.startswith("model_"):  # the model's leans commit by one certified decision
+            precision = calibration.certificate.precision_at(finding.score)
+        else:
+            record = calibration.record(finding.name)
+            if record is not None and record.verdict != finding.verdict.value:
+                record = None
+            _, precision = commits(record, finding.score, commit_precision)
+        lean = calibration.lean_record(kind, finding.score)
         if lean is not None and lean.verdict != finding.verdict:
             lean = None
         earned = precision is not None and precision >= commit_precision
@@ -514,13 +518,7 @@ class EvidenceJudge:
             else [c for c in check_citations if c.passage_id in best.passage_ids]
         )
         if decision.committed:
-            record = self.calibration.record(best.name)
-            assert record is not None and decision.precision is not None
-            rationale = (
-                f"{NO_LLM} {best.detail} On claims kept apart for calibration this kind of finding was right in "
-                f"{record.correct} of {record.fired} cases ({decision.precision:.0%} with labels balanced), so "
-                "the verdict is given."
-            )
+            rationale = f"{NO_LLM} {best.detail} {self._earned(best, decision.precision or 0.0)}"
         else:
             track = decision.record.sentence() if decision.record else "no record was measured"
             rationale = (
@@ -540,6 +538,21 @@ class EvidenceJudge:
             findings=names,
             score=best.score,
             record=decision.record,
+        )
+
+    def _earned(self, finding: Finding, precision: float) -> str:
+        """Why a verdict is committed, in words: the certified threshold, or the finding's record."""
+        certificate, record = self.calibration.certificate, self.calibration.record(finding.name)
+        if lean_kind(finding.name).startswith("model_") and certificate.threshold is not None:
+            return (
+                f"Readings like this commit from a score of {certificate.threshold:.2f}, a threshold certified on "
+                f"claims kept apart for calibration ({precision:.0%} right with labels balanced), so the verdict "
+                "is given."
+            )
+        right = f"right in {record.correct} of {record.fired} cases " if record else ""
+        return (
+            f"On claims kept apart for calibration this kind of finding was {right}({precision:.0%} with labels "
+            "balanced), so the verdict is given."
         )
 
     @staticmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from typing import Any, Literal, Protocol
 
@@ -32,6 +33,7 @@ from factcheck.settings import LLMSettings
 from factcheck.storage.db import Database
 
 MAX_REPLY_CHARS = 20_000  # longer replies are refused, never cached, never echoed back
+logger = logging.getLogger(__name__)
 
 
 def answer_model(sentence_ids: list[str]) -> type[BaseModel]:
@@ -86,17 +88,22 @@ class OpenAIChatClient:
                 "the llm judge needs FACTCHECK_LLM__API_KEY (or OPENAI_API_KEY), or FACTCHECK_LLM__BASE_URL "
                 "for a keyless server"
             )
+        from factcheck.drafting.bounded_http import bounded_client
+
         self.client = openai.OpenAI(
             api_key=key or "not-needed",
             base_url=self.base_url,
             timeout=settings.timeout_s,
             max_retries=settings.max_retries,
+            http_client=bounded_client(settings.timeout_s),
         )
         self.style = style
         self.max_tokens = settings.max_tokens
 
     def complete(self, messages: list[dict], schema: type[BaseModel]) -> tuple[str, dict]:
         import openai
+
+        from factcheck.drafting.bounded_http import CompressedReply, ReplyTooLarge
 
         json_schema = strict_schema(schema.model_json_schema())
         response_format: dict[str, Any]
@@ -117,8 +124,17 @@ class OpenAIChatClient:
         where = mask_credentials(self.base_url) if self.base_url else "api.openai.com"
         try:
             response = self.client.chat.completions.create(**request)
-            return self._reply(response, where)
+            text, usage = self._reply(response, where)
+            return text, usage or estimated_usage(messages, text)
+        except (ReplyTooLarge, CompressedReply) as exc:
+            raise ProviderError(
+                f"LLM server at {where} sent a reply refused unread: {exc}; check the server"
+            ) from None
         except openai.APIConnectionError as exc:  # includes timeouts, after the client's own retries
+            if isinstance(exc.__cause__, ReplyTooLarge | CompressedReply):
+                raise ProviderError(
+                    f"LLM server at {where} sent a reply refused unread: {exc.__cause__}; check the server"
+                ) from None
             kind = "timed out" if isinstance(exc, openai.APITimeoutError) else "is unreachable"
             error = ProviderError if isinstance(exc, openai.APITimeoutError) else ProviderUnavailable
             raise error(
@@ -156,10 +172,35 @@ class OpenAIChatClient:
                 f"LLM server at {where} sent a reply of {len(text):,} characters, over the {MAX_REPLY_CHARS:,} "
                 "accepted; lower FACTCHECK_LLM__MAX_TOKENS or check the model"
             )
-        usage = {}
-        if response.usage:
-            usage = {"prompt": response.usage.prompt_tokens, "completion": response.usage.completion_tokens}
-        return text, usage
+        return text, reported_usage(getattr(response, "usage", None), where)
+
+
+MAX_USAGE = 10_000_000  # tokens one request could plausibly use; a report beyond it is absurd
+
+
+def reported_usage(usage: Any, where: str) -> dict:
+    """The token counts a server reported, when they are whole numbers from 0 to MAX_USAGE; anything else
+    (a string, a negative number, an absurd count) is ignored and logged, and the caller counts what it sent."""
+    if usage is None:
+        return {}
+    counts = {
+        "prompt": getattr(usage, "prompt_tokens", None),
+        "completion": getattr(usage, "completion_tokens", None),
+    }
+    if all(type(v) is int and 0 <= v <= MAX_USAGE for v in counts.values()):
+        return counts
+    logger.warning(
+        "LLM server at %s reported unusable token counts %r; counting the request's size instead",
+        where,
+        counts,
+    )
+    return {}
+
+
+def estimated_usage(messages: list[dict], reply: str) -> dict:
+    """Tokens counted from what was sent and received (about four characters a token), for the budget."""
+    sent = sum(len(str(m.get("content", ""))) for m in messages)
+    return {"prompt": sent // 4 + 1, "completion": len(reply) // 4 + 1}
 
 
 _UNSUPPORTED_KEYWORDS = ("minimum", "maximum", "title", "default")

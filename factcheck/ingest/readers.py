@@ -15,6 +15,7 @@ import yaml
 from factcheck.errors import InputError
 from factcheck.logs import dropped
 from factcheck.models import Document, Passage
+from factcheck.safety import mask_credentials, source_url
 from factcheck.text.language import detect_language
 from factcheck.text.metadata import metadata_from_text, outlet_from_url, parse_date
 from factcheck.text.sentences import sentence_spans
@@ -127,7 +128,7 @@ def _make_document(
     return Document(
         id=document_id(key),
         title=title.strip(),
-        url=url.strip(),
+        url=source_url(url),
         outlet=outlet.strip(),
         published=published_date,
         path=str(path),
@@ -325,21 +326,25 @@ def read_url(url: str, max_mb: float, allow_private: bool = False) -> Reading:
         ):  # it logs its download errors; ours is the one line the person sees
             response = trafilatura.downloads.fetch_response(url, decode=False, config=config)
     except OSError as exc:
-        raise InputError(f"{url}: could not be fetched ({exc})") from None
+        raise InputError(f"{mask_credentials(url)}: could not be fetched ({exc})") from None
     if response is None and not allow_private and _private_host(url):
         raise InputError(
-            f"{url}: a local or private address; set FACTCHECK_INGEST__ALLOW_PRIVATE_URLS=1 to fetch it"
+            f"{mask_credentials(url)}: a local or private address; set FACTCHECK_INGEST__ALLOW_PRIVATE_URLS=1 to "
+            "fetch it"
         )
     if response is None or response.status != 200 or not response.data:
         status = f"HTTP {response.status}" if response is not None else "no answer"
         raise InputError(
-            f"{url}: could not be fetched ({status}); check the address, or save the page and index the file"
+            f"{mask_credentials(url)}: could not be fetched ({status}); check the address, or save the page and "
+            "index the file"
         )
     if len(response.data) > max_mb * 1024 * 1024:
-        raise InputError(f"{url}: larger than {max_mb:g} MB; raise FACTCHECK_INGEST__MAX_FILE_MB to index it")
+        raise InputError(
+            f"{mask_credentials(url)}: larger than {max_mb:g} MB; raise FACTCHECK_INGEST__MAX_FILE_MB to index it"
+        )
     html = decode(response.data, Path(url.rsplit("/", 1)[-1] or "page.html"))
-    document = _document_from_html(html, Path("page.html"), fetched_from=url)
-    return Reading([document.model_copy(update={"path": url})])
+    document = _document_from_html(html, Path("page.html"), fetched_from=source_url(url))
+    return Reading([document.model_copy(update={"path": source_url(url)})])
 
 
 def _private_host(url: str) -> bool:

@@ -22,7 +22,7 @@ from factcheck.models import (
     Verdict,
 )
 from factcheck.review.public import SHORT_CLAIM, public_explanation, short_claim
-from factcheck.safety import one_line
+from factcheck.safety import MAX_PUBLIC_TEXT, one_line, public_text
 from factcheck.storage.db import Database
 from factcheck.text.sentences import sentence_spans
 
@@ -288,9 +288,11 @@ def assign(db: Database, note_id: str, assignee: str, reviewer: str, version: in
 def comment(db: Database, note_id: str, reviewer: str, text: str) -> Review:
     """A comment on a note, kept in its history; the note itself does not change (nor its version)."""
     note = db.note(note_id)
-    words = one_line(text, MAX_REASON)
+    words = one_line(text)
     if not words:
         raise InputError("the comment is empty; write a few words")
+    if len(words) > MAX_REASON:
+        raise InputError(f"the comment has {len(words):,} characters; keep it to {MAX_REASON:,}")
     snapshot = _snapshot(note)
     review = Review(
         note_id=note.id,
@@ -495,6 +497,21 @@ def cite_reference(
     return add_citation(db, note_id, text, quote, reviewer, version)
 
 
+def _public_fields(claim_reviewed: str, explanation: str) -> tuple[str, str]:
+    """The short claim and explanation as they may be published: no control characters or sequences, no bidi
+    controls, single spaces, each within its length."""
+    short, public = public_text(claim_reviewed), public_text(explanation)
+    if len(short) > SHORT_CLAIM:
+        raise InputError(
+            f"the short claim has {len(short)} characters; keep it to {SHORT_CLAIM} so readers see all of it"
+        )
+    if len(public) > MAX_PUBLIC_TEXT:
+        raise InputError(
+            f"the explanation has {len(public):,} characters; keep it to {MAX_PUBLIC_TEXT:,}, a paragraph or two"
+        )
+    return short, public
+
+
 def edit_public(
     db: Database,
     note_id: str,
@@ -503,12 +520,9 @@ def edit_public(
     reviewer: str,
     version: int | None = None,
 ) -> Note:
-    """Write what gets published: the short claim and the public explanation (whitespace collapsed)."""
-    short, public = " ".join(claim_reviewed.split()), " ".join(explanation.split())
-    if len(short) > SHORT_CLAIM:
-        raise InputError(
-            f"the short claim has {len(short)} characters; keep it to {SHORT_CLAIM} so readers see all of it"
-        )
+    """Write what gets published: the short claim and the public explanation (whitespace collapsed, control
+    characters removed)."""
+    short, public = _public_fields(claim_reviewed, explanation)
     note = _opened(db, note_id, version)
     updated = note.model_copy(
         update={"claim_reviewed": short, "explanation": public, "public_by": reviewer_name(reviewer)}
@@ -576,7 +590,10 @@ def parse_edit(db: Database, text: str) -> dict:
         citations.append(resolve_citation(db, str(item["passage"]), str(item["quote"])))
     if verdict != Verdict.not_enough_evidence and not citations:
         raise InputError(f"{verdict.value} needs at least one citation")
-    public = {k: " ".join(str(data.get(k) or "").split()) for k in ("claim_reviewed", "explanation")}
+    short, explanation = _public_fields(
+        str(data.get("claim_reviewed") or ""), str(data.get("explanation") or "")
+    )
+    public = {"claim_reviewed": short, "explanation": explanation}
     return {
         "verdict": verdict,
         "confidence": confidence,

@@ -9,6 +9,7 @@ import re
 
 from factcheck.claims.statements import without_date
 from factcheck.models import Citation, Claim, ClaimType, Note, Verdict
+from factcheck.safety import public_text
 from factcheck.text.metadata import outlet_from_url
 from factcheck.text.sentences import sentence_spans
 
@@ -26,7 +27,7 @@ _GLUED = re.compile(r"^(?:[A-Z][a-z]+ )*[A-Z][a-z]+(?=[A-Z][a-z])")
 
 
 def _whole(text: str) -> str:
-    return " ".join(text.split())
+    return public_text(text)
 
 
 def _quote_of(claim: Claim) -> str:
@@ -89,12 +90,13 @@ def _source(note: Note, citation: Citation) -> str:
     item = next((e for e in note.evidence if e.passage_id == citation.passage_id), None)
     outlet = (item.outlet if item else "") or outlet_from_url(citation.document_url) or "an indexed source"
     published = item.published if item else None
+    outlet = public_text(outlet)
     return f"{outlet} ({published:%-d %B %Y})" if published else outlet
 
 
 def _quotable(quote: str) -> str:
-    """A cited sentence as it may be quoted: whole, without a subheading run into it."""
-    text = _whole(quote)
+    """A cited sentence as it may be quoted: whole, without a subheading run into it or control characters."""
+    text = public_text(quote)
     glued = _GLUED.match(text)
     return text[glued.end() :] if glued else text
 

@@ -285,3 +285,104 @@ def test_probe_n53_a_password_in_a_url_setting_is_masked_in_config_doctor_and_er
     assert draft.exit_code != 0 and "http://***@127.0.0.1:9/v1 is unreachable" in draft.stderr
     for result in (config, doctor, draft):
         assert secret not in result.output
+
+
+def test_o6_r23_a_source_with_credentials_in_its_url_is_stored_and_published_without_them(
+    workspace, tmp_path
+):
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "story.md").write_text(
+        "---\ntitle: Story\nurl: https://user:hunter2@trusted.example@evil.example/story?token=abc\n---\n"
+        "The council said it built 40 homes in 2021.\n"
+    )
+    workspace.index([folder])
+    (document,) = [d for d in workspace.sources() if d.title == "Story"]
+    assert workspace.document(document.id).url == "https://evil.example/story?token=***"
+    stored = workspace.db.conn.execute("SELECT group_concat(url || path) FROM documents").fetchone()[0]
+    assert "hunter2" not in stored and "trusted.example" not in stored
+
+
+# The 2026-12-07 probe report (issue 38): one rule for control characters ----------------------------------
+OSC_BEL = (
+    "Riverton, March 3, 2022. Mayor said 12 schools will close \x1b]0;x\x07 next year, said Chief "
+    "Ann\x1b]8;;http://e.example\x1b\\ Lee."
+)
+
+
+def test_r16_text_after_an_osc_ended_by_bel_is_shown_not_swallowed(tmp_path):
+    path = tmp_path / "osc.json"
+    path.write_text(json.dumps({"title": "OSC", "text": OSC_BEL}))
+    assert runner.invoke(app, ["index", str(path)]).exit_code == 0
+    (source,) = _sources()
+    shown = runner.invoke(app, ["sources", "show", source["id"]]).stdout
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "next year" in shown and "Lee" in shown  # nothing after a sequence disappears: it is shown as ␛
+
+
+def test_f20_public_text_is_stored_without_control_sequences_and_approve_show_prints_what_is_published(
+    workspace, corpus
+):
+    shutil.copytree(DATA / "evidence", corpus / "evidence")
+    workspace.index([corpus])
+    claims = workspace.claims(str(corpus / SEED_A.name))
+    drafter(workspace, EvidenceJudge()).draft_all(claims[:1])
+    note = workspace.queue(QueueFilter(status=None))[0].note
+    workspace.close()
+    hostile = "Expl \x1b]52;c;Zm9v\x07 \u009b2J done \u202eevil"
+    edited = runner.invoke(app, ["notes", "edit", note.id, "--explanation", hostile, "--reviewer", "ann"])
+    assert edited.exit_code == 0, edited.output
+    shown = json.loads(runner.invoke(app, ["notes", "show", note.id, "--json"]).stdout)
+    assert shown["explanation"] == "Expl done evil"
+    published = runner.invoke(
+        app, ["notes", "approve", note.id, "--show", "--yes", "--reviewer", "ann"]
+    ).stdout
+    assert "explanation: Expl done evil" in published
+    too_long = runner.invoke(
+        app, ["notes", "edit", note.id, "--explanation", "x" * 2001, "--reviewer", "ann"]
+    )
+    assert too_long.exit_code == 3 and "keep it to 2,000" in too_long.stderr  # F19
+    comment = runner.invoke(app, ["notes", "comment", note.id, "y" * 2001, "--reviewer", "ann"])
+    assert comment.exit_code == 3 and "keep it to 2,000" in comment.stderr
+
+
+def test_r17_r18_exports_and_json_lists_written_to_a_terminal_carry_no_live_control(tmp_path, monkeypatch):
+    from factcheck.cli import common
+
+    path = tmp_path / "osc.json"
+    path.write_text(json.dumps({"title": "Title \x1b]52;c;Zm9v\x07 \u009b2J end", "text": OSC_BEL}))
+    assert runner.invoke(app, ["index", str(path)]).exit_code == 0
+    monkeypatch.setattr(common, "terminal", lambda: True)
+    listed = runner.invoke(app, ["sources", "list", "--jsonl"]).stdout
+    assert "\u009b" not in listed and "\\u009b" in listed and "\x1b" not in listed
+    shown = runner.invoke(app, ["sources", "list", "--json"]).stdout
+    assert "\u009b" not in shown and "\x1b" not in shown
+
+
+def test_r17_every_export_format_written_to_a_terminal_carries_no_live_control(
+    workspace, tmp_path, monkeypatch
+):
+    from factcheck.cli import common
+
+    folder = tmp_path / "osc"
+    folder.mkdir()
+    (folder / "claim.md").write_text(
+        '---\ntitle: "Schools \\e]52;c;Zm9v\\a close \\u009b2J"\noutlet: Riverton Post\ndate: 2022-03-04\n---\n'
+        "The mayor said 12 schools will close next year.\n"
+    )
+    (folder / "wire.md").write_text(
+        '---\ntitle: "Wire \\e]8;;http://e.example\\e\\\\ link"\noutlet: Wire\ndate: 2022-03-03\n---\n'
+        "The mayor said 12 schools will close next year, \x1b]0;x\x07 officials confirmed.\n"
+    )
+    workspace.index([folder])
+    drafter(workspace, EvidenceJudge()).draft_all(workspace.claims(str(folder / "claim.md")))
+    for item in workspace.queue(QueueFilter(status=None)):
+        if item.note.evidence and not item.note.citations:
+            workspace.cite_evidence(item.note.id, 1, None, "ann")
+        workspace.approve(item.note.id, "ann", confirm=True)
+    workspace.close()
+    monkeypatch.setattr(common, "terminal", lambda: True)
+    for fmt in ("csv", "html", "md", "json"):
+        exported = runner.invoke(app, ["notes", "export", "--format", fmt])
+        assert exported.exit_code == 0, exported.output
+        assert not re.search("[\x07\x1b\x80-\x9f]", exported.stdout), fmt

@@ -65,7 +65,7 @@ def test_probe_51_a_hostile_title_stays_inside_its_fence(troops):
 
 def test_probe_70_a_huge_reply_is_refused_and_never_cached(server, workspace):
     server.script = ["huge"]
-    with pytest.raises(ProviderError, match="over the 20,000 accepted"):
+    with pytest.raises(ProviderError, match="over the 20,000 accepted|passed 2,000,000 bytes"):
         CachedClient(_client(server), workspace.db).complete(
             [{"role": "user", "content": "x"}], answer_model(["P1.S1"])
         )
@@ -93,3 +93,53 @@ def test_probe_72_a_failed_reply_is_not_replayed_by_redo(server, corpus, monkeyp
     server.script = [NEE]
     again = json.loads(runner.invoke(app, ["draft", claim, "--redo", "--json"]).stdout)
     assert len(server.requests) == asked + 1 and again[0]["status"] == NoteStatus.draft.value
+
+
+# The 2026-12-07 probe report (issue 38): an LLM reply bounded as a whole, usage that cannot break the run -------
+
+
+def test_r28_a_usage_field_holding_a_string_is_ignored_not_a_crash(server):
+    server.usage = {"prompt_tokens": "lots", "completion_tokens": -5}
+    text, usage = _client(server).complete([{"role": "user", "content": "x" * 400}], answer_model(["P1.S1"]))
+    assert json.loads(text)["verdict"] == "not_enough_evidence"
+    assert usage == {
+        "prompt": 101,
+        "completion": len(text) // 4 + 1,
+    }  # counted from what was sent and received
+
+
+def test_r29_negative_usage_cannot_defeat_the_token_budget(server, troops):
+    workspace, claim = troops
+    server.usage = {"prompt_tokens": -1_000_000, "completion_tokens": -1_000_000, "total_tokens": -2_000_000}
+    others = [c for c in workspace.db.claims(claim.document_id) if c.id != claim.id][:3]
+    judge = LLMJudge(_client(server), calibration=Calibration())
+    from factcheck.drafting.draft import Budget
+
+    budget = Budget(max_tokens=100)
+    drafter(workspace, judge).draft_all([claim, *others], budget=budget)
+    assert budget.tokens > 100 and len(server.requests) == 1  # the honest count stopped it after one claim
+
+
+def test_r31_a_server_trickling_its_reply_is_cut_at_the_timeout_as_a_whole(server):
+    import time
+
+    server.script = ["trickle"]
+    client = OpenAIChatClient(
+        LLMSettings(model="m", base_url=server.url, max_retries=0, timeout_s=3), "json_schema"
+    )
+    started = time.monotonic()
+    with pytest.raises(ProviderError, match="timed out"):
+        client.complete([{"role": "user", "content": "x"}], answer_model(["P1.S1"]))
+    assert (
+        time.monotonic() - started < 8
+    )  # the timeout, plus at most one read's wait, never the whole trickle
+
+
+def test_r34_a_compressed_reply_is_refused_unread(server):
+    import resource
+
+    server.script = ["gzipbomb"]
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(ProviderError, match="refused unread.*compressed"):
+        _client(server).complete([{"role": "user", "content": "x"}], answer_model(["P1.S1"]))
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KiB: never expanded

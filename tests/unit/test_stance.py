@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from fakes import evidence_item
 
-from factcheck.drafting.calibration import Calibration, FindingRecord, KindRecord
+from factcheck.drafting.calibration import Calibration, Certificate, KindRecord
 from factcheck.drafting.judges import EvidenceJudge, stance_findings
 from factcheck.drafting.stance import read_stances, weigh
 from factcheck.models import Claim, Span, Stance, Verdict
@@ -122,11 +122,10 @@ def test_a_finding_cites_the_passages_retrieval_ranks_first_one_unit_each_and_na
 
 
 def _judge(threshold, precision=0.9):
-    record = FindingRecord(
-        "supported", fired=20, correct=18, threshold=threshold, balanced_precision=precision
-    )
+    """A calibration whose certificate commits the model's leans from `threshold` at `precision`."""
     lean = KindRecord("supported", claims=20, right=18, balanced=precision)
-    return EvidenceJudge(Calibration(findings={"stance_supports": record}, leans={"model_supports": lean}))
+    certificate = Certificate(threshold, precision)
+    return EvidenceJudge(Calibration(leans={"model_supports": lean}, certificate=certificate))
 
 
 def test_a_stance_commits_only_from_its_calibrated_threshold_and_a_lean_shows_only_with_its_record():
