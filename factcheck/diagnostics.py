@@ -96,15 +96,15 @@ def _verifier(settings: Settings) -> HealthCheck:
         )
     load_stance_model(settings.embeddings.threads)
     calibration = load_calibration()
-    thresholds = [
-        f"{record.verdict} from score {record.threshold:.2f}"
-        for name, record in sorted(calibration.findings.items())
-        if name.startswith("stance_") and record.threshold is not None
-    ]
+    if calibration.problem:
+        return HealthCheck(
+            name="verifier", ok=False, detail=f"{calibration.problem}: nothing commits, no lean shown"
+        )
+    threshold = calibration.certificate.threshold
     commits = (
-        "; commits " + ", ".join(thresholds)
-        if thresholds
-        else "; no calibrated threshold: it commits nothing"
+        f"; its leans commit from a certified score of {threshold:.2f}"
+        if threshold is not None
+        else "; no certified threshold: it commits nothing"
     )
     return HealthCheck(
         name="verifier",

@@ -31,6 +31,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 
+from factcheck.data import pin
 from factcheck.drafting.calibration import LOWER_BOUND_Z, wilson_lower
 from factcheck.drafting.checks import check_claim
 from factcheck.drafting.evidence import EvidenceBuilder, about_claim
@@ -451,7 +452,10 @@ def main() -> None:
         "leans": lean_records(claims),
         "certificate": certificate(claims),
     }
-    args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    text = json.dumps(result, indent=1) + "\n"
+    args.out.write_text(text, encoding="utf-8")
+    if args.out.resolve() == OUT.resolve():  # the shipped file: pin it, as the model is pinned
+        pin(OUT.name, text.encode("utf-8"))
     print(f"floor {floor:.2f}; {len(claims)} claims; verifier {model_sha[:12]}")
     for name, entry in findings.items():
         print(

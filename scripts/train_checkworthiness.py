@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from factcheck.claims.scoring import CheckworthinessScorer, encode_array, features
+from factcheck.data import pin
 from factcheck.retrieval.minilm import load_minilm
 
 OUT = Path(__file__).resolve().parent.parent / "factcheck" / "data" / "checkworthiness.json"
@@ -106,6 +107,7 @@ def main() -> None:
         "f1": round(score, 3),
     }
     OUT.write_text(json.dumps(stored), encoding="utf-8")
+    pin(OUT.name, OUT.read_bytes())  # pinned like the model: a changed file is refused at load
     print(f"wrote {OUT}")
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import re
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
 WEIGHTS_FILE = "checkworthiness.json"
+logger = logging.getLogger(__name__)
 RULES_REVISION = "4"  # bump when detection rules change, so stored claims are detected again
 _NUMBER = re.compile(r"\d|\b(?:hundred|thousand|million|billion|percent)\b", re.I)
 
@@ -64,10 +65,14 @@ class CheckworthinessScorer:
 
 @lru_cache(maxsize=1)
 def _weights() -> bytes | None:
-    """The shipped weights file (read once: the scorer and the detector version both need it), or None."""
+    """The shipped weights file, verified against its pinned SHA-256 (read once: the scorer and the detector
+    version both need it), or None: a missing or changed file is one logged line, and the rules rank alone."""
+    from factcheck.data import ShippedFileError, shipped
+
     try:
-        return resources.files("factcheck.data").joinpath(WEIGHTS_FILE).read_bytes()
-    except (FileNotFoundError, ModuleNotFoundError):
+        return shipped(WEIGHTS_FILE)
+    except ShippedFileError as exc:
+        logger.warning("%s: claims are ranked by the rules alone", exc)
         return None
 
 

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
+from factcheck.data import ShippedFileError, shipped
 from factcheck.drafting.evidence import SIMILARITY_FLOOR
 from factcheck.models import LeanRecord, Verdict
 
 CALIBRATION_FILE = "calibration.json"
+logger = logging.getLogger(__name__)
 MIN_FIRED = 10  # a finding seen fewer times than this on the dev data has no measured precision
 LOWER_BOUND_Z = 1.645  # one-sided 95%
 # A kind of lean is shown only when, on the calibration claims, it was right at least this often with the four
@@ -129,6 +131,7 @@ class Calibration:
     fingerprint: str = "none"  # SHA-256 of the calibration file: runs made with another one differ
     leans: dict[str, KindRecord] = field(default_factory=dict)
     certificate: Certificate = field(default_factory=Certificate)
+    problem: str = ""  # why the shipped calibration was not used, when it was not
 
     def record(self, finding: str) -> FindingRecord | None:
         return self.findings.get(finding)
@@ -142,12 +145,23 @@ class Calibration:
 
 @lru_cache(maxsize=1)
 def load_calibration() -> Calibration:
-    """The shipped calibration, or an empty one (nothing is ever committed) when the file is missing."""
+    """The shipped calibration, verified against its pinned SHA-256. A missing, changed or unreadable file is
+    one logged line and an empty calibration: nothing commits and no lean is shown."""
     try:
-        text = resources.files("factcheck.data").joinpath(CALIBRATION_FILE).read_text(encoding="utf-8")
-    except (FileNotFoundError, ModuleNotFoundError):
-        return Calibration()
-    raw = json.loads(text)
+        text = shipped(CALIBRATION_FILE).decode("utf-8")
+        return _parsed(text, json.loads(text))
+    except (ShippedFileError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        logger.warning("%s: nothing commits and no lean is shown", _problem(exc))
+        return Calibration(problem=_problem(exc))
+
+
+def _problem(exc: Exception) -> str:
+    if isinstance(exc, ShippedFileError):
+        return str(exc)
+    return f"factcheck/data/{CALIBRATION_FILE} cannot be read ({type(exc).__name__}); reinstall factcheck"
+
+
+def _parsed(text: str, raw: dict) -> Calibration:
     from factcheck.drafting.verifier import MODEL_SHA256
 
     # Thresholds on the verification model's scores hold for the model they were measured with only.

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from fakes import drafter
@@ -386,3 +387,49 @@ def test_r17_every_export_format_written_to_a_terminal_carries_no_live_control(
         exported = runner.invoke(app, ["notes", "export", "--format", fmt])
         assert exported.exit_code == 0, exported.output
         assert not re.search("[\x07\x1b\x80-\x9f]", exported.stdout), fmt
+
+
+# The shipped calibration is pinned like the model (F28, F29) ---------------------------------------------
+
+
+@pytest.fixture
+def shipped_copy(tmp_path, monkeypatch):
+    """A copy of the shipped data folder the test may change, read in place of the real one."""
+    import factcheck.data
+    from factcheck.claims import scoring
+    from factcheck.drafting.calibration import load_calibration
+
+    copy = tmp_path / "data"
+    shutil.copytree(Path(factcheck.data.__file__).parent, copy)
+    monkeypatch.setattr(factcheck.data.resources, "files", lambda name: copy)
+    load_calibration.cache_clear()
+    scoring._weights.cache_clear()
+    yield copy
+    load_calibration.cache_clear()
+    scoring._weights.cache_clear()
+
+
+def test_f28_a_tampered_calibration_file_is_one_line_and_nothing_commits(shipped_copy, caplog):
+    from factcheck.drafting.calibration import load_calibration
+
+    path = shipped_copy / "calibration.json"
+    data = json.loads(path.read_text())
+    data["certificate"] = {"threshold": 0.05, "precision": 1.0}
+    path.write_text(json.dumps(data))
+    calibration = load_calibration()
+    assert calibration.certificate.threshold is None and not calibration.leans and not calibration.findings
+    assert "does not match its pinned SHA-256" in calibration.problem
+    assert [r.getMessage().count("\n") for r in caplog.records] == [0]  # one line
+
+
+def test_f29_a_broken_calibration_or_weights_file_is_one_line_never_a_crash(shipped_copy, caplog):
+    from factcheck.claims import scoring
+    from factcheck.data import pin
+    from factcheck.drafting.calibration import load_calibration
+
+    broken = b'{"findings": {"stance_supports": {"fired": "x"'
+    (shipped_copy / "calibration.json").write_bytes(broken)
+    pin("calibration.json", broken)  # even a pinned file that cannot be parsed
+    assert "cannot be read" in load_calibration().problem
+    (shipped_copy / "checkworthiness.json").write_text("{}")
+    assert scoring._weights() is None and "checkworthiness.json does not match" in caplog.text
