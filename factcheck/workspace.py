@@ -493,26 +493,27 @@ class Workspace:
         self.db.set_review_position(reviewer, note_id)
 
     # export ---------------------------------------------------------------------------------------
-    def export(self, fmt: str, filters: QueueFilter | None = None, per_article: bool = False) -> Export:
-        """Notes matching the filters (approved ones by default) rendered for publishing; stale notes are left
-        out with one line each."""
+    def export(
+        self,
+        fmt: str,
+        filters: QueueFilter | None = None,
+        per_article: bool = False,
+        unapproved: bool = False,
+    ) -> Export:
+        """Notes matching the filters (approved by default) for publishing; stale ones left out with a line each."""
         filters = filters or QueueFilter(status=NoteStatus.approved)
         notes = [item.note for item in self.queue(filters)]
-        left_out = []
-        if filters.status == NoteStatus.approved:
-            stale = self.queue(filters.model_copy(update={"status": NoteStatus.stale}))
-            left_out = [(i.note.id, actions.stale_reason(self.db, i.note)) for i in stale]
+        approved = filters.status == NoteStatus.approved
+        stale = self.queue(filters.model_copy(update={"status": NoteStatus.stale})) if approved else []
+        left_out = [(i.note.id, actions.stale_reason(self.db, i.note)) for i in stale]
         return export.export_notes(
-            self.db, notes, filters, fmt, self.settings.publisher, per_article, left_out
+            self.db, notes, filters, fmt, self.settings.publisher, per_article, left_out, unapproved
         )
 
     @staticmethod
     def export_formats() -> list[ExportFormatInfo]:
         """Every export format, in the order the CLI and the desk list them."""
-        return [
-            ExportFormatInfo(name=f.name, suffix=f.suffix, media_type=f.media_type, description=f.description)
-            for f in export.EXPORT_FORMATS.values()
-        ]
+        return export.format_infos()
 
     # evaluation -----------------------------------------------------------------------------------
     def evaluate_claims(

@@ -439,11 +439,18 @@ def export_notes(
     per_article: Annotated[
         bool, typer.Option("--per-article", help="Markdown: one file per article in the --out folder.")
     ] = False,
+    include_unapproved: Annotated[
+        bool,
+        typer.Option(
+            "--include-unapproved",
+            help="claimreview/markup: also carry notes that are not approved, each marked UNAPPROVED DRAFT.",
+        ),
+    ] = False,
 ) -> None:
     """Export notes for publishing. Exports never contain API keys, local paths or prompts."""
     with open_workspace(ctx) as workspace:
         export = workspace.export(
-            fmt, workspace.queue_filter(article, verdict, claim_type, status), per_article
+            fmt, workspace.queue_filter(article, verdict, claim_type, status), per_article, include_unapproved
         )
     for line in export.withheld:
         err_console.print(f"warning: {line}", soft_wrap=True)

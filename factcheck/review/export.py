@@ -15,7 +15,7 @@ from datetime import date
 
 from factcheck.drafting.grounding import ungrounded
 from factcheck.errors import InputError
-from factcheck.models import Document, Export, Note, QueueFilter, Verdict
+from factcheck.models import Document, Export, ExportFormatInfo, Note, NoteStatus, QueueFilter, Verdict
 from factcheck.review.public import public_explanation, short_claim
 from factcheck.review.report import ExportItem, to_html
 from factcheck.safety import markdown_link, markdown_text, safe_url, script_safe_json
@@ -234,6 +234,8 @@ def claim_review(item: ExportItem, publisher: PublisherSettings) -> dict:
         if url := safe_url(c.document_url):
             work["url"] = url
         citations.append(work)
+    if note.status != NoteStatus.approved:  # only with --include-unapproved: every such item says so
+        label = f"{UNAPPROVED}: {label}"
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -381,6 +383,18 @@ for _name, _suffix, _media_type, _description, _renderer in (
     export_format(_name, _suffix, _media_type, _description)(_renderer)
 
 
+def format_infos() -> list[ExportFormatInfo]:
+    """Every export format, in the order the CLI and the desk list them."""
+    return [
+        ExportFormatInfo(name=f.name, suffix=f.suffix, media_type=f.media_type, description=f.description)
+        for f in EXPORT_FORMATS.values()
+    ]
+
+
+PUBLISHING = ("claimreview", "markup")  # formats a fact-check site or Google publishes as they are
+UNAPPROVED = "UNAPPROVED DRAFT"
+
+
 def export_notes(
     db: Database,
     notes: list[Note],
@@ -389,9 +403,18 @@ def export_notes(
     publisher: PublisherSettings,
     per_article: bool,
     stale: list[tuple[str, str]],
+    include_unapproved: bool = False,
 ) -> Export:
     """Notes rendered for publishing; a note whose citation no longer resolves, and every stale note (id,
-    reason), is left out with one line."""
+    reason), is left out with one line. The publishing formats carry approved notes only, unless
+    `include_unapproved`, which marks every other one as an unapproved draft."""
+    unapproved = [n.id for n in notes if n.status != NoteStatus.approved]
+    if fmt in PUBLISHING and unapproved and not include_unapproved:
+        raise InputError(
+            f"{fmt} publishes approved notes only, and {len(unapproved)} of these are not approved (e.g. "
+            f"{unapproved[0]}); export them with --status approved, or pass --include-unapproved to mark each "
+            "as an unapproved draft"
+        )
     items, withheld = gather(db, notes)
     withheld += [
         f"note {note_id} left out: it is stale ({reason}); re-check and approve it again in review"

@@ -322,8 +322,9 @@ class Desk:
             return RedirectResponse(f"/name?next=/notes/{note_id}", status_code=303)
         confirmed = values.get("confirm") == "1"
         note = self.workspace.note(note_id)
-        # "Save mine anyway" after a refused save: the editor saw both texts and chose theirs to go.
-        version = note.version if confirmed else whole_number(values.get("version"), "version")
+        # A confirmation (an override, "Save mine anyway") is tied to the version of the note it was asked on, as
+        # every action is: a change made since it was asked refuses it.
+        version = whole_number(values.get("version"), "version")
         _, following = self._neighbours(note.id, params, reviewer)
         handlers = self._handlers(note, values, reviewer, version, confirmed)
         if action not in handlers:

@@ -280,3 +280,23 @@ def test_the_note_page_shows_an_earlier_fact_check_of_its_claim(drafted, tmp_pat
     page = _client(drafted).get(f"/notes/{troops.note_id}").text
     assert "checked before: " in page and "Example Checks" in page
     assert 'href="https://checks.example/troops"' in page
+
+
+def test_f7_a_confirmed_override_is_still_tied_to_the_version_it_was_asked_on(drafted):
+    bob = _client(drafted, "bob")
+    note = drafted.queue_entries()[0].note_id
+    page = f"/notes/{note}"
+    drafted.reject(note, "ann", "not checkable")  # ann rejects; bob is asked before approving over it
+    asked = bob.post(f"{page}/approve", data=_form(bob, page))
+    assert asked.status_code == 409 and 'id="confirm-form"' in asked.text
+    confirm = dict(
+        re.findall(
+            r'name="(csrf|version|back|confirm)" value="([^"]*)"', asked.text.split('id="confirm-form"')[1]
+        )
+    )
+    drafted.edit_public(
+        note, "A claim", "Text written after bob was asked.", "ann"
+    )  # the note changes meanwhile
+    late = bob.post(f"{page}/approve", data=confirm)
+    assert late.status_code == 409 and "changed since it was opened" in late.text
+    assert drafted.note(note).status != "approved"

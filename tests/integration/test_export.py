@@ -204,3 +204,19 @@ def test_every_export_format_is_listed_by_the_cli_and_the_desk(approved):
     assert all(f'href="/export?format={name}"' in page for name in names)
     download = desk_client(approved).get("/export?format=csv")
     assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
+
+
+def test_f8_publishing_formats_carry_approved_notes_only_unless_asked_and_then_say_so(approved, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_PUBLISHER__NAME", "Example Checks")
+    monkeypatch.setenv("FACTCHECK_PUBLISHER__URL", "https://checks.example.org")
+    approved.close()
+    runner = CliRunner()
+    for fmt in ("claimreview", "markup"):
+        refused = runner.invoke(app, ["notes", "export", "--format", fmt, "--status", "all"])
+        assert refused.exit_code == 3 and "publishes approved notes only" in refused.stderr, fmt
+        marked = runner.invoke(
+            app, ["notes", "export", "--format", fmt, "--status", "all", "--include-unapproved"]
+        )
+        assert marked.exit_code == 0 and "UNAPPROVED DRAFT" in marked.stdout, fmt
+    reviews = json.loads(runner.invoke(app, ["notes", "export", "--format", "claimreview"]).stdout)
+    assert reviews and not any("UNAPPROVED" in r["reviewRating"]["alternateName"] for r in reviews)
