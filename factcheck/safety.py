@@ -138,3 +138,19 @@ def word_cut(text: str, limit: int) -> str:
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:") + "…"
+
+
+# Letters of other alphabets that read as Latin ones in most fonts ("аnn" with a Cyrillic а reads "ann").
+_LOOK_ALIKES = str.maketrans(
+    "аеорсухіјѕԁһӏвкмнтгαεορτυνκιχвᴀʙᴄᴅᴇɢʜɪᴊᴋʟᴍɴᴏᴘʀsᴛᴜᴠᴡʏᴢ",
+    "aeopcyxijsdhlbkmhtraeoptuvkixbabcdeghijklmnoprstuvwyz",
+)
+
+
+def person_key(name: str) -> str:
+    """What identifies a person behind a typed name: NFKC-normalised ("ａｎｎ" is "ann"), case folded ("ANN"),
+    spaces collapsed, and look-alike letters of other alphabets read as the Latin ones they resemble."""
+    import unicodedata
+
+    folded = " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    return folded.translate(_LOOK_ALIKES)

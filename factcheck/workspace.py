@@ -198,9 +198,9 @@ class Workspace:
     def search_evidence(self, query: str, claim_id: str | None = None, k: int = 5) -> list[EvidenceItem]:
         """Search results as a note's evidence: split into sentences, the best match to the claim (or the
         query) highlighted, ready to cite by number."""
-        claim = self.db.claim(claim_id) if claim_id else None
-        hits = self.retriever.search(query, k, exclude_document=claim.document_id if claim else None)
-        return self.evidence.build(claim or Claim.of_query(query), query, hits)
+        claim = self.db.claim(claim_id) if claim_id else Claim.of_query(query)
+        hits = self.retriever.search(query, k, exclude_document=claim.document_id or None)
+        return self.evidence.build(claim, query, hits, claim.statement)
 
     def claims(self, ref: str, progress: ProgressCallback | None = None, redo: bool = False) -> list[Claim]:
         """The claim candidates of one article (a path, indexed first if needed, or a document id)."""

@@ -289,7 +289,8 @@ def separation(rows: list[dict], floor: float, model) -> dict:  # noqa: ANN001
     """AUROC per set and class of the claim-level readings: the highest `supports` (supported vs the rest) and
     the highest `refutes` (refuted vs the rest) over the units that count, and the same two probabilities of
     one reading of the claim against its top passages about it joined (the shape AVeriTeC trains on)."""
-    from factcheck.drafting.stance import JOINED, counts_for_verdict, weigh
+    from factcheck.claims.statements import without_date
+    from factcheck.drafting.stance import JOINED, counts_for_verdict, joined_text, weigh
 
     out: dict = {}
     for dataset in sorted({r["dataset"] for r in rows if not r["dataset"].startswith("WiCE")}):
@@ -299,9 +300,13 @@ def separation(rows: list[dict], floor: float, model) -> dict:  # noqa: ANN001
             items = [e.model_copy(update={"about_claim": _about(row, e, floor)}) for e in row["items"]]
             weight = weigh(items)
             units.append((weight.supports, weight.refutes))
-            top = [e.text for e in items if counts_for_verdict(e)][:JOINED]
+            top = [e for e in items if counts_for_verdict(e)][:JOINED]
             joined.append(top)
-        pairs = [(r["claim"].statement, " ".join(top)) for r, top in zip(chosen, joined, strict=True) if top]
+        pairs = [
+            (without_date(r["claim"].statement), joined_text(top))
+            for r, top in zip(chosen, joined, strict=True)
+            if top
+        ]
         read = iter(model.stances(pairs)) if pairs else iter(())
         joined_scores = [tuple(next(read)[:2]) if top else (0.0, 0.0) for top in joined]
         gold = [r["gold"] for r in chosen]

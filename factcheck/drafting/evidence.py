@@ -47,7 +47,11 @@ class EvidenceBuilder:
         self._vectors: dict[tuple[str, str], np.ndarray] = {}
         self._lock = threading.Lock()
 
-    def build(self, claim: Claim, query: str, hits: list[Evidence]) -> list[EvidenceItem]:
+    def build(
+        self, claim: Claim, query: str, hits: list[Evidence], statement: str | None = None
+    ) -> list[EvidenceItem]:
+        """Evidence items for hits: sentences scored against `query`; stances read against `statement` (the
+        claim's, when a reviewer searches other words for it: a sentence has one stance toward a claim)."""
         spans = [sentence_spans(hit.passage.text) for hit in hits]
         similarities = self._similarities(query, hits, spans)
         claim_words = content_words(query)
@@ -102,7 +106,8 @@ class EvidenceBuilder:
             )
         if self.stance is None:
             return items
-        return read_joined(query, read_stances(query, items, self.stance), self.stance)
+        claim_text = statement or query
+        return read_joined(claim_text, read_stances(claim_text, items, self.stance), self.stance)
 
     def _similarities(
         self, query: str, hits: list[Evidence], spans: list[list[tuple[int, int]]]

@@ -68,6 +68,13 @@ def counts_for_verdict(item: EvidenceItem) -> bool:
 
 
 JOINED = 5  # passages read together for the claim-level reading
+JOINED_WORDS = 100  # and at most this many of their words (about 130 tokens: the reading costs 2 sentences)
+
+
+def joined_text(items: list[EvidenceItem]) -> str:
+    """The top passages that count, joined in rank order and cut at JOINED_WORDS words."""
+    words = " ".join(item.text for item in items[:JOINED]).split()
+    return " ".join(words[:JOINED_WORDS])
 
 
 def read_joined(statement: str, evidence: list[EvidenceItem], scorer: StanceScorer) -> list[EvidenceItem]:
@@ -80,7 +87,7 @@ def read_joined(statement: str, evidence: list[EvidenceItem], scorer: StanceScor
     ]
     if not counting:
         return cleared
-    (row,) = scorer([(without_date(statement), " ".join(item.text for item in counting))])
+    (row,) = scorer([(without_date(statement), joined_text(counting))])
     reading = StanceReading.of(tuple(row))
     first = counting[0].passage_id
     return [

@@ -54,7 +54,8 @@ class StanceModel:
         verify_file(tokenizer_path, TOKENIZER_SHA256)
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self.tokenizer.no_padding()
-        self.tokenizer.enable_truncation(max_length=MAX_TOKENS, strategy="only_second")
+        # the longer of the two is cut first: the evidence, unless the claim is the longer (a long search)
+        self.tokenizer.enable_truncation(max_length=MAX_TOKENS, strategy="longest_first")
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1  # one core a run; runs go side by side, one per core
         options.inter_op_num_threads = 1

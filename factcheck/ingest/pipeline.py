@@ -59,9 +59,9 @@ class Indexer:
         started = time.perf_counter()
         refs = list(paths)
         urls = [str(r) for r in refs if isinstance(r, str) and is_url(r)]
-        found, missing = discover([Path(r) for r in refs if not (isinstance(r, str) and is_url(r))])
+        found, missing, outside = discover([Path(r) for r in refs if not (isinstance(r, str) and is_url(r))])
         files: list[Path | str] = [*found, *urls]
-        report = IndexReport(failed=len(missing), errors=list(missing))
+        report = IndexReport(failed=len(missing), errors=list(missing), warnings=list(outside))
         group, in_flight = _Group(), None
         group_size = min(FIRST_GROUP_PASSAGES, GROUP_PASSAGES)
         embedder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="factcheck-embed")

@@ -27,21 +27,26 @@ _DATE_KEYS = ("published", "date", "publish_date", "published_at", "claim_date")
 _OUTLET_KEYS = ("outlet", "publisher", "source", "site", "sitename")
 
 
-def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """Expand files and directories (recursively) into supported files; report paths that do not exist and
-    folders that hold no article. Hidden files and folders inside a given folder are skipped; the given path
-    itself may be anything (`..`, `./x`, a hidden folder named on purpose)."""
+def discover(paths: list[Path]) -> tuple[list[Path], list[str], list[str]]:
+    """Expand files and directories (recursively) into supported files; report paths that do not exist,
+    folders that hold no article, and links that lead out of a folder (not followed). Hidden files and folders
+    inside a given folder are skipped; the given path itself may be anything (`..`, `./x`, a hidden folder)."""
     files: list[Path] = []
     missing: list[str] = []
+    outside: list[str] = []
     for path in paths:
         if path.is_dir():
-            found = [
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and p.suffix.lower() in READERS
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            ]
+            root = path.resolve()
+            found = []
+            for p in sorted(path.rglob("*")):
+                if not p.is_file() or p.suffix.lower() not in READERS:
+                    continue
+                if any(part.startswith(".") for part in p.relative_to(path).parts):
+                    continue
+                if not p.resolve().is_relative_to(root):  # a link out of the folder: never followed
+                    outside.append(f"{p}: a link to a file outside {path}; not followed")
+                    continue
+                found.append(p)
             if not found:
                 missing.append(
                     f"{path}: no articles in this folder ({', '.join(sorted(READERS))}; hidden "
@@ -52,7 +57,7 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
             files.append(path)
         else:
             missing.append(f"{path}: no such file or directory")
-    return files, missing
+    return files, missing, outside
 
 
 def decode(raw: bytes, path: Path) -> str:

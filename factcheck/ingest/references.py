@@ -53,7 +53,7 @@ class References:
         for ref in refs:
             path = Path(ref)
             if path.exists():
-                files, _ = discover([path])
+                files, _, _ = discover([path])
                 for file in files:
                     ids += self.ids_at(file)
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from factcheck.models import (
     Verdict,
 )
 from factcheck.review.public import SHORT_CLAIM, public_explanation, short_claim
-from factcheck.safety import MAX_PUBLIC_TEXT, one_line, public_text
+from factcheck.safety import MAX_PUBLIC_TEXT, one_line, person_key, public_text
 from factcheck.storage.db import Database
 from factcheck.text.sentences import sentence_spans
 
@@ -124,7 +125,7 @@ MAX_REASON = 2000
 def reviewer_name(reviewer: str) -> str:
     """The reviewer's name as recorded: one printable line. A name with control characters (a newline that
     would forge a line of history, an escape sequence) or over 60 characters is refused, not altered."""
-    name = one_line(reviewer)
+    name = unicodedata.normalize("NFKC", one_line(reviewer))
     if not name:
         raise InputError("no reviewer name: pass --reviewer NAME or set FACTCHECK_REVIEWER")
     if not reviewer.strip().isprintable() or len(name) > MAX_REVIEWER:
@@ -190,7 +191,7 @@ def last_decision(db: Database, note_id: str) -> Review | None:
 def _overriding(db: Database, note: Note, name: str, status: NoteStatus, verb: str) -> None:
     """Refuse to override another reviewer's decision unless the caller confirmed it."""
     last = last_decision(db, note.id)
-    if note.status == status and last is not None and last.reviewer != name:
+    if note.status == status and last is not None and person_key(last.reviewer) != person_key(name):
         why = f" ({last.reason})" if last.reason else ""
         raise NeedsConfirmation(
             f"note {note.id} was {status.value} by {last.reviewer} at {last.at:%Y-%m-%d %H:%M}{why}; "
@@ -247,9 +248,10 @@ def approve(
         "public_by": note.public_by or name,
     }
     given = [*note.signoffs, name]
-    if name in note.signoffs:
+    if signed := next((s for s in note.signoffs if person_key(s) == person_key(name)), None):
+        looks = f" ('{name}' reads as '{signed}')" if signed != name else ""
         raise InputError(
-            f"you already approved note {note.id}; it needs {signoffs} different reviewers: ask a colleague "
+            f"you already approved note {note.id}{looks}; it needs {signoffs} different reviewers: ask a colleague "
             "to approve it too"
         )
     if len(given) < signoffs:
@@ -268,7 +270,7 @@ def undo(db: Database, note_id: str, reviewer: str, version: int | None = None) 
     if last is None or last.action not in DECISIONS:
         done = f"the last change was {last.action} by {last.reviewer}" if last else "nothing was decided"
         raise InputError(f"nothing to undo on note {note.id}: {done}")
-    if last.reviewer != name:
+    if person_key(last.reviewer) != person_key(name):
         raise InputError(f"only {last.reviewer} can undo their {last.action} of note {note.id}")
     fields = ("status", "claim_reviewed", "explanation", "public_by", "signoffs")
     restored = Note.model_validate(

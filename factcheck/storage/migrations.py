@@ -144,10 +144,15 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
     done = set(applied(conn))
     unknown = sorted(done - {name for name, _ in MIGRATIONS})
     if unknown:
+        written_by, running = _written_by(conn), factcheck_version()
+        which = (
+            f"a newer factcheck ({written_by}) than this one ({running})"
+            if written_by.removeprefix("version ") != running.removeprefix("version ")
+            else f"a factcheck with changes to its storage this one ({running}) does not have"
+        )
         raise StoreError(
-            f"this workspace was made by a newer factcheck ({_written_by(conn)}) than this one "
-            f"({factcheck_version()}): upgrade factcheck to open it (pip install -U factcheck), or use "
-            "another --home"
+            f"this workspace was made by {which} (unknown migration {unknown[0]!r}): upgrade factcheck to open "
+            "it (pip install -U factcheck), or use another --home"
         )
     ran = []
     for name, function in MIGRATIONS:

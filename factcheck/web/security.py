@@ -138,7 +138,11 @@ class DeskGate:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        raw = scope.get("headers", [])
+        if sum(k.lower() == b"host" for k, _ in raw) > 1:  # RFC 9112: more than one Host is a bad request
+            await _plain(send, 400, "A request may carry one Host header only.")
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw}
         if not host_is_allowed(headers.get("host", ""), self.allowed, self.bind_host):
             shown = headers.get("host", "")[:80]
             await _plain(

@@ -221,3 +221,37 @@ def test_probe_n64_a_reviewer_name_on_several_lines_or_with_escapes_is_not_a_nam
     assert escaped.status_code == 400 and drafted.history(note) == []
     client.post("/name", data={"csrf": _csrf(client, "/name"), "name": "Ann\nEditor", "next": "/"})
     assert 'Reviewing as <strong id="reviewer-name">Ann Editor</strong>' in client.get("/").text
+
+
+def test_r5_a_request_with_two_host_headers_is_refused_before_anything_runs():
+    import asyncio
+
+    from factcheck.web.security import DeskGate, allowed_hosts
+
+    reached, sent = [], []
+
+    async def app(scope, receive, send):
+        reached.append(scope)
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def send(message):
+        sent.append(message)
+
+    gate = DeskGate(app, allowed_hosts("127.0.0.1"), "127.0.0.1")
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/notes/n1/approve",
+        "headers": [
+            (b"host", b"evil.example"),
+            (b"host", b"127.0.0.1:8765"),
+            (b"origin", b"http://evil.example"),
+        ],
+    }
+    asyncio.run(gate(scope, receive, send))
+    assert not reached and sent[0]["status"] == 400
+    single = {**scope, "headers": [(b"host", b"127.0.0.1:8765")]}
+    asyncio.run(gate(single, receive, send))
+    assert reached  # one Host of this desk goes on to the app

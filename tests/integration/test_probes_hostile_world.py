@@ -433,3 +433,17 @@ def test_f29_a_broken_calibration_or_weights_file_is_one_line_never_a_crash(ship
     assert "cannot be read" in load_calibration().problem
     (shipped_copy / "checkworthiness.json").write_text("{}")
     assert scoring._weights() is None and "checkworthiness.json does not match" in caplog.text
+
+
+def test_o7_a_link_inside_an_indexed_folder_to_a_file_outside_it_is_not_followed(tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("root:x:0:0:root:/root:/bin/bash\nThe council said it built 40 homes in 2021.\n")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "story.txt").write_text("Schools row\n\nThe mayor said 12 schools will close in 2023.\n")
+    (folder / "passwd.txt").symlink_to(outside)
+    (folder / "loop").symlink_to(folder)
+    result = runner.invoke(app, ["index", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "a link to a file outside" in result.output and "not followed" in result.output
+    assert [s["title"] for s in _sources()] == ["Schools row"]

@@ -321,3 +321,11 @@ def test_probe_n60_a_damaged_database_is_one_line_and_doctor_fails(drafted):
     path.write_bytes(os.urandom(8192))
     random = runner.invoke(app, ["notes", "list"])
     assert random.exit_code == 4 and "is damaged" in random.stderr and "writable" not in random.stderr
+
+
+def test_r43_an_unknown_migration_from_the_same_version_does_not_claim_a_newer_one(workspace):
+    workspace.db.conn.execute("INSERT INTO _migrations VALUES ('m999_from_a_branch', '2027-01-01')")
+    workspace.close()
+    result = runner.invoke(app, ["notes", "list"])
+    assert result.exit_code == 4 and "unknown migration 'm999_from_a_branch'" in result.stderr
+    assert "newer factcheck" not in result.stderr and "does not have" in result.stderr

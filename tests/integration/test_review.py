@@ -384,3 +384,15 @@ def test_approving_a_verdict_other_than_the_lean_asks_once_and_names_both(drafte
     assert f"published as 'not enough evidence' while its evidence leans '{lean}'" in refused.stderr
     confirmed = runner.invoke(app, ["notes", "approve", leaning.id, "--yes", "--reviewer", "ann"])
     assert confirmed.exit_code == 0 and "published as not enough evidence" in confirmed.stdout
+
+
+@pytest.mark.parametrize("again", ["ANN", "ann ", "\u0430nn", "\u1d00nn", "\uff41\uff4e\uff4e"])
+def test_f12_f13_one_person_cannot_sign_twice_under_another_case_width_or_alphabet(
+    drafted, monkeypatch, again
+):
+    monkeypatch.setattr(drafted.settings.review, "signoffs", 2)
+    note = next(i.note for i in review.queue(drafted.db) if i.note.evidence)
+    drafted.approve(note.id, "ann", confirm=True)
+    with pytest.raises(InputError, match="already approved"):
+        drafted.approve(note.id, again, confirm=True)
+    assert drafted.note(note.id).status == NoteStatus.draft

@@ -243,3 +243,10 @@ def test_every_drafted_note_of_the_examples_is_publishable_as_drafted(example_no
                     explanation.startswith(verdict.value.replace("_", " ").capitalize())
                     and "reports" in explanation
                 )
+
+
+def test_o5_a_claim_longer_than_the_reading_window_is_read_not_an_error():
+    model = verifier.load_stance_model()
+    words = " ".join(["troops border Moscow talks"] * 100)  # a 400-word desk search read as the claim
+    ((supports, refutes, neither),) = model.stances([(words, "About 130,000 troops are near the border.")])
+    assert abs(supports + refutes + neither - 1) < 1e-4

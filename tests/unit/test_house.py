@@ -41,10 +41,10 @@ def test_a_reader_registered_by_suffix_is_all_it_takes_to_index_a_new_format(tmp
 
     article = tmp_path / "note.rst"
     article.write_text("Title\n=====\nThe council approved 40 new homes on Tuesday.\n", encoding="utf-8")
-    found, missing = readers.discover([tmp_path])
+    found, missing, _ = readers.discover([tmp_path])
     assert found == [] and "no articles" in missing[0]
     monkeypatch.setitem(readers.READERS, ".rst", read_rst)
-    found, _ = readers.discover([tmp_path])
+    found, _, _ = readers.discover([tmp_path])
     [document] = readers.read_documents(found[0], max_mb=1).documents
     assert found == [article] and "40 new homes" in document.text and "=====" not in document.text
 
