@@ -477,9 +477,9 @@ class Workspace:
         }
         return ArticleView(document=document, claims=claims, notes=notes)
 
-    def edit_text(self, note_id: str) -> tuple[str, bool]:
-        """The note as editable YAML, and whether it is an earlier edit that did not validate (kept)."""
-        return actions.PendingEdits(self.settings.home).editable(self.db, note_id)
+    def edit_text(self, note_id: str, reviewer: str = "") -> tuple[str, bool]:
+        """The note as editable YAML, or the reviewer's own earlier edit that did not validate (True: kept)."""
+        return actions.PendingEdits(self.settings.home).editable(self.db, note_id, reviewer)
 
     def save_edit(self, note_id: str, text: str, reviewer: str, version: int | None = None) -> Note:
         """Validate and store an edit. An edit that does not validate, or that meets a note someone else

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -346,7 +347,7 @@ def edit(
         view = workspace.note_view(note_id)
         note = view.note
         if verdict is None and claim is None and explanation is None:
-            text, _ = workspace.edit_text(note.id)
+            text, _ = workspace.edit_text(note.id, name)
             note = workspace.save_edit(note.id, edit_in_editor(text), name, note.version)
         else:
             if verdict is not None:
@@ -457,6 +458,7 @@ def export_notes(
     if out == "-" and not per_article:
         name, content = next(iter(export.files.items()))
         to_stdout(content, json_text=name.endswith((".json", ".jsonld", ".jsonl")), nl=False)
+        sys.stdout.flush()  # a reader that stopped early (`| head`) ends the command here, before it claims more
         err_console.print(f"wrote {export.notes} notes to stdout")
         return
     if out == "-":

@@ -191,7 +191,7 @@ def _verdict(item: QueueItem, workspace: Workspace, name: str) -> int:
 
 
 def _edit(item: QueueItem, workspace: Workspace, name: str) -> int:
-    text, pending = workspace.edit_text(item.note.id)
+    text, pending = workspace.edit_text(item.note.id, name)
     edited = edit_in_editor(text)
     if edited == text and not pending:
         say("no changes")

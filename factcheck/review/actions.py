@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from datetime import UTC, datetime
@@ -642,15 +643,16 @@ def decide_group(
 
 
 class PendingEdits:
-    """Edits that did not validate are kept on disk so nothing typed is lost."""
+    """Edits that did not validate are kept on disk, one per note and reviewer, so nothing typed is lost and an
+    edit only ever reopens for the reviewer who typed it."""
 
     def __init__(self, home: Path) -> None:
         self.folder = home / "pending-edits"
 
-    def editable(self, db: Database, note_id: str) -> tuple[str, bool]:
-        """The note as editable YAML, and whether it is an earlier edit that did not validate (kept)."""
+    def editable(self, db: Database, note_id: str, reviewer: str = "") -> tuple[str, bool]:
+        """The note as editable YAML, and whether it is this reviewer's earlier edit that did not validate."""
         note = db.note(note_id)
-        pending = self.load(note.id)
+        pending = self.load(note.id, reviewer) if reviewer.strip() else None
         if pending is not None:
             return pending, True
         return edit_text(note, db.claim(note.claim_id)), False
@@ -661,23 +663,26 @@ class PendingEdits:
         try:
             updated = apply_edit(db, note.id, text, reviewer, version)
         except InputError as exc:
-            path = self.save(note.id, text)
+            self.save(note.id, reviewer, text)
             kind = ConflictError if isinstance(exc, ConflictError) else InputError
-            raise kind(f"edit not saved: {exc}. Your text is kept in {path} for the next edit") from None
-        self.clear(note.id)
+            raise kind(
+                f"edit not saved: {exc}. Your text is kept: it opens again at your next edit"
+            ) from None
+        self.clear(note.id, reviewer)
         return updated
 
-    def path(self, note_id: str) -> Path:
-        return self.folder / f"{note_id}.yaml"
+    def path(self, note_id: str, reviewer: str) -> Path:
+        who = hashlib.sha1(person_key(reviewer).encode("utf-8")).hexdigest()[:12]
+        return self.folder / f"{note_id}.{who}.yaml"
 
-    def load(self, note_id: str) -> str | None:
-        path = self.path(note_id)
+    def load(self, note_id: str, reviewer: str) -> str | None:
+        path = self.path(note_id, reviewer)
         return path.read_text(encoding="utf-8") if path.exists() else None
 
-    def save(self, note_id: str, text: str) -> Path:
+    def save(self, note_id: str, reviewer: str, text: str) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.path(note_id).write_text(text, encoding="utf-8")
-        return self.path(note_id)
+        self.path(note_id, reviewer).write_text(text, encoding="utf-8")
+        return self.path(note_id, reviewer)
 
-    def clear(self, note_id: str) -> None:
-        self.path(note_id).unlink(missing_ok=True)
+    def clear(self, note_id: str, reviewer: str) -> None:
+        self.path(note_id, reviewer).unlink(missing_ok=True)

@@ -423,9 +423,12 @@ def export_notes(
     if not items:
         status = filters.status.value if filters.status else "matching"
         because = f" ({len(withheld)} left out: {withheld[0]})" if withheld else ""
-        raise InputError(
-            f"no {status} notes to export{because}; approve some first (`factcheck review`) or pass --status all"
+        hint = (
+            "approve some first (`factcheck review`) or pass --status all"
+            if filters.status
+            else "draft some first"
         )
+        raise InputError(f"no {status} notes to export{because}; {hint}")
     files = render(items, fmt, publisher, per_article)
     return Export(files=files, notes=len(items), withheld=withheld, media_type=EXPORT_FORMATS[fmt].media_type)
 

@@ -284,7 +284,7 @@ class Desk:
             status_code,
             search=search,
             found=[(item, evidence_pieces(item)) for item in found],
-            edit_text=edit_text or self.workspace.edit_text(note.id)[0],
+            edit_text=edit_text or self.workspace.edit_text(note.id, self.reviewer(request))[0],
             edit_current=self.workspace.edit_text(note.id)[0] if kept and kept.ask == "both" else "",
             view=view,
             note=note,

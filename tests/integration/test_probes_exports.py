@@ -122,3 +122,13 @@ def test_probe_77_outlets_with_relative_urls_are_independent(workspace, tmp_path
     note = drafter(workspace, EvidenceJudge()).draft(claim)
     assert "only_same_outlet_evidence" not in note.flags
     assert next(c for c in note.checks if c.name == "independence").outcome == "independent"
+
+
+def test_o14_an_empty_export_of_every_status_does_not_suggest_every_status(workspace):
+    workspace.close()
+    from typer.testing import CliRunner
+
+    from factcheck.cli import app
+
+    result = CliRunner().invoke(app, ["notes", "export", "--status", "all"])
+    assert result.exit_code == 3 and "--status all" not in result.stderr and "draft some first" in result.stderr

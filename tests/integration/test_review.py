@@ -113,7 +113,7 @@ def test_editor_round_trip_and_broken_edit_keeps_the_text(drafted, editor, monke
     broken = runner.invoke(app, ["review", "--reviewer", "ann"], input="eq")
     assert "edit not saved" in broken.output and "is not in passage" in broken.output
     assert drafted.db.note(first) == original and drafted.db.reviews(first) == []  # nothing changed
-    kept = drafted.settings.home / "pending-edits" / f"{first}.yaml"
+    kept = review.PendingEdits(drafted.settings.home).path(first, "ann")
     assert kept.read_text() == edit_yaml(passage.id, "not in the passage at all", "partly_supported")
     monkeypatch.setenv(
         "FAKE_EDIT_CONTENT", edit_yaml(passage.id, "about 130,000 Russian troops", "partly_supported")
@@ -396,3 +396,25 @@ def test_f12_f13_one_person_cannot_sign_twice_under_another_case_width_or_alphab
     with pytest.raises(InputError, match="already approved"):
         drafted.approve(note.id, again, confirm=True)
     assert drafted.note(note.id).status == NoteStatus.draft
+
+
+def test_f10_a_refused_edit_reopens_only_for_the_reviewer_who_typed_it(drafted, editor, monkeypatch):
+    runner = CliRunner()
+    passage = wire_passage(drafted)
+    note = review.queue(drafted.db)[0].note.id
+    planted = edit_yaml(passage.id, "not in the passage at all", "partly_supported").replace(
+        "rationale:", "explanation: EVE-PLANTED-TEXT\nrationale:"
+    )
+    monkeypatch.setenv("FAKE_EDIT_CONTENT", planted)
+    refused = runner.invoke(app, ["notes", "edit", note, "--reviewer", "eve"])
+    assert refused.exit_code == 3 and "kept" in refused.stderr and "pending-edits" not in refused.stderr
+    monkeypatch.setenv(
+        "FAKE_EDIT_CONTENT", edit_yaml(passage.id, "about 130,000 Russian troops", "partly_supported")
+    )
+    saved = runner.invoke(app, ["notes", "edit", note, "--reviewer", "ann"])
+    assert saved.exit_code == 0, saved.output
+    assert (
+        "EVE-PLANTED-TEXT" not in editor.read_text().split("=====")[-2]
+    )  # ann's editor opened the note itself
+    assert "EVE-PLANTED-TEXT" not in drafted.db.note(note).explanation
+    assert review.PendingEdits(drafted.settings.home).load(note, "eve") == planted  # eve's text is still hers
