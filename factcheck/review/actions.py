@@ -606,13 +606,32 @@ def parse_edit(db: Database, text: str) -> dict:
     }
 
 
+PARTIAL_QUOTE = (
+    "partial_quote"  # a citation quotes part of a clause: a reader may not see what the source said
+)
+
+
+def _whole_in_passage(db: Database, citation: Citation) -> bool:
+    passage = db.passages_by_id([citation.passage_id]).get(citation.passage_id)
+    if passage is None:
+        return True  # the grounding check reports a missing passage
+    return whole_sentence(passage.text, citation.start - passage.start, citation.end - passage.start)
+
+
 def apply_edit(db: Database, note_id: str, text: str, reviewer: str, version: int | None = None) -> Note:
     """Validate and store an edit; a failed note that now has grounded citations becomes a draft again."""
     note = _opened(db, note_id, version)
     fields = parse_edit(db, text)
     status = NoteStatus.draft if note.status in (NoteStatus.failed, NoteStatus.stale) else note.status
+    partial = [c for c in fields["citations"] if not _whole_in_passage(db, c)]
+    flags = [f for f in note.flags if f != PARTIAL_QUOTE] + ([PARTIAL_QUOTE] if partial else [])
     updated = note.model_copy(
-        update={**fields, "status": status, "failure": "" if status != NoteStatus.failed else note.failure}
+        update={
+            **fields,
+            "status": status,
+            "failure": "" if status != NoteStatus.failed else note.failure,
+            "flags": flags,
+        }
     )
     if (updated.claim_reviewed, updated.explanation) != (
         short_claim(note, db.claim(note.claim_id)),

@@ -131,4 +131,6 @@ def test_o14_an_empty_export_of_every_status_does_not_suggest_every_status(works
     from factcheck.cli import app
 
     result = CliRunner().invoke(app, ["notes", "export", "--status", "all"])
-    assert result.exit_code == 3 and "--status all" not in result.stderr and "draft some first" in result.stderr
+    assert (
+        result.exit_code == 3 and "--status all" not in result.stderr and "draft some first" in result.stderr
+    )

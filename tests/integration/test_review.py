@@ -418,3 +418,13 @@ def test_f10_a_refused_edit_reopens_only_for_the_reviewer_who_typed_it(drafted, 
     )  # ann's editor opened the note itself
     assert "EVE-PLANTED-TEXT" not in drafted.db.note(note).explanation
     assert review.PendingEdits(drafted.settings.home).load(note, "eve") == planted  # eve's text is still hers
+
+
+def test_a_half_sentence_quoted_through_a_yaml_edit_is_flagged_for_publishing(drafted):
+    passage = wire_passage(drafted)
+    note = review.queue(drafted.db)[0].note.id
+    half = drafted.save_edit(note, edit_yaml(passage.id, "about 130,000 Russian troops"), "ann")
+    assert "partial_quote" in half.flags
+    whole = next(s.strip() for s in passage.text.split("\n") if "130,000" in s)
+    fixed = drafted.save_edit(note, edit_yaml(passage.id, whole.replace('"', '\\"')), "ann", half.version)
+    assert "partial_quote" not in fixed.flags
