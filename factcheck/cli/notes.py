@@ -285,6 +285,19 @@ def _status_change(before: Note, after: Note) -> str:
     return ""
 
 
+def _arranged(
+    ctx: typer.Context, note_id: str, reviewer: str | None, order_of: Callable[[Note], list[int]]
+) -> Note:
+    """Keep a note's citations in the order `order_of` gives for it, and say what changed."""
+    with open_workspace(ctx) as workspace:
+        before = workspace.note(note_id)
+        note = workspace.arrange_citations(
+            before.id, order_of(before), reviewer_name(ctx, reviewer), before.version
+        )
+    say(f"{note.id}: {len(note.citations)} citation(s) now{_status_change(before, note)}")
+    return note
+
+
 @app.command("uncite")
 def uncite(
     ctx: typer.Context,
@@ -293,15 +306,13 @@ def uncite(
     reviewer: Reviewer = None,
 ) -> None:
     """Remove a citation from a note."""
-    with open_workspace(ctx) as workspace:
-        before = workspace.note(note_id)
-        order = [n for n in range(1, len(before.citations) + 1) if n != citation]
-        if len(order) == len(before.citations):
-            raise InputError(
-                f"note {before.id} has citations 1-{len(before.citations)}; {citation} is not one"
-            )
-        note = workspace.arrange_citations(before.id, order, reviewer_name(ctx, reviewer), before.version)
-    say(f"{note.id}: citation {citation} removed, {len(note.citations)} left{_status_change(before, note)}")
+
+    def without(note: Note) -> list[int]:
+        if not 1 <= citation <= len(note.citations):
+            raise InputError(f"note {note.id} has citations 1-{len(note.citations)}; {citation} is not one")
+        return [n for n in range(1, len(note.citations) + 1) if n != citation]
+
+    _arranged(ctx, note_id, reviewer, without)
 
 
 @app.command("reorder")
@@ -315,17 +326,16 @@ def reorder(
     numbers = [part.strip() for part in order.split(",") if part.strip()]
     if not numbers or not all(n.isdigit() for n in numbers):
         raise InputError(f"{order!r} is not a list of citation numbers; write them like 2,1,3")
-    with open_workspace(ctx) as workspace:
-        before = workspace.note(note_id)
-        if len(numbers) != len(before.citations):
+
+    def listed(note: Note) -> list[int]:
+        if len(numbers) != len(note.citations):
             raise InputError(
-                f"note {before.id} has {len(before.citations)} citations: list every one once "
-                "(`notes uncite` removes one)"
+                f"note {note.id} has {len(note.citations)} citations: list every one once (`notes uncite` "
+                "removes one)"
             )
-        note = workspace.arrange_citations(
-            before.id, [int(n) for n in numbers], reviewer_name(ctx, reviewer), before.version
-        )
-    say(f"{note.id}: citations now in the order {order}{_status_change(before, note)}")
+        return [int(n) for n in numbers]
+
+    _arranged(ctx, note_id, reviewer, listed)
 
 
 @app.command("edit")

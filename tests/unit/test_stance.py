@@ -315,17 +315,17 @@ def test_a_party_calling_reports_baseless_is_not_a_source_debunking_them():
 
 def test_whether_x_said_y_is_not_refuted_by_others_disputing_y():
     quote = "If Russia is serious about not attacking, we need to see troops withdrawn"
-    said = Claim(
-        id="c1",
-        document_id="d1",
-        span=Span(start=0, end=len(quote)),
-        text=quote,
-        sentence=quote,
-        sentence_span=Span(start=0, end=len(quote)),
-        type="quote",
-        checkworthiness=0.9,
-        speaker="Liz Truss",
-        statement=f"Liz Truss said: “{quote}”",
+    span = Span(start=0, end=len(quote))
+    said = claim().model_copy(
+        update={
+            "span": span,
+            "sentence_span": span,
+            "text": quote,
+            "sentence": quote,
+            "type": "quote",
+            "speaker": "Liz Truss",
+            "statement": f"Liz Truss said: “{quote}”",
+        }
     )
     disputing = "Russia has repeatedly underlined that it isn't threatening anyone."
     attributing = "Truss said Russia must withdraw its troops if it is serious about not attacking."
