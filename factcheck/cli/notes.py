@@ -26,6 +26,7 @@ from factcheck.cli.options import (
     Article,
     ByRecord,
     Group,
+    IncludeUnapproved,
     Jsonl,
     Reviewer,
     Status,
@@ -450,13 +451,7 @@ def export_notes(
     per_article: Annotated[
         bool, typer.Option("--per-article", help="Markdown: one file per article in the --out folder.")
     ] = False,
-    include_unapproved: Annotated[
-        bool,
-        typer.Option(
-            "--include-unapproved",
-            help="claimreview/markup: also carry notes that are not approved, each marked UNAPPROVED DRAFT.",
-        ),
-    ] = False,
+    include_unapproved: IncludeUnapproved = False,
 ) -> None:
     """Export notes for publishing. Exports never contain API keys, local paths or prompts."""
     with open_workspace(ctx) as workspace:

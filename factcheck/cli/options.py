@@ -29,6 +29,13 @@ Article = Annotated[
 VerdictChoice = Annotated[Verdict | None, typer.Option("--verdict", help="Only notes with this verdict.")]
 TypeChoice = Annotated[ClaimType | None, typer.Option("--type", help="Claim type, e.g. quantity or quote.")]
 Jsonl = Annotated[bool, typer.Option("--jsonl", help="One JSON object per line.")]
+IncludeUnapproved = Annotated[
+    bool,
+    typer.Option(
+        "--include-unapproved",
+        help="claimreview/markup: also carry notes that are not approved, each marked UNAPPROVED DRAFT.",
+    ),
+]
 ByRecord = Annotated[
     bool,
     typer.Option(

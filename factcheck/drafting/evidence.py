@@ -50,8 +50,7 @@ class EvidenceBuilder:
     def build(
         self, claim: Claim, query: str, hits: list[Evidence], statement: str | None = None
     ) -> list[EvidenceItem]:
-        """Evidence items for hits: sentences scored against `query`; stances read against `statement` (the
-        claim's, when a reviewer searches other words for it: a sentence has one stance toward a claim)."""
+        """Hits as evidence: sentences scored against `query`, stances read against `statement` (or `query`)."""
         spans = [sentence_spans(hit.passage.text) for hit in hits]
         similarities = self._similarities(query, hits, spans)
         claim_words = content_words(query)
