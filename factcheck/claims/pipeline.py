@@ -4,14 +4,18 @@ while the learned scorer embeds the previous one. Claim ids stay stable across r
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 from factcheck.claims.detect import detect_claims_batches
 from factcheck.claims.scoring import detector_version, load_scorer
+from factcheck.errors import InputError
 from factcheck.models import Claim, Document, ProgressCallback
 from factcheck.storage.db import Database
+from factcheck.text.language import MAX_ARTICLE_CHARS
 
 BATCH = 64
+logger = logging.getLogger(__name__)
 CLAIM_LANGUAGES = ("", "en")  # the number, date and speaker rules read English ("3,9 Prozent" is not 3 and 9)
 
 
@@ -19,6 +23,12 @@ def detect_stored(
     db: Database, document_ids: list[str], redo: bool = False, progress: ProgressCallback | None = None
 ) -> list[list[Claim]]:
     """The claims of each document, in the order given, detected only where needed, and stored."""
+    if (
+        len(document_ids) == 1
+        and (document := db.document(document_ids[0]))
+        and len(document.text) > MAX_ARTICLE_CHARS
+    ):
+        raise InputError(too_long(document))
     detector = detector_version()
     out: dict[str, list[Claim]] = {}
     todo: list[str] = []
@@ -33,6 +43,13 @@ def detect_stored(
     return [out[document_id] for document_id in document_ids]
 
 
+def too_long(document: Document) -> str:
+    return (
+        f"{document.path or document.id} is {len(document.text):,} characters; claims are found in articles of up "
+        f"to {MAX_ARTICLE_CHARS:,} characters (about 30,000 words): split it into articles to check it"
+    )
+
+
 def _batches(
     db: Database, todo: list[str], detector: str, out: dict[str, list[Claim]]
 ) -> Iterator[list[Document]]:
@@ -42,7 +59,10 @@ def _batches(
             if document.language not in CLAIM_LANGUAGES:
                 out[document.id] = []
                 db.save_claims(document.id, [], (document.content_hash, detector))
-        english = [d for d in documents if d.language in CLAIM_LANGUAGES]
+            elif len(document.text) > MAX_ARTICLE_CHARS:
+                out[document.id] = []
+                logger.warning("%s", too_long(document))
+        english = [d for d in documents if d.language in CLAIM_LANGUAGES and len(d.text) <= MAX_ARTICLE_CHARS]
         if english:
             yield english
 

@@ -17,6 +17,7 @@ from factcheck.ingest.readers import Reading, discover, is_url, iter_documents, 
 from factcheck.models import Document, IndexReport, Passage, ProgressCallback
 from factcheck.settings import Settings
 from factcheck.storage.db import Database
+from factcheck.text.language import MAX_ARTICLE_CHARS
 
 if TYPE_CHECKING:
     from factcheck.retrieval.embed_process import EmbeddingProcess
@@ -131,6 +132,11 @@ class Indexer:
                     report.errors.append(f"{path}: no body text after the title and metadata")
                     continue
                 yielded += 1
+                if len(document.text) > MAX_ARTICLE_CHARS:
+                    report.warnings.append(
+                        f"{path}: {len(document.text):,} characters, indexed as evidence only: claims are found "
+                        f"in articles of up to {MAX_ARTICLE_CHARS:,} characters (split a longer one to check it)"
+                    )
                 yield document, passages
         except InputError as exc:
             report.failed += 1

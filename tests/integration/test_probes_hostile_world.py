@@ -447,3 +447,58 @@ def test_o7_a_link_inside_an_indexed_folder_to_a_file_outside_it_is_not_followed
     assert result.exit_code == 0, result.output
     assert "a link to a file outside" in result.output and "not followed" in result.output
     assert [s["title"] for s in _sources()] == ["Schools row"]
+
+
+def test_o2_an_article_too_long_for_claim_detection_is_said_at_index_and_refused_at_claims_at_once(tmp_path):
+    import time
+
+    sentences = " ".join(
+        f"Mayor Jane Doe{n % 97} said that {n % 900 + 10} schools will close next year, costing about "
+        f"${n % 80} million."
+        for n in range(2_600)
+    )
+    path = tmp_path / "long.txt"
+    path.write_text(f"Long report\n\n{sentences}\n")
+    indexed = runner.invoke(app, ["index", str(path)])
+    assert indexed.exit_code == 0 and "indexed as evidence only" in indexed.output
+    started = time.monotonic()
+    refused = runner.invoke(app, ["claims", str(path)])
+    assert (
+        refused.exit_code == 3
+        and "claims are found in articles of up to 200,000 characters" in refused.stderr
+    )
+    assert time.monotonic() - started < 30  # refused at once, not after detecting for minutes
+    assert runner.invoke(app, ["search", "schools will close"]).exit_code == 0  # still evidence
+
+
+def test_o6_a_page_fetched_with_credentials_in_its_url_is_stored_without_them_and_a_404_line_masks_them(
+    tmp_path, monkeypatch
+):
+    import http.server
+    import threading
+
+    (tmp_path / "story.html").write_text(
+        "<html><head><title>Story</title></head><body><article><h1>Story</h1><p>The council said it built 40 "
+        "homes in 2021, officials confirmed on Tuesday in a statement to the press.</p></article></body></html>"
+    )
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(tmp_path), **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    monkeypatch.setenv("FACTCHECK_INGEST__ALLOW_PRIVATE_URLS", "1")
+    try:
+        indexed = runner.invoke(app, ["index", f"http://user:hunter2@127.0.0.1:{port}/story.html"])
+        missing = runner.invoke(app, ["index", f"http://127.0.0.1:{port}/gone.html?token=SECRET"])
+    finally:
+        server.shutdown()
+    assert indexed.exit_code == 0, indexed.output
+    (source,) = _sources()
+    assert "hunter2" not in json.dumps(source) and source["url"] == f"http://127.0.0.1:{port}/story.html"
+    assert missing.exit_code != 0 and "SECRET" not in missing.output and "token=***" in missing.output

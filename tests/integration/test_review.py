@@ -350,7 +350,11 @@ def test_notes_uncite_and_reorder_from_the_cli_and_an_approved_note_goes_back_to
     approved = runner.invoke(app, ["notes", "approve", note.id, "--yes", "--reviewer", "ann"])
     assert approved.exit_code == 0 and "published as not enough evidence" in approved.stdout
     removed = runner.invoke(app, ["notes", "uncite", note.id, "2", "--reviewer", "bob"])
-    assert removed.exit_code == 0 and "1 citation(s) now" in removed.stdout and "back in review" in removed.stdout
+    assert (
+        removed.exit_code == 0
+        and "1 citation(s) now" in removed.stdout
+        and "back in review" in removed.stdout
+    )
     shown = json.loads(runner.invoke(app, ["notes", "show", note.id, "--json"]).stdout)
     assert [c["quote"] for c in shown["citations"]] == [second.quote] and shown["status"] == "draft"
     missing = runner.invoke(app, ["notes", "uncite", note.id, "5", "--reviewer", "bob"])

@@ -59,3 +59,23 @@ def test_a_long_quote_keeps_whole_sentences_with_who_said_them():
     short = short_claim(NOTE, _claim(f'"{quote}"', sentence, ClaimType.quote, speaker="Sergei Lavrov"))
     assert short.startswith("Sergei Lavrov: “We also talked about it today") and short.endswith("business.”")
     assert len(short) <= SHORT_CLAIM and "…" not in short
+
+
+def test_f30_the_short_claim_keeps_the_checked_figure_whole():
+    sentence = (
+        "For information, the United States and Western countries are worried about Russia's invasion of Ukraine, "
+        "along with the buildup of about 100,000 Moscow troops on the border of the two countries."
+    )
+    statement = (
+        "As of 10 February 2022, the United States and Western countries are worried about Russia's invasion of "
+        "Ukraine, along with the buildup of about 100,000 Moscow troops on the border of the two countries "
+        "(reported on 10 February 2022)."
+    )
+    claim = _claim(
+        "about 100,000 Moscow troops on the border of the two countries", sentence, statement=statement
+    )
+    short = short_claim(NOTE, claim)
+    assert "about 100,000 Moscow troops on the border of the two countries" in short
+    assert (
+        "…" not in short and "As of" not in short and "reported on" not in short and len(short) <= SHORT_CLAIM
+    )
