@@ -127,6 +127,7 @@ GOOD_NOTES = [
     ("Lavrov regretted London's demands", 'Lavrov also said it was "regrettable"'),
     ("was deeply regretted by Foreign Minister Lavrov", 'Lavrov also said it was "regrettable"'),
     ('Lavrov also said it was "regrettable"', "was deeply regretted by Foreign Minister Lavrov"),
+    ('The UK said it did so due to the "growing threat"', "citing the threat of a Russian attack"),
 ]
 
 
