@@ -306,6 +306,9 @@ def load_settings(**overrides: object) -> Settings:
     from factcheck.errors import ConfigError
 
     given = {k: v for k, v in overrides.items() if v is not None}
+    for name in given:  # an override is a setting like any other: a typo is refused, with the nearest name
+        if name not in Settings.model_fields:
+            _check_variable(f"FACTCHECK_{name.upper()}")
     found = ""
     if "home" in given:
         given["home"] = Path(str(given["home"]))  # a plain string is a path too

@@ -18,4 +18,9 @@ fi
 CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF}" .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,local,lint]'
 # Lint, format, types and import contracts first (seconds); then every lane of the test suite.
 bash scripts/lint.sh
+if [ $# -eq 0 ]; then
+    # The pure core first (seconds): a failure there stops the run before the slower lanes start.
+    .venv/bin/python -m pytest tests/unit
+    exec .venv/bin/python -m pytest tests/integration tests/e2e
+fi
 exec .venv/bin/python -m pytest "$@"

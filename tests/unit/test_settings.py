@@ -44,3 +44,11 @@ def test_the_variables_factcheck_reads_that_are_not_settings_are_known(monkeypat
         and "FACTCHECK_MODEL_CACHE" in known_variables()
         and "FACTCHECK_HOME" in known_variables()
     )
+
+
+def test_an_override_with_a_typo_is_refused_with_the_nearest_name_as_an_environment_variable_is():
+    from factcheck.errors import ConfigError
+    from factcheck.settings import load_settings
+
+    with pytest.raises(ConfigError, match="did you mean FACTCHECK_HOME"):
+        load_settings(hoem="x")
