@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any
 
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
@@ -61,13 +62,16 @@ def embedding_function(settings: EmbeddingSettings) -> EmbeddingFunction:
             "embeddings backend 'openai' needs a key: set FACTCHECK_EMBEDDINGS__API_KEY or OPENAI_API_KEY "
             "(or FACTCHECK_EMBEDDINGS__BASE_URL for a local server)"
         )
-    # Chroma persists only the variable's name, never the key; local servers accept any non-empty key.
-    os.environ["FACTCHECK_EMBEDDINGS_KEY"] = key or "not-needed"
-    return OpenAIEmbeddingFunction(
-        api_key_env_var="FACTCHECK_EMBEDDINGS_KEY",
-        model_name=settings.model,
-        api_base=settings.base_url,
-    )
+    # The key is handed over, never written into the environment (child processes would inherit it); Chroma
+    # persists only the variable's name. Local servers accept any non-empty key.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Direct api_key configuration", category=DeprecationWarning)
+        return OpenAIEmbeddingFunction(
+            api_key=key or "not-needed",
+            api_key_env_var="FACTCHECK_EMBEDDINGS_KEY",
+            model_name=settings.model,
+            api_base=settings.base_url,
+        )
 
 
 def embedding_id(settings: EmbeddingSettings) -> str:

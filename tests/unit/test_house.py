@@ -68,3 +68,17 @@ def test_the_test_install_is_pinned_by_the_constraints_file():
     }
     assert sorted({name(d) for d in wanted} - set(pinned)) == []
     assert "-c constraints.txt" in (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
+
+
+def test_no_module_of_the_package_writes_the_environment():
+    """A library is a guest in its caller's process: an API key written into os.environ reaches every child."""
+    import re
+
+    writes = re.compile(r"os\.environ\[[^\]]+\]\s*=|os\.environ\.(?:update|setdefault|pop)\(|os\.putenv\(")
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if writes.search(line)
+    ]
+    assert not found, found
