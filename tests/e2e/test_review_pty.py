@@ -41,6 +41,7 @@ def test_review_in_a_real_terminal(workspace, corpus, tmp_path):
         encoding="utf-8",
         timeout=60,
         dimensions=(50, 120),
+        use_poll=True,  # select() fails on a descriptor numbered 1024 or more, late in a long test run
     )
     child.expect(r"\[a\]pprove")
     child.send("e")  # a single key, no Enter: the terminal is in raw mode for getchar
@@ -84,6 +85,7 @@ def test_a_note_fits_a_45_line_terminal_and_citations_are_removed_and_reordered(
         encoding="utf-8",
         timeout=60,
         dimensions=(45, 100),
+        use_poll=True,  # select() fails on a descriptor numbered 1024 or more, late in a long test run
     )
     child.expect(r"\[a\]pprove")
     screen = child.before.splitlines()

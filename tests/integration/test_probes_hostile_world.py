@@ -498,6 +498,7 @@ def test_o6_a_page_fetched_with_credentials_in_its_url_is_stored_without_them_an
         missing = runner.invoke(app, ["index", f"http://127.0.0.1:{port}/gone.html?token=SECRET"])
     finally:
         server.shutdown()
+        server.server_close()
     assert indexed.exit_code == 0, indexed.output
     (source,) = _sources()
     assert "hunter2" not in json.dumps(source) and source["url"] == f"http://127.0.0.1:{port}/story.html"
