@@ -1,7 +1,7 @@
 """Calibrate the evidence judge out of sample: on claims that neither trained the verification model nor are
 reported as its figures. Writes factcheck/data/calibration.json.
 
-    .venv/bin/python scripts/calibrate_judges.py [--data ../shared/data] [--model build/verifier/verifier-int8.onnx]
+    .venv/bin/python scripts/calibrate_judges.py [--data ../shared/data] [--model build/verifier/verifier-w8.onnx]
 
 Calibration sets (read from --data, never shipped):
 - AVeriTeC, the 40% of the train part that scripts/train_verifier.py keeps out of training (by claim id);

@@ -1,7 +1,7 @@
 """Ship a trained verification model: copy the ONNX file into the package, pin its SHA-256 in
 factcheck/drafting/verifier.py, and write the model card from the training record and the held-out figures.
 
-    .venv/bin/python scripts/ship_verifier.py [--from build/verifier] [--file verifier-int8.onnx]
+    .venv/bin/python scripts/ship_verifier.py [--from build/verifier] [--file verifier-w8.onnx]
 
 Run scripts/calibrate_judges.py afterwards: a calibration is tied to the model it was measured with.
 The card's hand-written notes (its calibration outcome, known misses, experiments; under NOTES_HEADING) are
@@ -153,7 +153,7 @@ def card(training: dict, reading: dict, chosen: str, digest: str, size_mb: float
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--from", dest="source", type=Path, default=ROOT / "build" / "verifier")
-    parser.add_argument("--file", default="verifier-int8.onnx")
+    parser.add_argument("--file", default="verifier-w8.onnx")
     args = parser.parse_args()
     model = args.source / args.file
     TARGET.mkdir(parents=True, exist_ok=True)
