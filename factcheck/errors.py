@@ -24,6 +24,13 @@ class InputError(FactcheckError):
 class NotFoundError(InputError):
     """An id (document, claim, note) is not in the workspace."""
 
+    @classmethod
+    def no_workspace(cls, home: object) -> NotFoundError:
+        return cls(
+            f"no factcheck workspace in {home} or a parent folder; run `factcheck index PATH...` to create one "
+            "here, or point --home / FACTCHECK_HOME at an existing one"
+        )
+
 
 class ConflictError(InputError):
     """A change was based on a version of a note that someone else changed meanwhile."""

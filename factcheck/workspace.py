@@ -70,10 +70,7 @@ class Workspace:
         commands never leave an empty workspace behind)."""
         self.settings = settings or load_settings()
         if not create and not self.settings.db_path.is_file():
-            raise NotFoundError(
-                f"no factcheck workspace in {self.settings.home} or a parent folder; run `factcheck index "
-                "PATH...` to create one here, or point --home / FACTCHECK_HOME at an existing one"
-            )
+            raise NotFoundError.no_workspace(self.settings.home)
         self.db = Database(self.settings.db_path)
         self._store: VectorStore | None = None
         self._evidence: EvidenceBuilder | None = None
@@ -121,6 +118,8 @@ class Workspace:
 
     def close(self) -> None:
         self.retriever.close()
+        if self._store is not None:  # Chroma keeps its files open until its client is closed
+            self._store.close()
         self.db.close()
 
     def __enter__(self) -> Workspace:

@@ -59,6 +59,12 @@ class VectorStore:
                 f"cannot open the Chroma store at {where} ({type(exc).__name__}: {exc})".splitlines()[0]
             ) from None
 
+    def close(self) -> None:
+        """Release the Chroma client: its database and index files close once no other client shares them."""
+        close = getattr(self.client, "close", None)  # Chroma clients gained close() in 1.x
+        if close is not None:
+            close()
+
     def upsert(self, documents: list[tuple[Document, list[Passage]]], vectors: list) -> None:
         """Insert or replace passages of several documents in large batches (no per-passage or per-document
         round trips). Chroma keeps each vector with its document id only (for deletes and `within` filters):

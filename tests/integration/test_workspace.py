@@ -141,3 +141,26 @@ def test_indexing_in_a_child_process_stores_the_vectors_of_indexing_in_this_one(
             stored[separate] = dict(zip(got["ids"], got["embeddings"], strict=True))
     assert stored[True].keys() == stored[False].keys() and len(stored[True]) > 10
     assert all(np.array_equal(stored[True][key], stored[False][key]) for key in stored[True])
+
+
+def test_a_closed_workspace_leaves_no_file_of_its_store_open(tmp_path, corpus):
+    import os
+
+    from factcheck.settings import load_settings
+    from factcheck.workspace import Workspace
+
+    def open_files():
+        found = set()
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                found.add(os.readlink(f"/proc/self/fd/{fd}"))
+            except OSError:  # the descriptor listdir itself used, closed since
+                pass
+        return found
+
+    for number in range(2):
+        home = tmp_path / f"home{number}"
+        with Workspace(load_settings(home=home)) as workspace:
+            workspace.index([corpus])
+            assert workspace.search("troops", k=1)
+        assert not [f for f in open_files() if f.startswith(str(home))], "Chroma files still open"
