@@ -285,30 +285,24 @@ def auroc(scores: list[float], positive: list[bool]) -> float | None:
     return float((ranks[labels].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
+def at_floor(row: dict, floor: float, model) -> list:  # noqa: ANN001
+    """A claim's evidence with its relevance at this floor and its claim-level reading, as drafting reads it."""
+    items = [e.model_copy(update={"about_claim": _about(row, e, floor)}) for e in row["items"]]
+    return read_joined(row["claim"].statement, items, model.stances)
+
+
 def separation(rows: list[dict], floor: float, model) -> dict:  # noqa: ANN001
     """AUROC per set and class of the claim-level readings: the highest `supports` (supported vs the rest) and
     the highest `refutes` (refuted vs the rest) over the units that count, and the same two probabilities of
     one reading of the claim against its top passages about it joined (the shape AVeriTeC trains on)."""
-    from factcheck.claims.statements import without_date
-    from factcheck.drafting.stance import JOINED, counts_for_verdict, joined_text, weigh
+    from factcheck.drafting.stance import weigh
 
     out: dict = {}
     for dataset in sorted({r["dataset"] for r in rows if not r["dataset"].startswith("WiCE")}):
         chosen = [r for r in rows if r["dataset"] == dataset]
-        units, joined = [], []
-        for row in chosen:
-            items = [e.model_copy(update={"about_claim": _about(row, e, floor)}) for e in row["items"]]
-            weight = weigh(items)
-            units.append((weight.supports, weight.refutes))
-            top = [e for e in items if counts_for_verdict(e)][:JOINED]
-            joined.append(top)
-        pairs = [
-            (without_date(r["claim"].statement), joined_text(top))
-            for r, top in zip(chosen, joined, strict=True)
-            if top
-        ]
-        read = iter(model.stances(pairs)) if pairs else iter(())
-        joined_scores = [tuple(next(read)[:2]) if top else (0.0, 0.0) for top in joined]
+        weights = [weigh(at_floor(row, floor, model)) for row in chosen]
+        units = [(w.supports, w.refutes) for w in weights]
+        joined_scores = [(w.joined.supports, w.joined.refutes) if w.joined else (0.0, 0.0) for w in weights]
         gold = [r["gold"] for r in chosen]
         entry = {"claims": len(chosen)}
         for index, label in ((0, "supported"), (1, "refuted")):
@@ -424,8 +418,7 @@ def main() -> None:
     for row in rows:  # the claim-level reading of the passages that count at this floor, as drafting reads it
         if row["dataset"].startswith("WiCE"):
             continue  # the floor only
-        items = [e.model_copy(update={"about_claim": _about(row, e, floor)}) for e in row["items"]]
-        row["items"] = read_joined(row["claim"].statement, items, model.stances)
+        row["items"] = at_floor(row, floor, model)
     claims = judged(rows, floor)
     if args.dump:
         args.dump.write_text(
