@@ -51,6 +51,13 @@ class NeedsConfirmation(ConflictError):
         self.question, self.refused = question, refused
 
 
+class NotAllowed(InputError):
+    """The account acting has no right to this action (its role, or the workspace's sign-off policy), or a
+    sign-in failed."""
+
+    exit_code = 7
+
+
 class StoreError(FactcheckError):
     """The vector store or the workspace database failed."""
 

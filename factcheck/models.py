@@ -468,6 +468,11 @@ class QueueFilter(_Model):
         description="Triage order: notes whose lean has the strongest out-of-sample record first (its lower "
         "bound), then the most check-worthy.",
     )
+    search: str | None = Field(
+        None, description="Words found in the claim, the note's public text or the outlet."
+    )
+    awaiting: bool = Field(False, description="Only notes signed off once and waiting for another approval.")
+    lean: Verdict | None = Field(None, description="Only notes whose evidence leans this way.")
 
 
 class QueueItem(_Model):
@@ -493,9 +498,11 @@ class QueueEntry(_Model):
     claim_type: ClaimType
     checkworthiness: float
     assigned_to: str = ""
-    last_reviewer: str = Field("", description="Who acted on the note last (empty: nobody yet).")
-    last_action: str = ""
+    last_reviewer: str = Field("", description="Who took the last decision on the note (empty: nobody yet).")
+    last_action: str = Field("", description="That decision: approve, reject, signoff or undo.")
     last_at: datetime | None = None
+    signoffs: int = Field(0, description="Sign-offs given so far.")
+    copies: int = Field(1, description="Notes on the same claim in other articles, this one included.")
 
 
 class NoteView(_Model):
@@ -620,3 +627,33 @@ class VerdictFormat(StrEnum):
     checkcovid = "checkcovid"
     wice = "wice"
     climatefever = "climatefever"
+
+
+class Role(StrEnum):
+    """What an account may do on the desk and in the review commands: reviewers set verdicts, cite, comment
+    and give a first sign-off; editors also publish, reject, assign, draft and export; admins also manage
+    accounts, sources and the policy."""
+
+    reviewer = "reviewer"
+    editor = "editor"
+    admin = "admin"
+
+
+class Account(_Model):
+    """A person who signs in to the desk (the password is kept only as an Argon2 hash, never here)."""
+
+    name: str
+    role: Role
+    created_at: datetime
+
+
+class Policy(_Model):
+    """The workspace's sign-off policy, the same for the desk and the command line."""
+
+    signoffs: int = Field(1, ge=1, le=3, description="Approvals a note needs, by different accounts.")
+    publish_roles: list[Role] = Field(
+        default_factory=lambda: [Role.editor, Role.admin],
+        description="Roles whose approval publishes a note (others give sign-offs).",
+    )
+    publisher_name: str = Field("", description="The organisation named as author of exported ClaimReviews.")
+    publisher_url: str = Field("", description="Where the fact-checks are published (http or https).")

@@ -192,9 +192,28 @@ class ServeSettings(_Group):
         "always answers to the address it binds and, on every interface, to this machine's names.",
     )
 
+    session_hours: float = Field(12.0, gt=0, le=24 * 30, description="How long a desk sign-in lasts.")
+    sources_roots: str = Field(
+        "",
+        description="Folders on the desk's machine whose files the desk may index, comma-separated; empty = "
+        "only the workspace's uploads folder.",
+    )
+    trusted_user_header: str = Field(
+        "",
+        description="A request header naming the signed-in account, set by a single sign-on reverse proxy "
+        "(X-Forwarded-User, say); believed only from trusted_proxies.",
+    )
+    trusted_proxies: str = Field(
+        "", description="Addresses of the reverse proxies whose user header is believed, comma-separated."
+    )
+
     @property
     def allowed_host_names(self) -> tuple[str, ...]:
         return tuple(name.strip() for name in self.allowed_hosts.split(",") if name.strip())
+
+    @property
+    def proxy_addresses(self) -> frozenset[str]:
+        return frozenset(a.strip() for a in self.trusted_proxies.split(",") if a.strip())
 
 
 class Settings(BaseSettings):

@@ -50,8 +50,10 @@ from factcheck.models import (
 from factcheck.retrieval.lexical import LexicalIndex
 from factcheck.retrieval.retriever import Retriever
 from factcheck.review import actions, export, views
+from factcheck.review.team import Team
 from factcheck.settings import Settings, load_settings
 from factcheck.storage.db import Database
+from factcheck.storage.queue import QueueStore
 
 __all__ = ["Workspace", "doctor"]
 
@@ -66,12 +68,13 @@ class Workspace:
     """All state of one workspace folder: the SQLite database, the Chroma store and the BM25 index."""
 
     def __init__(self, settings: Settings | None = None, create: bool = True) -> None:
-        """Open the workspace under `settings.home`; with `create=False` a missing one is an error (read-only
-        commands never leave an empty workspace behind)."""
+        """Open the workspace under `settings.home`; with `create=False` a missing one is an error."""
         self.settings = settings or load_settings()
         if not create and not self.settings.db_path.is_file():
             raise NotFoundError.no_workspace(self.settings.home)
         self.db = Database(self.settings.db_path)
+        self.lines = QueueStore(self.db)  # the review queue at any size: .entries(), .size(), .same_claim()
+        self.team = Team(self.db, self.settings.review.signoffs, self.settings.serve.session_hours)
         self._store: VectorStore | None = None
         self._evidence: EvidenceBuilder | None = None
         self.lexical = LexicalIndex(self.db, self.settings.home / "bm25")
@@ -370,20 +373,23 @@ class Workspace:
 
     def queue_ids(self, filters: QueueFilter | None = None) -> list[str]:
         """Ids of the notes matching the filters, in the same order as `queue`; cheap at any size."""
-        return self.db.queue_ids(filters or QueueFilter())
+        return self.lines.ids(filters or QueueFilter())
 
     def queue_counts(self, filters: QueueFilter | None = None) -> dict[NoteStatus, int]:
         """How many notes of each status match the filters other than the status."""
-        counts = self.db.queue_counts(filters or QueueFilter())
+        counts = self.lines.counts(filters or QueueFilter())
         return {status: counts.get(status.value, 0) for status in NoteStatus}
 
     def queue_entries(
-        self, filters: QueueFilter | None = None, offset: int = 0, limit: int | None = None
+        self,
+        filters: QueueFilter | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+        grouped: bool = False,
     ) -> list[QueueEntry]:
-        """The queue's lines in the same order as `queue` (a slice of it, when given), without loading each
-        note's evidence."""
-        ids = self.queue_ids(filters)
-        return self.db.queue_entries(ids[offset : None if limit is None else offset + limit])
+        """The queue's lines in the same order as `queue` (a page of it, when given), without loading each
+        note's evidence; `grouped`: one line per claim, with how many articles' notes share its words."""
+        return self.lines.entries(filters or QueueFilter(), offset, limit, grouped)
 
     def note(self, note_id: str) -> Note:
         """A note by id or unique id prefix."""
@@ -401,8 +407,8 @@ class Workspace:
     # Every review action takes the `version` of the note the reviewer saw, when it is known: a change made
     # meanwhile by someone else refuses the action (ConflictError) and nothing is saved.
     def approve(self, note_id: str, reviewer: str, version: int | None = None, confirm: bool = False) -> Note:
-        """Approve the text a note shows. Over another reviewer's rejection only with `confirm` (else
-        NeedsConfirmation names who and when); with FACTCHECK_REVIEW__SIGNOFFS=2 a second reviewer publishes."""
+        """Approve the text a note shows (a sign-off until the policy's sign-offs are in); over another reviewer's
+        rejection only with `confirm` (else NeedsConfirmation names who and when)."""
         return actions.approve(self.db, note_id, reviewer, version, confirm, self.settings.review.signoffs)
 
     def reject(
@@ -420,8 +426,8 @@ class Workspace:
         return [actions.assign(self.db, note_id, assignee, reviewer) for note_id in note_ids]
 
     def reviewers(self) -> list[str]:
-        """Everyone who has acted on a note here: the names work can be assigned to."""
-        return self.db.reviewer_names()
+        """The names work can be assigned to: the accounts, or without any, everyone who has acted on a note."""
+        return [a.name for a in self.team.accounts()] or self.db.reviewer_names()
 
     def comment(self, note_id: str, reviewer: str, text: str) -> Review:
         """A comment on a note, kept in its history."""
@@ -471,9 +477,7 @@ class Workspace:
         """An article with every stored claim on it and the note on each claim, if any."""
         document = self.document(ref)
         claims = sorted(self.db.claims(document.id), key=lambda c: c.span.start)
-        notes = {
-            item.claim.id: item.note for item in self.queue(QueueFilter(article=document.id, status=None))
-        }
+        notes = {note.claim_id: note for note in self.db.notes_on([document.id])}
         return ArticleView(document=document, claims=claims, notes=notes)
 
     def edit_text(self, note_id: str, reviewer: str = "") -> tuple[str, bool]:
@@ -485,11 +489,11 @@ class Workspace:
         changed meanwhile, is kept on disk for the next try."""
         return actions.PendingEdits(self.settings.home).save_edit(self.db, note_id, text, reviewer, version)
 
-    def review_position(self, reviewer: str) -> str | None:
-        return self.db.review_position(reviewer)
-
-    def set_review_position(self, reviewer: str, note_id: str) -> None:
-        self.db.set_review_position(reviewer, note_id)
+    def review_position(self, reviewer: str, note_id: str | None = None) -> str | None:
+        """Where a reviewer stopped in `factcheck review`; with `note_id`, remember it."""
+        if note_id:
+            self.db.set_review_position(reviewer, note_id)
+        return note_id or self.db.review_position(reviewer)
 
     # export ---------------------------------------------------------------------------------------
     def export(
@@ -505,9 +509,8 @@ class Workspace:
         approved = filters.status == NoteStatus.approved
         stale = self.queue(filters.model_copy(update={"status": NoteStatus.stale})) if approved else []
         left_out = [(i.note.id, actions.stale_reason(self.db, i.note)) for i in stale]
-        return export.export_notes(
-            self.db, notes, filters, fmt, self.settings.publisher, per_article, left_out, unapproved
-        )
+        publisher = self.team.publisher(self.settings.publisher)
+        return export.export_notes(self.db, notes, filters, fmt, publisher, per_article, left_out, unapproved)
 
     @staticmethod
     def export_formats() -> list[ExportFormatInfo]:
@@ -560,8 +563,7 @@ class Workspace:
     def evaluate_matching(
         self, dataset: Path, split: str = "dev", progress: ProgressCallback | None = None
     ) -> EvalRun:
-        """Claim matching on CLEF CheckThat! 2020 task 2 (a folder): MAP@k, MRR and the "no earlier check"
-        decision at the matching threshold. Archive vectors are cached under the workspace's eval folder."""
+        """Claim matching on CLEF CheckThat! 2020 task 2 (a folder): MAP@k, MRR, the "no earlier check" decision."""
         from factcheck.evaluation.matching import evaluate_matching
 
         cache = self.settings.home / "eval" / "matching"
@@ -574,9 +576,7 @@ class Workspace:
         return self.db.eval_runs()
 
     def eval_run(self, run_id: str) -> EvalRun:
-        run = self.db.eval_run(run_id)
-        assert run is not None  # eval_run raises NotFoundError unless missing_ok
-        return run
+        return self.db.eval_run(run_id)  # type: ignore[return-value]  # None only with missing_ok
 
     def compare_runs(self, run_a: str, run_b: str) -> RunComparison:
         """Metric deltas (B minus A) and the items whose prediction flipped."""

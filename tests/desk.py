@@ -23,7 +23,9 @@ def serving(workspace, reviewer="", token=None):
 
 def desk_client(workspace, **kwargs):
     """A client whose requests look like the desk's own pages: Host 127.0.0.1 and an Origin of the desk."""
-    return TestClient(create_app(workspace, **kwargs), base_url=DESK, headers={"Origin": DESK})
+    return TestClient(
+        create_app(workspace, **kwargs), base_url=DESK, headers={"Origin": DESK}, client=("127.0.0.1", 50000)
+    )
 
 
 def finished(client, response, timeout_s=120):

@@ -13,7 +13,7 @@ from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer's own
 from typer.core import TyperGroup
 
 from factcheck import __version__
-from factcheck.cli import archive, claims, doctor, draft, evals, index, notes, review, serve, sources
+from factcheck.cli import archive, claims, doctor, draft, evals, index, notes, review, serve, sources, team
 from factcheck.errors import FactcheckError
 from factcheck.safety import mask_credentials, one_line
 
@@ -150,6 +150,8 @@ doctor.register(app)
 app.add_typer(sources.app, name="sources")
 app.add_typer(archive.app, name="archive")
 serve.register(app)
+app.add_typer(team.users, name="users")
+app.add_typer(team.policy, name="policy")
 
 
 def main() -> None:

@@ -62,6 +62,28 @@ def open_workspace(
         yield workspace
 
 
+def read_password(prompt: str, twice: bool = False) -> str:
+    """A password: asked on the terminal without echo, or the first line of stdin when it is a pipe (for
+    scripts: `printf '%s\n' "$PASSWORD" | factcheck ...`). Never taken from an option or the environment."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=twice))
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise InputError(f"{prompt}: none given; type it at a terminal, or pipe it on stdin")
+    return line.rstrip("\r\n")
+
+
+def reviewer_name(ctx: typer.Context, reviewer: str | None, workspace: Workspace | None = None) -> str:
+    """Who acts: --reviewer, else FACTCHECK_REVIEWER. When the workspace has accounts, the name must be an
+    account's and its password is asked, so one person cannot act under another's name."""
+    name = reviewer or settings_from(ctx).reviewer
+    if workspace is None or not workspace.team.active():
+        return name
+    if not name:
+        raise InputError("this workspace has accounts: pass --reviewer with your account's name")
+    return workspace.team.sign_in(name, read_password(f"password for {name}")).name
+
+
 @contextlib.contextmanager
 def progress_bar(label: str) -> Iterator[ProgressCallback]:
     """A progress bar on stderr (hidden when stderr is not a terminal)."""

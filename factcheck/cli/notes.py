@@ -17,6 +17,7 @@ from factcheck.cli.common import (
     print_json,
     print_jsonl,
     print_table,
+    reviewer_name,
     say,
     settings_from,
     terminal,
@@ -52,10 +53,6 @@ def _export_format(value: str) -> str:
     return value
 
 
-def reviewer_name(ctx: typer.Context, reviewer: str | None) -> str:
-    return reviewer or settings_from(ctx).reviewer
-
-
 @app.command("list")
 def list_notes(
     ctx: typer.Context,
@@ -79,7 +76,7 @@ def list_notes(
             claim_type,
             status,
             assigned=assigned,
-            me=reviewer_name(ctx, reviewer),
+            me=reviewer or settings_from(ctx).reviewer,
             by_record=by_record,
         )
         items = workspace.queue(filters)
@@ -171,8 +168,8 @@ def approve(
     ] = False,
 ) -> None:
     """Approve a note (and, with --group, its near-duplicates in other articles, after confirmation)."""
-    name = reviewer_name(ctx, reviewer)
     with open_workspace(ctx) as workspace:
+        name = reviewer_name(ctx, reviewer, workspace)
         if show:
             view = workspace.note_view(note_id)
             _show_published(view)
@@ -210,7 +207,7 @@ def _confirmed(action: Callable[[bool], Note], yes: bool) -> Note:
 def undo(ctx: typer.Context, note_id: str, reviewer: Reviewer = None) -> None:
     """Undo your latest approve, sign-off or reject on a note."""
     with open_workspace(ctx) as workspace:
-        note = workspace.undo(note_id, reviewer_name(ctx, reviewer))
+        note = workspace.undo(note_id, reviewer_name(ctx, reviewer, workspace))
     say(f"undone: {note.id} is {note.status.value} again")
 
 
@@ -229,7 +226,7 @@ def assign(
             ids += [i.note.id for i in workspace.queue(workspace.queue_filter(article=article, status="all"))]
         if not ids:
             raise InputError("name notes to assign, or an article with --article")
-        notes = workspace.assign(ids, to, reviewer_name(ctx, reviewer))
+        notes = workspace.assign(ids, to, reviewer_name(ctx, reviewer, workspace))
     say(f"{len(notes)} note(s) {'assigned to ' + to if to.strip() else 'unassigned'}")
 
 
@@ -237,7 +234,7 @@ def assign(
 def comment(ctx: typer.Context, note_id: str, text: str, reviewer: Reviewer = None) -> None:
     """Comment on a note: kept in its history, seen by every reviewer."""
     with open_workspace(ctx) as workspace:
-        review = workspace.comment(note_id, reviewer_name(ctx, reviewer), text)
+        review = workspace.comment(note_id, reviewer_name(ctx, reviewer, workspace), text)
     say(f"comment added to {review.note_id}")
 
 
@@ -271,7 +268,7 @@ def cite(
     """Cite a sentence of a note's evidence, or words of any stored passage (checked verbatim)."""
     with open_workspace(ctx) as workspace:
         before = workspace.note(note_id)
-        note = workspace.cite(before.id, ref, reviewer_name(ctx, reviewer), quote, before.version)
+        note = workspace.cite(before.id, ref, reviewer_name(ctx, reviewer, workspace), quote, before.version)
     citation = note.citations[-1]
     say(
         f"{note.id} now cites {citation.document_title or citation.document_id}: “{citation.quote}”"
@@ -293,7 +290,7 @@ def _arranged(
     with open_workspace(ctx) as workspace:
         before = workspace.note(note_id)
         note = workspace.arrange_citations(
-            before.id, order_of(before), reviewer_name(ctx, reviewer), before.version
+            before.id, order_of(before), reviewer_name(ctx, reviewer, workspace), before.version
         )
     say(f"{note.id}: {len(note.citations)} citation(s) now{_status_change(before, note)}")
     return note
@@ -353,8 +350,8 @@ def edit(
     reviewer: Reviewer = None,
 ) -> None:
     """Edit a note: the verdict and the public text with flags, or the whole note in $EDITOR (no flags)."""
-    name = reviewer_name(ctx, reviewer)
     with open_workspace(ctx) as workspace:
+        name = reviewer_name(ctx, reviewer, workspace)
         view = workspace.note_view(note_id)
         note = view.note
         if verdict is None and claim is None and explanation is None:
@@ -384,8 +381,8 @@ def reject(
     yes: Yes = False,
 ) -> None:
     """Reject a note, with a reason (and, with --group, its near-duplicates, after confirmation)."""
-    name = reviewer_name(ctx, reviewer)
     with open_workspace(ctx) as workspace:
+        name = reviewer_name(ctx, reviewer, workspace)
         note = _confirmed(lambda confirm: workspace.reject(note_id, name, reason, confirm=confirm), yes)
         say(f"rejected {note.id}")
         if group:
@@ -423,7 +420,9 @@ def set_verdict(
     """Change a note's verdict."""
     with open_workspace(ctx) as workspace:
         before = workspace.note(note_id)
-        note = workspace.set_verdict(before.id, verdict, reviewer_name(ctx, reviewer), reason, before.version)
+        note = workspace.set_verdict(
+            before.id, verdict, reviewer_name(ctx, reviewer, workspace), reason, before.version
+        )
     say(f"{note.id} is now {note.verdict.value}{_status_change(before, note)}")
 
 

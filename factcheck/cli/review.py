@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from factcheck.cli.common import console, edit_in_editor, open_workspace, say
-from factcheck.cli.notes import reviewer_name
+from factcheck.cli.common import console, edit_in_editor, open_workspace, reviewer_name, say
 from factcheck.cli.options import Article, ByRecord, Reviewer, Status, TypeChoice, VerdictChoice
 from factcheck.cli.render import render_brief, render_evidence, render_note, render_sentences
 from factcheck.errors import InputError, NeedsConfirmation
@@ -44,10 +43,10 @@ def review_command(
             "review reads single keys and needs a terminal; without one, use `factcheck notes approve|reject|"
             "set-verdict NOTE_ID`, or review in the browser with `factcheck serve`"
         )
-    name = reviewer_name(ctx, reviewer)
-    if not name:
-        raise InputError("who is reviewing? pass --reviewer NAME or set FACTCHECK_REVIEWER")
     with open_workspace(ctx) as workspace:
+        name = reviewer_name(ctx, reviewer, workspace)
+        if not name:
+            raise InputError("who is reviewing? pass --reviewer NAME or set FACTCHECK_REVIEWER")
         items = workspace.queue(
             workspace.queue_filter(article, verdict, claim_type, status, by_record=by_record)
         )
@@ -58,7 +57,7 @@ def review_command(
         index = next((i for i, item in enumerate(items) if item.note.id == saved), 0)
         while 0 <= index < len(items):
             note_id = items[index].note.id
-            workspace.set_review_position(name, note_id)
+            workspace.review_position(name, note_id)
             view = workspace.note_view(note_id)
             render_brief(console, view, f"{index + 1}/{len(items)}")
             say(KEYS)

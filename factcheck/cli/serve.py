@@ -33,7 +33,7 @@ def serve(
         str | None,
         typer.Option(
             "--token",
-            help="Access token editors open the desk with; required off loopback (or FACTCHECK_SERVE__TOKEN).",
+            help="An access token as well as accounts: editors open the desk with it (or FACTCHECK_SERVE__TOKEN).",
         ),
     ] = None,
 ) -> None:
@@ -42,8 +42,8 @@ def serve(
     host = host or settings.serve.host
     port = settings.serve.port if port is None else port
     secret = token or (settings.serve.token.get_secret_value() if settings.serve.token else None)
-    check_binding(host, secret)
     with open_workspace(ctx, settings) as workspace:
+        check_binding(host, secret, accounts=workspace.team.active())
         desk = create_app(
             workspace, reviewer or settings.reviewer, secret, host, settings.serve.allowed_host_names
         )

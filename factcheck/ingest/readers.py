@@ -264,7 +264,7 @@ def _document_from_markdown(text: str, path: Path, warnings: list[str]) -> Docum
         try:
             loaded = yaml.load(text[4:closing], Loader=_StringDates)  # noqa: S506 - a SafeLoader subclass
         except yaml.YAMLError as exc:
-            raise InputError(f"{path}: front matter is not valid YAML ({str(exc).splitlines()[0]})") from None
+            raise InputError(f"{path}: {_front_matter_problem(text[4:closing], exc)}") from None
         front = loaded if isinstance(loaded, dict) else {}
         body_start = text.find("\n", closing + 1) + 1 or len(text)
         stated = next((front[k] for k in _DATE_KEYS if front.get(k)), None)
@@ -473,3 +473,20 @@ def _split_long(text: str, unit: tuple[int, int], target_chars: int) -> list[tup
         offset = start + chunk.metadata["start_index"]
         pieces.append((offset, offset + len(chunk.page_content)))
     return pieces
+
+
+def _front_matter_problem(front: str, exc: yaml.YAMLError) -> str:
+    """What is wrong with the metadata block at the top of a file, in plain words with the fix."""
+    mark = getattr(exc, "problem_mark", None)
+    line = front.splitlines()[mark.line] if mark is not None and mark.line < len(front.splitlines()) else ""
+    key = line.split(":", 1)[0].strip() if ":" in line else ""
+    if key and line.count(":") > 1:
+        return (
+            f"the {key!r} line at the top of the file has a second colon, which the metadata block cannot read; "
+            f'put the {key} in quotes ({key}: "...")'
+        )
+    where = f" on its line {mark.line + 1}" if mark is not None else ""
+    return (
+        f"the metadata block at the top of the file (between the --- lines) cannot be read{where}; write each "
+        "line as key: value, with values holding a colon in quotes"
+    )

@@ -24,6 +24,7 @@ from factcheck.models import (
     Verdict,
 )
 from factcheck.review.public import SHORT_CLAIM, public_explanation, short_claim
+from factcheck.review.team import recorded_name, team_of
 from factcheck.safety import MAX_PUBLIC_TEXT, one_line, person_key, public_text
 from factcheck.storage.db import Database
 from factcheck.text.sentences import sentence_spans
@@ -153,7 +154,7 @@ def _record(db: Database, before: Note, after: Note, reviewer: str, action: str,
             reason = f"{reason}; {BACK_TO_REVIEW}" if reason else BACK_TO_REVIEW
     review = Review(
         note_id=before.id,
-        reviewer=reviewer_name(reviewer),
+        reviewer=reviewer_name(recorded_name(db, reviewer, action)),
         action=action,
         reason=one_line(reason, MAX_REASON),
         before=_snapshot(before),
@@ -234,7 +235,7 @@ def approve(
             f"note {note.id} cannot be approved: {problems[0]}; its source changed. Cite the current "
             "text (c) or edit the note, then approve"
         )
-    name = reviewer_name(reviewer)
+    name = reviewer_name(recorded_name(db, reviewer, "signoff"))
     if note.status == NoteStatus.approved:
         return note  # approving what is approved changes nothing (and logs nothing)
     if not confirm:
@@ -248,18 +249,24 @@ def approve(
         "explanation": public_explanation(note),
         "public_by": note.public_by or name,
     }
+    team = team_of(db)
+    needed = max(signoffs, team.policy().signoffs)
     given = [*note.signoffs, name]
     if signed := next((s for s in note.signoffs if person_key(s) == person_key(name)), None):
         looks = f" ('{name}' reads as '{signed}')" if signed != name else ""
         raise InputError(
-            f"you already approved note {note.id}{looks}; it needs {signoffs} different reviewers: ask a colleague "
-            "to approve it too"
+            f"you already approved note {note.id}{looks}; it needs {needed} different reviewers"
+            + ("" if team.may(name, "publish") else ", the last of them an editor")
+            + ": ask a colleague to approve it too"
         )
-    if len(given) < signoffs:
+    publishes = team.may(name, "publish")
+    if len(given) < needed or not publishes:
+        waiting = f"{len(given)} of {needed} sign-offs" if len(given) < needed else f"{len(given)} sign-offs"
+        waiting += "" if publishes else "; an editor publishes it"
         updated = note.model_copy(update={**text, "signoffs": given})
-        return _record(db, note, updated, reviewer, "signoff", f"{len(given)} of {signoffs} sign-offs")
+        return _record(db, note, updated, name, "signoff", waiting)
     updated = note.model_copy(update={**text, "signoffs": given, "status": NoteStatus.approved})
-    return _record(db, note, updated, reviewer, "approve")
+    return _record(db, note, updated, name, "approve")
 
 
 def undo(db: Database, note_id: str, reviewer: str, version: int | None = None) -> Note:
@@ -283,7 +290,10 @@ def undo(db: Database, note_id: str, reviewer: str, version: int | None = None) 
 def assign(db: Database, note_id: str, assignee: str, reviewer: str, version: int | None = None) -> Note:
     """Assign a note to a reviewer ('' unassigns it)."""
     note = _opened(db, note_id, version)
-    name = reviewer_name(assignee) if assignee.strip() else ""
+    team = team_of(db)
+    name = (
+        "" if not assignee.strip() else team.get(assignee).name if team.active() else reviewer_name(assignee)
+    )
     reason = f"assigned to {name}" if name else "unassigned"
     return _record(db, note, note.model_copy(update={"assigned_to": name}), reviewer, "assign", reason)
 
@@ -299,7 +309,7 @@ def comment(db: Database, note_id: str, reviewer: str, text: str) -> Review:
     snapshot = _snapshot(note)
     review = Review(
         note_id=note.id,
-        reviewer=reviewer_name(reviewer),
+        reviewer=reviewer_name(recorded_name(db, reviewer, "comment")),
         action="comment",
         reason=words,
         before=snapshot,

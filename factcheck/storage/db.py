@@ -27,11 +27,9 @@ from factcheck.models import (
     ItemResult,
     Note,
     Passage,
-    QueueEntry,
-    QueueFilter,
     Review,
 )
-from factcheck.storage.migrations import migrate
+from factcheck.storage.migrations import migrate, register_functions
 
 WRITE_WAIT_S = 30.0
 Stored = TypeVar("Stored", bound=BaseModel)
@@ -133,6 +131,7 @@ class Database:
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")
+        register_functions(conn)
         with self._connections_lock:
             for thread, old in [c for c in self._connections if not c[0].is_alive()]:
                 old.close()  # a finished worker's connection
@@ -173,6 +172,8 @@ class Database:
                 if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
                     raise damaged(self.path, exc) from None
                 raise
+
+    write = _write  # for the stores of other aggregates (storage/team.py)
 
     def integrity(self) -> list[str]:
         """SQLite's own integrity check: an empty list when the file is sound, else what is wrong."""
@@ -559,86 +560,6 @@ class Database:
         if status:
             query, args = query + " WHERE status=?", (status,)
         return [self._note(r) for r in self.conn.execute(query + " ORDER BY id", args).fetchall()]
-
-    @staticmethod
-    def _queue_where(filters: QueueFilter, with_status: bool = True) -> tuple[str, list[str]]:
-        """The FROM and WHERE of a queue query. Only the claim's small JSON is read (for the type filter); a
-        note's JSON, which holds its evidence, never is."""
-        query, args = " FROM notes n JOIN claims c ON c.id = n.claim_id WHERE 1=1", []
-        for condition, value in (
-            (" AND n.status = ?", filters.status.value if filters.status and with_status else None),
-            (" AND n.verdict = ?", filters.verdict.value if filters.verdict else None),
-            (
-                " AND json_extract(c.data, '$.type') = ?",
-                filters.claim_type.value if filters.claim_type else None,
-            ),
-            (" AND c.document_id = ?", filters.article),
-            (" AND n.id IN (SELECT note_id FROM reviews WHERE reviewer = ?)", filters.reviewer),
-        ):
-            if value:
-                query += condition
-                args.append(value)
-        if filters.assigned is not None:
-            query += " AND coalesce(json_extract(n.data, '$.assigned_to'), '') = ?"
-            args.append(filters.assigned)
-        return query, args
-
-    def queue_ids(self, filters: QueueFilter) -> list[str]:
-        """Note ids in queue order: most check-worthy claim first, then by article and position."""
-        where, args = self._queue_where(filters)
-        triage = f"coalesce(json_extract(n.data, '{RECORD_LOWER}'), -1) DESC, " if filters.by_record else ""
-        query = "SELECT n.id" + where + f" ORDER BY {triage}c.checkworthiness DESC, c.document_id, c.start"
-        return [r[0] for r in self.conn.execute(query, args).fetchall()]
-
-    def queue_counts(self, filters: QueueFilter) -> dict[str, int]:
-        """How many notes of each status match the filters other than the status."""
-        where, args = self._queue_where(filters, with_status=False)
-        rows = self.conn.execute("SELECT n.status, COUNT(*)" + where + " GROUP BY n.status", args)
-        return {r[0]: r[1] for r in rows.fetchall()}
-
-    def queue_entries(self, note_ids: list[str]) -> list[QueueEntry]:
-        """The queue lines of these notes, in the order given."""
-        found: dict[str, QueueEntry] = {}
-        for chunk in range(0, len(note_ids), 500):
-            ids = note_ids[chunk : chunk + 500]
-            rows = self.conn.execute(
-                "SELECT n.id, n.claim_id, c.document_id, n.status, n.verdict, n.version, "
-                "json_extract(n.data, '$.suggestion'), json_extract(n.data, '$.confidence'), "
-                "json_extract(c.data, '$.text'), json_extract(c.data, '$.type'), c.checkworthiness, "
-                "coalesce(json_extract(n.data, '$.assigned_to'), ''), r.reviewer, r.action, r.at, "
-                f"json_extract(n.data, '{RECORD_LOWER}') "
-                "FROM notes n JOIN claims c ON c.id = n.claim_id "
-                "LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE note_id = n.id) "
-                f"WHERE n.id IN ({','.join('?' * len(ids))})",
-                ids,
-            ).fetchall()
-            for r in rows:
-                found[r[0]] = self._queue_entry(r)
-        return [found[i] for i in note_ids if i in found]
-
-    @staticmethod
-    def _queue_entry(r: sqlite3.Row) -> QueueEntry:
-        try:
-            return QueueEntry(
-                note_id=r[0],
-                claim_id=r[1],
-                document_id=r[2],
-                status=r[3],
-                verdict=r[4],
-                version=r[5],
-                suggestion=r[6],
-                confidence=r[7],
-                claim_text=r[8],
-                claim_type=r[9],
-                checkworthiness=r[10],
-                assigned_to=r[11],
-                last_reviewer=r[12] or "",
-                last_action=r[13] or "",
-                last_at=r[14],
-                record_lower_bound=r[15],
-            )
-        except ValidationError as exc:
-            raise unreadable(f"note {r[0]}", exc) from None
 
     def reviewer_names(self) -> list[str]:
         """Everyone who has acted on a note (the tool's own name left out), for assigning work."""

@@ -32,6 +32,8 @@ from factcheck.models import (
 )
 from factcheck.rendering import environment
 from factcheck.safety import one_line, word_cut
+from factcheck.web.accounts import Accounts, local_path
+from factcheck.web.bulk import Bulk
 from factcheck.web.intake import Intake
 from factcheck.web.jobs import Jobs
 from factcheck.web.security import (
@@ -56,7 +58,19 @@ from factcheck.web.text import (
 from factcheck.workspace import Workspace
 
 REVIEWER_COOKIE = "factcheck_reviewer"
-FILTER_KEYS = ("article", "verdict", "type", "status", "reviewer", "assigned", "order")
+FILTER_KEYS = (
+    "article",
+    "verdict",
+    "type",
+    "status",
+    "reviewer",
+    "assigned",
+    "order",
+    "q",
+    "lean",
+    "awaiting",
+    "each",
+)
 DONE = {  # what the page says after an action (a code in the URL, never text from it)
     "approve": "Approved.",
     "signoff": "Signed off: a second reviewer must approve it before it is published.",
@@ -111,10 +125,16 @@ class Kept:
     ask: str = ""
 
 
+OPEN_PATHS = ("/login", "/setup")  # the pages a visitor sees before signing in
+PERMISSIONS = ("review", "publish", "decide", "assign", "export", "draft", "sources", "accounts", "policy")
+
+
 class Desk:
     def __init__(self, workspace: Workspace, reviewer: str = "", token: str | None = None) -> None:
         check_token(token)
         self.workspace = workspace
+        serve = workspace.settings.serve
+        self.accounts = Accounts(self, serve.trusted_user_header, serve.proxy_addresses)
         self.default_reviewer = one_line(reviewer, MAX_NAME)
         self.token = token.strip() if token and token.strip() else None
         self.sessions = Sessions()
@@ -131,7 +151,11 @@ class Desk:
 
     # plumbing -------------------------------------------------------------------------------------
     def reviewer(self, request: Request) -> str:
-        """The name the browser gave (one printable line; anything else counts as no name), or the default."""
+        """The signed-in account's name; without accounts, the name the browser gave (one printable line;
+        anything else counts as no name), or the default."""
+        account = getattr(request.state, "account", None)
+        if account is not None or self.workspace.team.active():
+            return account.name if account is not None else ""
         sent = unquote(request.cookies.get(REVIEWER_COOKIE, ""))
         name = one_line(sent, MAX_NAME)
         return name if name and name == " ".join(sent.split()) else self.default_reviewer
@@ -139,16 +163,52 @@ class Desk:
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         if isinstance(context.get("message"), str):
             context["message"] = desk_words(context["message"])
+        reviewer = self.reviewer(request)
         page = self.templates.get_template(name).render(
             csrf=request.state.csrf,
-            reviewer=self.reviewer(request),
+            reviewer=reviewer,
+            account=getattr(request.state, "account", None),
+            accounts_on=self.workspace.team.active(),
+            can={p for p in PERMISSIONS if self.allowed(request, p)},
             path=request.url.path,
             **context,
         )
         return HTMLResponse(page, status_code=status_code)
 
+    def allowed(self, request: Request, permission: str) -> bool:
+        """Whether the person at the desk may do this (anyone may, while the workspace has no accounts)."""
+        if not self.workspace.team.active():
+            return True
+        account = getattr(request.state, "account", None)
+        return account is not None and self.workspace.team.may(account.name, permission)
+
+    def refused(self, request: Request, permission: str) -> HTMLResponse | None:
+        """A refusal page when the person at the desk may not do this; None when they may."""
+        if self.allowed(request, permission):
+            return None
+        what = {"export": "export notes", "draft": "draft notes", "sources": "add sources"}.get(
+            permission, "change the team"
+        )
+        return self.problem(request, f"Your role may not {what}; ask an editor or an admin.", 403)
+
     def problem(self, request: Request, message: str, status_code: int) -> HTMLResponse:
         return self.render(request, "problem.html", status_code, message=message)
+
+    def sign_in_first(self, request: Request, session: str, fresh: bool) -> Response | None:
+        """Under accounts, who is at the desk (request.state.account); a visitor who has not signed in is sent
+        to the sign-in page, and a form they send is refused."""
+        team_on = self.workspace.team.active()
+        request.state.account = self.accounts.account(request) if team_on else None
+        if not team_on or request.state.account is not None or request.url.path in OPEN_PATHS:
+            return None
+        if request.method != "GET":
+            return self.problem(
+                request, "Your sign-in has ended: sign in again, then send the form again.", 401
+            )
+        response = RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        if fresh:
+            response.set_cookie(SESSION_COOKIE, session, **cookie_options())
+        return response
 
     def guard(
         self, handler: Callable[[Request], Awaitable[Response]]
@@ -165,6 +225,8 @@ class Desk:
                 )
             session, fresh = self.sessions.session_of(request)
             request.state.csrf = self.sessions.token_for(session)
+            if signing_in := self.sign_in_first(request, session, fresh):
+                return signing_in
             if request.method == "POST":
                 if not same_origin(request):
                     return self.problem(
@@ -197,15 +259,25 @@ class Desk:
         return endpoint
 
     def filters_of(self, params: dict[str, str], me: str = "") -> QueueFilter:
-        return self.workspace.queue_filter(
+        chosen = self.workspace.queue_filter(
             article=params.get("article") or None,
             verdict=params.get("verdict") or None,
             claim_type=params.get("type") or None,
             status=params.get("status") or "draft",
-            reviewer=params.get("reviewer") or None,
+            reviewer=(me if params.get("reviewer") == "me" else params.get("reviewer")) or None,
             assigned=params.get("assigned") or None,
             me=me,
             by_record=params.get("order") == "record",
+        )
+        lean = params.get("lean") or None
+        if lean not in {None, *(v.value for v in Verdict)}:
+            raise InputError("that lean is not one the desk knows; choose one from the list")
+        return chosen.model_copy(
+            update={
+                "search": (params.get("q") or "").strip()[:200] or None,
+                "awaiting": params.get("awaiting") == "1",
+                "lean": Verdict(lean) if lean else None,
+            }
         )
 
     @staticmethod
@@ -218,23 +290,26 @@ class Desk:
         params = dict(request.query_params)
         params.setdefault("status", "draft")
         filters = self.filters_of(params, self.reviewer(request))
+        grouped = params.get("each") != "1"  # the same claim in several articles is one line, with its count
         counts = {status.value: n for status, n in self.workspace.queue_counts(filters).items()}
-        ids = self.workspace.queue_ids(filters)
+        total = self.workspace.lines.size(filters, grouped)
         page = max(whole_number(params.get("page"), "page", 1) or 1, 1)
-        shown = self.workspace.queue_entries(filters, (page - 1) * PAGE_SIZE, PAGE_SIZE)
-        titles = {d.id: d.title or d.path for d in self.workspace.sources()}
+        shown = self.workspace.queue_entries(filters, (page - 1) * PAGE_SIZE, PAGE_SIZE, grouped)
         return self.render(
             request,
             "queue.html",
             entries=shown,
-            total=len(ids),
+            total=total,
+            grouped=grouped,
             counts=counts,
             everything=sum(counts.values()),
             page=page,
-            pages=max((len(ids) + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+            pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
             params=params,
             query=self.query_of(params),
-            titles=titles,
+            titles=self.workspace.lines.titles(sorted({e.document_id for e in shown})),
+            article_title=self.workspace.lines.titles([params["article"]]) if params.get("article") else {},
+            signoffs=self.workspace.team.policy().signoffs,
             message=self.done_message(params)[0],
         )
 
@@ -444,7 +519,15 @@ class Desk:
             request, "article.html", view=view, document=view.document, paragraphs=paragraphs, message=message
         )
 
+    async def team_page(self, request: Request) -> Response:
+        return self.refused(request, "accounts") or await self.accounts.team_page(request)
+
+    async def team_change(self, request: Request) -> Response:
+        return self.refused(request, "accounts") or await self.accounts.team_change(request)
+
     async def export(self, request: Request) -> Response:
+        if refusal := self.refused(request, "export"):
+            return refusal
         fmt = request.query_params.get("format", "")
         formats = self.workspace.export_formats()
         if fmt not in {f.name for f in formats}:
@@ -462,13 +545,15 @@ class Desk:
         )
 
     async def name(self, request: Request) -> Response:
-        target = _local_path(request.query_params.get("next", "/"))
+        if self.workspace.team.active():  # under accounts a name is the account's, never typed
+            return RedirectResponse("/", status_code=303)
+        target = local_path(request.query_params.get("next", "/"))
         if request.method == "GET":
             return self.render(request, "name.html", next=target, message="")
         form: FormData = request.state.form
         given = str(form.get("name") or "")
         name = one_line(given, MAX_NAME)
-        target = _local_path(str(form.get("next") or "/"))
+        target = local_path(str(form.get("next") or "/"))
         if not name or name != " ".join(given.split()):
             return self.render(
                 request, "name.html", 400, next=target, message=f"give a name of 1 to {MAX_NAME} characters"
@@ -476,11 +561,6 @@ class Desk:
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(REVIEWER_COOKIE, quote(name), max_age=3600 * 24 * 365, **cookie_options())
         return response
-
-
-def _local_path(target: str) -> str:
-    """Only paths on this desk: never another site (an open redirect)."""
-    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
 
 
 def create_app(
@@ -507,6 +587,12 @@ def create_app(
         Route("/jobs", guard(intake.jobs_page)),
         Route("/jobs/{job_id}", guard(intake.job_page)),
         Route("/name", guard(desk.name), methods=["GET", "POST"]),
+        Route("/bulk", guard(Bulk(desk).decide), methods=["POST"]),
+        Route("/login", guard(desk.accounts.login), methods=["GET", "POST"]),
+        Route("/logout", guard(desk.accounts.logout), methods=["POST"]),
+        Route("/setup", guard(desk.accounts.setup), methods=["GET", "POST"]),
+        Route("/team", guard(desk.team_page)),
+        Route("/team", guard(desk.team_change), methods=["POST"]),
         Mount("/static", StaticFiles(packages=[("factcheck.web", "static")]), name="static"),
     ]
     gate = Middleware(DeskGate, allowed=allowed_hosts(host, allowed), bind_host=host)

@@ -17,8 +17,21 @@ from factcheck.settings import Settings
 from factcheck.web.text import desk_words
 from factcheck.workspace import Workspace
 
-JobWork = Callable[[Workspace, ProgressCallback], str]  # returns the line shown when the job is done
 KEPT = 50  # finished jobs listed
+SHOWN_ERRORS = 20  # errors listed before the rest fold away
+
+
+@dataclass
+class JobOutcome:
+    """What a job did: one line, every error (one per item that failed, in plain words), and how many items
+    succeeded: none succeeded while some failed means the job failed."""
+
+    summary: str
+    errors: list[str] = field(default_factory=list)
+    succeeded: int = 1
+
+
+JobWork = Callable[[Workspace, ProgressCallback], JobOutcome]
 
 
 @dataclass
@@ -31,6 +44,7 @@ class Job:
     total: int = 0
     item: str = ""
     result: str = ""
+    errors: list[str] = field(default_factory=list)
     link: str = ""  # where to go when it is done
     queued_at: float = field(default_factory=time.time)
     finished_at: float | None = None
@@ -39,11 +53,20 @@ class Job:
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else (100 if self.status == "done" else 0)
 
+    @property
+    def shown_status(self) -> str:
+        """The status in words: a job that finished with some errors says how many."""
+        if self.status == "done" and self.errors:
+            return f"finished with {len(self.errors)} error{'s' if len(self.errors) > 1 else ''}"
+        return self.status
+
     def as_dict(self) -> dict:
         return {
             "id": self.id,
             "title": self.title,
             "status": self.status,
+            "shown_status": self.shown_status,
+            "errors": self.errors,
             "done": self.done,
             "total": self.total,
             "percent": self.percent,
@@ -103,8 +126,9 @@ class Jobs:
 
                 try:
                     workspace = workspace or Workspace(self.settings)
-                    job.result = work(workspace, progress)
-                    job.status = "done"
+                    outcome = work(workspace, progress)
+                    job.result, job.errors = outcome.summary, [desk_words(e) for e in outcome.errors]
+                    job.status = "failed" if outcome.errors and not outcome.succeeded else "done"
                 except FactcheckError as exc:
                     job.result, job.status = desk_words(str(exc)), "failed"
                 except Exception as exc:  # a bug in a job: the desk goes on, the page says so

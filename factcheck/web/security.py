@@ -68,14 +68,51 @@ def check_token(token: str | None) -> None:
         )
 
 
-def check_binding(host: str, token: str | None) -> None:
-    """Off loopback anyone on the network could reach the desk: refuse to start without a long enough token."""
+def check_binding(host: str, token: str | None, accounts: bool = False) -> None:
+    """Off loopback anyone on the network could reach the desk: refuse to start until the workspace has
+    accounts (everyone signs in); a token is an optional extra lock."""
     check_token(token)
-    if not is_loopback(host) and not (token and token.strip()):
+    if not is_loopback(host) and not accounts:
         raise ConfigError(
-            f"serving on {host} lets others on the network in; set a token with --token or "
-            "FACTCHECK_SERVE__TOKEN (editors open the URL it prints), or bind to 127.0.0.1"
+            f"serving on {host} lets others on the network in, so the desk needs accounts first: add one with "
+            "`factcheck users add NAME --role admin`, or bind to 127.0.0.1"
         )
+
+
+class LoginLimiter:
+    """Failed sign-ins are limited per address and per name: after `tries` in `window_s`, more are refused
+    until the window has passed (a password cannot be guessed at speed)."""
+
+    def __init__(self, tries: int = 5, window_s: float = 900.0) -> None:
+        self.tries, self.window_s = tries, window_s
+        self._failures: dict[str, list[float]] = {}
+
+    def _keys(self, client: str, name: str) -> tuple[str, str]:
+        from factcheck.safety import person_key
+
+        return f"address {client}", f"name {person_key(name)}"
+
+    def check(self, client: str, name: str) -> None:
+        import time
+
+        from factcheck.errors import NotAllowed
+
+        now = time.monotonic()
+        for key in self._keys(client, name):
+            recent = [t for t in self._failures.get(key, []) if now - t < self.window_s]
+            self._failures[key] = recent
+            if len(recent) >= self.tries:
+                minutes = max(1, round((self.window_s - (now - recent[0])) / 60))
+                raise NotAllowed(f"too many failed sign-ins; wait {minutes} minutes, then try again")
+
+    def failed(self, client: str, name: str) -> None:
+        import time
+
+        for key in self._keys(client, name):
+            self._failures.setdefault(key, []).append(time.monotonic())
+
+    def succeeded(self, client: str, name: str) -> None:
+        self._failures.pop(self._keys(client, name)[1], None)
 
 
 def _machine_names() -> set[str]:

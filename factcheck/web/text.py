@@ -65,6 +65,17 @@ _DESK_WORDS = (
     (re.compile(r"`factcheck draft --redo`"), "drafting it again"),
     (re.compile(r"copy an id from `factcheck search`"), "search for the passage on this page"),
 )
+_GENERIC = (  # whatever advice is left that only a terminal could follow
+    (
+        re.compile(r"'([^']{0,40})' is not a valid (\w+)"),
+        lambda m: f"'{m.group(1)}' is not one the desk knows",
+    ),
+    (re.compile(r"\s*\((?:pass|use|set|run) [^()]*(?:--|FACTCHECK_|`factcheck)[^()]*\)"), lambda m: ""),
+    (re.compile(r"[;,]?\s*(?:pass|use|set|run) [^;.]*(?:--[a-z]|FACTCHECK_|`factcheck)[^;.]*"), lambda m: ""),
+    (re.compile(r"`factcheck [^`]*`"), lambda m: "the desk"),
+    (re.compile(r"FACTCHECK_[A-Z_]+"), lambda m: "the desk's settings"),
+    (re.compile(r"(?<!\w)--[a-z][a-z-]+"), lambda m: "an option"),
+)
 _SERVER_PATH = re.compile(r"(?<![\w:/])(?:/[\w.\-]+){2,}/?")
 
 
@@ -73,6 +84,8 @@ def desk_words(message: str) -> str:
     server becomes its last part)."""
     for pattern, words in _DESK_WORDS:
         message = pattern.sub(words, message)
+    for generic, replace in _GENERIC:
+        message = generic.sub(replace, message)
     return _SERVER_PATH.sub(lambda m: m.group().rstrip("/").rsplit("/", 1)[-1], message)
 
 

@@ -205,7 +205,7 @@ def test_probe_n41_an_oversized_upload_is_refused_and_leaves_no_file(drafted, mo
         data={"csrf": _csrf(client, "/sources")},
         files=[("files", ("big.txt", b"x" * 2000))],
     )
-    assert response.status_code == 400 and "larger than 0.001 MB, not uploaded" in response.text
+    assert response.status_code == 400 and "larger than 0.001 MB, the most this desk takes" in response.text
     assert not (drafted.settings.home / "uploads" / "big.txt").exists()
 
 

@@ -306,7 +306,7 @@ def test_two_sign_offs_publish_a_note_only_after_two_different_reviewers(drafted
     assert changed.status == NoteStatus.draft and changed.signoffs == []  # the new text needs two again
 
 
-def test_notes_are_assigned_commented_and_the_queue_shows_who_acted_last(drafted):
+def test_notes_are_assigned_commented_and_the_queue_shows_the_last_decision(drafted):
     notes = [i.note for i in review.queue(drafted.db)][:3]
     drafted.assign([n.id for n in notes[:2]], "ann", "editor")
     drafted.comment(notes[0].id, "bob", "Ask the ministry\nfor the source")
@@ -317,14 +317,21 @@ def test_notes_are_assigned_commented_and_the_queue_shows_who_acted_last(drafted
         e.note_id for e in unassigned
     }
     entry = next(e for e in drafted.queue_entries(mine) if e.note_id == notes[0].id)
-    assert entry.last_reviewer == "bob" and entry.last_action == "comment" and entry.assigned_to == "ann"
-    assert drafted.note(notes[0].id).version == notes[0].version + 1  # the comment did not bump it
+    assert (
+        entry.last_reviewer == "" and entry.assigned_to == "ann"
+    )  # an assignment or a comment is no decision
+    drafted.reject(notes[0].id, "cy", "an opinion")
+    drafted.assign([notes[0].id], "bob", "editor")
+    entry = next(
+        e for e in drafted.queue_entries(drafted.queue_filter(status="all")) if e.note_id == notes[0].id
+    )
+    assert (entry.last_reviewer, entry.last_action, entry.assigned_to) == ("cy", "reject", "bob")
     history = drafted.history(notes[0].id)
-    assert [r.action for r in history] == ["assign", "comment"] and history[
+    assert [r.action for r in history] == ["assign", "comment", "reject", "assign"] and history[
         1
     ].reason == "Ask the ministry for the source"
     listed = CliRunner().invoke(app, ["notes", "list", "--assigned", "mine", "--reviewer", "ann"]).stdout
-    assert notes[0].id in listed and notes[2].id not in listed
+    assert notes[1].id in listed and notes[0].id not in listed and notes[2].id not in listed
 
 
 # Citations under the reviewer's hand, an approve that says what it publishes (issue 37) --------------------

@@ -3,7 +3,7 @@
 from fakes import evidence_item
 
 from factcheck.safety import word_cut
-from factcheck.web.app import _local_path
+from factcheck.web.accounts import local_path as _local_path
 from factcheck.web.text import Piece, desk_words, evidence_pieces
 from factcheck.web.text import marked as _marked
 from factcheck.web.text import paragraph_of as _paragraph

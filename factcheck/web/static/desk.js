@@ -76,6 +76,10 @@
       if (event.key === "Escape") target.blur();
       return;
     }
+    if (document.body.dataset.page === "queue") {
+      queueKey(event);
+      return;
+    }
     if (document.body.dataset.page !== "note") return;
     var action = keys[event.key];
     if (action) {
@@ -84,6 +88,41 @@
     }
   });
 
+  // The queue: j and k move between lines, Enter opens the current one, x ticks it.
+  var current = -1;
+
+  function queueKey(event) {
+    var lines = document.querySelectorAll("tr.queue-line");
+    if (!lines.length) return;
+    if (event.key === "j" || event.key === "k") {
+      event.preventDefault();
+      if (current >= 0 && lines[current]) lines[current].classList.remove("current");
+      current = Math.max(0, Math.min(lines.length - 1, current + (event.key === "j" ? 1 : -1)));
+      lines[current].classList.add("current");
+      lines[current].scrollIntoView({ block: "nearest" });
+      var link = lines[current].querySelector("a.note-link");
+      if (link) link.focus();
+    } else if (event.key === "Enter" && current >= 0) {
+      event.preventDefault();
+      window.location.assign(lines[current].dataset.href);
+    } else if (event.key === "x" && current >= 0) {
+      event.preventDefault();
+      var box = lines[current].querySelector("input[type=checkbox]");
+      if (box) box.checked = !box.checked;
+    }
+  }
+
+  // Times are sent in UTC and shown in the reader's own time zone.
+  var times = document.querySelectorAll("time[datetime]");
+  for (var t = 0; t < times.length; t++) {
+    var when = new Date(times[t].getAttribute("datetime"));
+    if (!isNaN(when.getTime())) {
+      times[t].textContent = when.toLocaleString(undefined, {
+        year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short"
+      });
+    }
+  }
+
   // The jobs page: the progress of a running job, read every second until it is done.
   var job = byId("job");
   if (job && (job.dataset.status === "queued" || job.dataset.status === "running")) {
@@ -91,18 +130,13 @@
       fetch("/jobs/" + job.dataset.job + "?format=json", { credentials: "same-origin" })
         .then(function (response) { return response.json(); })
         .then(function (state) {
-          byId("job-status").textContent = state.status;
+          byId("job-status").textContent = state.shown_status;
           byId("job-status").className = "status status-" + state.status;
           byId("job-progress").value = state.percent;
           byId("job-count").textContent = state.total ? state.done + " of " + state.total : "";
           byId("job-item").textContent = state.item;
           if (state.status === "done" || state.status === "failed") {
-            var result = byId("job-result");
-            result.textContent = state.result;
-            result.hidden = false;
-            result.className = "message " + (state.status === "failed" ? "error" : "done");
-            byId("job-link").hidden = false;
-            job.dataset.status = state.status;
+            window.location.reload();  // the finished job as the desk shows it, with every error listed
           } else {
             window.setTimeout(poll, 1000);
           }
