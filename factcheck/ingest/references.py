@@ -24,7 +24,7 @@ class References:
 
     def document(self, ref: str) -> Document:
         """A document by id, unique id prefix, or the path it was indexed from."""
-        candidates = self.db.find_documents(ref)
+        candidates = [ref] if self.db.has_document(ref) else self.db.find_documents(ref)  # an exact id first
         if not candidates and Path(ref).exists():
             candidates = self.db.find_documents(str(Path(ref)))
             if not candidates:

@@ -611,6 +611,10 @@ class Database:
 
     # reviews (append-only) -----------------------------------------------------------------
     def note(self, note_id: str) -> Note:
+        """A note by its id, or by a prefix only one note's id has (the exact id is looked up first)."""
+        row = self.conn.execute("SELECT data, version FROM notes WHERE id=?", (note_id,)).fetchone()
+        if row is not None:
+            return self._note(row)
         rows = self.conn.execute(
             "SELECT data, version FROM notes WHERE id=? OR id LIKE ? ESCAPE '\\'", (note_id, _prefix(note_id))
         ).fetchall()
