@@ -83,13 +83,37 @@ class QueueStore:
         """The queue's lines in order; `grouped`: one line per claim (its most check-worthy note, with how many
         notes share the claim's words)."""
         where, args = _where(filters)
-        page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
         if grouped:
-            query = f"SELECT {_COLUMNS}, max(q.checkworthiness), COUNT(*)" + where + " GROUP BY q.claim_key"
-        else:
-            query = f"SELECT {_COLUMNS}, q.checkworthiness, 1" + where
-        rows = self.db.conn.execute(query + _order(filters, grouped) + page, args).fetchall()
-        return [_entry(r) for r in rows]
+            return self._grouped(filters, where, args, offset, limit)
+        page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+        query = f"SELECT {_COLUMNS}, q.checkworthiness, 1" + where + _order(filters) + page
+        return [_entry(r) for r in self.db.conn.execute(query, args).fetchall()]
+
+    def _grouped(
+        self, filters: QueueFilter, where: str, args: list[object], offset: int, limit: int | None
+    ) -> list[QueueEntry]:
+        """Walk the notes in queue order and keep each claim's first (its most check-worthy note) until the
+        page is full, so a first page reads about a page of rows at any size; then count each shown claim's
+        notes."""
+        cursor = self.db.conn.execute(f"SELECT {_COLUMNS}, q.claim_key" + where + _order(filters), args)
+        firsts: dict[str, sqlite3.Row] = {}
+        wanted = None if limit is None else offset + limit
+        for row in cursor:
+            firsts.setdefault(row[-1], row)
+            if wanted is not None and len(firsts) >= wanted:
+                break
+        cursor.close()
+        shown = list(firsts.items())[offset:wanted]
+        if not shown:
+            return []
+        keys = [key for key, _ in shown]
+        counted = self.db.conn.execute(
+            "SELECT q.claim_key, COUNT(*)" + where + f" AND q.claim_key IN ({','.join('?' * len(keys))}) "
+            "GROUP BY q.claim_key",
+            [*args, *keys],
+        )
+        copies = {r[0]: r[1] for r in counted.fetchall()}
+        return [_entry((*tuple(row)[:-1], 0.0, copies.get(key, 1))) for key, row in shown]
 
     def titles(self, document_ids: list[str]) -> dict[str, str]:
         """The titles (or paths) of these documents, for the lines shown."""
@@ -111,7 +135,7 @@ class QueueStore:
         return [r[0] for r in rows.fetchall()]
 
 
-def _entry(r: sqlite3.Row) -> QueueEntry:
+def _entry(r: sqlite3.Row | tuple) -> QueueEntry:
     try:
         return QueueEntry(
             note_id=r[0],

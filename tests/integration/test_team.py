@@ -271,7 +271,8 @@ def test_the_queue_searches_filters_groups_copies_and_acts_in_bulk_after_a_confi
     assert all(team.note(n).status == NoteStatus.rejected for n in twins)
     team.team.set_policy("signoffs", "2", "Ann")
     waiting = next(e.note_id for e in team.queue_entries() if e.note_id not in twins)
-    team.cite_evidence(waiting, 1, None, "Ann")
+    if not team.note(waiting).citations:
+        team.cite_evidence(waiting, 1, None, "Ann")
     team.approve(waiting, "Bob", confirm=True)
     awaiting = re.findall(r'class="note-link" href="/notes/([^"?]+)', bob.get("/?awaiting=1&each=1").text)
     assert awaiting == [waiting] and "1 of 2 sign-offs" in bob.get("/?awaiting=1&each=1").text
