@@ -155,8 +155,8 @@ class Workspace:
             report.stale = sources_changed(self.db, report.changed)
         return report
 
-    def sources(self) -> list[DocumentSummary]:
-        return self.db.documents()
+    def sources(self, newest: int | None = None) -> list[DocumentSummary]:
+        return self.db.documents(newest)
 
     def document(self, ref: str) -> Document:
         """A document by id, unique id prefix, or the path it was indexed from."""

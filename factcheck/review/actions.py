@@ -196,7 +196,7 @@ def _overriding(db: Database, note: Note, name: str, status: NoteStatus, verb: s
     if note.status == status and last is not None and person_key(last.reviewer) != person_key(name):
         why = f" ({last.reason})" if last.reason else ""
         raise NeedsConfirmation(
-            f"note {note.id} was {status.value} by {last.reviewer} at {last.at:%Y-%m-%d %H:%M}{why}; "
+            f"note {note.id} was {status.value} by {last.reviewer} at {last.at:%Y-%m-%d %H:%M} UTC{why}; "
             f"{verb} it anyway only if you mean to override that decision (confirm)"
         )
 

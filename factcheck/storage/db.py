@@ -278,11 +278,12 @@ class Database:
         ).fetchall()
         return [r["id"] for r in rows]
 
-    def documents(self) -> list[DocumentSummary]:
+    def documents(self, newest: int | None = None) -> list[DocumentSummary]:
+        """Every document in the order indexed, or only the `newest` ones, newest first."""
+        order = "indexed_at, id" if newest is None else f"indexed_at DESC, id LIMIT {int(newest)}"
         rows = self.conn.execute(
             "SELECT id, title, url, outlet, published, path, passages, indexed_at, language FROM documents "
-            "ORDER BY "
-            "indexed_at, id"
+            f"ORDER BY {order}"
         ).fetchall()
         return [DocumentSummary(**dict(row)) for row in rows]
 
@@ -645,7 +646,8 @@ class Database:
                     "SELECT reviewer, action, at FROM reviews WHERE note_id=? ORDER BY id DESC LIMIT 1",
                     (note.id,),
                 ).fetchone()
-                who = f" ({last['action']} by {last['reviewer']} at {last['at'][:19]})" if last else ""
+                when = f"{last['at'][:16].replace('T', ' ')} UTC" if last else ""
+                who = f" ({last['action']} by {last['reviewer']} at {when})" if last else ""
                 raise ConflictError(
                     f"note {note.id} changed since it was opened{who}; reload it and try again: "
                     "nothing was saved"

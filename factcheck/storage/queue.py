@@ -17,9 +17,17 @@ _COLUMNS = (
 )
 
 
+SEARCH_CAP = 5000  # matches a search reads at most (the desk asks for more words beyond)
+
+
 def _like(words: str) -> str:
     escaped = words.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def _phrase(words: str) -> str:
+    """The words typed as one full-text phrase whose last word may be cut short ("130,000 troo")."""
+    return '"' + " ".join(words.split()).replace('"', '""') + '"*'
 
 
 def _where(filters: QueueFilter, with_status: bool = True) -> tuple[str, list[object]]:
@@ -40,20 +48,21 @@ def _where(filters: QueueFilter, with_status: bool = True) -> tuple[str, list[ob
         args.append(filters.assigned)
     if filters.awaiting:
         query += " AND q.status = 'draft' AND q.signoffs > 0"
-    if filters.search and filters.search.strip():
-        pattern = _like(filters.search)
-        query += (
-            " AND (q.claim_text LIKE ?1 ESCAPE '\\' OR q.note_text LIKE ?1 ESCAPE '\\' OR q.document_id IN "
-            "(SELECT id FROM documents WHERE title LIKE ?1 ESCAPE '\\' OR outlet LIKE ?1 ESCAPE '\\'))"
-        ).replace("?1", "?")
-        args.extend([pattern] * 4)
+    if filters.search and any(c.isalnum() for c in filters.search):
+        query += (  # one set of rows, so SQLite starts from the matches rather than testing every line
+            f" AND q.rowid IN (SELECT rowid FROM (SELECT rowid FROM queue_search WHERE queue_search MATCH ? "
+            f"LIMIT {SEARCH_CAP}) UNION SELECT rowid FROM (SELECT o.rowid FROM queue_lines o WHERE o.document_id IN "
+            "(SELECT id FROM documents WHERE title LIKE ? ESCAPE '\\' OR outlet LIKE ? ESCAPE '\\') "
+            f"LIMIT {SEARCH_CAP}))"
+        )
+        args.extend([_phrase(filters.search), _like(filters.search), _like(filters.search)])
     return query, args
 
 
 def _order(filters: QueueFilter, grouped: bool = False) -> str:
     triage = "coalesce(q.record_lower, -1) DESC, " if filters.by_record else ""
     worth = "max(q.checkworthiness)" if grouped else "q.checkworthiness"
-    return f" ORDER BY {triage}{worth} DESC, q.document_id, q.start"
+    return f" ORDER BY {triage}{worth} DESC, q.document_id, q.start, q.note_id"
 
 
 class QueueStore:
@@ -92,28 +101,77 @@ class QueueStore:
     def _grouped(
         self, filters: QueueFilter, where: str, args: list[object], offset: int, limit: int | None
     ) -> list[QueueEntry]:
-        """Walk the notes in queue order and keep each claim's first (its most check-worthy note) until the
-        page is full, so a first page reads about a page of rows at any size; then count each shown claim's
-        notes."""
-        cursor = self.db.conn.execute(f"SELECT {_COLUMNS}, q.claim_key" + where + _order(filters), args)
-        firsts: dict[str, sqlite3.Row] = {}
-        wanted = None if limit is None else offset + limit
-        for row in cursor:
-            firsts.setdefault(row[-1], row)
-            if wanted is not None and len(firsts) >= wanted:
-                break
-        cursor.close()
-        shown = list(firsts.items())[offset:wanted]
-        if not shown:
+        """One line per claim's words: the claims ordered by their most check-worthy note (from the covering
+        index, at any size), each shown by that note with how many notes share its words."""
+        triage = "max(coalesce(q.record_lower, -1)) DESC, " if filters.by_record else ""
+        page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+        groups = self.db.conn.execute(
+            "SELECT q.claim_key, COUNT(*), max(q.checkworthiness) AS worth"
+            + where
+            + f" GROUP BY q.claim_key ORDER BY {triage}worth DESC, q.claim_key"
+            + page,
+            args,
+        ).fetchall()
+        copies = {r[0]: r[1] for r in groups}
+        if not copies:
             return []
-        keys = [key for key, _ in shown]
-        counted = self.db.conn.execute(
-            "SELECT q.claim_key, COUNT(*)" + where + f" AND q.claim_key IN ({','.join('?' * len(keys))}) "
-            "GROUP BY q.claim_key",
-            [*args, *keys],
-        )
-        copies = {r[0]: r[1] for r in counted.fetchall()}
-        return [_entry((*tuple(row)[:-1], 0.0, copies.get(key, 1))) for key, row in shown]
+        firsts: dict[str, sqlite3.Row] = {}
+        for chunk in range(0, len(groups), 500):
+            keys = [r[0] for r in groups[chunk : chunk + 500]]
+            rows = self.db.conn.execute(
+                f"SELECT {_COLUMNS}, q.claim_key"
+                + where
+                + f" AND q.claim_key IN ({','.join('?' * len(keys))})"
+                + _order(filters),
+                [*args, *keys],
+            )
+            for row in rows:
+                firsts.setdefault(row[-1], row)
+        return [_entry((*tuple(firsts[k])[:-1], 0.0, n)) for k, n in copies.items() if k in firsts]
+
+    def neighbours(self, note_id: str, filters: QueueFilter) -> tuple[str | None, str | None]:
+        """The notes before and after this one in queue order (the first note when this one is not in it),
+        found from its place in the order rather than by listing the queue."""
+        where, args = _where(filters)
+        place = self.db.conn.execute(
+            "SELECT q.checkworthiness, q.document_id, q.start, q.note_id" + where + " AND q.note_id = ?",
+            [*args, note_id],
+        ).fetchone()
+        if filters.by_record or place is None:
+            ids = self.ids(filters)
+            if note_id not in ids:
+                return None, ids[0] if ids else None
+            at = ids.index(note_id)
+            return (ids[at - 1] if at else None), (ids[at + 1] if at + 1 < len(ids) else None)
+        worth, document, start, same = place
+        tail = "(q.document_id, q.start, q.note_id)"
+        # The first comparison alone lets SQLite walk the order's index from this note's place.
+        after = f" AND q.checkworthiness <= ? AND (q.checkworthiness < ? OR {tail} > (?, ?, ?))"
+        before = f" AND q.checkworthiness >= ? AND (q.checkworthiness > ? OR {tail} < (?, ?, ?))"
+        found = []
+        for condition, order in (
+            (before, " ORDER BY q.checkworthiness, q.document_id DESC, q.start DESC, q.note_id DESC"),
+            (after, " ORDER BY q.checkworthiness DESC, q.document_id, q.start, q.note_id"),
+        ):
+            row = self.db.conn.execute(
+                "SELECT q.note_id" + where + condition + order + " LIMIT 1",
+                [*args, worth, worth, document, start, same],
+            ).fetchone()
+            found.append(row[0] if row else None)
+        return found[0], found[1]
+
+    def too_many(self, words: str) -> bool:
+        """Whether a search matches more notes than a search reads (then only the first are shown)."""
+        if not any(c.isalnum() for c in words):
+            return False
+        found = self.db.conn.execute(
+            f"SELECT COUNT(*) FROM (SELECT rowid FROM queue_search WHERE queue_search MATCH ? LIMIT {SEARCH_CAP + 1})",
+            (_phrase(words),),
+        ).fetchone()[0]
+        return int(found) > SEARCH_CAP
+
+    def document_count(self) -> int:
+        return int(self.db.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
     def titles(self, document_ids: list[str]) -> dict[str, str]:
         """The titles (or paths) of these documents, for the lines shown."""

@@ -310,17 +310,14 @@ class Desk:
             titles=self.workspace.lines.titles(sorted({e.document_id for e in shown})),
             article_title=self.workspace.lines.titles([params["article"]]) if params.get("article") else {},
             signoffs=self.workspace.team.policy().signoffs,
+            too_many=bool(filters.search) and self.workspace.lines.too_many(filters.search or ""),
             message=self.done_message(params)[0],
         )
 
     def _neighbours(
         self, note_id: str, params: dict[str, str], me: str = ""
     ) -> tuple[str | None, str | None]:
-        ids = self.workspace.queue_ids(self.filters_of(params, me))
-        if note_id not in ids:
-            return None, ids[0] if ids else None
-        at = ids.index(note_id)
-        return (ids[at - 1] if at > 0 else None), (ids[at + 1] if at + 1 < len(ids) else None)
+        return self.workspace.lines.neighbours(note_id, self.filters_of(params, me))
 
     def note_page(
         self,

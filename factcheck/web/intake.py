@@ -31,13 +31,20 @@ class Desk(Protocol):
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse: ...
 
 
+SHOWN_SOURCES = 200  # the newest sources listed; an article is found from the queue's search
+
+
 class Intake:
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
 
     async def sources(self, request: Request) -> Response:
         return self.desk.render(
-            request, "sources.html", sources=self.desk.workspace.sources(), report=None, message=""
+            request,
+            "sources.html",
+            sources=self.desk.workspace.sources(SHOWN_SOURCES),
+            report=None,
+            message="",
         )
 
     async def index(self, request: Request) -> Response:
@@ -55,7 +62,7 @@ class Intake:
                     request,
                     "sources.html",
                     400,
-                    sources=self.desk.workspace.sources(),
+                    sources=self.desk.workspace.sources(SHOWN_SOURCES),
                     report=None,
                     message=str(exc),
                 )
@@ -66,7 +73,7 @@ class Intake:
                 request,
                 "sources.html",
                 400,
-                sources=self.desk.workspace.sources(),
+                sources=self.desk.workspace.sources(SHOWN_SOURCES),
                 report=None,
                 message=" ".join(refused) or "give a path on this machine, or choose files to upload",
             )
