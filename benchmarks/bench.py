@@ -1,14 +1,14 @@
 """The benchmark: one command, a printed table, JSON and a Markdown summary. Not part of the test suite.
 
     .venv/bin/python benchmarks/bench.py [--sizes 1000 10000 100000] [--peer] [--local]
-        [--data ../shared/data]
+        [--data DIR] (or FACTCHECK_DATA=DIR)
 
 For each size: a seeded, generated news-like corpus; the embedding model alone on the same passage texts;
 `factcheck index`; the LangChain + sentence-transformers peer (--peer, after benchmarks/setup_peer.sh);
 BM25 build time and memory; search and retrieval latency p50/p95; `draft` with the evidence judge. Sizes from
 --stand-in-from (1,000,000) up are indexed with stand-in passage vectors (seeded random unit vectors, not the
 model's) and measured for query latency and memory only; queries are still embedded by the model. Every
-phase runs in its own process, so each peak RSS is that phase's. With ../shared/data present it also
+phase runs in its own process, so each peak RSS is that phase's. With the public datasets present (--data DIR) it also
 indexes public corpora (AVeriTeC evidence, Check-COVID abstracts) and measures claims throughput on the
 CLEF CheckThat! debate transcripts. --workdir keeps corpora and indexes, so a later run reuses the slow
 index of a large size and measures the rest again (the reused figures are marked).
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import shutil
@@ -195,6 +196,9 @@ def measure_corpus(folder: Path, texts: Path, args, generated: bool, size: int =
     return result
 
 
+DATA = Path(os.environ.get("FACTCHECK_DATA") or ROOT.parent / "shared" / "data")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -229,7 +233,10 @@ def main() -> None:
         "--local", action="store_true", help="also time the local llama.cpp judge at 1/2/4/8 workers"
     )
     parser.add_argument(
-        "--data", type=Path, default=ROOT.parent / "shared" / "data", help="public datasets (optional)"
+        "--data",
+        type=Path,
+        default=DATA,
+        help="public datasets (optional)",
     )
     parser.add_argument(
         "--clef-lines", type=int, default=4000, help="CLEF transcript lines for claims throughput"

@@ -220,7 +220,7 @@ class Settings(BaseSettings):
     """Everything configurable. All state lives under `home`."""
 
     # No env_file here: the .env is the workspace's own (see `load_settings`), never the current folder's.
-    model_config = SettingsConfigDict(env_prefix="FACTCHECK_", env_nested_delimiter="__", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="FACTCHECK_", env_nested_delimiter="__", extra="forbid")
     _sources: dict[str, str] = PrivateAttr(default_factory=dict)
 
     home: Path = Field(
@@ -237,6 +237,11 @@ class Settings(BaseSettings):
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
     reviewer: str = Field("", description="Name recorded with every review action (or pass --reviewer).")
+    data: Path | None = Field(
+        None,
+        description="Folder of the public datasets the evaluation, calibration and training scripts read "
+        "(their --data; layout in the docs' Public datasets page).",
+    )
 
     @property
     def db_path(self) -> Path:

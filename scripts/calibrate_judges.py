@@ -1,7 +1,9 @@
 """Calibrate the evidence judge out of sample: on claims that neither trained the verification model nor are
 reported as its figures. Writes factcheck/data/calibration.json.
 
-    .venv/bin/python scripts/calibrate_judges.py [--data ../shared/data] [--model build/verifier/verifier-w8.onnx]
+    .venv/bin/python scripts/calibrate_judges.py [--data DIR] [--model build/verifier/verifier-w8.onnx]
+
+(--data defaults to FACTCHECK_DATA.)
 
 Calibration sets (read from --data, never shipped):
 - AVeriTeC, the 40% of the train part that scripts/train_verifier.py keeps out of training (by claim id);
@@ -24,6 +26,7 @@ import argparse
 import hashlib
 import json
 import math
+import os
 import pickle
 import sys
 import tempfile
@@ -374,9 +377,18 @@ def certificate(rows: list[dict]) -> dict:
     }
 
 
+DATA = Path(os.environ.get("FACTCHECK_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=Path(
+            os.environ.get("FACTCHECK_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
+        ),
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--model", type=Path, help="An ONNX verification model (default: the shipped one).")
     parser.add_argument("--cache", type=Path, help="Keep the gathered evidence in this pickle and reuse it.")

@@ -1,6 +1,6 @@
-"""Re-run the README's evaluation figures on the public datasets in ../shared/data (not shipped).
+"""Re-run the README's evaluation figures on the public datasets in DIR (--data, or FACTCHECK_DATA) (not shipped).
 
-    .venv/bin/python scripts/eval_shared.py [--data ../shared/data] [--local-limit 30] [--skip-local]
+    .venv/bin/python scripts/eval_shared.py [--data DIR] (or FACTCHECK_DATA=DIR) [--local-limit 30] [--skip-local]
                                             [--only "AVeriTeC dev"] [--curves]
 
 Prints Markdown with the date and machine:

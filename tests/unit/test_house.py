@@ -1,6 +1,7 @@
 """The shape of the house, checked: the façade stays thin and no function grows past what a reader holds."""
 
 import ast
+import re
 
 from paths import ROOT
 
@@ -82,3 +83,41 @@ def test_no_module_of_the_package_writes_the_environment():
         if writes.search(line)
     ]
     assert not found, found
+
+
+def test_every_runtime_dependency_has_an_upper_bound_that_the_tested_versions_meet():
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    tested = {
+        canonicalize_name(name): version
+        for name, version in (
+            line.split("==", 1)
+            for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+            if "==" in line and not line.startswith("#")
+        )
+    }
+    unbounded, unmet = [], []
+    for text in project["dependencies"]:
+        requirement = Requirement(text)
+        if not any(spec.operator in ("<", "<=", "==", "~=") for spec in requirement.specifier):
+            unbounded.append(text)
+        version = tested.get(canonicalize_name(requirement.name))
+        if version is None or not requirement.specifier.contains(version, prereleases=True):
+            unmet.append(f"{text} (tested {version})")
+    assert not unbounded and not unmet, (unbounded, unmet)
+
+
+def test_no_module_imports_a_private_part_of_typer_and_settings_refuse_unknown_keys():
+    from factcheck.settings import Settings
+
+    private = [
+        str(path.relative_to(ROOT))
+        for path in PACKAGE.rglob("*.py")
+        if re.search(r"^\s*(from|import) typer\._", path.read_text(encoding="utf-8"), re.M)
+    ]
+    assert not private
+    assert Settings.model_config.get("extra") == "forbid"
