@@ -120,7 +120,7 @@ def _judge(settings: Settings) -> HealthCheck:
         judge = active_judge(None, settings)
     except ConfigError as exc:
         return HealthCheck(name="judge", ok=False, detail=str(exc))
-    return HealthCheck(name="judge", ok=True, detail=JUDGES[judge].describe(settings))
+    return HealthCheck(name="judge", ok=True, detail=JUDGES.get(judge).describe(settings))
 
 
 def _checkworthiness(settings: Settings) -> HealthCheck:

@@ -612,23 +612,6 @@ class Export(_Model):
     withheld: list[str] = Field(default_factory=list, description="One line per note left out, and why.")
 
 
-class DetectionFormat(StrEnum):
-    """Claim-detection dataset formats `eval claims` reads."""
-
-    factcheck = "factcheck"
-    claimbuster = "claimbuster"
-
-
-class VerdictFormat(StrEnum):
-    """Verdict dataset formats `eval verdicts` reads."""
-
-    factcheck = "factcheck"
-    averitec = "averitec"
-    checkcovid = "checkcovid"
-    wice = "wice"
-    climatefever = "climatefever"
-
-
 class Role(StrEnum):
     """What an account may do on the desk and in the review commands: reviewers set verdicts, cite, comment
     and give a first sign-off; editors also publish, reject, assign, draft and export; admins also manage

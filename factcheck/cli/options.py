@@ -67,3 +67,8 @@ Report = Annotated[
     Path | None,
     typer.Option("--report", help="Also write a Markdown report (and the confusion matrix) to this folder."),
 ]
+
+JudgeOption = Annotated[
+    str | None,
+    typer.Option("--judge", help="evidence, llm, local or a plugin's judge (default FACTCHECK_LLM__JUDGE)."),
+]

@@ -1,5 +1,5 @@
-"""The judges, in one registry: `open_judge`, the CLI's `--judge` choices and `doctor` all read `JUDGES`,
-and settings accept exactly its names (`JudgeName`) plus 'auto'."""
+"""The judges, in one registry: `open_judge`, the CLI's `--judge` and `doctor` all read `JUDGES`, and settings
+accept exactly its names plus 'auto'. A plugin adds a judge with `JUDGES.register(name, JudgeSpec(...))`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from factcheck.drafting.judges import EvidenceJudge, Judge
 from factcheck.errors import ConfigError, ProviderUnavailable
 from factcheck.models import JudgeName
+from factcheck.registry import Registry
 from factcheck.settings import Settings
 from factcheck.storage.db import Database
 
@@ -80,40 +81,42 @@ def _describe_llm(settings: Settings) -> str:
     )
 
 
-JUDGES: dict[JudgeName, JudgeSpec] = {
-    JudgeName.evidence: JudgeSpec(
+JUDGES: Registry[JudgeSpec] = Registry("judge", ConfigError)
+JUDGES.register(
+    JudgeName.evidence,
+    JudgeSpec(
         "no LLM: verdicts only where the deterministic checks justify them",
         lambda s: "evidence (no LLM: verdicts only where deterministic checks justify them)",
         _open_evidence,
     ),
-    JudgeName.llm: JudgeSpec(
-        "any OpenAI-compatible server (FACTCHECK_LLM__MODEL, __BASE_URL)", _describe_llm, _open_llm
-    ),
-    JudgeName.local: JudgeSpec(
+)
+JUDGES.register(
+    JudgeName.llm,
+    JudgeSpec("any OpenAI-compatible server (FACTCHECK_LLM__MODEL, __BASE_URL)", _describe_llm, _open_llm),
+)
+JUDGES.register(
+    JudgeName.local,
+    JudgeSpec(
         "SmolLM2-135M-Instruct through llama.cpp, offline (the 'local' extra)",
         lambda s: f"local {s.llm.local_model or 'SmolLM2-135M-Instruct'} through llama.cpp (optional extra)",
         _open_local,
     ),
-}
+)
 
 
-def active_judge(requested: str | None, settings: Settings) -> JudgeName:
+def active_judge(requested: str | None, settings: Settings) -> str:
     """The judge to use: the one asked for, else the setting; 'auto' is llm when a model is set, else
     evidence.
     """
     name = requested or settings.llm.judge
     if name == "auto":
         return JudgeName.llm if settings.llm.model else JudgeName.evidence
-    try:
-        return JudgeName(name)
-    except ValueError:
-        raise ConfigError(
-            f"unknown judge {name!r}; use one of {', '.join(j.value for j in JUDGES)}"
-        ) from None
+    JUDGES.get(name)  # "no judge 'x'; use one of evidence, llm, local"
+    return JudgeName(name) if name in JudgeName.__members__ else name
 
 
 def open_judge(
     settings: Settings, db: Database, requested: str | None = None
 ) -> contextlib.AbstractContextManager[Judge]:
     """The judge the request or the settings name, ready to use inside a `with` block."""
-    return JUDGES[active_judge(requested, settings)].open(settings, db)
+    return JUDGES.get(active_judge(requested, settings)).open(settings, db)

@@ -20,11 +20,11 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from factcheck.errors import InputError
-from factcheck.models import DetectionFormat, Verdict
+from factcheck.models import Verdict
+from factcheck.registry import Registry
 from factcheck.text.metadata import parse_date
 from factcheck.text.sentences import split_sentences
 
-DETECTION_FORMATS = tuple(f.value for f in DetectionFormat)
 # AVeriTeC's four labels on the project's scale. CONFLICTING (conflicting evidence / cherry-picking) is the
 # closest to partly_supported; 3-way scores leave those items out.
 AVERITEC_LABELS = {
@@ -144,35 +144,46 @@ def sample(items: list, limit: int | None, seed: int) -> list:
     return chosen[:limit]
 
 
+DetectionLoader = Callable[[list[dict], Path], list[DetectionItem]]
+DETECTION_LOADERS: Registry[DetectionLoader] = Registry("claim dataset format")
+
+
+@DETECTION_LOADERS.register("claimbuster")
+def _claimbuster(rows: list[dict], path: Path) -> list[DetectionItem]:
+    return [DetectionItem(id=str(r["id"]), text=r["text"], checkworthy=bool(r["label"])) for r in rows]
+
+
+@DETECTION_LOADERS.register("factcheck")
+def _factcheck_claims(rows: list[dict], path: Path) -> list[DetectionItem]:
+    items = []
+    for row in rows:
+        text = row.get("text")
+        if text is None and row.get("path"):
+            text = (path.parent / row["path"]).read_text(encoding="utf-8")
+        if not isinstance(text, str):
+            raise InputError(f"{path}: item {row.get('id')!r} has no 'text' (or 'path' to a text file)")
+        items.append(
+            DetectionItem(
+                id=str(row["id"]),
+                text=text,
+                title=row.get("title", ""),
+                date=parse_date(row.get("date")),
+                checkworthy=row.get("checkworthy"),
+                claims=[GoldSpan(**c) for c in row["claims"]] if "claims" in row else None,
+            )
+        )
+    return items
+
+
 def load_detection(path: Path, fmt: str = "factcheck") -> list[DetectionItem]:
+    loader = DETECTION_LOADERS.find(fmt)
+    if loader is None:
+        raise InputError(
+            f"unknown claim dataset format {fmt!r}; use one of {', '.join(DETECTION_LOADERS.names())}"
+        )
     rows = _jsonl(path)
     try:
-        if fmt == "claimbuster":
-            return [
-                DetectionItem(id=str(r["id"]), text=r["text"], checkworthy=bool(r["label"])) for r in rows
-            ]
-        if fmt != "factcheck":
-            raise InputError(
-                f"unknown claim dataset format {fmt!r}; use one of {', '.join(DETECTION_FORMATS)}"
-            )
-        items = []
-        for row in rows:
-            text = row.get("text")
-            if text is None and row.get("path"):
-                text = (path.parent / row["path"]).read_text(encoding="utf-8")
-            if not isinstance(text, str):
-                raise InputError(f"{path}: item {row.get('id')!r} has no 'text' (or 'path' to a text file)")
-            items.append(
-                DetectionItem(
-                    id=str(row["id"]),
-                    text=text,
-                    title=row.get("title", ""),
-                    date=parse_date(row.get("date")),
-                    checkworthy=row.get("checkworthy"),
-                    claims=[GoldSpan(**c) for c in row["claims"]] if "claims" in row else None,
-                )
-            )
-        return items
+        return loader(rows, path)
     except (KeyError, TypeError, ValueError, OSError) as exc:
         raise InputError(
             f"{path}: not a {fmt} claim dataset ({type(exc).__name__}: {exc})".splitlines()[0]
@@ -180,24 +191,21 @@ def load_detection(path: Path, fmt: str = "factcheck") -> list[DetectionItem]:
 
 
 VerdictLoader = Callable[[list[dict], Path, Path | None], VerdictSet]
-VERDICT_LOADERS: dict[str, VerdictLoader] = {}
+VERDICT_LOADERS: Registry[VerdictLoader] = Registry("verdict dataset format")
 
 
 def verdict_format(name: str) -> Callable[[VerdictLoader], VerdictLoader]:
     """Register a verdict dataset adapter: rows of the file, its path and an optional corpus -> a VerdictSet."""
-
-    def register(loader: VerdictLoader) -> VerdictLoader:
-        VERDICT_LOADERS[name] = loader
-        return loader
-
-    return register
+    return VERDICT_LOADERS.register(name)
 
 
 def load_verdicts(path: Path, fmt: str = "factcheck", corpus: Path | None = None) -> VerdictSet:
     """Items and the evidence corpus they are judged against."""
-    loader = VERDICT_LOADERS.get(fmt)
+    loader = VERDICT_LOADERS.find(fmt)
     if loader is None:
-        raise InputError(f"unknown verdict dataset format {fmt!r}; use one of {', '.join(VERDICT_LOADERS)}")
+        raise InputError(
+            f"unknown verdict dataset format {fmt!r}; use one of {', '.join(VERDICT_LOADERS.names())}"
+        )
     rows = _jsonl(path)
     try:
         return loader(rows, path, corpus)

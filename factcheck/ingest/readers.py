@@ -15,6 +15,7 @@ import yaml
 from factcheck.errors import InputError
 from factcheck.logs import dropped
 from factcheck.models import Document, Passage
+from factcheck.registry import Registry
 from factcheck.safety import mask_credentials, source_url
 from factcheck.text.language import detect_language
 from factcheck.text.metadata import metadata_from_text, outlet_from_url, parse_date
@@ -409,17 +410,20 @@ def _read_text(text: str, path: Path, reading: Reading) -> Iterator[Document]:
 
 Reader = Callable[[str, Path, Reading], Iterator[Document]]
 
-READERS: dict[str, Reader] = {
-    ".txt": _read_text,
-    ".md": _read_markdown,
-    ".markdown": _read_markdown,
-    ".html": _read_html,
-    ".htm": _read_html,
-    ".json": _documents_from_json,
-    ".jsonl": _documents_from_json,
-}
-"""The article readers by file suffix: a new format is one function here and its test. Each gets the decoded
-text, the path and the `Reading` (for per-record errors and warnings) and yields documents."""
+READERS: Registry[Reader] = Registry("article reader")
+"""The article readers by file suffix: a new format is one function here and its test (or a plugin's
+`READERS.register(".rst", read_rst)`). Each gets the decoded text, the path and the `Reading` (for per-record
+errors and warnings) and yields documents."""
+for _suffix, _reader in (
+    (".txt", _read_text),
+    (".md", _read_markdown),
+    (".markdown", _read_markdown),
+    (".html", _read_html),
+    (".htm", _read_html),
+    (".json", _documents_from_json),
+    (".jsonl", _documents_from_json),
+):
+    READERS.register(_suffix, _reader)
 
 
 def make_passages(document: Document, target_chars: int = 600, overlap_sentences: int = 1) -> list[Passage]:

@@ -7,11 +7,14 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from factcheck.errors import InputError
 from factcheck.models import CheckedClaim
+from factcheck.registry import Registry
 
 CLAIM_KEYS = ("claim", "claimReviewed", "claim_reviewed", "vclaim", "text", "statement")
 TITLE_KEYS = ("title", "headline", "name")
@@ -145,6 +148,15 @@ def _tsv_records(text: str, path: Path, errors: list[str]) -> list[tuple[str, ob
     return [(f"line {number}", dict(zip(header, row, strict=False))) for number, row in numbered[1:]]
 
 
+ARCHIVE_FORMATS: Registry[Callable[[str, Path, list[str]], Any]] = Registry("archive format")
+"""Archive readers by file suffix: each turns the file's text into (where, record) pairs, a line per bad one
+in `errors`."""
+for _suffix in (".tsv", ".tab"):
+    ARCHIVE_FORMATS.register(_suffix, _tsv_records)
+for _suffix in (".json", ".jsonld", ".jsonl"):
+    ARCHIVE_FORMATS.register(_suffix, _json_records)
+
+
 def read_archive(path: Path, max_mb: float = 200.0) -> ArchiveReading:
     """Every checked claim in one archive file; a record without a claim, or with one too long to be a claim,
     is one line in `errors`."""
@@ -161,13 +173,13 @@ def read_archive(path: Path, max_mb: float = 200.0) -> ArchiveReading:
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text; save it as UTF-8 and import it again") from None
     reading = ArchiveReading()
-    suffix = path.suffix.lower()
-    if suffix in (".tsv", ".tab"):
-        records = _tsv_records(text, path, reading.errors)
-    elif suffix in (".json", ".jsonld", ".jsonl"):
-        records = _json_records(text, path, reading.errors)
-    else:
-        raise InputError(f"{path}: unknown archive type; use .json / .jsonld (ClaimReview), .jsonl or .tsv")
+    records_of = ARCHIVE_FORMATS.find(path.suffix.lower())
+    if records_of is None:
+        raise InputError(
+            f"{path}: unknown archive type; use one of {', '.join(ARCHIVE_FORMATS.names())} "
+            "(.json and .jsonld: ClaimReview)"
+        )
+    records = records_of(text, path, reading.errors)
     origin = path.name
     for where, record in records:
         try:

@@ -16,6 +16,7 @@ from datetime import date
 from factcheck.drafting.grounding import ungrounded
 from factcheck.errors import InputError
 from factcheck.models import Document, Export, ExportFormatInfo, Note, NoteStatus, QueueFilter, Verdict
+from factcheck.registry import Registry
 from factcheck.review.public import public_explanation, short_claim
 from factcheck.review.report import ExportItem, to_html
 from factcheck.safety import markdown_link, markdown_text, safe_url, script_safe_json
@@ -43,16 +44,16 @@ class ExportFormat:
     render: Renderer
 
 
-EXPORT_FORMATS: dict[str, ExportFormat] = {}
+EXPORT_FORMATS: Registry[ExportFormat] = Registry("export format")
 
 
 def export_format(
     name: str, suffix: str, media_type: str, description: str
 ) -> Callable[[Renderer], Renderer]:
-    """Register a renderer of export items as the format `name`."""
+    """Register a renderer of export items as the format `name` (a plugin's too)."""
 
     def register(render: Renderer) -> Renderer:
-        EXPORT_FORMATS[name] = ExportFormat(name, suffix, media_type, description, render)
+        EXPORT_FORMATS.register(name, ExportFormat(name, suffix, media_type, description, render))
         return render
 
     return register
@@ -408,6 +409,7 @@ def export_notes(
     """Notes rendered for publishing; a note whose citation no longer resolves, and every stale note (id,
     reason), is left out with one line. The publishing formats carry approved notes only, unless
     `include_unapproved`, which marks every other one as an unapproved draft."""
+    EXPORT_FORMATS.get(fmt)  # an unknown format says which there are, before anything else
     unapproved = [n.id for n in notes if n.status != NoteStatus.approved]
     if fmt in PUBLISHING and unapproved and not include_unapproved:
         raise InputError(
@@ -439,9 +441,9 @@ def render(
     """File name -> content: one file named 'notes.<suffix>', or with `per_article` one Markdown file per
     article.
     """
-    chosen = EXPORT_FORMATS.get(fmt)
+    chosen = EXPORT_FORMATS.find(fmt)
     if chosen is None:
-        raise InputError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+        raise InputError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS.names())}")
     if per_article:
         if fmt != "md":
             raise InputError("--per-article is for --format md")

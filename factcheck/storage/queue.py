@@ -114,22 +114,16 @@ class QueueStore:
             + page,
             args,
         ).fetchall()
-        copies = {r[0]: r[1] for r in groups}
-        if not copies:
+        if not groups:
             return []
         firsts: dict[str, sqlite3.Row] = {}
         for chunk in range(0, len(groups), 500):
-            keys = [r[0] for r in groups[chunk : chunk + 500]]
+            ids = [r[5] for r in groups[chunk : chunk + 500]]
             rows = self.db.conn.execute(
-                f"SELECT {_COLUMNS}, q.claim_key"
-                + where
-                + f" AND q.claim_key IN ({','.join('?' * len(keys))})"
-                + _order(filters),
-                [*args, *keys],
+                f"SELECT {_COLUMNS} FROM queue_lines q WHERE q.note_id IN ({','.join('?' * len(ids))})", ids
             )
-            for row in rows:
-                firsts.setdefault(row[-1], row)
-        return [_entry((*tuple(firsts[k])[:-1], 0.0, n)) for k, n in copies.items() if k in firsts]
+            firsts.update((row[0], row) for row in rows)
+        return [_entry((*tuple(firsts[r[5]]), 0.0, r[1])) for r in groups if r[5] in firsts]
 
     def neighbours(self, note_id: str, filters: QueueFilter) -> tuple[str | None, str | None]:
         """The notes before and after this one in queue order (the first note when this one is not in it),

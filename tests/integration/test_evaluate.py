@@ -130,7 +130,8 @@ def test_eval_cli_runs_lists_shows_and_writes_a_report(tmp_path):
     assert {r["kind"] for r in json.loads(listed.stdout)} == {"claims", "verdicts"}
     assert runner.invoke(app, ["eval", "show", run_id]).exit_code == 0
     bad = runner.invoke(app, ["eval", "verdicts", str(EVAL / "verdicts.jsonl"), "--format", "nope"])
-    assert bad.exit_code == 2 and "nope" in bad.stderr
+    # formats are a registry (plugins add theirs), so an unknown one is an input error naming the known ones
+    assert bad.exit_code == 3 and "nope" in bad.stderr and "use one of factcheck, averitec" in bad.stderr
 
 
 def test_two_runs_of_the_same_data_in_two_workspaces_give_the_same_items_and_figures(tmp_path):
