@@ -3,6 +3,8 @@ failed, and says in one line what it found; credentials in URLs are masked."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from factcheck.errors import ConfigError, FactcheckError
 from factcheck.models import HealthCheck
 from factcheck.safety import mask_credentials
@@ -21,6 +23,7 @@ def doctor(settings: Settings) -> list[HealthCheck]:
             checks.append(check(settings))
         except FactcheckError as exc:
             checks.append(HealthCheck(name=check.__name__.strip("_"), ok=False, detail=str(exc)))
+    checks += _artefacts()
     return [check.model_copy(update={"detail": mask_credentials(check.detail)}) for check in checks]
 
 
@@ -128,3 +131,34 @@ def _checkworthiness(settings: Settings) -> HealthCheck:
 
     scorer = "learned scorer + rules" if load_scorer() else "rules only (no weights file)"
     return HealthCheck(name="check-worthiness", ok=True, detail=scorer)
+
+
+def _artefacts() -> list[HealthCheck]:
+    """Each model artefact as the manifest describes it, with whether its file matches its SHA-256."""
+    import hashlib
+    from importlib import resources
+
+    from factcheck.data import ShippedFileError, artefacts
+
+    try:
+        described = artefacts()
+    except ShippedFileError as exc:
+        return [HealthCheck(name="artefacts", ok=False, detail=str(exc))]
+    checks = []
+    for name, entry in described.items():
+        if "package" in entry:
+            from factcheck.retrieval.minilm import model_files
+
+            path = model_files()[0]
+        else:
+            path = Path(str(resources.files("factcheck.data").joinpath(*entry["file"].split("/"))))
+        ok = path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256")
+        labels = f"; labels {', '.join(entry['labels'])}" if entry.get("labels") else ""
+        tokens = f"; at most {entry['max_tokens']} tokens" if entry.get("max_tokens") else ""
+        detail = (
+            f"{entry.get('what', '')}: {entry.get('package', 'factcheck')}/{entry['file']}, SHA-256 "
+            f"{entry.get('sha256', '')[:12]}... {'verified' if ok else 'DOES NOT MATCH: reinstall factcheck'}"
+            f"{labels}{tokens}; made by {entry.get('made_by', '?')}"
+        )
+        checks.append(HealthCheck(name=f"artefact {name}", ok=ok, detail=detail))
+    return checks

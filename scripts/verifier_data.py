@@ -24,10 +24,12 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from factcheck.data import artefact
+
 DEFAULT_DATA = Path(
     os.environ.get("FACTCHECK_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
 )
-LABELS = ("supports", "refutes", "neither")
+LABELS: tuple[str, ...] = tuple(artefact("verifier")["labels"])  # the shipped model's, from the manifest
 SEED = 13
 
 

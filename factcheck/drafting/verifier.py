@@ -20,21 +20,23 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from factcheck.data import artefact
 from factcheck.errors import ModelError
 from factcheck.retrieval.minilm import TOKENIZER_SHA256, available_cores, model_files, verify_file
 
 if TYPE_CHECKING:
     from tokenizers import Encoding
 
-# Both set by scripts/ship_verifier.py with the shipped file.
-MODEL_FILE = "verifier-w8.onnx"
-MODEL_SHA256 = "de3b7e939cd8b31aa5aec06bec3d74ee881f7a5266686dd787488a7865672343"
-STANCES = ("supports", "refutes", "neither")
-MAX_TOKENS = 256  # claim + unit; a longer unit is cut (the claim never is)
+# What the model is comes from the manifest (factcheck/data/artefacts.json), written by scripts/ship_verifier.py.
+_MODEL = artefact("verifier")
+MODEL_FILE: str = _MODEL["file"]
+MODEL_SHA256: str = _MODEL.get("sha256", "")
+STANCES: tuple[str, ...] = tuple(_MODEL["labels"])
+MAX_TOKENS: int = _MODEL["max_tokens"]  # claim + unit; a longer unit is cut (the claim never is)
 
 
 def model_path() -> Path:
-    return Path(str(resources.files("factcheck.data").joinpath("verifier", MODEL_FILE)))
+    return Path(str(resources.files("factcheck.data").joinpath(*MODEL_FILE.split("/"))))
 
 
 class StanceModel:

