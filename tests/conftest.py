@@ -6,7 +6,7 @@ import os
 import shutil
 
 import pytest
-from paths import SEED_A, SEED_B
+from support.paths import SEED_A, SEED_B
 
 LANES = ("unit", "integration", "e2e")
 

@@ -3,7 +3,7 @@
 import os
 import subprocess
 
-from paths import ROOT
+from support.paths import ROOT
 
 
 def test_readme_main_job_runs_on_the_examples(tmp_path):

@@ -3,11 +3,11 @@ cannot sign twice), and at 390 px the queue as cards and a note's actions within
 
 import time
 
-from browser import wait_for, webdriver_session
-from desk import draft_the_first_example, serving
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
+from support.browser import wait_for, webdriver_session
+from support.desk import draft_the_first_example, serving
 
 from factcheck.models import NoteStatus, Role
 
@@ -171,8 +171,8 @@ def test_a_reviewer_is_refused_what_an_editor_does_and_an_admin_sees_paths_and_f
 def test_the_queue_groups_copies_searches_filters_and_bulk_rejects_after_a_confirmation(
     workspace, corpus, tmp_path
 ):
-    from fakes import drafter
-    from paths import SEED_A
+    from support.fakes import drafter
+    from support.paths import SEED_A
 
     from factcheck.drafting.judges import EvidenceJudge
     from factcheck.retrieval.fusion import RetrievalSettings

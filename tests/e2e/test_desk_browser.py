@@ -2,12 +2,12 @@
 its evidence, one-click citing, approve, reject, change a verdict; two editors on one note; a hostile article."""
 
 import pytest
-from browser import open_note, sign_in, wait_for, webdriver_session
-from desk import draft_the_first_example, serving
-from hostile import publishing_hostile_workspace
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
+from support.browser import open_note, sign_in, wait_for, webdriver_session
+from support.desk import draft_the_first_example, serving
+from support.hostile import publishing_hostile_workspace
 from typer.testing import CliRunner
 
 from factcheck.cli import app

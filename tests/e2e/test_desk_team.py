@@ -3,12 +3,12 @@ refused by a colleague's change shows both texts, an edit sends an approved note
 undo, assignment and comments, verdict keys, the message after every action, and the note page at 390 px."""
 
 import pytest
-from browser import open_note, sign_in, wait_for, webdriver_session
-from desk import draft_the_first_example, serving
-from paths import SEED_A
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
+from support.browser import open_note, sign_in, wait_for, webdriver_session
+from support.desk import draft_the_first_example, serving
+from support.paths import SEED_A
 
 from factcheck.models import NoteStatus, Verdict
 

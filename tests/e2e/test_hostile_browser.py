@@ -4,9 +4,9 @@ for the HTML report, the Markdown export rendered to HTML, and ClaimReview JSON-
 import subprocess
 
 import pytest
-from browser import chromium, headless_flags
-from hostile import elements, publishing_hostile_workspace
 from markdown_it import MarkdownIt
+from support.browser import chromium, headless_flags
+from support.hostile import elements, publishing_hostile_workspace
 
 
 def _dom(page, profile):

@@ -4,8 +4,8 @@ import importlib.util
 import shutil
 
 import pytest
-from fakes import problems
-from paths import DATA, SEED_A, SEED_B
+from support.fakes import problems
+from support.paths import DATA, SEED_A, SEED_B
 
 from factcheck.models import NoteStatus
 

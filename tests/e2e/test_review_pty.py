@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pexpect
-from fakes import drafter
-from paths import DATA, SEED_A
-from reviewing import FAKE_EDITOR, edit_yaml, wire_passage
+from support.fakes import drafter
+from support.paths import DATA, SEED_A
+from support.reviewing import FAKE_EDITOR, edit_yaml, wire_passage
 
 from factcheck.drafting.judges import EvidenceJudge
 from factcheck.models import NoteStatus, Verdict

@@ -9,7 +9,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from paths import DATA, SEED_A
+from support.paths import DATA, SEED_A
 
 from factcheck.settings import load_settings
 from factcheck.workspace import Workspace

@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from paths import SEED_A, SEED_B
+from support.paths import SEED_A, SEED_B
 from typer.testing import CliRunner
 
 from factcheck.cli import app

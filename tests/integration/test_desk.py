@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 import yaml
-from desk import TOKEN, desk_client, finished
-from fakes import drafter
-from paths import DATA, SEED_A, SEED_B
+from support.desk import TOKEN, desk_client, finished
+from support.fakes import drafter
+from support.paths import DATA, SEED_A, SEED_B
 from typer.testing import CliRunner
 
 from factcheck.cli import app as cli

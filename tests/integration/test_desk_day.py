@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from paths import DATA, SEED_A, SEED_B
+from support.paths import DATA, SEED_A, SEED_B
 from typer.testing import CliRunner
 
 from factcheck.cli import app

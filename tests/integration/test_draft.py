@@ -4,9 +4,9 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from fakes import FakeChatClient, drafter, obedient_model, problems
-from paths import DATA, SEED_A
 from pydantic import ValidationError
+from support.fakes import FakeChatClient, drafter, obedient_model, problems
+from support.paths import DATA, SEED_A
 
 from factcheck.drafting.calibration import Calibration, FindingRecord, KindRecord
 from factcheck.drafting.judges import NO_LLM, EvidenceJudge
@@ -362,7 +362,7 @@ def test_an_uncalibrated_llm_behind_a_real_server_commits_nothing(corpus, monkey
     """The whole path, with the OpenAI-compatible test server answering `supported`, confidence 1.0, with a
     citation: the note suggests the verdict and commits nothing."""
 
-    from scripted_server import ScriptedServer
+    from support.scripted_server import ScriptedServer
     from typer.testing import CliRunner
 
     from factcheck.cli import app

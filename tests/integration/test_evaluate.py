@@ -1,8 +1,8 @@
 import json
 from pathlib import Path
 
-from fakes import FakeChatClient
-from paths import EXAMPLES
+from support.fakes import FakeChatClient
+from support.paths import EXAMPLES
 from typer.testing import CliRunner
 
 from factcheck.cli import app

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from browser import chromium, headless_flags
-from fakes import drafter
-from paths import DATA, SEED_A
 from pyld import jsonld
+from support.browser import chromium, headless_flags
+from support.fakes import drafter
+from support.paths import DATA, SEED_A
 from typer.testing import CliRunner
 
 from factcheck.cli import app
@@ -168,7 +168,7 @@ def test_csv_export_has_one_row_per_approved_note_with_the_desks_columns(approve
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_text(workspace, tmp_path):
-    from hostile import hostile_workspace
+    from support.hostile import hostile_workspace
 
     folder = tmp_path / "formula"
     folder.mkdir()
@@ -194,7 +194,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_text(workspace, 
 
 
 def test_every_export_format_is_listed_by_the_cli_and_the_desk(approved):
-    from desk import desk_client
+    from support.desk import desk_client
 
     names = [f.name for f in approved.export_formats()]
     assert names == list(export.EXPORT_FORMATS) and "csv" in names

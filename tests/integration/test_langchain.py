@@ -3,7 +3,7 @@
 from datetime import date
 
 from langchain_core.runnables import RunnableLambda, RunnableParallel
-from paths import DATA, SEED_A
+from support.paths import DATA, SEED_A
 
 from factcheck.langchain import FactcheckRetriever
 

@@ -4,9 +4,9 @@ import json
 import shutil
 
 import pytest
-from fakes import drafter
-from paths import DATA, SEED_A
-from scripted_server import NEE, ScriptedServer
+from support.fakes import drafter
+from support.paths import DATA, SEED_A
+from support.scripted_server import NEE, ScriptedServer
 from typer.testing import CliRunner
 
 from factcheck.cli import app

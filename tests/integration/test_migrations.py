@@ -4,7 +4,7 @@ import shutil
 import sqlite3
 
 import pytest
-from paths import DATA
+from support.paths import DATA
 
 from factcheck.models import NoteStatus, QueueFilter, Verdict
 from factcheck.settings import load_settings

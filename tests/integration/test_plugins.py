@@ -3,8 +3,8 @@ factcheck's files: the in-repo plugin under tests/data/plugin (a distribution's 
 judge and an export format, and the CLI, the settings and the exports take them like their own."""
 
 import pytest
-from desk import draft_the_first_example
-from paths import DATA
+from support.desk import draft_the_first_example
+from support.paths import DATA
 from typer.testing import CliRunner
 
 from factcheck.cli import app

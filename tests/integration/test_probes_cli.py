@@ -3,8 +3,8 @@ non-zero exit, never a traceback. Test names carry the probe's number."""
 
 import json
 
-from fakes import drafter
-from paths import DATA, SEED_A
+from support.fakes import drafter
+from support.paths import DATA, SEED_A
 from typer.testing import CliRunner
 
 from factcheck.cli import app

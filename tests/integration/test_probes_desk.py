@@ -7,9 +7,9 @@ import re
 import shutil
 
 import pytest
-from desk import DESK, TOKEN, desk_client, finished
-from fakes import drafter
-from paths import DATA, SEED_A
+from support.desk import DESK, TOKEN, desk_client, finished
+from support.fakes import drafter
+from support.paths import DATA, SEED_A
 from typer.testing import CliRunner
 
 from factcheck.cli import app as cli

@@ -7,9 +7,9 @@ from importlib import resources
 import jsonschema
 import pytest
 import yaml
-from fakes import drafter
-from hostile import elements, hostile_workspace, publishing_hostile_workspace
 from markdown_it import MarkdownIt
+from support.fakes import drafter
+from support.hostile import elements, hostile_workspace, publishing_hostile_workspace
 
 from factcheck.drafting.judges import EvidenceJudge
 from factcheck.errors import InputError

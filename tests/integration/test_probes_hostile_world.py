@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from fakes import drafter
-from hostile import elements
-from paths import DATA, SEED_A
-from scripted_server import ScriptedServer
+from support.fakes import drafter
+from support.hostile import elements
+from support.paths import DATA, SEED_A
+from support.scripted_server import ScriptedServer
 from typer.testing import CliRunner
 
 from factcheck.cli import app
@@ -146,7 +146,7 @@ def test_probe_n15_the_json_export_keeps_only_http_links(hostile_json):
 
 @pytest.fixture
 def hostile_json(workspace, tmp_path):
-    from hostile import hostile_workspace
+    from support.hostile import hostile_workspace
 
     return hostile_workspace(workspace, tmp_path / "hostile").export("json").files["notes.json"]
 

@@ -5,7 +5,7 @@ import json
 import os
 import shutil
 
-from paths import SEED_A
+from support.paths import SEED_A
 from typer.testing import CliRunner
 
 from factcheck.claims.detect import MAX_SENTENCE_CHARS, detect_claims

@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-from fakes import drafter
-from paths import DATA, SEED_A
+from support.fakes import drafter
+from support.paths import DATA, SEED_A
 from typer.testing import CliRunner
 
 from factcheck.cli import app

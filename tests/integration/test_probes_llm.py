@@ -6,9 +6,9 @@ import re
 import shutil
 
 import pytest
-from fakes import FakeChatClient, drafter, obedient_model, outside_fences
-from paths import DATA, SEED_A
-from scripted_server import NEE, ScriptedServer
+from support.fakes import FakeChatClient, drafter, obedient_model, outside_fences
+from support.paths import DATA, SEED_A
+from support.scripted_server import NEE, ScriptedServer
 from typer.testing import CliRunner
 
 from factcheck.cli import app

@@ -3,7 +3,7 @@
 import os
 import re
 
-from paths import ROOT
+from support.paths import ROOT
 
 
 def test_python_api_example_in_the_readme_runs(tmp_path, monkeypatch):

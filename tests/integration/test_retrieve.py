@@ -1,6 +1,6 @@
 from datetime import date
 
-from paths import SEED_A
+from support.paths import SEED_A
 
 from factcheck.retrieval.fusion import RetrievalSettings
 

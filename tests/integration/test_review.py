@@ -3,9 +3,9 @@ import shutil
 import sys
 
 import pytest
-from fakes import drafter
-from paths import DATA, SEED_A
-from reviewing import FAKE_EDITOR, edit_yaml, wire_passage
+from support.fakes import drafter
+from support.paths import DATA, SEED_A
+from support.reviewing import FAKE_EDITOR, edit_yaml, wire_passage
 from typer.testing import CliRunner
 
 from factcheck.cli import app

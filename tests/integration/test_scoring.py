@@ -1,4 +1,4 @@
-from paths import EXAMPLES
+from support.paths import EXAMPLES
 
 from factcheck.claims.detect import detect_claims
 from factcheck.claims.scoring import load_scorer

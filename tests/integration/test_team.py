@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from desk import desk_client, draft_the_first_example, finished
-from paths import SEED_A
+from support.desk import desk_client, draft_the_first_example, finished
+from support.paths import SEED_A
 from typer.testing import CliRunner
 
 from factcheck.cli import app as cli
@@ -237,7 +237,7 @@ def test_the_queue_searches_filters_groups_copies_and_acts_in_bulk_after_a_confi
     copy.write_text(SEED_A.read_text())
     team.index([copy])
     claims = [c for c in team.claims(str(copy)) if c.checkworthiness >= 0.5]
-    from fakes import drafter
+    from support.fakes import drafter
 
     from factcheck.drafting.judges import EvidenceJudge
     from factcheck.retrieval.fusion import RetrievalSettings

@@ -4,7 +4,7 @@ when indexed with the short reference articles in tests/data/evidence."""
 import shutil
 
 import pytest
-from paths import DATA, SEED_A, SEED_B
+from support.paths import DATA, SEED_A, SEED_B
 
 from factcheck.drafting import verifier
 from factcheck.errors import ModelError

@@ -2,7 +2,7 @@ import shutil
 
 import numpy as np
 import pytest
-from paths import SEED_A
+from support.paths import SEED_A
 
 from factcheck.errors import InputError, NotFoundError
 from factcheck.workspace import Workspace

@@ -1,7 +1,7 @@
 from datetime import date
 
 import pytest
-from fakes import evidence_item
+from support.fakes import evidence_item
 
 from factcheck.drafting.checks import compare_quantity, quantity_check, quote_check
 from factcheck.models import Claim, ClaimType, Quantity, Span

@@ -1,6 +1,6 @@
 """Claim detection by the rules alone (no learned scorer: that needs the embedding model)."""
 
-from paths import SEED_A, SEED_B
+from support.paths import SEED_A, SEED_B
 
 from factcheck.claims.detect import detect_claims, detect_claims_many
 from factcheck.ingest.readers import read_documents

@@ -1,6 +1,6 @@
 """The desk's text helpers: highlights cut untrusted text into pieces (escaped by the templates), never HTML."""
 
-from fakes import evidence_item
+from support.fakes import evidence_item
 
 from factcheck.safety import word_cut
 from factcheck.web.accounts import local_path as _local_path

@@ -3,7 +3,7 @@
 import ast
 import re
 
-from paths import ROOT
+from support.paths import ROOT
 
 PACKAGE = ROOT / "factcheck"
 LONGEST = 60

@@ -2,7 +2,7 @@ import json
 from datetime import date
 
 import pytest
-from paths import SEED_A, SEED_B
+from support.paths import SEED_A, SEED_B
 
 from factcheck.errors import InputError
 from factcheck.ingest.readers import Reading, iter_documents, read_documents

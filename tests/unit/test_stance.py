@@ -3,7 +3,7 @@ model (a scorer that reads fixed probabilities off each unit's text)."""
 
 import numpy as np
 import pytest
-from fakes import evidence_item
+from support.fakes import evidence_item
 
 from factcheck.drafting.calibration import Calibration, Certificate, KindRecord
 from factcheck.drafting.judges import EvidenceJudge, stance_findings

@@ -1,7 +1,7 @@
 import re
 from itertools import pairwise
 
-from paths import SEED_A, SEED_B
+from support.paths import SEED_A, SEED_B
 
 from factcheck.ingest.readers import make_passages, read_documents
 from factcheck.text.language import SAMPLE_CHARS, clearly_english, detect_language

@@ -4,10 +4,9 @@ URLs, and a title that closes a <script> block. Every note is approved, so every
 import json
 from html.parser import HTMLParser
 
-from fakes import drafter
-
 from factcheck.drafting.judges import EvidenceJudge
 from factcheck.models import QueueFilter
+from support.fakes import drafter
 
 HOSTILE = {
     "title": "</script><script>document.title='PWNED'</script><img src=x onerror=alert(1)> [x](javascript:alert(2))",

@@ -46,11 +46,10 @@ def draft_the_first_example(workspace, corpus):
     first example with the evidence judge; the workspace is returned."""
     import shutil
 
-    from fakes import drafter
-    from paths import DATA, SEED_A
-
     from factcheck.drafting.judges import EvidenceJudge
     from factcheck.retrieval.fusion import RetrievalSettings
+    from support.fakes import drafter
+    from support.paths import DATA, SEED_A
 
     shutil.copytree(DATA / "evidence", corpus / "evidence")
     workspace.index([corpus])

@@ -1,0 +1,1 @@
+"""Helpers the tests share: paths, fakes, the desk served from a test, headless Chromium, hostile inputs."""
