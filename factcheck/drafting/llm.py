@@ -30,7 +30,7 @@ from factcheck.models import (
 )
 from factcheck.safety import mask_credentials
 from factcheck.settings import LLMSettings
-from factcheck.storage.db import Database
+from factcheck.storage.cache import CacheStore
 
 MAX_REPLY_CHARS = 20_000  # longer replies are refused, never cached, never echoed back
 logger = logging.getLogger(__name__)
@@ -224,7 +224,7 @@ class CachedClient:
     """Keyed by model + messages + schema: the same call is never paid for twice. Only replies that match the
     schema are kept, so a failed answer is asked again by the next run."""
 
-    def __init__(self, inner: ChatClient, db: Database) -> None:
+    def __init__(self, inner: ChatClient, db: CacheStore) -> None:
         self.inner, self.db, self.model = inner, db, inner.model
 
     def complete(self, messages: list[dict], schema: type[BaseModel]) -> tuple[str, dict]:

@@ -47,7 +47,7 @@ from factcheck.models import (
 )
 from factcheck.retrieval.fusion import RetrievalSettings
 from factcheck.settings import Settings
-from factcheck.storage.db import Database
+from factcheck.storage.evals import EvalStore
 from factcheck.text.metadata import metadata_from_text
 from factcheck.text.quantities import find_quantities
 from factcheck.text.speech import find_quotes
@@ -66,7 +66,7 @@ def _run_id(*parts: object) -> str:
     return "r" + hashlib.sha1(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()[:11]
 
 
-def _start(db: Database, run: EvalRun) -> tuple[EvalRun, set[str]]:
+def _start(db: EvalStore, run: EvalRun) -> tuple[EvalRun, set[str]]:
     """A stored run with the same id is resumed: its finished items are kept."""
     existing = db.eval_run(run.id, missing_ok=True)
     if existing is not None:
@@ -158,7 +158,7 @@ def detection_metrics(items: list[ItemResult]) -> dict:
 
 
 def evaluate_claims(
-    db: Database,
+    db: EvalStore,
     path: Path,
     fmt: str,
     limit: int | None,
@@ -189,7 +189,7 @@ def evaluate_claims(
     return _finish(db, run, detection_metrics(run.items))
 
 
-def _finish(db: Database, run: EvalRun, metrics: dict) -> EvalRun:
+def _finish(db: EvalStore, run: EvalRun, metrics: dict) -> EvalRun:
     run = run.model_copy(update={"metrics": metrics, "complete": True})
     db.save_eval_run(run)
     return run
@@ -543,7 +543,7 @@ class _ItemJudge:
 
 
 def run_verdicts(
-    db: Database,
+    db: EvalStore,
     plan: VerdictPlan,
     drafter: Drafter,
     workers: int = 1,

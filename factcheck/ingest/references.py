@@ -10,13 +10,13 @@ from factcheck.errors import InputError, NotFoundError
 from factcheck.ingest.readers import discover
 from factcheck.ingest.readers import document_id as document_key
 from factcheck.models import Document, IndexReport, ProgressCallback
-from factcheck.storage.db import Database
+from factcheck.storage.documents import DocumentStore
 
 Indexer = Callable[[list[Path], ProgressCallback | None], IndexReport]
 
 
 class References:
-    def __init__(self, db: Database, index: Indexer) -> None:
+    def __init__(self, db: DocumentStore, index: Indexer) -> None:
         self.db, self._index_paths = db, index
 
     def _index(self, paths: list[Path], progress: ProgressCallback | None = None) -> IndexReport:

@@ -16,14 +16,11 @@ from factcheck.models import (
     ArchiveReport,
     CheckedClaim,
     Claim,
-    NoteStatus,
     PriorCheck,
     ProgressCallback,
-    QueueFilter,
 )
 from factcheck.settings import Settings
 from factcheck.storage.db import Database
-from factcheck.storage.queue import QueueStore
 from factcheck.text.social import clean_post
 
 Embedder = Callable[[list[str]], np.ndarray]
@@ -106,7 +103,7 @@ class Matching:
 
     def prior_checks(self, claims: list[Claim]) -> dict[str, list[PriorCheck]]:
         """Claim id -> earlier fact-checks of it, strongest first; claims with none are left out."""
-        approved = QueueStore(self.db).counts(QueueFilter(status=None)).get(NoteStatus.approved.value, 0)
+        approved = self.db.has_approved_notes()
         if not claims or not self.db.archive_origins() and not approved:
             return {}
         checked, matcher = self._claim_matcher()

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from factcheck.storage.db import Database
+from factcheck.storage.documents import DocumentStore
 
 K1, B = 1.5, 0.75
 MAX_SEGMENTS = 8
@@ -52,7 +52,7 @@ class _Statistics:
 class LexicalIndex:
     """Incremental BM25 for one workspace database; `folder` (optional) keeps it between commands."""
 
-    def __init__(self, db: Database, folder: Path | None = None, budget: int = DEFAULT_BUDGET) -> None:
+    def __init__(self, db: DocumentStore, folder: Path | None = None, budget: int = DEFAULT_BUDGET) -> None:
         self.db = db
         self.folder = folder
         self.budget = budget  # 0: every posting, always exact

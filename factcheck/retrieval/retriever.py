@@ -20,7 +20,7 @@ from factcheck.retrieval.fusion import (
     same_outlet,
 )
 from factcheck.retrieval.lexical import LexicalIndex
-from factcheck.storage.db import Database
+from factcheck.storage.documents import DocumentStore
 
 if TYPE_CHECKING:
     from factcheck.retrieval.vectors import VectorStore
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 class Retriever:
     """Evidence for a query from one workspace's database, vector store and BM25 index."""
 
-    def __init__(self, db: Database, store: Callable[[], VectorStore], lexical: LexicalIndex) -> None:
+    def __init__(self, db: DocumentStore, store: Callable[[], VectorStore], lexical: LexicalIndex) -> None:
         self.db = db
         self._store = store  # opened lazily: commands that never search never load Chroma
         self.lexical = lexical

@@ -13,7 +13,7 @@ from factcheck.errors import InputError, NotAllowed, NotFoundError
 from factcheck.models import Account, Policy, Role
 from factcheck.safety import one_line, person_key
 from factcheck.settings import PublisherSettings
-from factcheck.storage.db import Database
+from factcheck.storage.connection import Connection
 from factcheck.storage.team import TeamStore
 
 MIN_PASSWORD = 10
@@ -56,7 +56,7 @@ def _check_password(password: str, name: str) -> None:
 
 @dataclass
 class Team:
-    db: Database
+    db: Connection
     signoffs_floor: int = 1  # the settings' `review.signoffs`: the policy can ask for more, never fewer
     session_hours: float = 12.0
 
@@ -230,12 +230,12 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def team_of(db: Database) -> Team:
+def team_of(db: Connection) -> Team:
     """The team rules as stored in this database (for the review actions, which are given only the database)."""
     return Team(db)
 
 
-def recorded_name(db: Database, reviewer: str, action: str) -> str:
+def recorded_name(db: Connection, reviewer: str, action: str) -> str:
     """The name a review action is recorded under, once the account may take it (see `Team.acting`)."""
     if one_line(reviewer) == SYSTEM and action == "stale":
         return SYSTEM

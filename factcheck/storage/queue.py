@@ -8,7 +8,7 @@ import sqlite3
 from pydantic import ValidationError
 
 from factcheck.models import QueueEntry, QueueFilter
-from factcheck.storage.db import Database, unreadable
+from factcheck.storage.connection import Connection, unreadable
 
 _COLUMNS = (
     "q.note_id, q.claim_id, q.document_id, q.status, q.verdict, q.version, q.suggestion, q.confidence, "
@@ -66,7 +66,7 @@ def _order(filters: QueueFilter, grouped: bool = False) -> str:
 
 
 class QueueStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Connection) -> None:
         self.db = db
 
     def ids(self, filters: QueueFilter) -> list[str]:

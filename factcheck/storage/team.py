@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 
 from factcheck.models import Account, Role
-from factcheck.storage.db import Database, unreadable
+from factcheck.storage.connection import Connection, unreadable
 
 
 def _now() -> str:
@@ -17,7 +17,7 @@ def _now() -> str:
 
 
 class TeamStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Connection) -> None:
         self.db = db
 
     # accounts -------------------------------------------------------------------------------------

@@ -141,3 +141,12 @@ def test_no_hash_or_label_list_of_a_model_is_written_in_python_source():
     assert all(
         entry.get("sha256") and entry.get("made_by") and entry.get("what") for entry in manifest.values()
     )
+
+
+def test_storage_has_one_module_per_kind_of_data_none_over_three_hundred_lines():
+    modules = {
+        path.stem: len(path.read_text(encoding="utf-8").splitlines())
+        for path in (PACKAGE / "storage").glob("*.py")
+    }
+    assert {"documents", "claims", "archive", "notes", "cache", "evals", "team", "queue"} <= set(modules)
+    assert {name: n for name, n in modules.items() if n > 300} == {}
