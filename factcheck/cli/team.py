@@ -9,7 +9,9 @@ from typing import Annotated
 import typer
 
 from factcheck.cli.common import open_workspace, read_password, say, to_stdout
+from factcheck.errors import InputError
 from factcheck.models import Role
+from factcheck.workspace import Workspace
 
 users = typer.Typer(
     help="Accounts that sign in to the desk and act in the review commands.", no_args_is_help=True
@@ -24,16 +26,41 @@ PasswordStdin = Annotated[
 ]
 
 
+By = Annotated[
+    str,
+    typer.Option(
+        "--by",
+        help="The admin account making the change, once the workspace has accounts (asks its password).",
+    ),
+]
+
+
 def _new_password(name: str, from_stdin: bool) -> str:
     return read_password(f"password for {name}", twice=not from_stdin)
 
 
+def _as_admin(workspace: Workspace, by: str, permission: str = "accounts") -> str:
+    """Under accounts, a change to the team is an admin's: --by names one and its password is asked (the first
+    line of stdin, in a script). Without accounts yet, anyone may make the first."""
+    if not workspace.team.active():
+        return by
+    if not by:
+        raise InputError("this workspace has accounts: name the admin making the change with --by NAME")
+    account = workspace.team.sign_in(by, read_password(f"password for {by}"))
+    return workspace.team.acting(account.name, permission)
+
+
 @users.command("add")
 def add(
-    ctx: typer.Context, name: str, role: RoleOption = Role.reviewer, password_stdin: PasswordStdin = False
+    ctx: typer.Context,
+    name: str,
+    role: RoleOption = Role.reviewer,
+    password_stdin: PasswordStdin = False,
+    by: By = "",
 ) -> None:
-    """Add an account (the password is asked twice, or read from stdin)."""
+    """Add an account (the password is asked twice, or read from stdin: the admin's line first)."""
     with open_workspace(ctx) as workspace:
+        _as_admin(workspace, by)
         account = workspace.team.add(name, role, _new_password(name, password_stdin))
     say(f"added {account.name} ({account.role.value})")
 
@@ -50,17 +77,22 @@ def list_accounts(ctx: typer.Context) -> None:
 
 
 @users.command("remove")
-def remove(ctx: typer.Context, name: str) -> None:
+def remove(ctx: typer.Context, name: str, by: By = "") -> None:
     """Remove an account (its past decisions stay in the history under its name)."""
     with open_workspace(ctx, create=False) as workspace:
+        _as_admin(workspace, by)
         account = workspace.team.remove(name)
     say(f"removed {account.name}")
 
 
 @users.command("passwd")
-def passwd(ctx: typer.Context, name: str, password_stdin: PasswordStdin = False) -> None:
-    """Set an account's password (signs its desk sessions out)."""
+def passwd(ctx: typer.Context, name: str, password_stdin: PasswordStdin = False, by: By = "") -> None:
+    """Set an account's password (signs its desk sessions out); an admin's change, or the account's own."""
     with open_workspace(ctx, create=False) as workspace:
+        if by or not workspace.team.active():
+            _as_admin(workspace, by)
+        else:  # one's own: the current password first
+            workspace.team.sign_in(name, read_password(f"current password for {name}"))
         account = workspace.team.set_password(name, _new_password(name, password_stdin))
     say(f"password of {account.name} changed; its desk sessions are signed out")
 
@@ -70,9 +102,11 @@ def role(
     ctx: typer.Context,
     name: str,
     new_role: Annotated[Role, typer.Argument(help="reviewer, editor or admin.")],
+    by: By = "",
 ) -> None:
     """Change an account's role."""
     with open_workspace(ctx, create=False) as workspace:
+        _as_admin(workspace, by)
         account = workspace.team.set_role(name, new_role)
     say(f"{account.name} is now {account.role.value}")
 
@@ -99,8 +133,7 @@ def set_policy(
 ) -> None:
     """Change the policy: `signoffs 2` (two different accounts approve each note), `publish_roles editor,admin`."""
     with open_workspace(ctx) as workspace:
-        if workspace.team.active():
-            workspace.team.sign_in(by or "", read_password(f"password for {by or 'the admin'}"))
+        by = _as_admin(workspace, by, "policy")
         current = workspace.team.set_policy(key, value, by)
     shown = (
         ",".join(r.value for r in current.publish_roles) if key == "publish_roles" else getattr(current, key)

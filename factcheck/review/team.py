@@ -206,7 +206,7 @@ class Team:
         )
         if not allowed:
             raise NotAllowed(
-                f"{account.name} is a {account.role.value}, and a {account.role.value} may not "
+                f"{account.name} is {_a(account.role)}, and {_a(account.role)} may not "
                 f"{WHAT.get(permission, permission)}; ask an editor or an admin"
             )
         return account.name
@@ -217,6 +217,10 @@ class Team:
         except NotAllowed:
             return False
         return True
+
+
+def _a(role: Role) -> str:
+    return f"{'an' if role.value[0] in 'aeiou' else 'a'} {role.value}"
 
 
 def _role(role: Role | str) -> Role:

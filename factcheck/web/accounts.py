@@ -49,11 +49,18 @@ class Accounts:
             return self.team.find(named) if named else None
         return self.team.session(request.cookies.get(SIGNIN_COOKIE, ""))
 
+    def on_this_machine(self, request: Request) -> bool:
+        """A request from a browser on the desk's own machine: from loopback, and not relayed by a proxy (a
+        proxy on the same machine would make anyone on the network look local)."""
+        client = request.client.host if request.client else ""
+        relayed = any(h in request.headers for h in ("x-forwarded-for", "forwarded", "x-real-ip"))
+        return is_loopback(client) and not relayed and client not in self.proxies
+
     # pages ----------------------------------------------------------------------------------------
     async def login(self, request: Request) -> Response:
         target = local_path(request.query_params.get("next", "/"))
         if not self.team.active():
-            return RedirectResponse("/setup" if _on_this_machine(request) else "/", status_code=303)
+            return RedirectResponse("/setup" if self.on_this_machine(request) else "/", status_code=303)
         if request.method == "GET":
             return self.desk.render(request, "login.html", next=target, message="", typed="")
         form: FormData = request.state.form
@@ -87,7 +94,7 @@ class Accounts:
         machine (loopback), so nobody on the network can claim the desk first."""
         if self.team.active():
             return RedirectResponse("/login", status_code=303)
-        if not _on_this_machine(request):
+        if not self.on_this_machine(request):
             return self.desk.render(
                 request, "problem.html", 403, message="The first account is made on the desk's own machine."
             )
@@ -153,7 +160,3 @@ class Accounts:
 
 def _policy_text(value: object) -> str:
     return ",".join(value) if isinstance(value, list) else str(value)
-
-
-def _on_this_machine(request: Request) -> bool:
-    return bool(request.client) and is_loopback(request.client.host)  # type: ignore[union-attr]

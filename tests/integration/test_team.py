@@ -58,32 +58,54 @@ def _cli(args, password):
 
 def test_passwords_are_kept_only_as_argon2_hashes_and_the_cli_manages_accounts(workspace):
     runner = CliRunner()
+    first = runner.invoke(
+        cli, ["users", "add", "Ann", "--role", "admin", "--password-stdin"], input="ann pass 123\n"
+    )
+    assert first.exit_code == 0 and "added Ann (admin)" in first.output  # the first account needs no admin
+    alone = runner.invoke(cli, ["users", "add", "Zoe", "--password-stdin"], input="zoe pass 123\n")
+    assert alone.exit_code != 0 and "--by" in alone.stderr  # after it, an admin adds the others
     added = runner.invoke(
-        cli, ["users", "add", "Zoe", "--role", "editor", "--password-stdin"], input="zoe pass 123\n"
+        cli,
+        ["users", "add", "Zoe", "--role", "editor", "--password-stdin", "--by", "Ann"],
+        input="ann pass 123\nzoe pass 123\n",
     )
     assert added.exit_code == 0 and "added Zoe (editor)" in added.output
-    short = runner.invoke(cli, ["users", "add", "Yan", "--password-stdin"], input="short\n")
+    short = runner.invoke(
+        cli, ["users", "add", "Yan", "--password-stdin", "--by", "Ann"], input="ann pass 123\nshort\n"
+    )
     assert (
         short.exit_code != 0 and "at least 10 characters" in short.stderr and "Traceback" not in short.output
     )
-    again = runner.invoke(cli, ["users", "add", "ZOE", "--password-stdin"], input="another pass 1\n")
-    assert again.exit_code != 0 and "exists already" in again.stderr
-    listed = runner.invoke(cli, ["users", "list"]).stdout
-    assert "Zoe\teditor" in listed
-    stored = (
-        sqlite3.connect(workspace.settings.db_path)
-        .execute("SELECT password_hash FROM accounts")
-        .fetchone()[0]
+    again = runner.invoke(
+        cli,
+        ["users", "add", "ZOE", "--password-stdin", "--by", "Ann"],
+        input="ann pass 123\nanother pass 1\n",
     )
-    assert stored.startswith("$argon2") and "zoe pass 123" not in stored
-    changed = runner.invoke(cli, ["users", "passwd", "zoe", "--password-stdin"], input="new zoe pass 1\n")
-    assert changed.exit_code == 0
+    assert again.exit_code != 0 and "exists already" in again.stderr
+    not_admin = runner.invoke(cli, ["users", "role", "Zoe", "admin", "--by", "Zoe"], input="zoe pass 123\n")
+    assert not_admin.exit_code != 0 and "may not manage accounts" in not_admin.stderr
+    listed = runner.invoke(cli, ["users", "list"]).stdout
+    assert "Zoe\teditor" in listed and "Ann\tadmin" in listed
+    stored = (
+        sqlite3.connect(workspace.settings.db_path).execute("SELECT password_hash FROM accounts").fetchall()
+    )
+    assert all(h[0].startswith("$argon2") and "pass 123" not in h[0] for h in stored)
+    own = runner.invoke(
+        cli, ["users", "passwd", "zoe", "--password-stdin"], input="zoe pass 123\nnew zoe pass 1\n"
+    )
+    assert own.exit_code == 0
     with pytest.raises(NotAllowed):
         workspace.team.sign_in("Zoe", "zoe pass 123")
     assert workspace.team.sign_in("zoe", "new zoe pass 1").name == "Zoe"
-    assert runner.invoke(cli, ["users", "role", "Zoe", "reviewer"]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli, ["users", "role", "Zoe", "reviewer", "--by", "Ann"], input="ann pass 123\n"
+        ).exit_code
+        == 0
+    )
     assert workspace.team.get("Zoe").role == Role.reviewer
-    assert runner.invoke(cli, ["users", "remove", "Zoe"]).exit_code == 0 and not workspace.team.active()
+    removed = runner.invoke(cli, ["users", "remove", "Zoe", "--by", "Ann"], input="ann pass 123\n")
+    assert removed.exit_code == 0 and [a.name for a in workspace.team.accounts()] == ["Ann"]
 
 
 def test_the_two_person_rule_holds_across_the_desk_and_the_cli_whatever_name_is_typed(team):
@@ -193,6 +215,9 @@ def test_the_first_admin_is_made_on_this_machine_only_and_accounts_close_the_ope
 
     remote = TestClient(create_app(drafted), base_url="http://127.0.0.1", client=("10.1.2.3", 5000))
     assert remote.get("/setup").status_code == 403
+    relayed = desk_client(drafted)  # from loopback, but through a proxy on this machine: anyone, really
+    relayed.headers["X-Forwarded-For"] = "203.0.113.9"
+    assert relayed.get("/setup").status_code == 403
     local = desk_client(drafted)
     assert 'id="setup-link"' in local.get("/").text
     made = local.post(
