@@ -148,12 +148,12 @@ class NoteStatus(StrEnum):
     stale = "stale"  # a citation no longer resolves to its source: re-check it, then approve again
 
 
-class Evidence(_Model):
-    """A retrieved passage with where it came from and how it ranked."""
+class EvidenceSource(_Model):
+    """Where a piece of evidence comes from and how retrieval ranked it: one spelling for every kind of evidence
+    (a retrieval hit, `Evidence`, and the evidence a note keeps, `EvidenceItem`)."""
 
-    passage: Passage
-    document_title: str = ""
-    document_url: str = ""
+    title: str = Field("", description="The source document's title.")
+    url: str = Field("", description="The source document's address, when it has one.")
     outlet: str = ""
     published: date | None = None
     dense_score: float | None = Field(None, description="Cosine similarity, when the dense search found it.")
@@ -166,6 +166,12 @@ class Evidence(_Model):
         default_factory=list,
         description="Other outlets that carry a copy of this passage's text: one source, counted once.",
     )
+
+
+class Evidence(EvidenceSource):
+    """A retrieved passage with where it came from and how it ranked."""
+
+    passage: Passage
 
 
 class Stance(StrEnum):
@@ -210,30 +216,18 @@ class EvidenceSentence(_Model):
     )
 
 
-class EvidenceItem(_Model):
+class EvidenceItem(EvidenceSource):
     """A passage a note was built on, as the reviewer sees it: ranked, scored, dated, split into sentences."""
 
     rank: int = Field(ge=1, description="1 = the best passage retrieval found.")
     passage_id: str
     document_id: str
-    title: str = ""
-    url: str = ""
-    outlet: str = ""
-    published: date | None = None
     start: int = Field(ge=0, description="Passage offsets in the document text.")
     end: int = Field(ge=0)
     text: str = Field(description="The passage text when the note was drafted.")
-    dense_score: float | None = None
-    lexical_score: float | None = None
-    score: float = Field(description="Fused retrieval score.")
     similarity: float = Field(0.0, description="Best sentence's cosine similarity to the claim.")
     about_claim: bool = Field(
         True, description="Passes the relevance floor (similar enough and sharing a key term with the claim)."
-    )
-    flags: list[str] = Field(default_factory=list)
-    copies: list[str] = Field(
-        default_factory=list,
-        description="Other outlets that carry a copy of this passage's text: one source, counted once.",
     )
     sentences: list[EvidenceSentence] = Field(default_factory=list)
     best: list[int] = Field(

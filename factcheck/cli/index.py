@@ -88,7 +88,7 @@ def search(
             (
                 f"{hit.score:.4f}\n{found_by}",
                 p.id,
-                hit.document_title or p.document_id,
+                hit.title or p.document_id,
                 f"{p.start}-{p.end}",
                 p.text,
             )

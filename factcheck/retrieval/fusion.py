@@ -77,7 +77,7 @@ def copies_text(a: frozenset, b: frozenset) -> bool:
 
 
 def _source_name(hit: Evidence) -> str:
-    return hit.outlet or hit.document_title or hit.passage.document_id
+    return hit.outlet or hit.title or hit.passage.document_id
 
 
 def collapse_copies(ranked: list[Evidence], own_text: str = "") -> list[Evidence]:

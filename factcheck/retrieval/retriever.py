@@ -92,8 +92,8 @@ class Retriever:
             ranked.append(
                 Evidence(
                     passage=passage,
-                    document_title=header.title,
-                    document_url=header.url,
+                    title=header.title,
+                    url=header.url,
                     outlet=header.outlet,
                     published=header.published,
                     dense_score=entry["dense"],

@@ -21,7 +21,7 @@ def test_index_search_sources_claims_round_trip(corpus):
     listed = json.loads(invoke("sources", "list", "--json").output)
     assert {d["title"][:11] for d in listed} == {"Insinuating", "Lavrov: US,"}
     hits = json.loads(invoke("search", "troops on the border", "--json", "-k", "2").output)
-    assert len(hits) == 2 and {"passage", "score", "document_title"} <= hits[0].keys()
+    assert len(hits) == 2 and {"passage", "score", "title"} <= hits[0].keys()
     claims = json.loads(invoke("claims", str(corpus / SEED_A.name), "--json").output)
     assert any(
         c["text"].startswith("about 100,000 Moscow troops") and c["type"] == "quantity" for c in claims

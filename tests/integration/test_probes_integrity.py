@@ -49,7 +49,7 @@ def test_probe_46_retrieval_while_an_index_commits_new_documents(drafted, corpus
     with Workspace(settings) as other:
         other.index([corpus / "new.md"])
     hits = drafted.search("zeppelin museum airships", k=3)
-    assert hits and hits[0].document_title == "Zeppelin"
+    assert hits and hits[0].title == "Zeppelin"
 
 
 def test_probe_47_two_draft_processes_on_one_workspace_both_finish(drafted, corpus):

@@ -21,7 +21,7 @@ def test_retrieval_excludes_own_article_diversifies_and_flags(workspace, corpus)
     )
     assert evidence and all(e.passage.document_id != own.id for e in evidence)
     assert len({e.passage.document_id for e in evidence}) == len(evidence)  # one passage per document
-    wire = [e for e in evidence if e.document_title == "Wire report"]
+    wire = [e for e in evidence if e.title == "Wire report"]
     assert (
         wire and "after_claim" in wire[0].flags and wire[0].lexical_score and wire[0].dense_score is not None
     )

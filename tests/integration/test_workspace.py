@@ -69,7 +69,7 @@ def test_search_returns_passages_with_offsets_and_titles(workspace, corpus):
     for hit in hits:
         document = workspace.db.document(hit.passage.document_id)
         assert document.text[hit.passage.start : hit.passage.end] == hit.passage.text
-        assert hit.document_title == document.title
+        assert hit.title == document.title
 
 
 def test_search_excluding_a_document(workspace, corpus):
