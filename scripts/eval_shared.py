@@ -30,8 +30,8 @@ from factcheck.models import EvalRun
 from factcheck.settings import load_settings
 from factcheck.workspace import Workspace
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from verifier_data import DEFAULT_DATA, climate_fever, iter_report_sets, reading_figures  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project folder, for the training package
+from training.verifier_data import DEFAULT_DATA, climate_fever, iter_report_sets, reading_figures  # noqa: E402
 
 VERDICT_SETS = [
     ("AVeriTeC dev", "averitec/dev_converted.jsonl", "averitec"),
@@ -56,7 +56,7 @@ def committed_cells(run: EvalRun, kind: str = "committed") -> str:
 
 
 def climate_held_out(data: Path, folder: Path) -> Path:
-    """The Climate-FEVER claims scripts/verifier_data.py keeps out of training, as a dataset file."""
+    """The Climate-FEVER claims training/verifier_data.py keeps out of training, as a dataset file."""
     held = {p.group.removeprefix("climate:") for p in climate_fever(data)["report"]}
     rows = [
         line

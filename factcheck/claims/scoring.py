@@ -1,6 +1,6 @@
 """The learned check-worthiness scorer: a small neural network (one hidden layer) over MiniLM sentence embeddings.
 
-Trained by `scripts/train_checkworthiness.py`; weights and model card ship in `factcheck/data/`.
+Trained by `training/train_checkworthiness.py`; weights and model card ship in `factcheck/data/`.
 """
 
 from __future__ import annotations

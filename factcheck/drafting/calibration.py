@@ -1,5 +1,5 @@
 """How often each kind of finding was right on public dev data, so a judge commits a verdict only when the
-finding behind it has earned it. Measured by `scripts/calibrate_judges.py`; shipped in
+finding behind it has earned it. Measured by `training/calibrate_judges.py`; shipped in
 `factcheck/data/calibration.json` with the datasets and counts it rests on."""
 
 from __future__ import annotations

@@ -438,7 +438,7 @@ class LLMJudge:
             return (
                 confidence,
                 False,
-                f"This model has no calibration record (scripts/calibrate_judges.py --llm makes one), so its "
+                f"This model has no calibration record (training/calibrate_judges.py --llm makes one), so its "
                 f"own confidence ({confidence:.2f}) commits nothing.",
             )
         return (

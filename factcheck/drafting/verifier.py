@@ -1,5 +1,5 @@
 """The verification model: a cross-encoder that reads (claim, evidence unit) and gives the probabilities that
-the unit supports the claim, refutes it, or neither. Trained by `scripts/train_verifier.py` from
+the unit supports the claim, refutes it, or neither. Trained by `training/train_verifier.py` from
 all-MiniLM-L6-v2 on public claim/evidence data (the model card, `factcheck/data/verifier/MODEL_CARD.md`, names
 every set and its licence), shipped in the package as an int8 ONNX file, verified against a pinned SHA-256 when
 loaded, and run with onnxruntime: nothing is fetched.
@@ -27,7 +27,7 @@ from factcheck.retrieval.minilm import TOKENIZER_SHA256, available_cores, model_
 if TYPE_CHECKING:
     from tokenizers import Encoding
 
-# What the model is comes from the manifest (factcheck/data/artefacts.json), written by scripts/ship_verifier.py.
+# What the model is comes from the manifest (factcheck/data/artefacts.json), written by training/ship_verifier.py.
 _MODEL = artefact("verifier")
 MODEL_FILE: str = _MODEL["file"]
 MODEL_SHA256: str = _MODEL.get("sha256", "")

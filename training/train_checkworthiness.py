@@ -5,7 +5,7 @@ seeds 0-2; numpy only) over the embedded MiniLM sentence vector plus two feature
 length). The settings were fixed before looking at the held-out figures. Training data: ClaimBuster 2.5xNCS
 crowd labels; reported figures: the ClaimBuster expert subset (held out; ids shared with training removed).
 
-    .venv/bin/python scripts/train_checkworthiness.py --data DIR/claimbuster
+    .venv/bin/python -m training.train_checkworthiness --data DIR/claimbuster
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import json
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -93,7 +94,7 @@ def main() -> None:
     x_train, y_train = matrix(train)
     x_test, y_test = matrix(expert)
     members = [fit_network(x_train, y_train, seed) for seed in SEEDS]
-    stored = {
+    stored: dict[str, Any] = {
         "model": f"mean of {len(SEEDS)} networks (ReLU hidden layer of {HIDDEN}, sigmoid) over all-MiniLM-L6-v2 "
         "(exact runtime) embedding + [has_number, words/60]",
         "trained": str(date.today()),

@@ -226,7 +226,7 @@ def wice_pairs(data: Path, split: str) -> list[Pair]:
 def unrelated(pairs: list[Pair], count: int, seed: int = SEED) -> list[Pair]:
     """Claims against evidence of other claims: what retrieval often returns, and must read as "neither"."""
     rng = random.Random(seed)
-    out = []
+    out: list[Pair] = []
     while len(out) < count and len(pairs) > 1:
         a, b = rng.sample(pairs, 2)
         if a.group != b.group:

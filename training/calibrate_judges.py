@@ -1,12 +1,12 @@
 """Calibrate the evidence judge out of sample: on claims that neither trained the verification model nor are
 reported as its figures. Writes factcheck/data/calibration.json.
 
-    .venv/bin/python scripts/calibrate_judges.py [--data DIR] [--model build/verifier/verifier-w8.onnx]
+    .venv/bin/python -m training.calibrate_judges [--data DIR] [--model build/verifier/verifier-w8.onnx]
 
 (--data defaults to FACTCHECK_DATA.)
 
 Calibration sets (read from --data, never shipped):
-- AVeriTeC, the 40% of the train part that scripts/train_verifier.py keeps out of training (by claim id);
+- AVeriTeC, the 40% of the train part that training/train_verifier.py keeps out of training (by claim id);
 - Check-COVID dev (training used Check-COVID train; the README reports Check-COVID test);
 - WiCE dev, for the similarity floor only.
 AVeriTeC dev, Check-COVID test and WiCE test are never read here: they are the reported figures.
@@ -28,11 +28,11 @@ import json
 import math
 import os
 import pickle
-import sys
 import tempfile
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from factcheck.data import pin
 from factcheck.drafting.calibration import LOWER_BOUND_Z, wilson_lower
@@ -45,9 +45,7 @@ from factcheck.evaluation.runs import claim_for, plan_verdicts
 from factcheck.settings import load_settings
 from factcheck.text.quantities import find_quantities
 from factcheck.workspace import Workspace
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from verifier_data import averitec_claims  # noqa: E402
+from training.verifier_data import averitec_claims
 
 OUT = Path(__file__).resolve().parent.parent / "factcheck" / "data" / "calibration.json"
 RECALL_SLACK = 0.03
@@ -161,7 +159,7 @@ def class_weights(rows: list[dict]) -> dict[tuple[str, str], float]:
     return {cell: 1.0 / (labels[cell[0]] * n) for cell, n in cells.items()}
 
 
-def precision_of(fired: list[tuple[dict, object]], weights: dict) -> tuple[int, int, float]:
+def precision_of(fired: list[tuple[dict, Any]], weights: dict) -> tuple[int, int, float]:
     """(fired, right, balanced precision) of a list of (row, finding)."""
     right = sum(f.verdict.value == row["gold"] for row, f in fired)
     total = sum(weights[(row["dataset"], row["gold"])] for row, _ in fired)
@@ -169,7 +167,7 @@ def precision_of(fired: list[tuple[dict, object]], weights: dict) -> tuple[int, 
     return len(fired), right, (good / total if total else 0.0)
 
 
-def threshold_for(fired: list[tuple[dict, object]], weights: dict) -> tuple[float | None, list[dict]]:
+def threshold_for(fired: list[tuple[dict, Any]], weights: dict) -> tuple[float | None, list[dict]]:
     """The lowest score from which the finding is right often enough (see the module docstring), and the
     precision-coverage points it was chosen on."""
     scores = sorted({f.score for _, f in fired}, reverse=True)
@@ -307,7 +305,7 @@ def separation(rows: list[dict], floor: float, model) -> dict:  # noqa: ANN001
         units = [(w.supports, w.refutes) for w in weights]
         joined_scores = [(w.joined.supports, w.joined.refutes) if w.joined else (0.0, 0.0) for w in weights]
         gold = [r["gold"] for r in chosen]
-        entry = {"claims": len(chosen)}
+        entry: dict[str, Any] = {"claims": len(chosen)}
         for index, label in ((0, "supported"), (1, "refuted")):
             positive = [g == label for g in gold]
             entry[label] = {
@@ -448,9 +446,9 @@ def main() -> None:
         )
     findings = calibrate(claims)
     counts = Counter((r["dataset"], r["gold"]) for r in claims)
-    result = {
+    result: dict[str, Any] = {
         "made": str(date.today()),
-        "made_by": "scripts/calibrate_judges.py",
+        "made_by": "training/calibrate_judges.py",
         "verifier_sha256": model_sha,
         "datasets": sorted({r["dataset"] for r in rows}),
         "claims": len(claims),

