@@ -5,6 +5,7 @@ across articles grouped by statement similarity."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -158,6 +159,29 @@ def _union_similar(claims: list[Claim], vectors: np.ndarray, threshold: float) -
         similar = vectors[begin : begin + block] @ vectors.T
         for row, j in zip(*np.nonzero(similar >= threshold), strict=True):
             i = begin + int(row)
-            if i < j and claims[i].document_id != claims[j].document_id:
+            if (
+                i < j
+                and claims[i].document_id != claims[j].document_id
+                and _same_particulars(claims[i], claims[j])
+            ):
                 parent[root(i)] = root(int(j))
     return [root(i) for i in range(len(claims))]
+
+
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def _particulars(claim: Claim) -> tuple[frozenset[str], frozenset[str]]:
+    """The names (capitalised words after the first) and the numbers a claim states."""
+    text = claim.statement or claim.text
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    names = frozenset(w.casefold() for w in words[1:] if w[:1].isupper())
+    numbers = frozenset(n.replace(",", "") for n in _NUMBER.findall(text))
+    return names, numbers
+
+
+def _same_particulars(a: Claim, b: Claim) -> bool:
+    """Similar wording is not the same claim when it names other people or states other figures ("a clear
+    message to Minister Lavrov" is not "... to Minister Scholz"): only claims with the same names and numbers
+    are grouped, so a decision on one never lands on a claim about someone else."""
+    return _particulars(a) == _particulars(b)

@@ -324,3 +324,27 @@ def test_no_page_or_message_of_the_desk_names_a_setting_a_command_or_a_server_pa
         if re.search(pattern, w)
     ]
     assert not found, found
+
+
+def test_a_group_never_joins_claims_about_other_people_or_other_figures(workspace, corpus):
+    seed = SEED_A.read_text()
+    assert "Minister Lavrov" in seed and "100,000" in seed
+    (corpus / "twin.txt").write_text(seed)
+    (corpus / "scholz.txt").write_text(
+        seed.replace("Minister Lavrov", "Minister Scholz").replace("100,000", "130,000")
+    )
+    workspace.index([corpus])
+    claims = [
+        c for name in (SEED_A.name, "twin.txt", "scholz.txt") for c in workspace.claims(str(corpus / name))
+    ]
+    groups = workspace.claim_groups(claims)
+    by_id = {c.id: c for c in claims}
+    quotes = [c for c in claims if "Minister Lavrov" in c.text or "Minister Scholz" in c.text]
+    troops = [c for c in claims if "100,000" in c.text or "130,000" in c.text]
+    assert len(quotes) >= 3 and len(troops) >= 3
+    for claim in quotes + troops:
+        twins = [by_id[i] for i in groups.get(claim.id, [])]
+        changed = "Scholz" in claim.text or "130,000" in claim.text
+        assert twins or changed, claim.text  # the exact copy in twin.txt (or the original) is its twin
+        assert all(("Scholz" in t.text) == ("Scholz" in claim.text) for t in twins)
+        assert all(("130,000" in t.text) == ("130,000" in claim.text) for t in twins)
