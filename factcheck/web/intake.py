@@ -58,24 +58,12 @@ class Intake:
             try:
                 paths.append(self.under_roots(given))
             except InputError as exc:
-                return self.desk.render(
-                    request,
-                    "sources.html",
-                    400,
-                    sources=self.desk.workspace.sources(SHOWN_SOURCES),
-                    report=None,
-                    message=str(exc),
-                )
+                return self._refused(request, str(exc))
         uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
         refused = await self._take(uploads, paths)
         if not paths:
-            return self.desk.render(
-                request,
-                "sources.html",
-                400,
-                sources=self.desk.workspace.sources(SHOWN_SOURCES),
-                report=None,
-                message=" ".join(refused) or "give a path on this machine, or choose files to upload",
+            return self._refused(
+                request, " ".join(refused) or "give a path on this machine, or choose files to upload"
             )
         notes = [desk_words(line) for line in refused]
 
@@ -116,6 +104,11 @@ class Intake:
             link=f"/articles/{document.id}",
         )
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+    def _refused(self, request: Request, message: str) -> Response:
+        """The sources page again, with why nothing was indexed."""
+        sources = self.desk.workspace.sources(SHOWN_SOURCES)
+        return self.desk.render(request, "sources.html", 400, sources=sources, report=None, message=message)
 
     async def _take(self, uploads: list[UploadFile], paths: list[Path]) -> list[str]:
         """Keep each upload under the workspace's uploads folder (its path added to `paths`); returns a line

@@ -348,3 +348,20 @@ def test_a_group_never_joins_claims_about_other_people_or_other_figures(workspac
         assert twins or changed, claim.text  # the exact copy in twin.txt (or the original) is its twin
         assert all(("Scholz" in t.text) == ("Scholz" in claim.text) for t in twins)
         assert all(("130,000" in t.text) == ("130,000" in claim.text) for t in twins)
+
+
+def test_the_desks_questions_and_refusals_read_as_sentences_of_the_desk(team):
+    note = team.queue_entries()[0].note_id
+    team.cite_evidence(note, 1, None, "Ann")
+    team.reject(note, "Bob", "an opinion")
+    ann = signed_in(team, "Ann")
+    asked = ann.post(f"/notes/{note}/approve", data=_form(ann, f"/notes/{note}"))
+    message = re.search(r'id="message"[^>]*>(.*?)<form', asked.text, re.S)[1]
+    assert "rejected by Bob" in message and "(confirm)" not in message
+    assert "What you typed is kept" not in message  # nothing was typed to approve
+    stale = _form(ann, f"/notes/{note}", comment="")
+    team.comment(note, "Bob", "a change meanwhile")
+    team.set_verdict(note, "refuted", "Bob", "checked", team.note(note).version)
+    refused = ann.post(f"/notes/{note}/verdict", data={**stale, "verdict": "supported"})
+    text = re.search(r'id="message"[^>]*>(.*?)</div>', refused.text, re.S)[1]
+    assert "reload it and try again" not in text and "nothing was saved. What you typed is kept" in text
