@@ -11,7 +11,7 @@ from factcheck.claims.detect import detect_claims_batches
 from factcheck.claims.scoring import detector_version, load_scorer
 from factcheck.errors import InputError
 from factcheck.models import Claim, Document, ProgressCallback
-from factcheck.storage.db import Database
+from factcheck.storage.db import ArticleStores
 from factcheck.text.language import MAX_ARTICLE_CHARS
 
 BATCH = 64
@@ -20,7 +20,7 @@ CLAIM_LANGUAGES = ("", "en")  # the number, date and speaker rules read English 
 
 
 def detect_stored(
-    db: Database, document_ids: list[str], redo: bool = False, progress: ProgressCallback | None = None
+    db: ArticleStores, document_ids: list[str], redo: bool = False, progress: ProgressCallback | None = None
 ) -> list[list[Claim]]:
     """The claims of each document, in the order given, detected only where needed, and stored."""
     if (
@@ -51,7 +51,7 @@ def too_long(document: Document) -> str:
 
 
 def _batches(
-    db: Database, todo: list[str], detector: str, out: dict[str, list[Claim]]
+    db: ArticleStores, todo: list[str], detector: str, out: dict[str, list[Claim]]
 ) -> Iterator[list[Document]]:
     for begin in range(0, len(todo), BATCH):
         documents = [db.document(document_id) for document_id in todo[begin : begin + BATCH]]
@@ -68,7 +68,7 @@ def _batches(
 
 
 def _detect(
-    db: Database,
+    db: ArticleStores,
     todo: list[str],
     detector: str,
     out: dict[str, list[Claim]],

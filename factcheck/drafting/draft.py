@@ -26,7 +26,7 @@ from factcheck.models import (
 )
 from factcheck.retrieval.fusion import RetrievalSettings
 from factcheck.retrieval.retriever import Retriever
-from factcheck.storage.db import Database
+from factcheck.storage.db import DraftingStores
 
 FINAL_STATUSES = {NoteStatus.approved, NoteStatus.rejected}
 
@@ -63,7 +63,7 @@ class Drafter:
 
     def __init__(
         self,
-        db: Database,
+        db: DraftingStores,
         retriever: Retriever,
         judge: Judge,
         retrieval: RetrievalSettings,

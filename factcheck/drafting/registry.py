@@ -12,7 +12,7 @@ from factcheck.errors import ConfigError, ProviderUnavailable
 from factcheck.models import JudgeName
 from factcheck.registry import Registry
 from factcheck.settings import Settings
-from factcheck.storage.db import Database
+from factcheck.storage.db import DraftingStores
 
 LOCAL_MAX_TOKENS = 256  # a 135M model rambles; keep its calls short
 
@@ -21,16 +21,16 @@ LOCAL_MAX_TOKENS = 256  # a 135M model rambles; keep its calls short
 class JudgeSpec:
     summary: str
     describe: Callable[[Settings], str]  # what `doctor` says about the configured judge
-    open: Callable[[Settings, Database], contextlib.AbstractContextManager[Judge]]
+    open: Callable[[Settings, DraftingStores], contextlib.AbstractContextManager[Judge]]
 
 
 @contextlib.contextmanager
-def _open_evidence(settings: Settings, db: Database) -> Iterator[Judge]:
+def _open_evidence(settings: Settings, db: DraftingStores) -> Iterator[Judge]:
     yield EvidenceJudge(commit_precision=settings.draft.commit_precision)
 
 
 @contextlib.contextmanager
-def _open_llm(settings: Settings, db: Database) -> Iterator[Judge]:
+def _open_llm(settings: Settings, db: DraftingStores) -> Iterator[Judge]:
     from factcheck.drafting.llm import CachedClient, LLMJudge, OpenAIChatClient, ResponseStyle
 
     style: ResponseStyle = "json_object" if settings.llm.response_format == "json_object" else "json_schema"
@@ -45,7 +45,7 @@ def _open_llm(settings: Settings, db: Database) -> Iterator[Judge]:
 
 
 @contextlib.contextmanager
-def _open_local(settings: Settings, db: Database) -> Iterator[Judge]:
+def _open_local(settings: Settings, db: DraftingStores) -> Iterator[Judge]:
     """The local llama.cpp server lives exactly as long as this context."""
     from factcheck.drafting.llm import CachedClient, LLMJudge, OpenAIChatClient, ResponseStyle
     from factcheck.drafting.local import LocalServer, model_alias
@@ -116,7 +116,7 @@ def active_judge(requested: str | None, settings: Settings) -> str:
 
 
 def open_judge(
-    settings: Settings, db: Database, requested: str | None = None
+    settings: Settings, db: DraftingStores, requested: str | None = None
 ) -> contextlib.AbstractContextManager[Judge]:
     """The judge the request or the settings name, ready to use inside a `with` block."""
     return JUDGES.get(active_judge(requested, settings)).open(settings, db)

@@ -19,7 +19,7 @@ from factcheck.evaluation.datasets import file_hash
 from factcheck.matching.archive import read_archive
 from factcheck.matching.matcher import ClaimMatcher
 from factcheck.models import EvalRun, ItemResult, ProgressCallback
-from factcheck.storage.db import Database
+from factcheck.storage.db import MatchingEvalStores
 from factcheck.text.social import clean_post
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -114,7 +114,7 @@ def vectors_for(texts: list[str], embed: Embed, cache: Path | None, model: str) 
 
 
 def evaluate_matching(
-    db: Database,
+    db: MatchingEvalStores,
     folder: Path,
     split: str,
     embed: Embed,

@@ -16,7 +16,7 @@ from factcheck.errors import InputError
 from factcheck.ingest.readers import Reading, discover, is_url, iter_documents, make_passages, read_url
 from factcheck.models import Document, IndexReport, Passage, ProgressCallback
 from factcheck.settings import Settings
-from factcheck.storage.db import Database
+from factcheck.storage.db import ReviewStores
 from factcheck.text.language import MAX_ARTICLE_CHARS
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class Indexer:
     is marked complete in SQLite only after its vectors are in Chroma, so an interrupted run loses nothing."""
 
     def __init__(
-        self, settings: Settings, db: Database, store, process: EmbeddingProcess | None = None
+        self, settings: Settings, db: ReviewStores, store, process: EmbeddingProcess | None = None
     ) -> None:
         """With `process` (the embedded model in a child process) every batch of a group is queued there at
         once; without, a thread of this process embeds with the store's embedding function."""

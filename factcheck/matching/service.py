@@ -21,7 +21,7 @@ from factcheck.models import (
     ProgressCallback,
 )
 from factcheck.settings import Settings
-from factcheck.storage.db import Database
+from factcheck.storage.db import MatchingStores
 from factcheck.text.social import clean_post
 
 Embedder = Callable[[list[str]], np.ndarray]
@@ -31,7 +31,7 @@ ARCHIVE_BATCH = 256
 class Matching:
     """Earlier fact-checks of claims, and groups of the same claim in several articles."""
 
-    def __init__(self, db: Database, settings: Settings, embed: Embedder, embedding: str) -> None:
+    def __init__(self, db: MatchingStores, settings: Settings, embed: Embedder, embedding: str) -> None:
         self.db, self.settings, self.embed, self.embedding = db, settings, embed, embedding
         self._matcher: tuple[int, list[CheckedClaim], ClaimMatcher] | None = None
 

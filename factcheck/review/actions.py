@@ -26,7 +26,7 @@ from factcheck.models import (
 from factcheck.review.public import SHORT_CLAIM, public_explanation, short_claim
 from factcheck.review.team import recorded_name, team_of
 from factcheck.safety import MAX_PUBLIC_TEXT, one_line, person_key, public_text
-from factcheck.storage.db import Database
+from factcheck.storage.db import ReviewStores
 from factcheck.text.sentences import sentence_spans
 
 REVIEWABLE = (
@@ -44,7 +44,7 @@ REVIEWABLE = (
 DECISIONS = ("approve", "reject", "signoff")  # what an author may undo
 
 
-def queue(db: Database, filters: QueueFilter | None = None) -> list[QueueItem]:
+def queue(db: ReviewStores, filters: QueueFilter | None = None) -> list[QueueItem]:
     """Notes matching the filters, most check-worthy claims first."""
     filters = filters or QueueFilter()
     notes = db.notes(filters.status.value if filters.status else None)
@@ -142,7 +142,9 @@ PUBLISHED = ("verdict", "citations", "claim_reviewed", "explanation")  # what an
 BACK_TO_REVIEW = "the approved text changed, so the note is back in review"
 
 
-def _record(db: Database, before: Note, after: Note, reviewer: str, action: str, reason: str = "") -> Note:
+def _record(
+    db: ReviewStores, before: Note, after: Note, reviewer: str, action: str, reason: str = ""
+) -> Note:
     """Log the action and store the note, both only if the note is still at the version `before` was read at.
     An approval binds the published text: a change to an approved note's verdict, citations or public text
     sends it back to review (draft), and the log says so."""
@@ -164,19 +166,19 @@ def _record(db: Database, before: Note, after: Note, reviewer: str, action: str,
     return db.record_review(review, after.model_copy(update={"version": before.version}))
 
 
-def _opened(db: Database, note_id: str, version: int | None) -> Note:
+def _opened(db: ReviewStores, note_id: str, version: int | None) -> Note:
     """The note as the reviewer opened it: with `version` given, a change is stored only if the note is still
-    at that version (someone else's change meanwhile refuses it, see `Database.record_review`)."""
+    at that version (someone else's change meanwhile refuses it, see `ReviewStores.record_review`)."""
     note = db.note(note_id)
     return note if version is None else note.model_copy(update={"version": version})
 
 
-def citation_problems(db: Database, note: Note) -> list[str]:
+def citation_problems(db: ReviewStores, note: Note) -> list[str]:
     """What is wrong with the note's citations against the stored passages now (empty: all resolve)."""
     return ungrounded(note.citations, db.passages_by_id(c.passage_id for c in note.citations))
 
 
-def last_decision(db: Database, note_id: str) -> Review | None:
+def last_decision(db: ReviewStores, note_id: str) -> Review | None:
     """The latest approve, sign-off or reject on a note that was not undone."""
     undone = 0
     for review in reversed(db.reviews(note_id)):
@@ -190,7 +192,7 @@ def last_decision(db: Database, note_id: str) -> Review | None:
     return None
 
 
-def _overriding(db: Database, note: Note, name: str, status: NoteStatus, verb: str) -> None:
+def _overriding(db: ReviewStores, note: Note, name: str, status: NoteStatus, verb: str) -> None:
     """Refuse to override another reviewer's decision unless the caller confirmed it."""
     last = last_decision(db, note.id)
     if note.status == status and last is not None and person_key(last.reviewer) != person_key(name):
@@ -215,7 +217,7 @@ def _against_the_lean(note: Note) -> None:
 
 
 def approve(
-    db: Database,
+    db: ReviewStores,
     note_id: str,
     reviewer: str,
     version: int | None = None,
@@ -269,7 +271,7 @@ def approve(
     return _record(db, note, updated, name, "approve")
 
 
-def undo(db: Database, note_id: str, reviewer: str, version: int | None = None) -> Note:
+def undo(db: ReviewStores, note_id: str, reviewer: str, version: int | None = None) -> Note:
     """Undo the latest approve, sign-off or reject on a note, by its author, when nothing changed since."""
     note = _opened(db, note_id, version)
     name = reviewer_name(reviewer)
@@ -287,7 +289,7 @@ def undo(db: Database, note_id: str, reviewer: str, version: int | None = None) 
     return _record(db, note, restored, reviewer, "undo", f"undid the {last.action} of {last.at:%H:%M}")
 
 
-def assign(db: Database, note_id: str, assignee: str, reviewer: str, version: int | None = None) -> Note:
+def assign(db: ReviewStores, note_id: str, assignee: str, reviewer: str, version: int | None = None) -> Note:
     """Assign a note to a reviewer ('' unassigns it)."""
     note = _opened(db, note_id, version)
     team = team_of(db)
@@ -298,7 +300,7 @@ def assign(db: Database, note_id: str, assignee: str, reviewer: str, version: in
     return _record(db, note, note.model_copy(update={"assigned_to": name}), reviewer, "assign", reason)
 
 
-def comment(db: Database, note_id: str, reviewer: str, text: str) -> Review:
+def comment(db: ReviewStores, note_id: str, reviewer: str, text: str) -> Review:
     """A comment on a note, kept in its history; the note itself does not change (nor its version)."""
     note = db.note(note_id)
     words = one_line(text)
@@ -320,14 +322,14 @@ def comment(db: Database, note_id: str, reviewer: str, text: str) -> Review:
     return review
 
 
-def mark_stale(db: Database, note: Note, reason: str) -> Note:
+def mark_stale(db: ReviewStores, note: Note, reason: str) -> Note:
     """The tool's own entry in the log: a citation or the claim no longer matches its source."""
     return _record(
         db, note, note.model_copy(update={"status": NoteStatus.stale}), SYSTEM_REVIEWER, "stale", reason
     )
 
 
-def stale_reason(db: Database, note: Note) -> str:
+def stale_reason(db: ReviewStores, note: Note) -> str:
     """Why a note is stale, from the log."""
     for review in reversed(db.reviews(note.id)):
         if review.action == "stale":
@@ -336,7 +338,12 @@ def stale_reason(db: Database, note: Note) -> str:
 
 
 def reject(
-    db: Database, note_id: str, reviewer: str, reason: str, version: int | None = None, confirm: bool = False
+    db: ReviewStores,
+    note_id: str,
+    reviewer: str,
+    reason: str,
+    version: int | None = None,
+    confirm: bool = False,
 ) -> Note:
     """Reject a note, with a reason. Over another reviewer's approval only when `confirm`ed."""
     if not reason.strip():
@@ -349,7 +356,7 @@ def reject(
 
 
 def set_verdict(
-    db: Database,
+    db: ReviewStores,
     note_id: str,
     verdict: Verdict | str,
     reviewer: str,
@@ -370,7 +377,7 @@ def set_verdict(
     return _record(db, note, note.model_copy(update={"verdict": verdict}), reviewer, "set_verdict", reason)
 
 
-def resolve_citation(db: Database, passage_id: str, quote: str) -> Citation:
+def resolve_citation(db: ReviewStores, passage_id: str, quote: str) -> Citation:
     """A citation checked against the stored passage: the quote must be in it (repaired to its exact
     characters).
     """
@@ -421,7 +428,7 @@ def _citing(note: Note, citation: Citation) -> list[Citation]:
 
 
 def add_citation(
-    db: Database, note_id: str, passage_id: str, quote: str, reviewer: str, version: int | None = None
+    db: ReviewStores, note_id: str, passage_id: str, quote: str, reviewer: str, version: int | None = None
 ) -> Note:
     """Cite words of a stored passage: a whole sentence, or a whole clause of one."""
     note = _opened(db, note_id, version)
@@ -438,7 +445,7 @@ def add_citation(
 
 
 def arrange_citations(
-    db: Database, note_id: str, order: list[int], reviewer: str, version: int | None = None
+    db: ReviewStores, note_id: str, order: list[int], reviewer: str, version: int | None = None
 ) -> Note:
     """Keep the citations numbered in `order` (1-based), in that order: a number left out is removed."""
     note = _opened(db, note_id, version)
@@ -458,7 +465,7 @@ def arrange_citations(
 
 
 def cite_evidence(
-    db: Database, note_id: str, rank: int, sentence: int | None, reviewer: str, version: int | None = None
+    db: ReviewStores, note_id: str, rank: int, sentence: int | None, reviewer: str, version: int | None = None
 ) -> Note:
     """Cite a sentence of the note's evidence by number: evidence `rank`, sentence `sentence` (default: the
     sentence that best matches the claim). The quote is the stored text, checked against the stored passage."""
@@ -492,7 +499,12 @@ def cite_evidence(
 
 
 def cite_reference(
-    db: Database, note_id: str, ref: str, reviewer: str, quote: str | None = None, version: int | None = None
+    db: ReviewStores,
+    note_id: str,
+    ref: str,
+    reviewer: str,
+    quote: str | None = None,
+    version: int | None = None,
 ) -> Note:
     """Cite what `ref` names: an evidence number ("2": its highlighted sentence), a sentence of an evidence
     passage ("2.3" or "P2.S3"), or a stored passage id with the words to quote (`quote`)."""
@@ -526,7 +538,7 @@ def _public_fields(claim_reviewed: str, explanation: str) -> tuple[str, str]:
 
 
 def edit_public(
-    db: Database,
+    db: ReviewStores,
     note_id: str,
     claim_reviewed: str,
     explanation: str,
@@ -567,7 +579,7 @@ def edit_text(note: Note, claim: Claim) -> str:
     return header + "\n" + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
 
 
-def parse_edit(db: Database, text: str) -> dict:
+def parse_edit(db: ReviewStores, text: str) -> dict:
     """The edited fields, validated: a known verdict, a confidence in [0, 1], citations that resolve."""
     try:
         data = yaml.safe_load(text) or {}
@@ -621,14 +633,14 @@ PARTIAL_QUOTE = (
 )
 
 
-def _whole_in_passage(db: Database, citation: Citation) -> bool:
+def _whole_in_passage(db: ReviewStores, citation: Citation) -> bool:
     passage = db.passages_by_id([citation.passage_id]).get(citation.passage_id)
     if passage is None:
         return True  # the grounding check reports a missing passage
     return whole_sentence(passage.text, citation.start - passage.start, citation.end - passage.start)
 
 
-def apply_edit(db: Database, note_id: str, text: str, reviewer: str, version: int | None = None) -> Note:
+def apply_edit(db: ReviewStores, note_id: str, text: str, reviewer: str, version: int | None = None) -> Note:
     """Validate and store an edit; a failed note that now has grounded citations becomes a draft again."""
     note = _opened(db, note_id, version)
     fields = parse_edit(db, text)
@@ -652,7 +664,7 @@ def apply_edit(db: Database, note_id: str, text: str, reviewer: str, version: in
 
 
 def decide_group(
-    db: Database, note_id: str, twins: list[Note], reviewer: str, action: str, reason: str, signoffs: int
+    db: ReviewStores, note_id: str, twins: list[Note], reviewer: str, action: str, reason: str, signoffs: int
 ) -> tuple[list[Note], list[str]]:
     """Apply the decision taken on one note to the draft notes of its near-duplicates (`twins`)."""
     source = db.note(note_id)
@@ -678,7 +690,7 @@ class PendingEdits:
     def __init__(self, home: Path) -> None:
         self.folder = home / "pending-edits"
 
-    def editable(self, db: Database, note_id: str, reviewer: str = "") -> tuple[str, bool]:
+    def editable(self, db: ReviewStores, note_id: str, reviewer: str = "") -> tuple[str, bool]:
         """The note as editable YAML, and whether it is this reviewer's earlier edit that did not validate."""
         note = db.note(note_id)
         pending = self.load(note.id, reviewer) if reviewer.strip() else None
@@ -686,7 +698,9 @@ class PendingEdits:
             return pending, True
         return edit_text(note, db.claim(note.claim_id)), False
 
-    def save_edit(self, db: Database, note_id: str, text: str, reviewer: str, version: int | None) -> Note:
+    def save_edit(
+        self, db: ReviewStores, note_id: str, text: str, reviewer: str, version: int | None
+    ) -> Note:
         """Validate and store an edit; one that does not validate, or meets a change made meanwhile, is kept."""
         note = db.note(note_id)
         try:

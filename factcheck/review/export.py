@@ -21,7 +21,7 @@ from factcheck.review.public import public_explanation, short_claim
 from factcheck.review.report import ExportItem, to_html
 from factcheck.safety import markdown_link, markdown_text, safe_url, script_safe_json
 from factcheck.settings import PublisherSettings
-from factcheck.storage.db import Database
+from factcheck.storage.db import ReviewStores
 from factcheck.text.speech import is_person_like
 
 # The documented 1-5 mapping of the verdict scale onto ClaimReview's reviewRating.
@@ -59,7 +59,7 @@ def export_format(
     return register
 
 
-def gather(db: Database, notes: list[Note]) -> tuple[list[ExportItem], list[str]]:
+def gather(db: ReviewStores, notes: list[Note]) -> tuple[list[ExportItem], list[str]]:
     """The notes with their claims and articles, and one line for each note left out because a citation no
     longer resolves verbatim to a stored passage (its source was re-indexed with other text, or removed)."""
     claims = db.claims_by_id(n.claim_id for n in notes)
@@ -397,7 +397,7 @@ UNAPPROVED = "UNAPPROVED DRAFT"
 
 
 def export_notes(
-    db: Database,
+    db: ReviewStores,
     notes: list[Note],
     filters: QueueFilter,
     fmt: str,

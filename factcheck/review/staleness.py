@@ -8,10 +8,10 @@ from factcheck.claims.detect import reanchor
 from factcheck.errors import InputError
 from factcheck.models import Note, NoteStatus
 from factcheck.review import actions
-from factcheck.storage.db import Database
+from factcheck.storage.db import ReviewStores
 
 
-def before_removal(db: Database, document_id: str, force: bool) -> None:
+def before_removal(db: ReviewStores, document_id: str, force: bool) -> None:
     """Refuse to remove a document approved notes cite or rest on, unless `force`: then they become stale."""
     depending = sorted(
         {
@@ -29,7 +29,7 @@ def before_removal(db: Database, document_id: str, force: bool) -> None:
     sources_changed(db, [document_id], removed=True)
 
 
-def sources_changed(db: Database, document_ids: list[str], removed: bool = False) -> list[str]:
+def sources_changed(db: ReviewStores, document_ids: list[str], removed: bool = False) -> list[str]:
     """Re-anchor the claims of changed documents and mark stale every note that no longer holds; returns the
     ids of the notes marked stale."""
     lost = set() if removed else _reanchor(db, document_ids)
@@ -46,7 +46,7 @@ def sources_changed(db: Database, document_ids: list[str], removed: bool = False
     return stale
 
 
-def _reanchor(db: Database, document_ids: list[str]) -> set[str]:
+def _reanchor(db: ReviewStores, document_ids: list[str]) -> set[str]:
     """Claims follow their words in changed documents; returns the ids of claims whose words are gone."""
     lost: set[str] = set()
     for document_id in document_ids:
@@ -61,7 +61,7 @@ def _reanchor(db: Database, document_ids: list[str]) -> set[str]:
 
 
 def _why_stale(
-    db: Database, note: Note, document_ids: list[str], removed: bool, on_removed: bool, claim_lost: bool
+    db: ReviewStores, note: Note, document_ids: list[str], removed: bool, on_removed: bool, claim_lost: bool
 ) -> str:
     if on_removed:
         return "its article was removed from the workspace"

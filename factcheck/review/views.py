@@ -8,13 +8,13 @@ from collections.abc import Callable
 from factcheck.models import Claim, DocumentSummary, Note, NoteStatus, NoteView, PriorCheck
 from factcheck.review.actions import stale_reason
 from factcheck.review.public import public_explanation, short_claim
-from factcheck.storage.db import Database
+from factcheck.storage.db import ReviewStores
 
 Headers = Callable[..., dict[str, DocumentSummary]]
 PriorChecks = Callable[[list[Claim]], dict[str, list[PriorCheck]]]
 
 
-def note_view(db: Database, note: Note, headers: Headers, prior_checks: PriorChecks) -> NoteView:
+def note_view(db: ReviewStores, note: Note, headers: Headers, prior_checks: PriorChecks) -> NoteView:
     claim = db.claim(note.claim_id)
     known = headers()
     if claim.document_id not in known or any(c.document_id not in known for c in note.citations):

@@ -150,3 +150,15 @@ def test_storage_has_one_module_per_kind_of_data_none_over_three_hundred_lines()
     }
     assert {"documents", "claims", "archive", "notes", "cache", "evals", "team", "queue"} <= set(modules)
     assert {name: n for name, n in modules.items() if n > 300} == {}
+
+
+def test_no_service_takes_the_whole_database_only_the_stores_it_uses():
+    holders = {"workspace.py", "diagnostics.py"}  # the façade composes it; doctor opens it to check integrity
+    found = [
+        str(path.relative_to(ROOT))
+        for path in PACKAGE.rglob("*.py")
+        if path.parent.name != "storage"
+        and path.name not in holders
+        and re.search(r"\bDatabase\b", path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
