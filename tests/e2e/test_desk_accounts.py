@@ -154,6 +154,10 @@ def test_a_reviewer_is_refused_what_an_editor_does_and_an_admin_sees_paths_and_f
             assert "ask an editor or an admin" in browser.find_element(By.TAG_NAME, "main").text
             browser.find_element(By.ID, "sign-out").click()
             _sign_in(browser, server.url, "Ann")
+            browser.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Asia/Kolkata"})
+            browser.get(f"{server.url}/team")  # times are sent in UTC and shown in the reader's zone
+            shown = wait_for(browser, (By.CSS_SELECTOR, "#accounts time")).text
+            assert "GMT+5:30" in shown and "UTC" not in shown, shown
             browser.get(f"{server.url}/sources")
             wait_for(browser, (By.ID, "index-path")).send_keys("/etc", Keys.ENTER)
             refusal = wait_for(browser, (By.CSS_SELECTOR, "p.message.error")).text
