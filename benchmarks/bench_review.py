@@ -65,12 +65,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workspace = build(Path(tmp), args.notes)
         db = workspace.db
-        items = timed("open the review queue", lambda: review.queue(db), rows)
+        items = timed("open the review queue", lambda: review.Reviewing(db).queue(), rows)
         sink = Console(file=io.StringIO(), width=120)
         timed("render one note", lambda: render_note(sink, workspace.note_view(items[0].note.id)), rows)
         for item in items:
-            review.approve(db, item.note.id, "bench")
-        notes = [i.note for i in review.queue(db, QueueFilter(status=None))]
+            review.Reviewing(db).approve(item.note.id, "bench")
+        notes = [i.note for i in review.Reviewing(db).queue(QueueFilter(status=None))]
         gathered = timed("gather notes for export", lambda: export.gather(db, notes)[0], rows)
         timed("export Markdown", lambda: export.to_markdown(gathered), rows)
         timed("export HTML report", lambda: export.to_html(gathered), rows)

@@ -73,6 +73,7 @@ class Workspace:
         if not create and not self.settings.db_path.is_file():
             raise NotFoundError.no_workspace(self.settings.home)
         self.db = Database(self.settings.db_path)
+        self.reviewing = actions.Reviewing(self.db)  # every review use case, over the stores it needs
         self.lines = QueueStore(self.db)  # the review queue at any size: .entries(), .size(), .same_claim()
         self.team = Team(self.db, self.settings.review.signoffs, self.settings.serve.session_hours)
         self._store: VectorStore | None = None
@@ -296,8 +297,8 @@ class Workspace:
         verdict is first set to this note's) or 'reject' (with `reason`). Call it after the person confirmed
         the group. Returns the notes changed and one line per note that refused the change."""
         twins = self.group_notes(note_id)
-        return actions.decide_group(
-            self.db, note_id, twins, reviewer, action, reason, self.settings.review.signoffs
+        return self.reviewing.decide_group(
+            note_id, twins, reviewer, action, reason, self.settings.review.signoffs
         )
 
     # drafting -------------------------------------------------------------------------------------
@@ -369,7 +370,7 @@ class Workspace:
 
     def queue(self, filters: QueueFilter | None = None) -> list[QueueItem]:
         """Notes matching the filters, most check-worthy claims first."""
-        return actions.queue(self.db, filters)
+        return self.reviewing.queue(filters)
 
     def queue_ids(self, filters: QueueFilter | None = None) -> list[str]:
         """Ids of the notes matching the filters, in the same order as `queue`; cheap at any size."""
@@ -409,21 +410,21 @@ class Workspace:
     def approve(self, note_id: str, reviewer: str, version: int | None = None, confirm: bool = False) -> Note:
         """Approve the text a note shows (a sign-off until the policy's sign-offs are in); over another reviewer's
         rejection only with `confirm` (else NeedsConfirmation names who and when)."""
-        return actions.approve(self.db, note_id, reviewer, version, confirm, self.settings.review.signoffs)
+        return self.reviewing.approve(note_id, reviewer, version, confirm, self.settings.review.signoffs)
 
     def reject(
         self, note_id: str, reviewer: str, reason: str, version: int | None = None, confirm: bool = False
     ) -> Note:
         """Reject a note with a reason; over another reviewer's approval only with `confirm`."""
-        return actions.reject(self.db, note_id, reviewer, reason, version, confirm)
+        return self.reviewing.reject(note_id, reviewer, reason, version, confirm)
 
     def undo(self, note_id: str, reviewer: str, version: int | None = None) -> Note:
         """Undo one's own latest approve, sign-off or reject on a note."""
-        return actions.undo(self.db, note_id, reviewer, version)
+        return self.reviewing.undo(note_id, reviewer, version)
 
     def assign(self, note_ids: list[str], assignee: str, reviewer: str) -> list[Note]:
         """Assign notes (an article's, say) to a reviewer; '' unassigns them."""
-        return [actions.assign(self.db, note_id, assignee, reviewer) for note_id in note_ids]
+        return [self.reviewing.assign(note_id, assignee, reviewer) for note_id in note_ids]
 
     def reviewers(self) -> list[str]:
         """The names work can be assigned to: the accounts, or without any, everyone who has acted on a note."""
@@ -431,7 +432,7 @@ class Workspace:
 
     def comment(self, note_id: str, reviewer: str, text: str) -> Review:
         """A comment on a note, kept in its history."""
-        return actions.comment(self.db, note_id, reviewer, text)
+        return self.reviewing.comment(note_id, reviewer, text)
 
     def set_verdict(
         self,
@@ -441,37 +442,37 @@ class Workspace:
         reason: str = "",
         version: int | None = None,
     ) -> Note:
-        return actions.set_verdict(self.db, note_id, verdict, reviewer, reason, version)
+        return self.reviewing.set_verdict(note_id, verdict, reviewer, reason, version)
 
     def add_citation(
         self, note_id: str, passage_id: str, quote: str, reviewer: str, version: int | None = None
     ) -> Note:
-        return actions.add_citation(self.db, note_id, passage_id, quote, reviewer, version)
+        return self.reviewing.add_citation(note_id, passage_id, quote, reviewer, version)
 
     def arrange_citations(
         self, note_id: str, order: list[int], reviewer: str, version: int | None = None
     ) -> Note:
         """Keep the citations numbered in `order`, in that order (a number left out is removed)."""
-        return actions.arrange_citations(self.db, note_id, order, reviewer, version)
+        return self.reviewing.arrange_citations(note_id, order, reviewer, version)
 
     def cite_evidence(
         self, note_id: str, rank: int, sentence: int | None, reviewer: str, version: int | None = None
     ) -> Note:
         """Cite evidence [rank] of a note, sentence `sentence` or the one that best matches the claim."""
-        return actions.cite_evidence(self.db, note_id, rank, sentence, reviewer, version)
+        return self.reviewing.cite_evidence(note_id, rank, sentence, reviewer, version)
 
     def cite(
         self, note_id: str, ref: str, reviewer: str, quote: str | None = None, version: int | None = None
     ) -> Note:
         """Cite by reference: "2" (evidence 2's highlighted sentence), "2.3" or "P2.S3" (its sentence 3), or a
         passage id with the words to quote."""
-        return actions.cite_reference(self.db, note_id, ref, reviewer, quote, version)
+        return self.reviewing.cite_reference(note_id, ref, reviewer, quote, version)
 
     def edit_public(
         self, note_id: str, claim_reviewed: str, explanation: str, reviewer: str, version: int | None = None
     ) -> Note:
         """Write what gets published for a note: its short claim and public explanation."""
-        return actions.edit_public(self.db, note_id, claim_reviewed, explanation, reviewer, version)
+        return self.reviewing.edit_public(note_id, claim_reviewed, explanation, reviewer, version)
 
     def article_view(self, ref: str) -> ArticleView:
         """An article with every stored claim on it and the note on each claim, if any."""
@@ -508,7 +509,7 @@ class Workspace:
         notes = [item.note for item in self.queue(filters)]
         approved = filters.status == NoteStatus.approved
         stale = self.queue(filters.model_copy(update={"status": NoteStatus.stale})) if approved else []
-        left_out = [(i.note.id, actions.stale_reason(self.db, i.note)) for i in stale]
+        left_out = [(i.note.id, self.reviewing.stale_reason(i.note)) for i in stale]
         publisher = self.team.publisher(self.settings.publisher)
         return export.export_notes(self.db, notes, filters, fmt, publisher, per_article, left_out, unapproved)
 

@@ -41,7 +41,7 @@ def sources_changed(db: ReviewStores, document_ids: list[str], removed: bool = F
             continue
         reason = _why_stale(db, note, document_ids, removed, note.id in on_removed, note.claim_id in lost)
         if reason:
-            actions.mark_stale(db, note, reason)
+            actions.Reviewing(db).mark_stale(note, reason)
             stale.append(note.id)
     return stale
 
@@ -69,6 +69,6 @@ def _why_stale(
         return f"a cited source was removed from the workspace ({', '.join(document_ids)})"
     if claim_lost:
         return "the words of its claim are no longer in its article"
-    if problems := actions.citation_problems(db, note):
+    if problems := actions.Reviewing(db).citation_problems(note):
         return f"a cited source changed: {problems[0]}"
     return ""

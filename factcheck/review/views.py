@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from factcheck.models import Claim, DocumentSummary, Note, NoteStatus, NoteView, PriorCheck
-from factcheck.review.actions import stale_reason
+from factcheck.review.actions import Reviewing
 from factcheck.review.public import public_explanation, short_claim
 from factcheck.storage.db import ReviewStores
 
@@ -21,7 +21,7 @@ def note_view(db: ReviewStores, note: Note, headers: Headers, prior_checks: Prio
         known = headers(refresh=True)  # a document indexed a moment ago by another process
     return NoteView(
         prior_checks=prior_checks([claim]).get(claim.id, []),
-        stale_reason=stale_reason(db, note) if note.status == NoteStatus.stale else "",
+        stale_reason=Reviewing(db).stale_reason(note) if note.status == NoteStatus.stale else "",
         public_claim=short_claim(note, claim),
         public_explanation=public_explanation(note),
         note=note,

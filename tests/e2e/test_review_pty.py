@@ -21,7 +21,7 @@ def test_review_in_a_real_terminal(workspace, corpus, tmp_path):
     workspace.index([corpus])
     claims = [c for c in workspace.claims(str(corpus / SEED_A.name)) if c.checkworthiness >= 0.5]
     drafter(workspace, EvidenceJudge(), RetrievalSettings(k=6)).draft_all(claims)
-    ids = [i.note.id for i in review.queue(workspace.db)]
+    ids = [i.note.id for i in review.Reviewing(workspace.db).queue()]
     script = tmp_path / "fake_editor.py"
     script.write_text(FAKE_EDITOR)
     env = {
@@ -71,8 +71,8 @@ def test_a_note_fits_a_45_line_terminal_and_citations_are_removed_and_reordered(
     workspace.index([corpus])
     claims = workspace.claims(str(corpus / SEED_A.name))
     drafter(workspace, EvidenceJudge(), RetrievalSettings(k=6)).draft_all(claims)
-    leaning = review.queue(
-        workspace.db, review.queue_filter(None, None, None, "draft", None, None, "", True)
+    leaning = review.Reviewing(workspace.db).queue(
+        review.queue_filter(None, None, None, "draft", None, None, "", True)
     )[0]
     assert leaning.note.suggestion and leaning.note.citations  # --by-record puts a lean with a record first
     workspace.cite_evidence(leaning.note.id, leaning.note.evidence[-1].rank, 1, "ann")  # a second citation

@@ -31,10 +31,10 @@ def approved(workspace, corpus, monkeypatch):
     workspace.index([corpus])
     claims = [c for c in workspace.claims(str(corpus / SEED_A.name)) if c.checkworthiness >= 0.5]
     drafter(workspace, EvidenceJudge(), RetrievalSettings(k=6)).draft_all(claims)
-    items = review.queue(workspace.db)
+    items = review.Reviewing(workspace.db).queue()
     for item in items[:3]:
-        review.approve(workspace.db, item.note.id, "ann", confirm=True)
-    review.reject(workspace.db, items[3].note.id, "ann", "opinion")
+        review.Reviewing(workspace.db).approve(item.note.id, "ann", confirm=True)
+    review.Reviewing(workspace.db).reject(items[3].note.id, "ann", "opinion")
     return workspace
 
 
@@ -53,7 +53,7 @@ def _assert_clean(text, workspace):
 def test_markdown_json_exports_hold_only_approved_notes(approved, tmp_path):
     approved_ids = {
         i.note.id
-        for i in review.queue(approved.db, QueueFilter(status=None))
+        for i in review.Reviewing(approved.db).queue(QueueFilter(status=None))
         if i.note.status.value == "approved"
     }
     records = json.loads(_export("json", tmp_path / "notes.json").read_text())
@@ -134,7 +134,9 @@ def test_html_report_renders_in_headless_chromium(approved, tmp_path):
 
 def test_a_note_whose_cited_source_changed_is_left_out_of_exports(approved, corpus, tmp_path):
     cited = next(
-        item.note for item in review.queue(approved.db, QueueFilter(status=None)) if item.note.citations
+        item.note
+        for item in review.Reviewing(approved.db).queue(QueueFilter(status=None))
+        if item.note.citations
     )
     if cited.status != NoteStatus.approved:
         approved.approve(cited.id, "ann", confirm=True)

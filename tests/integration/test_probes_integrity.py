@@ -105,8 +105,8 @@ def test_a_change_based_on_an_old_version_is_refused(drafted):
     note = _cited(drafted)
     drafted.approve(note.id, "ann", confirm=True)
     with pytest.raises(ConflictError, match="changed since it was opened"):
-        actions._record(
-            drafted.db, note, note.model_copy(update={"status": NoteStatus.rejected}), "bob", "reject"
+        actions.Reviewing(drafted.db)._record(
+            note, note.model_copy(update={"status": NoteStatus.rejected}), "bob", "reject"
         )
     assert drafted.note(note.id).status == NoteStatus.approved
 

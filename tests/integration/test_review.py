@@ -37,47 +37,51 @@ def editor(tmp_path, monkeypatch):
 
 def test_actions_are_recorded_with_before_and_after(drafted):
     db = drafted.db
-    first, second = review.queue(db)[:2]
-    review.approve(db, first.note.id, "ann")
-    review.reject(db, second.note.id, "bob", "not a factual claim")
+    first, second = review.Reviewing(db).queue()[:2]
+    review.Reviewing(db).approve(first.note.id, "ann")
+    review.Reviewing(db).reject(second.note.id, "bob", "not a factual claim")
     assert db.note(first.note.id).status == NoteStatus.approved
     (approved,) = db.reviews(first.note.id)
     assert (approved.reviewer, approved.action) == ("ann", "approve")
     assert approved.before["status"] == "draft" and approved.after["status"] == "approved"
     (rejected,) = db.reviews(second.note.id)
     assert rejected.reason == "not a factual claim"
-    assert [i.note.id for i in review.queue(db)][:1] != [first.note.id]  # decided notes leave the draft queue
+    assert [i.note.id for i in review.Reviewing(db).queue()][:1] != [
+        first.note.id
+    ]  # decided notes leave the draft queue
 
 
 def test_rules_a_reviewer_cannot_break(drafted):
     db = drafted.db
-    uncited = next(i for i in review.queue(db) if not i.note.citations)
+    uncited = next(i for i in review.Reviewing(db).queue() if not i.note.citations)
     with pytest.raises(InputError, match="needs at least one citation"):
-        review.set_verdict(db, uncited.note.id, Verdict.supported, "ann")
+        review.Reviewing(db).set_verdict(uncited.note.id, Verdict.supported, "ann")
     with pytest.raises(InputError, match="needs a reason"):
-        review.reject(db, uncited.note.id, "ann", " ")
+        review.Reviewing(db).reject(uncited.note.id, "ann", " ")
     with pytest.raises(InputError, match="no reviewer"):
-        review.approve(db, uncited.note.id, "")
+        review.Reviewing(db).approve(uncited.note.id, "")
     failed = uncited.note.model_copy(update={"status": NoteStatus.failed, "failure": "quote not verbatim"})
     db.save_note(failed)
     with pytest.raises(InputError, match="failed"):
-        review.approve(db, failed.id, "ann")
+        review.Reviewing(db).approve(failed.id, "ann")
 
 
 def test_edit_is_parsed_validated_and_can_ground_a_failed_note(drafted):
     db = drafted.db
-    item = review.queue(db)[0]
+    item = review.Reviewing(db).queue()[0]
     db.save_note(item.note.model_copy(update={"status": NoteStatus.failed, "failure": "x"}))
     passage = wire_passage(drafted)
     text = review.edit_text(item.note, item.claim)
     assert text.startswith("# Note ") and "verdict:" in text
     with pytest.raises(InputError, match="is not in passage"):
-        review.apply_edit(db, item.note.id, edit_yaml(passage.id, "about 999 troops"), "ann")
+        review.Reviewing(db).apply_edit(item.note.id, edit_yaml(passage.id, "about 999 troops"), "ann")
     with pytest.raises(InputError, match="does not exist"):
-        review.apply_edit(db, item.note.id, edit_yaml("d0:0", "x"), "ann")
+        review.Reviewing(db).apply_edit(item.note.id, edit_yaml("d0:0", "x"), "ann")
     with pytest.raises(InputError, match="not one of"):
-        review.apply_edit(db, item.note.id, "verdict: maybe\nconfidence: 1\nrationale: r\n", "ann")
-    note = review.apply_edit(db, item.note.id, edit_yaml(passage.id, "about 130,000 russian troops"), "ann")
+        review.Reviewing(db).apply_edit(item.note.id, "verdict: maybe\nconfidence: 1\nrationale: r\n", "ann")
+    note = review.Reviewing(db).apply_edit(
+        item.note.id, edit_yaml(passage.id, "about 130,000 russian troops"), "ann"
+    )
     assert note.status == NoteStatus.draft and note.verdict == Verdict.refuted
     assert note.citations[0].quote == "about 130,000 Russian troops"
     assert (
@@ -88,7 +92,7 @@ def test_edit_is_parsed_validated_and_can_ground_a_failed_note(drafted):
 
 def test_review_loop_with_scripted_keys_and_resume(drafted, editor, monkeypatch):
     runner = CliRunner()
-    queue_ids = [i.note.id for i in review.queue(drafted.db)]
+    queue_ids = [i.note.id for i in review.Reviewing(drafted.db).queue()]
     result = runner.invoke(
         app, ["review", "--reviewer", "ann"], input="ar" + "duplicate of another claim\n" + "sq"
     )
@@ -105,7 +109,7 @@ def test_review_loop_with_scripted_keys_and_resume(drafted, editor, monkeypatch)
 def test_editor_round_trip_and_broken_edit_keeps_the_text(drafted, editor, monkeypatch):
     runner = CliRunner()
     passage = wire_passage(drafted)
-    first = review.queue(drafted.db)[0].note.id
+    first = review.Reviewing(drafted.db).queue()[0].note.id
     original = drafted.db.note(first)
     monkeypatch.setenv(
         "FAKE_EDIT_CONTENT", edit_yaml(passage.id, "not in the passage at all", "partly_supported")
@@ -130,7 +134,7 @@ def test_editor_round_trip_and_broken_edit_keeps_the_text(drafted, editor, monke
 
 def test_cite_by_number_highlighted_sentence_or_search_and_verdict_key(drafted, editor):
     runner = CliRunner()
-    first = review.queue(drafted.db)[0].note
+    first = review.Reviewing(drafted.db).queue()[0].note
     item = first.evidence[0]
     best = next(s for s in item.sentences if s.number == item.best[0])
     other = next((s for s in item.sentences if s.number != best.number), best)
@@ -149,7 +153,7 @@ def test_cite_by_number_highlighted_sentence_or_search_and_verdict_key(drafted, 
 
 
 def test_notes_show_lists_every_evidence_passage_in_full(drafted):
-    item = review.queue(drafted.db)[0]
+    item = review.Reviewing(drafted.db).queue()[0]
     shown = CliRunner().invoke(app, ["notes", "show", item.note.id])
     assert shown.exit_code == 0
     for evidence in item.note.evidence:
@@ -159,7 +163,7 @@ def test_notes_show_lists_every_evidence_passage_in_full(drafted):
 
 def test_notes_commands_non_interactive(drafted):
     runner = CliRunner()
-    ids = [i.note.id for i in review.queue(drafted.db)]
+    ids = [i.note.id for i in review.Reviewing(drafted.db).queue()]
     assert runner.invoke(app, ["notes", "approve", ids[0], "--reviewer", "ann"]).exit_code == 0
     assert (
         runner.invoke(app, ["notes", "reject", ids[1], "--reason", "opinion", "--reviewer", "ann"]).exit_code
@@ -179,7 +183,7 @@ def test_notes_commands_non_interactive(drafted):
 
 
 def test_changing_an_approved_notes_text_verdict_or_citations_sends_it_back_to_review(drafted):
-    cited = next(i.note for i in review.queue(drafted.db) if i.note.evidence)
+    cited = next(i.note for i in review.Reviewing(drafted.db).queue() if i.note.evidence)
     drafted.cite_evidence(cited.id, 1, None, "ann")
     approved = drafted.approve(cited.id, "ann")
     assert approved.status == NoteStatus.approved and approved.explanation  # the shown text is frozen
@@ -204,7 +208,7 @@ def test_changing_an_approved_notes_text_verdict_or_citations_sends_it_back_to_r
 
 
 def test_notes_cite_edit_and_approve_show_from_a_script(drafted, monkeypatch):
-    note = next(i.note for i in review.queue(drafted.db) if i.note.evidence)
+    note = next(i.note for i in review.Reviewing(drafted.db).queue() if i.note.evidence)
     drafted.close()
     runner = CliRunner()
     refused = runner.invoke(app, ["notes", "set-verdict", note.id, "supported", "--reviewer", "ann"])
@@ -249,7 +253,7 @@ def test_notes_cite_edit_and_approve_show_from_a_script(drafted, monkeypatch):
 
 
 def test_notes_edit_without_flags_opens_the_editor(drafted, editor, monkeypatch):
-    note = review.queue(drafted.db)[0].note
+    note = review.Reviewing(drafted.db).queue()[0].note
     passage = wire_passage(drafted)
     drafted.close()
     monkeypatch.setenv("FAKE_EDIT_CONTENT", edit_yaml(passage.id, "about 130,000 Russian troops"))
@@ -261,7 +265,7 @@ def test_notes_edit_without_flags_opens_the_editor(drafted, editor, monkeypatch)
 def test_overriding_another_reviewers_decision_needs_a_confirmation_naming_them(drafted):
     from factcheck.errors import NeedsConfirmation
 
-    note = next(i.note for i in review.queue(drafted.db) if i.note.evidence)
+    note = next(i.note for i in review.Reviewing(drafted.db).queue() if i.note.evidence)
     drafted.reject(note.id, "bob", "opinion, not a claim")
     with pytest.raises(NeedsConfirmation, match=r"rejected by bob at .* \(opinion, not a claim\)"):
         drafted.approve(note.id, "ann")
@@ -277,7 +281,7 @@ def test_overriding_another_reviewers_decision_needs_a_confirmation_naming_them(
 
 
 def test_an_author_can_undo_an_approval_or_a_rejection_and_nobody_else_can(drafted):
-    note = next(i.note for i in review.queue(drafted.db) if i.note.evidence)
+    note = next(i.note for i in review.Reviewing(drafted.db).queue() if i.note.evidence)
     drafted.approve(note.id, "ann")
     with pytest.raises(InputError, match="only ann can undo"):
         drafted.undo(note.id, "bob")
@@ -292,7 +296,7 @@ def test_an_author_can_undo_an_approval_or_a_rejection_and_nobody_else_can(draft
 
 def test_two_sign_offs_publish_a_note_only_after_two_different_reviewers(drafted, monkeypatch):
     monkeypatch.setattr(drafted.settings.review, "signoffs", 2)
-    note = next(i.note for i in review.queue(drafted.db) if i.note.evidence)
+    note = next(i.note for i in review.Reviewing(drafted.db).queue() if i.note.evidence)
     first = drafted.approve(note.id, "ann")
     assert first.status == NoteStatus.draft and first.signoffs == ["ann"]
     with pytest.raises(InputError, match="already approved"):
@@ -307,7 +311,7 @@ def test_two_sign_offs_publish_a_note_only_after_two_different_reviewers(drafted
 
 
 def test_notes_are_assigned_commented_and_the_queue_shows_the_last_decision(drafted):
-    notes = [i.note for i in review.queue(drafted.db)][:3]
+    notes = [i.note for i in review.Reviewing(drafted.db).queue()][:3]
     drafted.assign([n.id for n in notes[:2]], "ann", "editor")
     drafted.comment(notes[0].id, "bob", "Ask the ministry\nfor the source")
     mine = drafted.queue_filter(assigned="mine", me="ann")
@@ -340,7 +344,9 @@ def test_notes_are_assigned_commented_and_the_queue_shows_the_last_decision(draf
 def _cited_twice(workspace):
     """A note with two citations of different sentences: evidence [1] sentence 1 and evidence [2]'s best."""
     note = next(
-        i.note for i in review.queue(workspace.db) if len(i.note.evidence) >= 2 and not i.note.citations
+        i.note
+        for i in review.Reviewing(workspace.db).queue()
+        if len(i.note.evidence) >= 2 and not i.note.citations
     )
     workspace.cite_evidence(note.id, 1, 1, "ann")
     return workspace.cite_evidence(note.id, 2, None, "ann")
@@ -385,7 +391,7 @@ def test_a_sentence_is_cited_once_and_a_half_sentence_is_refused(drafted):
 
 
 def test_approving_a_verdict_other_than_the_lean_asks_once_and_names_both(drafted):
-    leaning = next((i.note for i in review.queue(drafted.db) if i.note.suggestion), None)
+    leaning = next((i.note for i in review.Reviewing(drafted.db).queue() if i.note.suggestion), None)
     assert leaning is not None, "the examples give at least one lean without the model (a verbatim quote)"
     drafted.close()
     runner = CliRunner()
@@ -402,7 +408,7 @@ def test_f12_f13_one_person_cannot_sign_twice_under_another_case_width_or_alphab
     drafted, monkeypatch, again
 ):
     monkeypatch.setattr(drafted.settings.review, "signoffs", 2)
-    note = next(i.note for i in review.queue(drafted.db) if i.note.evidence)
+    note = next(i.note for i in review.Reviewing(drafted.db).queue() if i.note.evidence)
     drafted.approve(note.id, "ann", confirm=True)
     with pytest.raises(InputError, match="already approved"):
         drafted.approve(note.id, again, confirm=True)
@@ -412,7 +418,7 @@ def test_f12_f13_one_person_cannot_sign_twice_under_another_case_width_or_alphab
 def test_f10_a_refused_edit_reopens_only_for_the_reviewer_who_typed_it(drafted, editor, monkeypatch):
     runner = CliRunner()
     passage = wire_passage(drafted)
-    note = review.queue(drafted.db)[0].note.id
+    note = review.Reviewing(drafted.db).queue()[0].note.id
     planted = edit_yaml(passage.id, "not in the passage at all", "partly_supported").replace(
         "rationale:", "explanation: EVE-PLANTED-TEXT\nrationale:"
     )
@@ -433,7 +439,7 @@ def test_f10_a_refused_edit_reopens_only_for_the_reviewer_who_typed_it(drafted, 
 
 def test_a_half_sentence_quoted_through_a_yaml_edit_is_flagged_for_publishing(drafted):
     passage = wire_passage(drafted)
-    note = review.queue(drafted.db)[0].note.id
+    note = review.Reviewing(drafted.db).queue()[0].note.id
     half = drafted.save_edit(note, edit_yaml(passage.id, "about 130,000 Russian troops"), "ann")
     assert "partial_quote" in half.flags
     whole = next(s.strip() for s in passage.text.split("\n") if "130,000" in s)
