@@ -59,7 +59,7 @@ def add(
     by: By = "",
 ) -> None:
     """Add an account (the password is asked twice, or read from stdin: the admin's line first)."""
-    with open_workspace(ctx) as workspace:
+    with open_workspace(ctx, create=True) as workspace:
         _as_admin(workspace, by)
         account = workspace.team.add(name, role, _new_password(name, password_stdin))
     say(f"added {account.name} ({account.role.value})")
@@ -132,7 +132,7 @@ def set_policy(
     ] = "",
 ) -> None:
     """Change the policy: `signoffs 2` (two different accounts approve each note), `publish_roles editor,admin`."""
-    with open_workspace(ctx) as workspace:
+    with open_workspace(ctx, create=True) as workspace:
         by = _as_admin(workspace, by, "policy")
         current = workspace.team.set_policy(key, value, by)
     shown = (

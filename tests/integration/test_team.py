@@ -365,3 +365,13 @@ def test_the_desks_questions_and_refusals_read_as_sentences_of_the_desk(team):
     refused = ann.post(f"/notes/{note}/verdict", data={**stale, "verdict": "supported"})
     text = re.search(r'id="message"[^>]*>(.*?)</div>', refused.text, re.S)[1]
     assert "reload it and try again" not in text and "nothing was saved. What you typed is kept" in text
+
+
+def test_the_first_account_can_be_made_before_anything_is_indexed(tmp_path):
+    home = tmp_path / "new-desk"
+    made = CliRunner().invoke(
+        cli,
+        ["--home", str(home), "users", "add", "Ann", "--role", "admin", "--password-stdin"],
+        input="a long password\n",
+    )
+    assert made.exit_code == 0 and (home / "factcheck.db").is_file()
