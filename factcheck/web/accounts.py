@@ -74,13 +74,18 @@ class Accounts:
             self.limiter.failed(client, name)
             return self.desk.render(request, "login.html", 401, next=target, message=str(exc), typed=name)
         self.limiter.succeeded(client, name)
-        return self._signed_in(account, target)
+        return self._signed_in(request, account, target)
 
-    def _signed_in(self, account: Account, target: str) -> Response:
+    def _signed_in(self, request: Request, account: Account, target: str) -> Response:
+        """The sign-in cookie: HttpOnly, SameSite=Strict, and Secure when the desk is reached over https (itself,
+        or through a trusted proxy that says so)."""
         response = RedirectResponse(target, status_code=303)
         secret = self.team.open_session(account)
         max_age = int(self.team.session_hours * 3600)
-        response.set_cookie(SIGNIN_COOKIE, secret, max_age=max_age, **cookie_options())
+        client = request.client.host if request.client else ""
+        proxied_https = client in self.proxies and request.headers.get("x-forwarded-proto", "") == "https"
+        secure = request.url.scheme == "https" or proxied_https
+        response.set_cookie(SIGNIN_COOKIE, secret, max_age=max_age, secure=secure, **cookie_options())
         return response
 
     async def logout(self, request: Request) -> Response:
@@ -108,7 +113,7 @@ class Accounts:
             account = self.team.add(name, Role.admin, password)
         except FactcheckError as exc:
             return self.desk.render(request, "setup.html", 400, message=str(exc), typed=name)
-        return self._signed_in(account, "/team?done=setup")
+        return self._signed_in(request, account, "/team?done=setup")
 
     async def team_page(self, request: Request, message: str = "", status_code: int = 200) -> Response:
         done = {"setup": "Your admin account is ready.", "saved": "Saved."}.get(

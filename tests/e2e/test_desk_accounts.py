@@ -3,6 +3,7 @@ cannot sign twice), and at 390 px the queue as cards and a note's actions within
 
 import time
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -210,7 +211,9 @@ def test_the_queue_groups_copies_searches_filters_and_bulk_rejects_after_a_confi
             )
             assert drafted.queue_counts()[NoteStatus.rejected] == 0
             browser.find_element(By.ID, "confirm-bulk").click()
-            assert "Done: 2 of 2 notes" in wait_for(browser, (By.TAG_NAME, "h1")).text
+            WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
+                lambda d: "Done: 2 of 2 notes" in d.find_element(By.TAG_NAME, "h1").text
+            )
             assert drafted.queue_counts()[NoteStatus.rejected] == 2
             browser.get(f"{server.url}/")
             browser.find_element(By.TAG_NAME, "body").send_keys("j")

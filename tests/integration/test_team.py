@@ -193,6 +193,17 @@ def test_a_proxy_header_signs_in_only_from_a_trusted_proxy(team):
 
     from factcheck.web import create_app
 
+    secure = desk_client(team)
+    secure.headers["X-Forwarded-Proto"] = "https"  # from the trusted proxy: the sign-in cookie is Secure
+    signed = secure.post(
+        "/login",
+        data={"csrf": _csrf(secure), "name": "Ann", "password": PASSWORDS["Ann"], "next": "/"},
+        follow_redirects=False,
+    )
+    assert (
+        "secure" in signed.headers["set-cookie"].lower()
+        and "httponly" in signed.headers["set-cookie"].lower()
+    )
     proxied = desk_client(team)
     proxied.headers["X-Forwarded-User"] = "Bob"
     page = proxied.get("/").text
