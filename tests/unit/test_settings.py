@@ -52,3 +52,12 @@ def test_an_override_with_a_typo_is_refused_with_the_nearest_name_as_an_environm
 
     with pytest.raises(ConfigError, match="did you mean FACTCHECK_HOME"):
         load_settings(hoem="x")
+
+
+def test_a_misspelt_top_level_variable_is_refused_with_the_nearest_name(monkeypatch):
+    from factcheck.errors import ConfigError
+    from factcheck.settings import load_settings
+
+    monkeypatch.setenv("FACTCHECK_HOEM", "x")
+    with pytest.raises(ConfigError, match="unknown setting FACTCHECK_HOEM; did you mean FACTCHECK_HOME"):
+        load_settings()
