@@ -19,15 +19,27 @@ PLUGIN_GROUP = "factcheck.plugins"
 T = TypeVar("T")
 log = logging.getLogger("factcheck.plugins")
 _plugins: dict[str, str] = {}  # entry point -> "" when loaded, else why not
-_loading = False
+_looked = False
 
 
 def load_plugins(again: bool = False) -> dict[str, str]:
     """Import every module named in the `factcheck.plugins` entry-point group (once; `again` to look anew).
     Returns each entry point's name with "" when it loaded, or why it did not."""
-    global _loading
-    if (_plugins and not again) or _loading:
+    global _looked
+    if _looked and not again:
         return _plugins
+    from importlib.metadata import entry_points
+
+    _looked = True  # before loading: a plugin's own registrations read the registries too
+    _plugins.clear()
+    for point in entry_points(group=PLUGIN_GROUP):
+        try:
+            point.load()
+            _plugins[point.name] = ""
+        except Exception as exc:  # a broken plugin must not stop factcheck
+            _plugins[point.name] = f"{type(exc).__name__}: {exc}"
+            log.warning("the factcheck plugin %r could not be loaded (%s); it is left out", point.name, exc)
+    return _plugins
     from importlib.metadata import entry_points
 
     _loading = True

@@ -24,7 +24,7 @@ from factcheck.models import (
     Verdict,
 )
 from factcheck.review.public import SHORT_CLAIM, public_explanation, short_claim
-from factcheck.review.team import recorded_name, team_of
+from factcheck.review.team import SYSTEM, recorded_name, team_of
 from factcheck.safety import MAX_PUBLIC_TEXT, one_line, person_key, public_text
 from factcheck.storage.db import ReviewStores
 from factcheck.text.sentences import sentence_spans
@@ -81,7 +81,7 @@ def _snapshot(note: Note) -> dict:
     return note.model_dump(mode="json", include=set(REVIEWABLE))
 
 
-SYSTEM_REVIEWER = "factcheck"  # the name under which the tool itself logs what it changed
+SYSTEM_REVIEWER = SYSTEM  # the name under which the tool itself logs what it changed
 MAX_REVIEWER = 60
 MAX_REASON = 2000
 
@@ -289,7 +289,7 @@ class Reviewing:
             why = f" ({last.reason})" if last.reason else ""
             raise NeedsConfirmation(
                 f"note {note.id} was {status.value} by {last.reviewer} at {last.at:%Y-%m-%d %H:%M} UTC{why}; "
-                f"{verb} it anyway only if you mean to override that decision (confirm)"
+                f"{verb} it anyway only if you mean to override that decision"
             )
 
     def approve(

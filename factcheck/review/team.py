@@ -60,9 +60,8 @@ class Team:
     signoffs_floor: int = 1  # the settings' `review.signoffs`: the policy can ask for more, never fewer
     session_hours: float = 12.0
 
-    @property
-    def store(self) -> TeamStore:
-        return TeamStore(self.db)
+    def __post_init__(self) -> None:
+        self.store = TeamStore(self.db)
 
     # accounts -------------------------------------------------------------------------------------
     def active(self) -> bool:
@@ -210,6 +209,18 @@ class Team:
                 f"{WHAT.get(permission, permission)}; ask an editor or an admin"
             )
         return account.name
+
+    def permissions(self, name: str) -> frozenset[str]:
+        """Everything this account may do ("publish" when the policy lets its role publish); without accounts,
+        everything."""
+        if not self.active():
+            return frozenset([*PERMISSIONS[Role.admin], "publish"])
+        account = self.find(name)
+        if account is None:
+            return frozenset()
+        return PERMISSIONS[account.role] | (
+            {"publish"} if account.role in self.policy().publish_roles else set()
+        )
 
     def may(self, name: str, permission: str) -> bool:
         try:

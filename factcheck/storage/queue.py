@@ -8,7 +8,7 @@ import sqlite3
 from pydantic import ValidationError
 
 from factcheck.models import QueueEntry, QueueFilter
-from factcheck.storage.connection import Connection, unreadable
+from factcheck.storage.connection import Connection, _prefix, unreadable
 
 _COLUMNS = (
     "q.note_id, q.claim_id, q.document_id, q.status, q.verdict, q.version, q.suggestion, q.confidence, "
@@ -21,8 +21,8 @@ SEARCH_CAP = 5000  # matches a search reads at most (the desk asks for more word
 
 
 def _like(words: str) -> str:
-    escaped = words.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    """A LIKE pattern finding the words anywhere, '%' and '_' in them taken literally."""
+    return "%" + _prefix(words.strip().lower())
 
 
 def _phrase(words: str) -> str:

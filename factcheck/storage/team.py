@@ -4,16 +4,11 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
 from factcheck.models import Account, Role
-from factcheck.storage.connection import Connection, unreadable
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+from factcheck.storage.connection import Connection, _now, unreadable
 
 
 class TeamStore:

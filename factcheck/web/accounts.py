@@ -5,26 +5,18 @@ publisher. Without accounts the desk works as a single editor's tool on loopback
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from factcheck.errors import FactcheckError, InputError, NotAllowed
 from factcheck.models import Account, Role
 from factcheck.safety import one_line
+from factcheck.web.intake import Desk
 from factcheck.web.security import LoginLimiter, cookie_options, is_loopback
-from factcheck.workspace import Workspace
 
 SIGNIN_COOKIE = "factcheck_signin"
 POLICY_FIELDS = ("signoffs", "publish_roles", "publisher_name", "publisher_url")
-
-
-class Desk(Protocol):
-    workspace: Workspace
-
-    def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse: ...
 
 
 def local_path(target: str) -> str:

@@ -126,7 +126,6 @@ class Kept:
 
 
 OPEN_PATHS = ("/login", "/setup")  # the pages a visitor sees before signing in
-PERMISSIONS = ("review", "publish", "decide", "assign", "export", "draft", "sources", "accounts", "policy")
 
 
 class Desk:
@@ -169,18 +168,23 @@ class Desk:
             reviewer=reviewer,
             account=getattr(request.state, "account", None),
             accounts_on=self.workspace.team.active(),
-            can={p for p in PERMISSIONS if self.allowed(request, p)},
+            can=self.permissions(request),
             path=request.url.path,
             **context,
         )
         return HTMLResponse(page, status_code=status_code)
 
+    def permissions(self, request: Request) -> frozenset[str]:
+        """What the person at the desk may do (anything, while the workspace has no accounts), read once a
+        request."""
+        if not hasattr(request.state, "permissions"):
+            account = getattr(request.state, "account", None)
+            team = self.workspace.team
+            request.state.permissions = team.permissions(account.name if account is not None else "")
+        return frozenset(request.state.permissions)
+
     def allowed(self, request: Request, permission: str) -> bool:
-        """Whether the person at the desk may do this (anyone may, while the workspace has no accounts)."""
-        if not self.workspace.team.active():
-            return True
-        account = getattr(request.state, "account", None)
-        return account is not None and self.workspace.team.may(account.name, permission)
+        return permission in self.permissions(request)
 
     def refused(self, request: Request, permission: str) -> HTMLResponse | None:
         """A refusal page when the person at the desk may not do this; None when they may."""

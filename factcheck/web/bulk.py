@@ -4,26 +4,16 @@ has seen a page that lists every note and what will happen to it, and confirmed.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from factcheck.errors import FactcheckError, InputError
+from factcheck.web.intake import Desk
 from factcheck.web.text import desk_words
-from factcheck.workspace import Workspace
 
 ACTIONS = ("assign", "reject", "approve")
 MAX_NOTES = 500
-
-
-class Desk(Protocol):
-    workspace: Workspace
-
-    def reviewer(self, request: Request) -> str: ...
-
-    def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse: ...
 
 
 class Bulk:

@@ -19,7 +19,7 @@ from factcheck.workspace import Workspace
 
 
 class Desk(Protocol):
-    """What intake needs of the desk (`factcheck.web.app.Desk`)."""
+    """What the desk's page modules (intake, accounts, bulk actions) need of the desk (`factcheck.web.app.Desk`)."""
 
     workspace: Workspace
     jobs: Jobs

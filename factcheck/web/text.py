@@ -66,7 +66,6 @@ _DESK_WORDS = (
     (re.compile(r"copy an id from `factcheck search`"), "search for the passage on this page"),
 )
 _GENERIC = (  # whatever advice is left that only a terminal could follow
-    (re.compile(r" \(confirm\)"), lambda m: ""),  # the desk asks with its own buttons
     (re.compile(r"; reload it and try again: nothing was saved"), lambda m: "; nothing was saved"),
     (
         re.compile(r"'([^']{0,40})' is not a valid (\w+)"),
